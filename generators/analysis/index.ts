@@ -1,0 +1,35 @@
+import { toJson } from "../../src/core/stable-json.js";
+import type { Finding } from "../../src/analysis/findings.js";
+import type { Generator, GeneratedFile } from "../../src/synth/generator.js";
+import { GENERATED_NOTICE } from "../../src/synth/header.js";
+
+const HEADINGS = { error: "Errors", warning: "Warnings", info: "Notes" } as const;
+
+/** The availability report: what the architecture tolerates and where it has single points of failure. */
+export const analysisGenerator: Generator = {
+  name: "analysis",
+  generate({ cluster, ha }): GeneratedFile[] {
+    const delivery = { kind: "operator" } as const;
+    return [
+      { path: "analysis/ha-report.json", content: toJson({ cluster: cluster.name, findings: ha.findings }), construct: "cluster", delivery },
+      { path: "analysis/ha-report.md", content: renderMarkdown(cluster.name, ha.findings), construct: "cluster", delivery },
+    ];
+  },
+};
+
+function renderMarkdown(clusterName: string, findings: readonly Finding[]): string {
+  const lines = [`<!-- ${GENERATED_NOTICE} -->`, `# High-availability report: ${clusterName}`, ""];
+  const counts = (["error", "warning", "info"] as const).map((s) => `${findings.filter((f) => f.severity === s).length} ${HEADINGS[s].toLowerCase()}`);
+  lines.push(`${counts.join(", ")}. \`swarm-cluster build --strict\` fails while there are errors.`, "");
+  for (const severity of ["error", "warning", "info"] as const) {
+    const group = findings.filter((finding) => finding.severity === severity);
+    if (group.length === 0) continue;
+    lines.push(`## ${HEADINGS[severity]}`, "");
+    for (const finding of group) {
+      const tolerance = finding.tolerates === undefined ? "" : ` (tolerates ${finding.tolerates} failure(s))`;
+      lines.push(`- **${finding.code}** \`${finding.construct}\`: ${finding.message}${tolerance}`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,11 @@
+import { loadConfig } from "../config/load.js";
+import { resolvePki } from "../pki/resolve.js";
+import { GENERATORS } from "../synth/registry.js";
+import { synthesize, type SynthResult } from "../synth/synthesize.js";
+import type { ProjectPaths } from "./project.js";
+
+/** Loads the config and synthesizes it in memory: the shared first half of `build`, `--check` and `diff`. */
+export async function compileProject(paths: ProjectPaths, allowIssue: boolean): Promise<SynthResult> {
+  const cluster = await loadConfig(paths.configFile);
+  return synthesize(cluster, { generators: GENERATORS, resolvePki, pki: { ...paths.pki, allowIssue } });
+}

@@ -1,0 +1,100 @@
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, type Plugin } from "esbuild";
+import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+import { setFrameMapper, type FrameMapper } from "../core/source-location.js";
+import { Cluster } from "../model/cluster.js";
+
+/** The library's own entry, so the config shares this process's classes (instanceof works). */
+const LIBRARY_ENTRY = pathToFileURL(fileURLToPath(new URL("../index.js", import.meta.url))).href;
+
+/** What `cluster.config.ts` may export as default: the cluster, or a function that builds it. */
+export type ConfigExport = Cluster | (() => Cluster);
+
+export class ConfigLoadError extends Error {
+  override name = "ConfigLoadError";
+}
+
+/**
+ * Loads a TypeScript cluster config the way Vite loads vite.config.ts: esbuild bundles it (type syntax
+ * stripped, no type check: `tsc --noEmit` does that), and Node imports the bundle from a data: URL, so
+ * nothing is written next to the config. Constructs record stack frames in the bundle; the source map
+ * maps them back to `cluster.config.ts:line:column`.
+ */
+export async function loadConfig(configFile: string): Promise<Cluster> {
+  const absolute = path.resolve(configFile);
+  const configDir = path.dirname(absolute);
+  let code: string;
+  let map: string;
+  try {
+    const result = await build({
+      entryPoints: [absolute],
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      sourcemap: "external",
+      outfile: path.join(configDir, "__config.mjs"),
+      absWorkingDir: configDir,
+      logLevel: "silent",
+      plugins: [libraryAsExternal()],
+    });
+    code = result.outputFiles.find((file) => file.path.endsWith(".mjs"))?.text ?? "";
+    map = result.outputFiles.find((file) => file.path.endsWith(".map"))?.text ?? "{}";
+  } catch (error) {
+    throw new ConfigLoadError(`cannot compile ${configFile}: ${describeEsbuildError(error)}`);
+  }
+
+  setFrameMapper(frameMapper(map, configDir));
+  try {
+    const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as {
+      default?: ConfigExport;
+    };
+    const exported = module.default;
+    const cluster = typeof exported === "function" ? exported() : exported;
+    if (!(cluster instanceof Cluster)) {
+      throw new ConfigLoadError(
+        `${configFile} must \`export default\` a Cluster (or a function returning one, see defineCluster)`,
+      );
+    }
+    return cluster;
+  } finally {
+    setFrameMapper(undefined);
+  }
+}
+
+function libraryAsExternal(): Plugin {
+  return {
+    name: "swarm-cluster-library",
+    setup(build) {
+      build.onResolve({ filter: /^swarm-cluster$/ }, () => ({ path: LIBRARY_ENTRY, external: true }));
+    },
+  };
+}
+
+function frameMapper(rawMap: string, configDir: string): FrameMapper {
+  let traceMap: TraceMap | undefined;
+  return (line, column) => {
+    traceMap ??= new TraceMap(rawMap);
+    const original = originalPositionFor(traceMap, { line, column: column - 1 });
+    if (original.source === null || original.line === null) return undefined;
+    const absoluteFile = path.resolve(configDir, original.source);
+    return {
+      file: path.relative(configDir, absoluteFile).split(path.sep).join("/"),
+      line: original.line,
+      column: (original.column ?? 0) + 1,
+      absoluteFile,
+    };
+  };
+}
+
+function describeEsbuildError(error: unknown): string {
+  const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] })
+    .errors;
+  if (!errors?.length) return String(error);
+  return errors
+    .map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text))
+    .join("\n");
+}
+

@@ -1,0 +1,10 @@
+import { createHash } from "node:crypto";
+
+export function sha256(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** A short, stable suffix for names that must change when content changes (Docker configs are immutable). */
+export function shortHash(content: string): string {
+  return sha256(content).slice(0, 10);
+}

@@ -1,0 +1,33 @@
+import { Construct } from "constructs";
+import type { RawFrame, SourceLocation } from "../core/source-location.js";
+import { captureConfigFrame, resolveFrame } from "../core/source-location.js";
+
+/**
+ * Base of every construct in the cluster tree: records where in the config it was declared, so that an
+ * error about it can point at `cluster.config.ts:line:column`.
+ */
+export abstract class ClusterConstruct extends Construct {
+  private readonly declaredAt: RawFrame | undefined;
+
+  protected constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.declaredAt = captureConfigFrame();
+  }
+
+  /** The declaration site in the user's config, when the construct was declared from one. */
+  get location(): SourceLocation | undefined {
+    return resolveFrame(this.declaredAt);
+  }
+
+  /** The construct path, e.g. `cluster/sw-node-1`; used in errors, the manifest and the HA report. */
+  get path(): string {
+    return this.node.path;
+  }
+}
+
+/** A value that may be computed only once the whole tree is known (initial cluster, host lists, targets). */
+export type Lazy<T> = T | (() => T);
+
+export function resolveLazy<T>(value: Lazy<T>): T {
+  return typeof value === "function" ? (value as () => T)() : value;
+}

@@ -1,0 +1,67 @@
+import type { Construct } from "constructs";
+import { ClusterConstruct } from "./base.js";
+
+export type CertificateUsage = "server" | "client";
+
+export interface CertificateAuthorityProps {
+  /** Subject common name of the CA. */
+  readonly commonName: string;
+  /**
+   * Validity of the CA certificate, in days.
+   * @default 1825 (five years, as the seed's cfssl CA)
+   */
+  readonly validityDays?: number;
+  /**
+   * Validity of the certificates it issues, in days.
+   * @default 825
+   */
+  readonly certificateValidityDays?: number;
+}
+
+/** The cluster's own CA, for etcd, the Docker TLS API and the internal registry. */
+export class CertificateAuthority extends ClusterConstruct {
+  readonly commonName: string;
+  readonly validityDays: number;
+  readonly certificateValidityDays: number;
+
+  constructor(scope: Construct, id: string, props: CertificateAuthorityProps) {
+    super(scope, id);
+    this.commonName = props.commonName;
+    this.validityDays = props.validityDays ?? 1825;
+    this.certificateValidityDays = props.certificateValidityDays ?? 825;
+  }
+
+  get certificates(): Certificate[] {
+    return this.node.children.filter((c): c is Certificate => c instanceof Certificate);
+  }
+}
+
+export interface CertificateProps {
+  readonly commonName: string;
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+  /** `server` adds serverAuth, `client` adds clientAuth to the extended key usage. */
+  readonly usages: readonly CertificateUsage[];
+  /** Hostname of the node the certificate and its key are installed on, if any. */
+  readonly installedOn?: string;
+}
+
+/** A certificate the CA issues; its id is the certificate's file name stem. */
+export class Certificate extends ClusterConstruct {
+  readonly name: string;
+  readonly commonName: string;
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+  readonly usages: readonly CertificateUsage[];
+  readonly installedOn: string | undefined;
+
+  constructor(scope: CertificateAuthority, name: string, props: CertificateProps) {
+    super(scope, name);
+    this.name = name;
+    this.commonName = props.commonName;
+    this.dnsNames = props.dnsNames ?? [];
+    this.ipAddresses = props.ipAddresses ?? [];
+    this.usages = props.usages;
+    this.installedOn = props.installedOn;
+  }
+}

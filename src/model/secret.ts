@@ -1,0 +1,22 @@
+import type { Construct } from "constructs";
+import { ClusterConstruct } from "./base.js";
+
+export interface SecretProps {
+  /** What the secret holds and who creates it; written beside the stack as a reminder, never the value. */
+  readonly description: string;
+}
+
+/**
+ * A Docker secret. Its value never enters the model or out/: the operator creates it with
+ * `docker secret create`, and stacks reference it as external.
+ */
+export class Secret extends ClusterConstruct {
+  readonly name: string;
+  readonly description: string;
+
+  constructor(scope: Construct, name: string, props: SecretProps) {
+    super(scope, name);
+    this.name = name;
+    this.description = props.description;
+  }
+}

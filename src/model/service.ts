@@ -1,0 +1,149 @@
+import { deepMerge, type DeepPartial } from "../core/deep-merge.js";
+import type { StackService } from "../imports/docker-stack-v3.js";
+import { ClusterConstruct } from "./base.js";
+import { Cluster } from "./cluster.js";
+import type { OverlayNetwork } from "./network.js";
+import type { Node, SwarmRole } from "./node.js";
+import type { Secret } from "./secret.js";
+import type { Stack } from "./stack.js";
+import type { StackConfig } from "./stack-config.js";
+import { TIER_LABEL, type Tier } from "./tier.js";
+
+/** Where a service's tasks may run; every condition must hold (Swarm ANDs constraints). */
+export interface Placement {
+  /** Nodes of this tier (`node.labels.type == <tier label>`). */
+  readonly tier?: Tier;
+  /** Nodes carrying every one of these labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** One node, by hostname; for stateful members with an identity (a Galera node). */
+  readonly hostname?: string;
+  /** Managers or workers only. */
+  readonly role?: SwarmRole;
+}
+
+export interface PortMapping {
+  readonly published: number;
+  readonly target: number;
+  /** @default "tcp" */
+  readonly protocol?: "tcp" | "udp";
+  /**
+   * `ingress` publishes on every node through the routing mesh; `host` only on nodes running a task.
+   * @default "ingress"
+   */
+  readonly mode?: "ingress" | "host";
+}
+
+export interface ConfigMount {
+  readonly config: StackConfig;
+  /** Path inside the container. */
+  readonly target: string;
+}
+
+export interface ServiceProps {
+  readonly image: string;
+  /**
+   * `global` runs one task on every node the placement selects.
+   * @default "replicated"
+   */
+  readonly mode?: "replicated" | "global";
+  /**
+   * Task count of a replicated service; `"one-per-node"` derives it from the number of nodes the placement
+   * selects and spreads the tasks one per node.
+   * @default 1
+   */
+  readonly replicas?: number | "one-per-node";
+  readonly placement?: Placement;
+  readonly networks?: readonly OverlayNetwork[];
+  readonly ports?: readonly PortMapping[];
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly secrets?: readonly Secret[];
+  readonly configs?: readonly ConfigMount[];
+  readonly command?: readonly string[];
+  /** Volume mounts in the short `source:target[:mode]` syntax. */
+  readonly volumes?: readonly string[];
+  /** Memory limit, e.g. `128M`. */
+  readonly memoryLimit?: string;
+  /**
+   * On the request path (front, app, SQL proxy): the analysis reports it as a single point of failure
+   * when one task or one node carries it.
+   * @default false
+   */
+  readonly critical?: boolean;
+}
+
+/** A service of a stack. */
+export class Service extends ClusterConstruct {
+  readonly name: string;
+  readonly props: ServiceProps;
+  private readonly patches: DeepPartial<StackService>[] = [];
+
+  constructor(scope: Stack, name: string, props: ServiceProps) {
+    super(scope, name);
+    this.name = name;
+    this.props = props;
+  }
+
+  get mode(): "replicated" | "global" {
+    return this.props.mode ?? "replicated";
+  }
+
+  get networks(): readonly OverlayNetwork[] {
+    return this.props.networks ?? [];
+  }
+
+  get ports(): readonly PortMapping[] {
+    return this.props.ports ?? [];
+  }
+
+  /** Node labels the placement requires, the tier included as its `type` label. */
+  get requiredLabels(): Record<string, string> {
+    const placement = this.props.placement ?? {};
+    return { ...placement.labels, ...(placement.tier ? { type: TIER_LABEL[placement.tier] } : {}) };
+  }
+
+  /** Swarm placement constraints, in a fixed order. */
+  get constraints(): string[] {
+    const placement = this.props.placement ?? {};
+    const constraints: string[] = [];
+    if (placement.role) constraints.push(`node.role == ${placement.role}`);
+    if (placement.hostname) constraints.push(`node.hostname == ${placement.hostname}`);
+    for (const [key, value] of Object.entries(this.requiredLabels).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      constraints.push(`node.labels.${key} == ${value}`);
+    }
+    return constraints;
+  }
+
+  /** Nodes the placement selects: where tasks can run. */
+  get eligibleNodes(): Node[] {
+    const placement = this.props.placement ?? {};
+    return Cluster.of(this)
+      .nodesWithLabels(this.requiredLabels)
+      .filter((node) => !placement.hostname || node.hostname === placement.hostname)
+      .filter((node) => !placement.role || node.swarmRole === placement.role);
+  }
+
+  /** Tasks that run when every eligible node is up. */
+  get replicaCount(): number {
+    if (this.mode === "global") return this.eligibleNodes.length;
+    const replicas = this.props.replicas ?? 1;
+    return replicas === "one-per-node" ? this.eligibleNodes.length : replicas;
+  }
+
+  /** True when tasks are spread one per node, so one node's loss costs one task. */
+  get spreadOnePerNode(): boolean {
+    return this.mode === "global" || this.props.replicas === "one-per-node";
+  }
+
+  /**
+   * Escape hatch: a patch merged over this service's generated stack entry (objects merge, arrays and
+   * scalars replace, `null` deletes). Typed from the docker CLI's stack file schema.
+   */
+  override(patch: DeepPartial<StackService>): this {
+    this.patches.push(patch);
+    return this;
+  }
+
+  applyOverrides(service: StackService): StackService {
+    return this.patches.reduce<StackService>((merged, patch) => deepMerge(merged, patch), service);
+  }
+}

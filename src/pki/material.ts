@@ -1,0 +1,41 @@
+/** Certificates the build resolved (reused from the committed state or newly issued); public parts only. */
+export interface PkiMaterial {
+  /** PEM of the CA certificate; empty when the model declares no CA. */
+  readonly caCertificatePem: string;
+  /** PEM of each issued certificate, by certificate name. */
+  readonly certificates: ReadonlyMap<string, string>;
+}
+
+export const NO_PKI: PkiMaterial = { caCertificatePem: "", certificates: new Map() };
+
+/** A file outside out/ that the build keeps as state: issued certificates (committed) and keys (secrets/). */
+export interface StateWrite {
+  /** Absolute path. */
+  readonly path: string;
+  readonly content: string;
+  /** Permission bits; 0o600 for private keys. */
+  readonly mode: number;
+}
+
+export interface PkiResolution {
+  readonly material: PkiMaterial;
+  /** State to write when the build succeeds; empty when every certificate was reused. */
+  readonly writes: readonly StateWrite[];
+  /** Why certificates need issuing, one line each; `build --check` reports these as differences. */
+  readonly pending: readonly string[];
+}
+
+export interface PkiOptions {
+  /** Committed certificate state, e.g. `<config dir>/pki`. */
+  readonly stateDir: string;
+  /** Git-ignored private keys, e.g. `<config dir>/secrets/pki`. */
+  readonly secretsDir: string;
+  /** False for `build --check`: nothing may be issued, pending issues are reported instead. */
+  readonly allowIssue: boolean;
+}
+
+/** Reuses committed certificates whose inputs are unchanged and issues the rest (needs the CA key). */
+export type PkiResolver = (
+  cluster: import("../model/cluster.js").Cluster,
+  options: PkiOptions,
+) => Promise<PkiResolution>;

@@ -1,0 +1,59 @@
+import { ConfigError } from "../core/problems.js";
+import { analyseHa } from "../analysis/ha.js";
+import type { HaReport } from "../analysis/findings.js";
+import type { Cluster } from "../model/cluster.js";
+import type { PkiOptions, PkiResolver, StateWrite } from "../pki/material.js";
+import { validateModel } from "../validate/index.js";
+import { checkFileSet } from "./file-set.js";
+import type { EmittedFile, Generator } from "./generator.js";
+import { buildManifest, manifestFile } from "./manifest.js";
+import { compareStrings } from "../core/stable-json.js";
+
+export interface SynthOptions {
+  /** Generators in the order they run; the stack linker comes last. */
+  readonly generators: readonly Generator[];
+  readonly resolvePki: PkiResolver;
+  readonly pki: PkiOptions;
+}
+
+export interface SynthResult {
+  /** Every file of out/, manifest included, sorted by path. */
+  readonly files: readonly EmittedFile[];
+  readonly ha: HaReport;
+  /** PKI state to persist alongside out/. */
+  readonly stateWrites: readonly StateWrite[];
+  /** Certificates that needed issuing (for --check). */
+  readonly pendingIssues: readonly string[];
+}
+
+/**
+ * Synthesis in fixed phases, as cdk8s does: lock the tree → validate every construct (all problems at
+ * once) → analyse availability → resolve certificates → run each generator → check the file set → manifest.
+ * Nothing here writes to disk; the caller decides whether to write or compare.
+ */
+export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
+  cluster.node.lock();
+
+  const problems = validateModel(cluster);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const ha = analyseHa(cluster);
+  const pki = await options.resolvePki(cluster, options.pki);
+
+  const emitted = new Map<string, EmittedFile>();
+  const files: EmittedFile[] = [];
+  for (const generator of options.generators) {
+    for (const file of generator.generate({ cluster, pki: pki.material, ha, emitted })) {
+      const tagged: EmittedFile = { ...file, generator: generator.name };
+      files.push(tagged);
+      if (!emitted.has(file.path)) emitted.set(file.path, tagged);
+    }
+  }
+
+  const fileProblems = checkFileSet(files);
+  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
+
+  files.push(manifestFile(buildManifest(files)));
+  files.sort((a, b) => compareStrings(a.path, b.path));
+  return { files, ha, stateWrites: pki.writes, pendingIssues: pki.pending };
+}

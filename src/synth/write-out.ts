@@ -1,0 +1,51 @@
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { StateWrite } from "../pki/material.js";
+
+export interface OutFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * Replaces outDir with exactly these files, all or nothing: the new tree is written beside it first,
+ * then swapped in with two renames, so a failed build leaves the old out/ as it was and stale files vanish.
+ */
+export function writeOutAtomically(outDir: string, files: readonly OutFile[]): void {
+  const target = path.resolve(outDir);
+  const staging = `${target}.tmp-build-${process.pid}`;
+  const retired = `${target}.old-build-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const file of files) {
+      const destination = path.join(staging, file.path);
+      mkdirSync(path.dirname(destination), { recursive: true });
+      writeFileSync(destination, file.content);
+    }
+    mkdirSync(staging, { recursive: true });
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const hadPrevious = existsSync(target);
+  if (hadPrevious) renameSync(target, retired);
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    if (hadPrevious) renameSync(retired, target);
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  rmSync(retired, { recursive: true, force: true });
+}
+
+/** Writes state files (certificates, keys) each through a temporary name, so none is ever half-written. */
+export function writeStateFiles(writes: readonly StateWrite[]): void {
+  for (const write of writes) {
+    mkdirSync(path.dirname(write.path), { recursive: true });
+    const temporary = `${write.path}.tmp-build-${process.pid}`;
+    writeFileSync(temporary, write.content, { mode: write.mode });
+    chmodSync(temporary, write.mode);
+    renameSync(temporary, write.path);
+  }
+}
