@@ -1,4 +1,64 @@
-/** TEMPORARY: being written (typed imports from the official schemas). */
-export async function runImport(_options: { schemasDir?: string; outDir?: string; check?: boolean }): Promise<number> {
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Output } from "./build-command.js";
+
+export interface ImportOptions {
+  /** Where the JSON schemas are; default `../shared/schemas` next to the repository. */
+  schemasDir?: string;
+  /** Where the generated modules go; default `src/imports` in the repository. */
+  outDir?: string;
+  /** Write nothing; exit 1 when a generated file is missing or out of date. */
+  check?: boolean;
+}
+
+const stdio: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** `swarm-cluster import`: regenerates src/imports/*.ts from the official schemas. Returns the exit code. */
+export async function runImport(options: ImportOptions = {}, io: Output = stdio): Promise<number> {
+  const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+  const schemasDir = resolve(options.schemasDir ?? join(root, "..", "shared", "schemas"));
+  const outDir = resolve(options.outDir ?? join(root, "src", "imports"));
+  // Loaded here, not at the top, so that other commands don't pay for (or need) ts-morph.
+  const { generateImports } = await import("../imports/generate.js");
+
+  const stale: string[] = [];
+  for (const [name, text] of generateImports(schemasDir)) {
+    const path = join(outDir, name);
+    const shown = relative(process.cwd(), path) || path;
+    if (existsSync(path) && readFileSync(path, "utf8") === text) {
+      io.out(`unchanged ${shown}\n`);
+      continue;
+    }
+    stale.push(shown);
+    if (options.check) {
+      io.out(`out of date ${shown}\n`);
+    } else {
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(path, text);
+      io.out(`updated ${shown}\n`);
+    }
+  }
+  if (options.check && stale.length > 0) {
+    io.err(`${stale.length} generated file(s) differ from the schemas: run \`swarm-cluster import\`.\n`);
+    return 1;
+  }
   return 0;
+}
+
+/**
+ * The directory of the nearest package.json named swarm-cluster. Walking up works both from src/cli
+ * (tests, vite-node) and from the compiled dist/src/cli.
+ */
+export function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === "swarm-cluster") {
+      return dir;
+    }
+    if (dirname(dir) === dir) throw new Error(`no swarm-cluster package.json above ${start}`);
+  }
 }

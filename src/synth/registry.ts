@@ -2,6 +2,7 @@ import { analysisGenerator } from "../../generators/analysis/index.js";
 import { ignitionGenerator } from "../../generators/ignition/index.js";
 import { nginxGenerator } from "../../generators/nginx/index.js";
 import { pkiGenerator } from "../../generators/pki/index.js";
+import { proxysqlGenerator } from "../../generators/proxysql/index.js";
 import { prometheusGenerator } from "../../generators/prometheus/index.js";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { swarmGenerator } from "../../generators/swarm/index.js";
@@ -20,5 +21,6 @@ export const GENERATORS: readonly Generator[] = [
   swarmGenerator,
   nginxGenerator,
   prometheusGenerator,
+  proxysqlGenerator,
   stacksGenerator,
 ];

@@ -1,0 +1,124 @@
+/**
+ * The reference cluster: the seed's 8 hosts (2 fronts × 3 app nodes × SQL proxy + 2 XtraDB nodes) as a
+ * highly-available solution. Where the seed had a single point of failure, this config removes it:
+ * - all three app nodes are Swarm managers and etcd members (each Raft group tolerates one loss);
+ * - ProxySQL runs on the SQL-proxy host AND on every app node, one task per node, behind the service VIP;
+ * - the two XtraDB nodes get a Galera arbitrator (garbd) on the SQL-proxy host, so losing one keeps quorum.
+ * `swarm-cluster build --strict` passes on it; examples/seed-literal.config.ts is the seed taken literally.
+ */
+import {
+  Cluster,
+  ClusterPki,
+  DockerHost,
+  EtcdCluster,
+  FrontProxy,
+  Monitoring,
+  Node,
+  OverlayNetwork,
+  ProxySql,
+  Secret,
+  Service,
+  Site,
+  Stack,
+  XtraDbCluster,
+  defineCluster,
+} from "swarm-cluster";
+
+export default defineCluster(() => {
+  const cluster = new Cluster({
+    name: "swarm",
+    privateNetwork: "10.10.1.0/24",
+    domain: "swarm.internal",
+    sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZ14CSBxurgLVcn78zKrg/OOeRDpovcov+rBEssPvJ5 operator@swarm-cluster"],
+    os: "flatcar",
+  });
+
+  // ProxySQL runs wherever this label is set: the dedicated SQL-proxy host and every app node.
+  const proxysql = { proxysql: "true" };
+
+  new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11", publicIp: "203.0.113.11" });
+  new Node(cluster, "sw-front-2", { tier: "front", privateIp: "10.10.1.12", publicIp: "203.0.113.12" });
+  const app = [
+    new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", publicIp: "203.0.113.21", swarmRole: "manager", labels: proxysql }),
+    new Node(cluster, "sw-node-2", { tier: "app", privateIp: "10.10.1.22", publicIp: "203.0.113.22", swarmRole: "manager", labels: proxysql }),
+    new Node(cluster, "sw-node-3", { tier: "app", privateIp: "10.10.1.23", publicIp: "203.0.113.23", swarmRole: "manager", labels: proxysql }),
+  ];
+  const sqlProxy = new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31", labels: proxysql });
+  const databases = [
+    new Node(cluster, "sw-db-1", { tier: "db", privateIp: "10.10.1.41" }),
+    new Node(cluster, "sw-db-2", { tier: "db", privateIp: "10.10.1.42" }),
+  ];
+
+  // /24 overlays: the seed's /28s hold 14 addresses, fewer than the tasks plus service VIPs of one stack.
+  // MTU 1400 leaves room for VXLAN (50 bytes) and IPsec ESP on a 1500-byte underlay; the seed's 9216
+  // needs jumbo frames end to end.
+  const dbnet = new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.16.0/24", mtu: 1400 });
+  const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24", mtu: 1400 });
+  const frontnet = new OverlayNetwork(cluster, "frontnet", { subnet: "192.168.18.0/24", mtu: 1400 });
+
+  new ClusterPki(cluster, "pki");
+  new EtcdCluster(cluster, "etcd", { members: app });
+  new DockerHost(cluster, "docker");
+
+  const mysqlRoot = new Secret(cluster, "mysql_root_password", { description: "MySQL root password of the XtraDB cluster" });
+  const credentials = {
+    admin: new Secret(cluster, "proxysql_admin", { description: 'ProxySQL admin_credentials="admin:…;radmin:…" line' }),
+    monitor: new Secret(cluster, "proxysql_monitor", { description: 'ProxySQL monitor_password="…" line' }),
+    users: new Secret(cluster, "proxysql_users", { description: "ProxySQL mysql_users=(…) block with the application user" }),
+  };
+  const wordpressDb = new Secret(cluster, "wordpress_db_password", { description: "WordPress database password" });
+
+  const db = new Stack(cluster, "db");
+  const xtradb = new XtraDbCluster(cluster, "xtradb", {
+    stack: db,
+    network: dbnet,
+    nodes: databases,
+    arbitrator: sqlProxy,
+    rootPassword: mysqlRoot,
+  });
+  new ProxySql(cluster, "proxysql", {
+    stack: db,
+    networks: [appnet, dbnet],
+    database: xtradb,
+    placement: { labels: proxysql },
+    credentials,
+  });
+
+  const php = new Stack(cluster, "php");
+  new Service(php, "php", {
+    image: "wordpress:6.6-php8.3-fpm-alpine",
+    replicas: "one-per-node",
+    placement: { tier: "app" },
+    networks: [appnet],
+    environment: {
+      WORDPRESS_DB_HOST: "proxysql:3306",
+      WORDPRESS_DB_NAME: "wordpress",
+      WORDPRESS_DB_USER: "wordpress",
+      WORDPRESS_DB_PASSWORD_FILE: "/run/secrets/wordpress_db_password",
+    },
+    secrets: [wordpressDb],
+    memoryLimit: "256M",
+    critical: true,
+  });
+
+  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
+  new FrontProxy(cluster, "front", { stack: new Stack(cluster, "front"), sites: [site], networks: [frontnet, appnet] });
+  new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
+
+  const mng = new Stack(cluster, "mng");
+  new Service(mng, "agent", {
+    image: "portainer/agent:2.21.4",
+    mode: "global",
+    networks: [appnet],
+    volumes: ["/var/run/docker.sock:/var/run/docker.sock", "/var/lib/docker/volumes:/var/lib/docker/volumes"],
+  });
+  new Service(mng, "portainer", {
+    image: "portainer/portainer-ce:2.21.4",
+    placement: { tier: "app", role: "manager" },
+    networks: [appnet],
+    command: ["-H", "tcp://tasks.agent:9001", "--tlsskipverify"],
+    volumes: ["portainer-data:/data"],
+  });
+
+  return cluster;
+});

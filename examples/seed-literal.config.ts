@@ -1,0 +1,98 @@
+/**
+ * The seed's roles taken literally: one Swarm manager (sw-node-1, the "swarm-advertiser"), one ProxySQL
+ * replica on sw-proxy-sql, two XtraDB nodes without an arbitrator, the seed's /28 overlays with MTU 9216.
+ * It builds; its availability report (out/analysis/ha-report.md) lists the single points of failure that
+ * cluster.config.ts removes, and `build --strict` refuses it.
+ */
+import {
+  Cluster,
+  ClusterPki,
+  DockerHost,
+  EtcdCluster,
+  FrontProxy,
+  Monitoring,
+  Node,
+  OverlayNetwork,
+  ProxySql,
+  Secret,
+  Service,
+  Site,
+  Stack,
+  XtraDbCluster,
+  defineCluster,
+} from "swarm-cluster";
+
+export default defineCluster(() => {
+  const cluster = new Cluster({
+    name: "seed",
+    privateNetwork: "10.10.1.0/24",
+    domain: "swarm.internal",
+    sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZ14CSBxurgLVcn78zKrg/OOeRDpovcov+rBEssPvJ5 operator@swarm-cluster"],
+  });
+
+  new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11", publicIp: "203.0.113.11" });
+  new Node(cluster, "sw-front-2", { tier: "front", privateIp: "10.10.1.12", publicIp: "203.0.113.12" });
+  const app = [
+    new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", publicIp: "203.0.113.21", swarmRole: "manager" }),
+    new Node(cluster, "sw-node-2", { tier: "app", privateIp: "10.10.1.22" }),
+    new Node(cluster, "sw-node-3", { tier: "app", privateIp: "10.10.1.23" }),
+  ];
+  new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31" });
+  const databases = [
+    new Node(cluster, "sw-db-1", { tier: "db", privateIp: "10.10.1.41" }),
+    new Node(cluster, "sw-db-2", { tier: "db", privateIp: "10.10.1.42" }),
+  ];
+
+  const dbnet = new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.0.0/28", mtu: 9216 });
+  const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.0.16/28", mtu: 9216 });
+  const frontnet = new OverlayNetwork(cluster, "frontnet", { subnet: "192.168.0.32/28", mtu: 9216 });
+
+  new ClusterPki(cluster, "pki");
+  new EtcdCluster(cluster, "etcd", { members: app });
+  new DockerHost(cluster, "docker");
+
+  const db = new Stack(cluster, "db");
+  const xtradb = new XtraDbCluster(cluster, "xtradb", {
+    stack: db,
+    network: dbnet,
+    nodes: databases,
+    rootPassword: new Secret(cluster, "mysql_root_password", { description: "MySQL root password" }),
+  });
+  new ProxySql(cluster, "proxysql", {
+    stack: db,
+    networks: [appnet, dbnet],
+    database: xtradb,
+    placement: { tier: "proxy" },
+    replicas: 1,
+    credentials: {
+      admin: new Secret(cluster, "proxysql_admin", { description: 'ProxySQL admin_credentials="…" line' }),
+      monitor: new Secret(cluster, "proxysql_monitor", { description: 'ProxySQL monitor_password="…" line' }),
+      users: new Secret(cluster, "proxysql_users", { description: "ProxySQL mysql_users=(…) block" }),
+    },
+  });
+
+  const php = new Stack(cluster, "php");
+  new Service(php, "php", {
+    image: "wordpress:6.6-php8.3-fpm-alpine",
+    mode: "global",
+    placement: { tier: "app" },
+    networks: [appnet],
+    critical: true,
+  });
+
+  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
+  new FrontProxy(cluster, "front", { stack: new Stack(cluster, "front"), sites: [site], networks: [frontnet, appnet] });
+  new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
+
+  const mng = new Stack(cluster, "mng");
+  new Service(mng, "agent", { image: "portainer/agent:2.21.4", mode: "global", networks: [appnet] });
+  new Service(mng, "portainer", {
+    image: "portainer/portainer-ce:2.21.4",
+    placement: { tier: "app" },
+    networks: [appnet],
+    command: ["-H", "tcp://tasks.agent:9001", "--tlsskipverify"],
+    volumes: ["portainer-data:/data"],
+  });
+
+  return cluster;
+});

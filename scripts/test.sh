@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, runnable on a fresh machine: installs what it needs, type-checks, compiles, tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-validators.sh
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+
+npx tsc --noEmit -p tsconfig.json
+npm run --silent compile
+
+results=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+# One plain closing line that any CI log reader understands.
+node scripts/test-summary.mjs "$results" || true
+rm -f "$results"
+exit "$status"

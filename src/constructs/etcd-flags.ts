@@ -1,0 +1,78 @@
+/**
+ * The etcd command line, computed from the member list so that the initial cluster and the endpoints are
+ * never typed twice. Kept apart from the construct so that a test can start real etcd processes with the
+ * very flags the unit renders, with loopback addresses and free ports substituted.
+ */
+
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+
+/** One member as etcd sees it: its name and where it listens. */
+export interface EtcdPeer {
+  readonly name: string;
+  readonly host: string;
+  readonly clientPort: number;
+  readonly peerPort: number;
+}
+
+export interface EtcdTlsFiles {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+export interface EtcdFlagInputs {
+  /** The member the command line is for; one of `peers`. */
+  readonly self: EtcdPeer;
+  readonly peers: readonly EtcdPeer[];
+  /** Distinguishes this cluster's bootstrap from any other on the same network. */
+  readonly clusterToken: string;
+  readonly dataDir: string;
+  readonly tls: EtcdTlsFiles;
+}
+
+export function peerUrl(peer: EtcdPeer): string {
+  return `https://${peer.host}:${peer.peerPort}`;
+}
+
+export function clientUrl(peer: EtcdPeer): string {
+  return `https://${peer.host}:${peer.clientPort}`;
+}
+
+/** `name=https://ip:2380,…`: every member's name and peer URL, as `--initial-cluster` wants them. */
+export function initialClusterOf(peers: readonly EtcdPeer[]): string {
+  return peers.map((peer) => `${peer.name}=${peerUrl(peer)}`).join(",");
+}
+
+export function clientEndpointsOf(peers: readonly EtcdPeer[]): string[] {
+  return peers.map(clientUrl);
+}
+
+/**
+ * Flags of one member. Clients and peers both need a certificate signed by the cluster CA
+ * (`client-cert-auth`, `peer-client-cert-auth`): the seed's setting, and what keeps any host on the private
+ * network from reading the store.
+ */
+export function etcdFlags({ self, peers, clusterToken, dataDir, tls }: EtcdFlagInputs): string[] {
+  // Loopback too, so local tools reach the member without the private address; once when they are the same.
+  const listenClient = [...new Set([clientUrl(self), `https://127.0.0.1:${self.clientPort}`])];
+  return [
+    `--name=${self.name}`,
+    `--data-dir=${dataDir}`,
+    `--listen-client-urls=${listenClient.join(",")}`,
+    `--advertise-client-urls=${clientUrl(self)}`,
+    `--listen-peer-urls=${peerUrl(self)}`,
+    `--initial-advertise-peer-urls=${peerUrl(self)}`,
+    `--initial-cluster=${initialClusterOf(peers)}`,
+    "--initial-cluster-state=new",
+    `--initial-cluster-token=${clusterToken}`,
+    "--client-cert-auth",
+    `--trusted-ca-file=${tls.ca}`,
+    `--cert-file=${tls.cert}`,
+    `--key-file=${tls.key}`,
+    "--peer-client-cert-auth",
+    `--peer-trusted-ca-file=${tls.ca}`,
+    `--peer-cert-file=${tls.cert}`,
+    `--peer-key-file=${tls.key}`,
+  ];
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { analyseHa } from "../src/analysis/ha.js";
+import { faultTolerance } from "../src/analysis/quorum.js";
+import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Service, Stack, XtraDbCluster } from "../src/index.js";
+import type { Tier } from "../src/index.js";
+
+function cluster(nodes: [string, Tier, "manager" | "worker"?, Record<string, string>?][]): Cluster {
+  const c = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [] });
+  nodes.forEach(([hostname, tier, swarmRole, labels], index) =>
+    new Node(c, hostname, { tier, privateIp: `10.0.0.${index + 10}`, swarmRole: swarmRole ?? "worker", labels: labels ?? {} }),
+  );
+  return c;
+}
+
+const codes = (c: Cluster, severity: string): string[] =>
+  analyseHa(c).findings.filter((f) => f.severity === severity).map((f) => `${f.code} ${f.construct}`);
+
+describe("quorum arithmetic", () => {
+  it.each([
+    [1, 0],
+    [2, 0],
+    [3, 1],
+    [4, 1],
+    [5, 2],
+    [7, 3],
+  ])("%i voters tolerate %i failures", (voters, tolerated) => {
+    expect(faultTolerance(voters)).toBe(tolerated);
+  });
+});
+
+describe("Swarm manager quorum", () => {
+  it("reports a single manager as a single point of failure", () => {
+    const c = cluster([["m1", "app", "manager"], ["w1", "app"]]);
+    expect(codes(c, "error")).toContain("swarm/no-fault-tolerance cluster");
+  });
+
+  it("accepts three managers and says they tolerate one loss", () => {
+    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]]);
+    expect(codes(c, "error")).toEqual([]);
+    const quorum = analyseHa(c).findings.find((f) => f.code === "swarm/quorum");
+    expect(quorum?.tolerates).toBe(1);
+  });
+
+  it("warns that a fourth manager adds no fault tolerance", () => {
+    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"], ["m4", "app", "manager"]]);
+    expect(codes(c, "warning")).toContain("swarm/even-voters cluster");
+  });
+});
+
+describe("single points of failure on the request path", () => {
+  const managers: [string, Tier, "manager"][] = [["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]];
+
+  it("flags a critical service with one replica", () => {
+    const c = cluster([...managers, ["p1", "proxy"], ["p2", "proxy"]]);
+    new Service(new Stack(c, "db"), "proxysql", { image: "proxysql/proxysql:2.7.1", placement: { tier: "proxy" }, critical: true });
+    expect(codes(c, "error")).toEqual(["spof/single-replica cluster/db/proxysql"]);
+  });
+
+  it("flags a critical service whose placement selects one node, however many replicas it has", () => {
+    const c = cluster([...managers, ["p1", "proxy"]]);
+    new Service(new Stack(c, "db"), "proxysql", { image: "proxysql/proxysql:2.7.1", replicas: 3, placement: { tier: "proxy" }, critical: true });
+    expect(codes(c, "error")).toEqual(["spof/single-node-placement cluster/db/proxysql"]);
+  });
+
+  it("accepts one task per node over several nodes, and ignores non-critical singletons", () => {
+    const proxysql = { proxysql: "true" };
+    const c = cluster([...managers.map(([h, t, r]): [string, Tier, "manager", Record<string, string>] => [h, t, r, proxysql]), ["p1", "proxy", undefined, proxysql]]);
+    const stack = new Stack(c, "db");
+    new Service(stack, "proxysql", { image: "proxysql/proxysql:2.7.1", replicas: "one-per-node", placement: { labels: { proxysql: "true" } }, critical: true });
+    new Service(stack, "portainer", { image: "portainer/portainer-ce:2.21.4" });
+    expect(codes(c, "error")).toEqual([]);
+  });
+});
+
+describe("Galera quorum", () => {
+  function galera(withArbitrator: boolean): Cluster {
+    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"], ["q", "proxy"], ["d1", "db"], ["d2", "db"]]);
+    const stack = new Stack(c, "db");
+    const dbnet = new OverlayNetwork(c, "dbnet", { subnet: "192.168.16.0/24" });
+    const [q, d1, d2] = [c.nodes[3], c.nodes[4], c.nodes[5]] as Node[];
+    new XtraDbCluster(c, "xtradb", {
+      stack,
+      network: dbnet,
+      nodes: [d1 as Node, d2 as Node],
+      ...(withArbitrator ? { arbitrator: q } : {}),
+      rootPassword: new Secret(c, "root", { description: "root" }),
+    });
+    return c;
+  }
+
+  it("reports two data nodes without an arbitrator as losing quorum on any failure", () => {
+    expect(codes(galera(false), "error")).toEqual(["galera/no-fault-tolerance cluster/xtradb"]);
+  });
+
+  it("keeps quorum with the arbitrator as third voter", () => {
+    const report = analyseHa(galera(true));
+    expect(report.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(report.findings.find((f) => f.code === "galera/quorum")?.tolerates).toBe(1);
+  });
+
+  it("derives ProxySQL backends from the XtraDB members", () => {
+    const c = galera(true);
+    const xtradb = c.all(XtraDbCluster)[0] as XtraDbCluster;
+    const proxy = new ProxySql(c, "proxysql", {
+      stack: c.stacks[0] as Stack,
+      networks: c.networks,
+      database: xtradb,
+      placement: { tier: "proxy" },
+      credentials: {
+        admin: new Secret(c, "a", { description: "a" }),
+        monitor: new Secret(c, "m", { description: "m" }),
+        users: new Secret(c, "u", { description: "u" }),
+      },
+    });
+    expect(proxy.database.backends.map((b) => `${b.host}@${b.node.hostname}`)).toEqual(["pxc-1@d1", "pxc-2@d2"]);
+  });
+});
