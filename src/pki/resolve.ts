@@ -1,5 +1,110 @@
-import type { PkiResolver } from "./material.js";
+import type { X509Certificate } from "node:crypto";
+import { ConfigError } from "../core/problems.js";
+import { compareStrings } from "../core/stable-json.js";
+import { type Certificate, CertificateAuthority } from "../model/certificate.js";
+import { type Change, type CertificateRequest, commonNameOf, compareWithRequest, parseCertificate, requestOf } from "./compare.js";
+import type { PkiOptions, PkiResolver, StateWrite } from "./material.js";
 import { NO_PKI } from "./material.js";
+import * as problem from "./problems.js";
+import { certificateWrite, PkiState, privateKeyWrite } from "./state.js";
 
-/** TEMPORARY: issuing and reuse of certificates is being written; resolves to no certificates. */
-export const resolvePki: PkiResolver = async () => ({ material: NO_PKI, writes: [], pending: [] });
+/**
+ * Certificates are committed state, like a lock file: a certificate whose request (subject, SANs, usages, CA)
+ * is unchanged is reused byte for byte and needs no private key, so a fresh clone without `secrets/` builds
+ * the same out/. Only a changed or new request is issued, and that needs the CA key.
+ */
+export const resolvePki: PkiResolver = async (cluster, options) => {
+  const [authority, ...others] = cluster.all(CertificateAuthority);
+  if (!authority) return { material: NO_PKI, writes: [], pending: [] };
+  const certificates = [...authority.certificates].sort((a, b) => compareStrings(a.name, b.name));
+  const misdeclared = [...others.map(problem.singleAuthority), ...certificates.filter((c) => c.name === "ca").map(problem.reservedName)];
+  if (misdeclared.length > 0) throw new ConfigError(misdeclared);
+
+  const state = new PkiState(options);
+  const now = new Date();
+  const ca = await resolveAuthority(authority, state, options, now);
+  const writes: StateWrite[] = [...ca.writes];
+  const pending: string[] = [...ca.pending];
+  const material = new Map<string, string>();
+
+  const toIssue: { certificate: Certificate; request: CertificateRequest; changes: Change[]; isNew: boolean }[] = [];
+  for (const certificate of certificates) {
+    const request = requestOf(certificate);
+    const file = state.certificate(certificate.name);
+    const committed = state.read(file);
+    const parsed = committed === undefined ? undefined : parseCertificate(committed);
+    const changes: Change[] =
+      committed === undefined ? [{ field: "", text: "not issued yet" }]
+      : parsed === undefined ? [{ field: "", text: "not a readable PEM certificate" }]
+      : compareWithRequest(request, parsed, ca.certificate);
+    if (changes.length === 0 && committed !== undefined) {
+      material.set(certificate.name, committed);
+    } else if (!options.allowIssue) {
+      pending.push(`${state.display(file)}: ${problem.describe(changes)}`);
+      // The committed certificate stands in until it is re-issued, so a check lists only the real reasons.
+      if (committed !== undefined && parsed !== undefined) material.set(certificate.name, committed);
+    } else {
+      toIssue.push({ certificate, request, changes, isNew: committed === undefined });
+    }
+  }
+
+  if (toIssue.length > 0 && ca.pem !== undefined) {
+    const caKeyPem = ca.keyPem ?? state.read(state.caKey);
+    if (caKeyPem === undefined) {
+      throw new ConfigError(toIssue.map(({ certificate, changes, isNew }) => problem.caKeyMissing(certificate, changes, isNew, state)));
+    }
+    const { keyMatchesCertificate, openIssuer } = await import("./issue.js");
+    if (!keyMatchesCertificate(ca.pem, caKeyPem)) throw new ConfigError([problem.caKeyMismatch(authority, state)]);
+    const issuer = await openIssuer(ca.pem, caKeyPem);
+    for (const { certificate, request } of toIssue) {
+      const issued = await issuer.issue(request, authority.certificateValidityDays, now);
+      material.set(certificate.name, issued.certificatePem);
+      writes.push(certificateWrite(state.certificate(certificate.name), issued.certificatePem));
+      writes.push(privateKeyWrite(state.key(certificate.name), issued.privateKeyPem));
+    }
+  }
+
+  const sorted = new Map([...material].sort(([a], [b]) => compareStrings(a, b)));
+  return { material: { caCertificatePem: ca.pem ?? "", certificates: sorted }, writes, pending };
+};
+
+interface ResolvedAuthority {
+  /** The CA certificate, committed or just created; undefined only when a check finds none. */
+  readonly pem: string | undefined;
+  readonly certificate: X509Certificate | undefined;
+  /** The CA key, when it was created in this build (otherwise read from secrets/ only if needed). */
+  readonly keyPem: string | undefined;
+  readonly writes: readonly StateWrite[];
+  readonly pending: readonly string[];
+}
+
+async function resolveAuthority(authority: CertificateAuthority, state: PkiState, options: PkiOptions, now: Date): Promise<ResolvedAuthority> {
+  const display = state.display(state.caCertificate);
+  const committed = state.read(state.caCertificate);
+  if (committed !== undefined) {
+    const certificate = parseCertificate(committed);
+    if (!certificate) throw new ConfigError([problem.unreadableCaCertificate(authority, state)]);
+    const name = commonNameOf(certificate) ?? "";
+    const pending: string[] = [];
+    if (name !== authority.commonName) {
+      if (options.allowIssue) throw new ConfigError([problem.caRenamed(authority, name, state)]);
+      pending.push(`${display}: CA commonName changed (${name} → ${authority.commonName})`);
+    }
+    return { pem: committed, certificate, keyPem: undefined, writes: [], pending };
+  }
+
+  if (!options.allowIssue) {
+    return { pem: undefined, certificate: undefined, keyPem: undefined, writes: [], pending: [`${display}: CA not created yet`] };
+  }
+  if (state.exists(state.caKey)) throw new ConfigError([problem.caKeyWithoutCertificate(authority, state)]);
+
+  const { createAuthority } = await import("./issue.js");
+  const created = await createAuthority({ commonName: authority.commonName, validityDays: authority.validityDays }, now);
+  return {
+    pem: created.certificatePem,
+    certificate: parseCertificate(created.certificatePem),
+    keyPem: created.privateKeyPem,
+    writes: [certificateWrite(state.caCertificate, created.certificatePem), privateKeyWrite(state.caKey, created.privateKeyPem)],
+    pending: [],
+  };
+}

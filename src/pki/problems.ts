@@ -1,0 +1,98 @@
+import type { Problem } from "../core/problems.js";
+import type { Certificate, CertificateAuthority } from "../model/certificate.js";
+import type { Change } from "./compare.js";
+import type { PkiState } from "./state.js";
+
+/**
+ * Every PKI problem a build can stop on, in one place. Each says which file is at stake and how to get
+ * out, because the way out (restore a key, or start over with a new CA) is an operational decision.
+ */
+
+const NEW_CA_CONSEQUENCE = "every node must then be re-provisioned with the new CA and certificates";
+
+/** `isNew`: no certificate is committed yet (a node or operator was added), as opposed to one that changed. */
+export function caKeyMissing(certificate: Certificate, changes: readonly Change[], isNew: boolean, state: PkiState): Problem {
+  const key = state.display(state.caKey);
+  const what = isNew ? "must be issued (it is new)" : `must be re-issued (${describe(changes)})`;
+  return {
+    code: "pki/ca-key-missing",
+    construct: certificate.path,
+    field: changes.find((change) => change.field !== "")?.field ?? "",
+    message: `${state.display(state.certificate(certificate.name))} ${what}, but the CA private key ${key} is missing, so nothing can be signed`,
+    hint: `restore ${key} from your secret store (the key of the CA in ${state.display(state.caCertificate)}), or remove ${state.display(state.stateDir)}/ to create a new CA (${NEW_CA_CONSEQUENCE})`,
+    location: certificate.location,
+  };
+}
+
+export function caKeyMismatch(authority: CertificateAuthority, state: PkiState): Problem {
+  const key = state.display(state.caKey);
+  return {
+    code: "pki/ca-key-mismatch",
+    construct: authority.path,
+    field: "",
+    message: `the CA private key ${key} does not belong to the CA certificate ${state.display(state.caCertificate)}; certificates signed with it would not verify`,
+    hint: `restore the matching ${key} from your secret store, or remove ${state.display(state.caCertificate)} and ${key} to create a new CA (${NEW_CA_CONSEQUENCE})`,
+    location: authority.location,
+  };
+}
+
+export function caRenamed(authority: CertificateAuthority, committedName: string, state: PkiState): Problem {
+  return {
+    code: "pki/ca-renamed",
+    construct: authority.path,
+    field: "commonName",
+    message: `the CA in ${state.display(state.caCertificate)} is "${committedName}", the config names it "${authority.commonName}"; a renamed CA is a new CA`,
+    hint: `set commonName back to "${committedName}", or, to replace the CA, remove ${state.display(state.caCertificate)} and ${state.display(state.caKey)} (${NEW_CA_CONSEQUENCE})`,
+    location: authority.location,
+  };
+}
+
+export function caKeyWithoutCertificate(authority: CertificateAuthority, state: PkiState): Problem {
+  const key = state.display(state.caKey);
+  return {
+    code: "pki/ca-certificate-missing",
+    construct: authority.path,
+    field: "",
+    message: `${state.display(state.caCertificate)} is missing but the CA private key ${key} exists; creating a new CA would overwrite that key`,
+    hint: `restore ${state.display(state.caCertificate)} from git history, or move ${key} away to create a new CA (${NEW_CA_CONSEQUENCE})`,
+    location: authority.location,
+  };
+}
+
+export function unreadableCaCertificate(authority: CertificateAuthority, state: PkiState): Problem {
+  return {
+    code: "pki/ca-certificate-unreadable",
+    construct: authority.path,
+    field: "",
+    message: `${state.display(state.caCertificate)} is not a PEM certificate`,
+    hint: `restore ${state.display(state.caCertificate)} from git history`,
+    location: authority.location,
+  };
+}
+
+export function singleAuthority(authority: CertificateAuthority): Problem {
+  return {
+    code: "pki/one-ca",
+    construct: authority.path,
+    field: "",
+    message: "the cluster declares more than one CertificateAuthority; its PKI state (pki/ca.crt) holds one",
+    hint: "declare a single CertificateAuthority (ClusterPki creates one) and put every certificate under it",
+    location: authority.location,
+  };
+}
+
+export function reservedName(certificate: Certificate): Problem {
+  return {
+    code: "pki/reserved-name",
+    construct: certificate.path,
+    field: "",
+    message: `a certificate cannot be named "ca": its key would be secrets/pki/ca.key, the CA's own key`,
+    hint: "give the certificate another id",
+    location: certificate.location,
+  };
+}
+
+/** The changes as one clause for messages and `--check` lines. */
+export function describe(changes: readonly Change[]): string {
+  return changes.map((change) => change.text).join("; ");
+}

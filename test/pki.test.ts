@@ -1,0 +1,405 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pkiGenerator } from "../generators/pki/index.js";
+import { ConfigError } from "../src/core/problems.js";
+import { Cluster, ClusterPki, Node, Testing } from "../src/index.js";
+import { normalizeIp } from "../src/pki/compare.js";
+import { resolvePki } from "../src/pki/resolve.js";
+import { synthesize, type SynthResult } from "../src/synth/synthesize.js";
+import { writeOutAtomically, writeStateFiles } from "../src/synth/write-out.js";
+
+/** The cluster under test; each field can be changed to play a config edit. */
+interface Spec {
+  readonly domain: string;
+  readonly nodes: readonly (readonly [hostname: string, privateIp: string, publicIp?: string])[];
+  readonly operators?: readonly string[];
+  readonly caName?: string;
+  readonly withPki?: boolean;
+}
+
+const BASE: Spec = {
+  domain: "swarm.internal",
+  nodes: [
+    ["sw-node-1", "10.10.1.21", "203.0.113.21"],
+    ["sw-node-2", "10.10.1.22"],
+    ["sw-db-1", "10.10.1.41"],
+  ],
+};
+
+function makeCluster(spec: Spec): Cluster {
+  const cluster = new Cluster({ name: "swarm", privateNetwork: "10.10.1.0/24", domain: spec.domain, sshAuthorizedKeys: [] });
+  for (const [hostname, privateIp, publicIp] of spec.nodes) {
+    new Node(cluster, hostname, { tier: "app", privateIp, ...(publicIp ? { publicIp } : {}), swarmRole: "manager" });
+  }
+  if (spec.withPki ?? true) {
+    new ClusterPki(cluster, "pki", { ...(spec.caName ? { commonName: spec.caName } : {}), ...(spec.operators ? { operators: spec.operators } : {}) });
+  }
+  return cluster;
+}
+
+/** One build of the project in `dir`, as `build` (allowIssue) or `build --check` (not) would run it. */
+function build(spec: Spec, dir: string, allowIssue: boolean): Promise<SynthResult> {
+  return synthesize(makeCluster(spec), {
+    generators: [pkiGenerator],
+    resolvePki,
+    pki: { stateDir: path.join(dir, "pki"), secretsDir: path.join(dir, "secrets", "pki"), allowIssue },
+  });
+}
+
+/** What a successful build leaves on disk: the state files and out/. */
+function persist(result: SynthResult, dir: string): void {
+  writeStateFiles(result.stateWrites);
+  writeOutAtomically(path.join(dir, "out"), result.files);
+}
+
+const contents = (result: SynthResult): Map<string, string> => new Map(result.files.map((file) => [file.path, file.content]));
+const relative = (dir: string, result: SynthResult): string[] => result.stateWrites.map((write) => path.relative(dir, write.path)).sort();
+
+function openssl(...args: string[]): string {
+  const run = spawnSync("openssl", args, { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${run.stderr}${run.stdout}`);
+  return run.stdout;
+}
+
+const scratch: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-pki-"));
+  scratch.push(dir);
+  return dir;
+}
+
+/** A copy of the project as a fresh clone has it: pki/ is committed, secrets/ is not. */
+function freshClone(from: string): string {
+  const dir = tempDir();
+  cpSync(path.join(from, "pki"), path.join(dir, "pki"), { recursive: true });
+  return dir;
+}
+
+let project: string;
+let first: SynthResult;
+
+beforeAll(async () => {
+  // The RSA-4096 CA takes a second or two to generate: create it once and copy the state between tests.
+  project = tempDir();
+  first = await Testing.synthResult(makeCluster(BASE), { projectDir: project, generators: [pkiGenerator] });
+  persist(first, project);
+});
+
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("first build", () => {
+  it("issues the CA and one certificate per node and operator, keys in secrets/ only", () => {
+    expect(first.pendingIssues).toEqual([]);
+    expect(relative(project, first)).toEqual([
+      "pki/ca.crt",
+      "pki/certs/operator.crt",
+      "pki/certs/sw-db-1.crt",
+      "pki/certs/sw-node-1.crt",
+      "pki/certs/sw-node-2.crt",
+      "secrets/pki/ca.key",
+      "secrets/pki/operator.key",
+      "secrets/pki/sw-db-1.key",
+      "secrets/pki/sw-node-1.key",
+      "secrets/pki/sw-node-2.key",
+    ]);
+    expect([...contents(first).keys()]).toEqual([
+      "manifest.json",
+      "pki/ca.crt",
+      "pki/certs/operator.crt",
+      "pki/certs/sw-db-1.crt",
+      "pki/certs/sw-node-1.crt",
+      "pki/certs/sw-node-2.crt",
+      "pki/inventory.json",
+    ]);
+  });
+
+  it("makes an RSA-4096 CA that may only sign certificates and CRLs", () => {
+    const ca = path.join(project, "pki/ca.crt");
+    expect(openssl("x509", "-in", ca, "-noout", "-subject")).toContain("CN = swarm cluster CA");
+    expect(openssl("x509", "-in", ca, "-noout", "-text")).toContain("Public-Key: (4096 bit)");
+    const extensions = openssl("x509", "-in", ca, "-noout", "-ext", "basicConstraints,keyUsage");
+    expect(extensions).toMatch(/critical\s+CA:TRUE/);
+    expect(extensions).toContain("Certificate Sign, CRL Sign");
+  });
+
+  it("issues node certificates that openssl verifies against the CA, for server and client use", () => {
+    const ca = path.join(project, "pki/ca.crt");
+    for (const host of ["sw-node-1", "sw-node-2", "sw-db-1"]) {
+      const crt = path.join(project, "pki/certs", `${host}.crt`);
+      expect(openssl("verify", "-CAfile", ca, crt).trim()).toBe(`${crt}: OK`);
+      // The peer profile: the same certificate serves etcd/dockerd as a server and etcd peers as a client.
+      openssl("verify", "-purpose", "sslserver", "-CAfile", ca, crt);
+      openssl("verify", "-purpose", "sslclient", "-CAfile", ca, crt);
+    }
+  });
+
+  it("puts the hostname, domain name, addresses and both TLS usages in a node certificate", () => {
+    const text = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-1.crt"), "-noout", "-subject", "-ext", "subjectAltName,extendedKeyUsage,keyUsage");
+    expect(text).toContain("CN = sw-node-1");
+    for (const name of ["DNS:sw-node-1", "DNS:sw-node-1.swarm.internal", "DNS:localhost", "IP Address:10.10.1.21", "IP Address:203.0.113.21", "IP Address:127.0.0.1"]) {
+      expect(text).toContain(name);
+    }
+    expect(text).toContain("TLS Web Server Authentication, TLS Web Client Authentication");
+    expect(text).toContain("Digital Signature, Key Encipherment");
+    // The authority key identifier names the CA's key, which chain builders use to find the issuer.
+    const ski = openssl("x509", "-in", path.join(project, "pki/ca.crt"), "-noout", "-ext", "subjectKeyIdentifier").split("\n")[1]?.trim();
+    const aki = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-1.crt"), "-noout", "-ext", "authorityKeyIdentifier");
+    expect(ski).toMatch(/^[0-9A-F:]{59}$/);
+    expect(aki).toContain(ski);
+    // A node without a public address gets only its private one.
+    const second = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-2.crt"), "-noout", "-ext", "subjectAltName");
+    expect(second).toContain("IP Address:10.10.1.22");
+    expect(second).not.toContain("203.0.113");
+  });
+
+  it("gives the operator a client-only certificate", () => {
+    const ca = path.join(project, "pki/ca.crt");
+    const crt = path.join(project, "pki/certs/operator.crt");
+    expect(openssl("x509", "-in", crt, "-noout", "-ext", "extendedKeyUsage")).toContain("TLS Web Client Authentication");
+    openssl("verify", "-purpose", "sslclient", "-CAfile", ca, crt);
+    expect(spawnSync("openssl", ["verify", "-purpose", "sslserver", "-CAfile", ca, crt]).status).not.toBe(0);
+  });
+
+  it("writes private keys that match their certificates, readable by the owner only", () => {
+    for (const name of ["ca", "sw-node-1", "operator"]) {
+      const key = path.join(project, "secrets/pki", `${name}.key`);
+      expect(statSync(key).mode & 0o777).toBe(0o600);
+      const crt = path.join(project, "pki", name === "ca" ? "ca.crt" : `certs/${name}.crt`);
+      expect(openssl("pkey", "-in", key, "-pubout")).toBe(openssl("x509", "-in", crt, "-noout", "-pubkey"));
+    }
+  });
+
+  it("keeps every private key out of out/ and copies the committed PEM byte for byte", () => {
+    for (const [file, content] of contents(first)) expect(content, file).not.toContain("PRIVATE KEY");
+    expect(contents(first).get("pki/certs/sw-node-1.crt")).toBe(readFileSync(path.join(project, "pki/certs/sw-node-1.crt"), "utf8"));
+  });
+
+  it("lists every certificate in a reviewable inventory", () => {
+    const inventory = JSON.parse(contents(first).get("pki/inventory.json") ?? "{}") as {
+      ca: { commonName: string };
+      certificates: { name: string; commonName: string; ipAddresses: string[]; usages: string[]; installedOn: string | null; sha256: string }[];
+    };
+    expect(inventory.ca.commonName).toBe("swarm cluster CA");
+    expect(inventory.certificates.map((entry) => entry.name)).toEqual(["operator", "sw-db-1", "sw-node-1", "sw-node-2"]);
+    const node = inventory.certificates.find((entry) => entry.name === "sw-node-1");
+    expect(node).toMatchObject({ commonName: "sw-node-1", installedOn: "sw-node-1", usages: ["server", "client"], ipAddresses: ["10.10.1.21", "127.0.0.1", "203.0.113.21"] });
+    const fingerprint = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-1.crt"), "-noout", "-fingerprint", "-sha256");
+    expect(fingerprint.split("=")[1]?.trim().replace(/:/g, "").toLowerCase()).toBe(node?.sha256);
+  });
+
+  it("delivers node certificates to their node, the CA to every node and operator certificates to the operator", () => {
+    const delivery = new Map(first.files.map((file) => [file.path, file.delivery]));
+    expect(delivery.get("pki/certs/sw-node-2.crt")).toEqual({ kind: "host", nodes: ["sw-node-2"] });
+    expect(delivery.get("pki/ca.crt")).toEqual({ kind: "host", nodes: ["sw-node-1", "sw-node-2", "sw-db-1"] });
+    expect(delivery.get("pki/certs/operator.crt")).toEqual({ kind: "operator" });
+  });
+});
+
+describe("committed certificate state", () => {
+  it("reuses everything on a rebuild: no writes, byte-identical out/", async () => {
+    const again = await build(BASE, project, true);
+    expect(again.stateWrites).toEqual([]);
+    expect(again.pendingIssues).toEqual([]);
+    expect(contents(again)).toEqual(contents(first));
+  });
+
+  it("builds a fresh clone (pki/ without secrets/) to the same out/, in check mode and in build mode", async () => {
+    const clone = freshClone(project);
+    const check = await build(BASE, clone, false);
+    expect(check.pendingIssues).toEqual([]);
+    expect(check.stateWrites).toEqual([]);
+    expect(contents(check)).toEqual(contents(first));
+    const full = await build(BASE, clone, true);
+    expect(full.stateWrites).toEqual([]);
+    expect(contents(full)).toEqual(contents(first));
+  });
+
+  it("tolerates CRLF line endings in a checkout", async () => {
+    const clone = freshClone(project);
+    const file = path.join(clone, "pki/certs/sw-db-1.crt");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
+    const check = await build(BASE, clone, false);
+    expect(check.pendingIssues).toEqual([]);
+    expect(contents(check)).toEqual(contents(first));
+  });
+
+  it("writes no PKI state when the model declares no CA", async () => {
+    const dir = tempDir();
+    const result = await build({ ...BASE, withPki: false }, dir, true);
+    expect(result.stateWrites).toEqual([]);
+    expect(result.files.map((file) => file.path)).toEqual(["manifest.json"]);
+  });
+});
+
+describe("a changed request in check mode", () => {
+  // Each row: a config edit, and the line `build --check` must print for it.
+  const renamedNode2: Spec = { ...BASE, nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-node-2" ? [h, "10.10.1.99", pub] : [h, ip, pub])) };
+  const rows: { edit: string; spec: Spec; pending: string[] }[] = [
+    { edit: "a node's private IP", spec: renamedNode2, pending: ["pki/certs/sw-node-2.crt: IP SANs changed (10.10.1.22 → 10.10.1.99)"] },
+    {
+      edit: "a public IP added",
+      spec: { ...BASE, nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-db-1" ? [h, ip, "198.51.100.7"] : [h, ip, pub])) },
+      pending: ["pki/certs/sw-db-1.crt: IP SANs changed (added 198.51.100.7)"],
+    },
+    { edit: "a new node", spec: { ...BASE, nodes: [...BASE.nodes, ["sw-node-4", "10.10.1.24"]] }, pending: ["pki/certs/sw-node-4.crt: not issued yet"] },
+    { edit: "another operator", spec: { ...BASE, operators: ["operator", "alice"] }, pending: ["pki/certs/alice.crt: not issued yet"] },
+    {
+      edit: "the cluster domain",
+      spec: { ...BASE, domain: "prod.internal" },
+      pending: ["sw-db-1", "sw-node-1", "sw-node-2"].map((h) => `pki/certs/${h}.crt: DNS SANs changed (${h}.swarm.internal → ${h}.prod.internal)`),
+    },
+    { edit: "the CA name", spec: { ...BASE, caName: "other CA" }, pending: ["pki/ca.crt: CA commonName changed (swarm cluster CA → other CA)"] },
+  ];
+
+  for (const row of rows) {
+    it(`reports ${row.edit} and writes nothing`, async () => {
+      const result = await build(row.spec, freshClone(project), false);
+      expect(result.pendingIssues).toEqual(row.pending);
+      expect(result.stateWrites).toEqual([]);
+    });
+  }
+
+  it("reports a missing CA without creating one", async () => {
+    const result = await build(BASE, tempDir(), false);
+    expect(result.pendingIssues[0]).toBe("pki/ca.crt: CA not created yet");
+    expect(result.pendingIssues).toContain("pki/certs/sw-node-1.crt: not issued yet");
+    expect(result.stateWrites).toEqual([]);
+  });
+
+  it("reports a certificate signed by another CA", async () => {
+    const clone = freshClone(project);
+    const ca = path.join(clone, "pki/ca.crt");
+    // A stranger's CA with the same name: only the signature tells them apart.
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(clone, "other.key"), "-out", ca, "-subj", "/CN=swarm cluster CA", "-days", "1"], { stdio: "ignore" });
+    const result = await build(BASE, clone, false);
+    expect(result.pendingIssues).toContain("pki/certs/sw-node-1.crt: not issued by the current CA (pki/ca.crt)");
+  });
+});
+
+describe("re-issuing a changed certificate", () => {
+  const moved: Spec = { ...BASE, nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-node-2" ? [h, "10.10.1.99", pub] : [h, ip, pub])) };
+
+  it("refuses without the CA key, naming the certificate, the field and the missing key", async () => {
+    const clone = freshClone(project);
+    const error = await build(moved, clone, true).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: "pki/ca-key-missing", construct: "cluster/pki/ca/sw-node-2", field: "ipAddresses" });
+    expect(problems[0]?.message).toContain("IP SANs changed (10.10.1.22 → 10.10.1.99)");
+    expect(problems[0]?.message).toContain("the CA private key secrets/pki/ca.key is missing");
+    expect(problems[0]?.hint).toMatch(/restore secrets\/pki\/ca\.key .*or remove pki\//);
+  });
+
+  it("refuses to issue a new node's certificate without the CA key, one problem per certificate", async () => {
+    const grown: Spec = { ...moved, nodes: [...moved.nodes, ["sw-node-4", "10.10.1.24"]] };
+    await expect(build(grown, freshClone(project), true)).rejects.toMatchObject({
+      problems: [
+        { code: "pki/ca-key-missing", construct: "cluster/pki/ca/sw-node-2", field: "ipAddresses" },
+        {
+          code: "pki/ca-key-missing",
+          construct: "cluster/pki/ca/sw-node-4",
+          field: "",
+          message: "pki/certs/sw-node-4.crt must be issued (it is new), but the CA private key secrets/pki/ca.key is missing, so nothing can be signed",
+        },
+      ],
+    });
+  });
+
+  it("re-issues only that certificate once the CA key is there; the others stay byte for byte", async () => {
+    const clone = freshClone(project);
+    mkdirSync(path.join(clone, "secrets/pki"), { recursive: true });
+    cpSync(path.join(project, "secrets/pki/ca.key"), path.join(clone, "secrets/pki/ca.key"));
+
+    const result = await build(moved, clone, true);
+    expect(result.pendingIssues).toEqual([]);
+    expect(relative(clone, result)).toEqual(["pki/certs/sw-node-2.crt", "secrets/pki/sw-node-2.key"]);
+    persist(result, clone);
+
+    const crt = path.join(clone, "pki/certs/sw-node-2.crt");
+    expect(openssl("verify", "-CAfile", path.join(clone, "pki/ca.crt"), crt).trim()).toBe(`${crt}: OK`);
+    expect(openssl("x509", "-in", crt, "-noout", "-ext", "subjectAltName")).toContain("IP Address:10.10.1.99");
+    expect(statSync(path.join(clone, "secrets/pki/sw-node-2.key")).mode & 0o777).toBe(0o600);
+
+    const before = contents(first);
+    const after = contents(result);
+    const changed = [...after.keys()].filter((file) => after.get(file) !== before.get(file));
+    expect(changed).toEqual(["manifest.json", "pki/certs/sw-node-2.crt", "pki/inventory.json"]);
+    for (const file of ["ca.crt", "certs/sw-node-1.crt", "certs/sw-db-1.crt", "certs/operator.crt"]) {
+      expect(readFileSync(path.join(clone, "pki", file), "utf8")).toBe(readFileSync(path.join(project, "pki", file), "utf8"));
+    }
+
+    // And the next build, now from the new committed state, is stable again.
+    const next = await build(moved, clone, false);
+    expect(next.pendingIssues).toEqual([]);
+    expect(contents(next)).toEqual(after);
+  });
+
+  it("refuses a CA key that does not belong to the CA certificate", async () => {
+    const clone = freshClone(project);
+    mkdirSync(path.join(clone, "secrets/pki"), { recursive: true });
+    execFileSync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path.join(clone, "secrets/pki/ca.key")]);
+    await expect(build(moved, clone, true)).rejects.toMatchObject({ problems: [{ code: "pki/ca-key-mismatch", construct: "cluster/pki/ca" }] });
+  });
+
+  it("refuses to rename the CA, which would mean a new CA", async () => {
+    await expect(build({ ...BASE, caName: "other CA" }, freshClone(project), true)).rejects.toMatchObject({
+      problems: [{ code: "pki/ca-renamed", field: "commonName" }],
+    });
+  });
+
+  it("refuses to overwrite a CA key whose certificate is missing", async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, "secrets/pki"), { recursive: true });
+    cpSync(path.join(project, "secrets/pki/ca.key"), path.join(dir, "secrets/pki/ca.key"));
+    await expect(build(BASE, dir, true)).rejects.toMatchObject({ problems: [{ code: "pki/ca-certificate-missing" }] });
+  });
+});
+
+describe("ClusterPki", () => {
+  it("finds a node's certificate and creates the peer profile from the node", () => {
+    const cluster = makeCluster({ ...BASE, operators: ["alice", "bob"] });
+    const pki = cluster.node.findChild("pki") as ClusterPki;
+    const certificate = pki.certificateFor("sw-node-1");
+    expect(certificate).toMatchObject({
+      commonName: "sw-node-1",
+      dnsNames: ["sw-node-1", "sw-node-1.swarm.internal", "localhost"],
+      ipAddresses: ["10.10.1.21", "203.0.113.21", "127.0.0.1"],
+      usages: ["server", "client"],
+      installedOn: "sw-node-1",
+    });
+    expect(pki.certificateFor("nowhere")).toBeUndefined();
+    expect(pki.operatorCertificates.map((c) => [c.name, c.usages])).toEqual([["alice", ["client"]], ["bob", ["client"]]]);
+  });
+
+  it("flags nodes declared after it, which have no certificate", () => {
+    const cluster = makeCluster(BASE);
+    new Node(cluster, "sw-late", { tier: "db", privateIp: "10.10.1.50" });
+    const messages = cluster.node.findChild("pki").node.validate();
+    expect(messages).toEqual([expect.stringContaining("node sw-late is declared after cluster/pki")]);
+  });
+
+  it("refuses an operator named like a node", () => {
+    expect(() => makeCluster({ ...BASE, operators: ["sw-db-1"] })).toThrow(/operator "sw-db-1" has the name of a node/);
+  });
+});
+
+describe("normalizeIp", () => {
+  it.each([
+    ["10.10.1.21", "10.10.1.21"],
+    ["fd00::1", "fd00:0:0:0:0:0:0:1"],
+    ["FD00:0000::0001", "fd00:0:0:0:0:0:0:1"],
+    ["::1", "0:0:0:0:0:0:0:1"],
+    ["2001:db8:1:2:3:4:5:6", "2001:db8:1:2:3:4:5:6"],
+  ])("%s → %s", (input, expected) => {
+    expect(normalizeIp(input)).toBe(expected);
+  });
+});
