@@ -4,7 +4,10 @@
  * reviewer can read one flag per line in an out/ diff.
  */
 
-/** One `Key=value` line; a key may repeat (After=, ExecStartPre=), so a section is a list, not a record. */
+/**
+ * One `Key=value` line; a key may repeat (After=, ExecStartPre=), so a section is a list, not a record.
+ * The key `#` writes a comment line instead, for the why of a setting.
+ */
 export type UnitEntry = readonly [key: string, value: string];
 
 /** Sections in file order, e.g. `{ Unit: [...], Service: [...], Install: [...] }`. */
@@ -12,7 +15,7 @@ export type UnitSections = Readonly<Record<string, readonly UnitEntry[]>>;
 
 export function renderUnit(sections: UnitSections): string {
   return Object.entries(sections)
-    .map(([name, entries]) => [`[${name}]`, ...entries.map(([key, value]) => `${key}=${value}`)].join("\n"))
+    .map(([name, entries]) => [`[${name}]`, ...entries.map(([key, value]) => (key === "#" ? `# ${value}` : `${key}=${value}`))].join("\n"))
     .join("\n\n")
     .concat("\n");
 }

@@ -1,0 +1,59 @@
+import { HOST_TLS } from "../../src/constructs/host-paths.js";
+import { isIpv4, ipv4ToNumber } from "../../src/core/ipv4.js";
+import { compareStrings } from "../../src/core/stable-json.js";
+import type { Cluster } from "../../src/model/cluster.js";
+import type { Node } from "../../src/model/node.js";
+import type { PkiMaterial } from "../../src/pki/material.js";
+import { withHashHeader } from "../../src/synth/header.js";
+
+/** A file for `storage.files`, with the construct it comes from (for the manifest and `diff`). */
+export interface PlannedFile {
+  readonly path: string;
+  readonly mode: number;
+  readonly contents: string;
+  readonly construct: string;
+}
+
+/**
+ * The files every node gets before its own HostFiles: identity (hostname, every node in /etc/hosts), the
+ * seed's SSH hardening, and the public half of the node's TLS material.
+ */
+export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): PlannedFile[] {
+  const files: PlannedFile[] = [
+    // hostname(5) ignores comment lines, but other readers take the file's text as the name: no banner.
+    { path: "/etc/hostname", mode: 0o644, contents: `${node.hostname}\n`, construct: node.path },
+    { path: "/etc/hosts", mode: 0o644, contents: hostsFile(cluster), construct: node.path },
+    {
+      path: "/etc/ssh/sshd_config.d/10-no-root-login.conf",
+      mode: 0o644,
+      contents: withHashHeader("PermitRootLogin no\n"),
+      construct: node.path,
+    },
+  ];
+  // PEM files are copied untouched (no banner): they come from the PKI state, and tools differ in what text
+  // around a certificate they accept.
+  if (pki.caCertificatePem !== "") {
+    files.push({ path: HOST_TLS.caCertificate, mode: 0o644, contents: pki.caCertificatePem, construct: node.path });
+    const certificate = pki.certificates.get(node.hostname);
+    // Public certificate only. Its key, /etc/ssl/swarm/node-key.pem, is never in out/: it is delivered out of
+    // band from the git-ignored secrets/ folder.
+    if (certificate) files.push({ path: HOST_TLS.nodeCertificate, mode: 0o644, contents: certificate, construct: node.path });
+  }
+  return files;
+}
+
+/** Every node of the cluster by its private address, so the nodes resolve each other without DNS. */
+export function hostsFile(cluster: Cluster): string {
+  const nodes = [...cluster.nodes].sort((a, b) => compareAddresses(a.privateIp, b.privateIp) || compareStrings(a.hostname, b.hostname));
+  const lines = [
+    "127.0.0.1 localhost",
+    "::1 localhost",
+    ...nodes.map((node) => `${node.privateIp} ${node.hostname}.${cluster.domain} ${node.hostname}`),
+  ];
+  return withHashHeader(`${lines.join("\n")}\n`);
+}
+
+function compareAddresses(a: string, b: string): number {
+  if (isIpv4(a) && isIpv4(b)) return ipv4ToNumber(a) - ipv4ToNumber(b);
+  return compareStrings(a, b);
+}

@@ -1,0 +1,13 @@
+import type { SystemdUnit } from "../../src/model/systemd-unit.js";
+import { GENERATED_NOTICE, withHashHeader } from "../../src/synth/header.js";
+
+/**
+ * The text of a unit as it lands on the host: the "do not edit" banner first, a final newline last. The
+ * systemd family writes it for reviewers and `systemd-analyze verify`; Ignition embeds the same string,
+ * so what is reviewed is byte for byte what boots.
+ */
+export function unitFileText(unit: SystemdUnit): string {
+  const contents = unit.contents;
+  const text = contents.endsWith("\n") ? contents : `${contents}\n`;
+  return text.startsWith(`# ${GENERATED_NOTICE}`) ? text : withHashHeader(text);
+}

@@ -1,0 +1,155 @@
+import type { Construct } from "constructs";
+import type { AvailabilitySource, Finding } from "../analysis/findings.js";
+import { quorumFindings } from "../analysis/quorum.js";
+import { ClusterConstruct } from "../model/base.js";
+import { Cluster } from "../model/cluster.js";
+import { HostFile } from "../model/host-file.js";
+import type { Node } from "../model/node.js";
+import { SystemdUnit } from "../model/systemd-unit.js";
+import { withHashHeader } from "../synth/header.js";
+import type { QuorumGroup } from "../validate/quorum-group.js";
+import {
+  clientEndpointsOf,
+  ETCD_CLIENT_PORT,
+  ETCD_PEER_PORT,
+  etcdFlags,
+  initialClusterOf,
+  type EtcdPeer,
+} from "./etcd-flags.js";
+import { HOST_TLS } from "./host-paths.js";
+import { commandLine, renderUnit } from "./unit-text.js";
+
+export interface EtcdClusterProps {
+  /** Nodes that run a member, one each; 3 or 5 keep a majority through one or two failures. */
+  readonly members: readonly Node[];
+  /**
+   * etcd release, used for the default image tag.
+   * @default "v3.5.17"
+   */
+  readonly version?: string;
+  /**
+   * Container image of etcd.
+   * @default `quay.io/coreos/etcd:<version>`
+   */
+  readonly image?: string;
+}
+
+/** Name of the unit and of its container; `docker exec etcd-member etcdctl …` reaches a member. */
+const MEMBER = "etcd-member";
+const DATA_DIR = "/var/lib/etcd";
+
+/**
+ * A TLS etcd cluster on some nodes, each member a container started by systemd. The seed ran etcd through
+ * CoreOS's etcd-wrapper, which current Flatcar no longer ships; Flatcar still ships Docker, so the member
+ * runs as a host-network container with the data dir and certificates mounted from the host.
+ */
+export class EtcdCluster extends ClusterConstruct implements AvailabilitySource, QuorumGroup {
+  /** Marks the construct for the model validation's etcd membership checks. */
+  readonly quorumKind = "etcd";
+  readonly members: readonly Node[];
+  readonly version: string;
+  readonly image: string;
+
+  constructor(scope: Construct, id: string, props: EtcdClusterProps) {
+    super(scope, id);
+    this.members = [...props.members];
+    this.version = props.version ?? "v3.5.17";
+    this.image = props.image ?? `quay.io/coreos/etcd:${this.version}`;
+    for (const member of this.members) {
+      new SystemdUnit(member, `${MEMBER}.service`, { contents: () => this.unitText(member) });
+      new HostFile(member, "etcd-profile", { path: "/etc/profile.d/01-etcd.sh", contents: () => this.profileScript() });
+    }
+  }
+
+  /** The members as etcd addresses them: hostname, private IP, the standard ports. */
+  get peers(): EtcdPeer[] {
+    return this.members.map((member) => ({
+      name: member.hostname,
+      host: member.privateIp,
+      clientPort: ETCD_CLIENT_PORT,
+      peerPort: ETCD_PEER_PORT,
+    }));
+  }
+
+  /** `--initial-cluster`: `sw-node-1=https://10.10.1.21:2380,…`, derived from the members. */
+  get initialCluster(): string {
+    return initialClusterOf(this.peers);
+  }
+
+  /** Client URLs of every member, for etcdctl and for anything that uses etcd (e.g. discovery). */
+  get clientEndpoints(): string[] {
+    return clientEndpointsOf(this.peers);
+  }
+
+  /** The etcd flags of one member, as its unit runs them. */
+  flagsFor(member: Node): string[] {
+    const peers = this.peers;
+    const self = peers.find((peer) => peer.name === member.hostname);
+    if (!self) throw new Error(`${member.path} is not a member of ${this.path}`);
+    return etcdFlags({
+      self,
+      peers,
+      clusterToken: Cluster.of(this).name,
+      dataDir: DATA_DIR,
+      tls: { ca: HOST_TLS.caCertificate, cert: HOST_TLS.nodeCertificate, key: HOST_TLS.nodeKey },
+    });
+  }
+
+  availabilityFindings(): Finding[] {
+    return quorumFindings(this.path, "etcd", this.members.length, "etcd");
+  }
+
+  private unitText(member: Node): string {
+    const docker = "/usr/bin/docker";
+    const run = [
+      "--rm",
+      `--name=${MEMBER}`,
+      "--net=host",
+      `--volume=${DATA_DIR}:${DATA_DIR}`,
+      `--volume=${HOST_TLS.nodeDirectory}:${HOST_TLS.nodeDirectory}:ro`,
+      `--volume=${HOST_TLS.caCertificate}:${HOST_TLS.caCertificate}:ro`,
+      this.image,
+      "/usr/local/bin/etcd",
+      ...this.flagsFor(member),
+    ];
+    return renderUnit({
+      Unit: [
+        ["Description", `etcd member ${member.hostname} of the ${Cluster.of(this).name} cluster`],
+        // The member binds the private address: wait until the network is configured.
+        ["Wants", "network-online.target"],
+        ["After", "network-online.target docker.service"],
+        ["Requires", "docker.service"],
+      ],
+      Service: [
+        // A container left over from a crash would hold the name; "-" because usually there is none.
+        ["ExecStartPre", `-${docker} rm --force ${MEMBER}`],
+        ["ExecStart", commandLine(`${docker} run`, run)],
+        ["ExecStop", `${docker} stop ${MEMBER}`],
+        ["Restart", "always"],
+        ["RestartSec", "5s"],
+      ],
+      Install: [["WantedBy", "multi-user.target"]],
+    });
+  }
+
+  private profileScript(): string {
+    const environment = [
+      ["ETCDCTL_API", "3"],
+      ["ETCDCTL_ENDPOINTS", this.clientEndpoints.join(",")],
+      ["ETCDCTL_CACERT", HOST_TLS.caCertificate],
+      ["ETCDCTL_CERT", HOST_TLS.nodeCertificate],
+      ["ETCDCTL_KEY", HOST_TLS.nodeKey],
+    ] as const;
+    const names = environment.map(([name]) => `-e ${name}`).join(" ");
+    return withHashHeader(
+      [
+        `# etcdctl environment for the ${Cluster.of(this).name} etcd cluster (TLS with client certificates).`,
+        ...environment.map(([name, value]) => `export ${name}=${value}`),
+        "# etcdctl of the member's own release, from its container, which mounts the certificates at these paths",
+        "# (`docker exec -e NAME` passes this shell's value through).",
+        `alias etcdctl='docker exec ${names} ${MEMBER} etcdctl'`,
+        "",
+      ].join("\n"),
+    );
+  }
+}

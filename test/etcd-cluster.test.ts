@@ -1,0 +1,113 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Cluster, EtcdCluster, Node, Testing } from "../src/index.js";
+import { hostCluster, synthHosts } from "./host-families.fixture.js";
+
+const workDir = mkdtempSync(path.join(tmpdir(), "etcd-cluster-test-"));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** The value of `--flag=value` among the etcd arguments of a unit's (backslash-continued) ExecStart. */
+function flag(unit: string, name: string): string | undefined {
+  const words = unit.replaceAll("\\\n", " ").split(/\s+/);
+  const program = words.indexOf("/usr/local/bin/etcd");
+  if (program < 0) return undefined;
+  const value = words.slice(program + 1).find((word) => word.startsWith(`--${name}=`));
+  return value?.slice(`--${name}=`.length);
+}
+
+function smallCluster(members: number): EtcdCluster {
+  const cluster = new Cluster({ name: "small", privateNetwork: "10.0.0.0/24", domain: "x.internal", sshAuthorizedKeys: [] });
+  const nodes = Array.from({ length: members }, (_, i) => new Node(cluster, `n${i + 1}`, { tier: "app", privateIp: `10.0.0.${i + 1}` }));
+  return new EtcdCluster(cluster, "etcd", { members: nodes });
+}
+
+describe("EtcdCluster", async () => {
+  const model = hostCluster();
+  const files = await synthHosts(model.cluster);
+  const unitOf = (hostname: string): string => files.get(`nodes/${hostname}/systemd/etcd-member.service`) ?? "";
+
+  it("derives the initial cluster and the client endpoints from the members", () => {
+    const expected = model.managers.map((node) => `${node.hostname}=https://${node.privateIp}:2380`).join(",");
+    expect(model.etcd.initialCluster).toBe(expected);
+    expect(model.etcd.initialCluster).toBe(
+      "sw-node-1=https://10.10.1.21:2380,sw-node-2=https://10.10.1.22:2380,sw-node-3=https://10.10.1.23:2380",
+    );
+    expect(model.etcd.clientEndpoints).toEqual(model.managers.map((node) => `https://${node.privateIp}:2379`));
+  });
+
+  it("renders one unit per member with the derived flags and the member's own addresses", () => {
+    for (const member of model.managers) {
+      const unit = unitOf(member.hostname);
+      expect(flag(unit, "initial-cluster"), member.hostname).toBe(model.etcd.initialCluster);
+      expect(flag(unit, "name")).toBe(member.hostname);
+      expect(flag(unit, "listen-peer-urls")).toBe(`https://${member.privateIp}:2380`);
+      expect(flag(unit, "advertise-client-urls")).toBe(`https://${member.privateIp}:2379`);
+      expect(flag(unit, "listen-client-urls")).toBe(`https://${member.privateIp}:2379,https://127.0.0.1:2379`);
+      expect(flag(unit, "initial-cluster-token")).toBe(model.cluster.name);
+      expect(flag(unit, "key-file")).toBe("/etc/ssl/swarm/node-key.pem");
+      for (const tls of ["--client-cert-auth", "--peer-client-cert-auth"]) expect(unit).toContain(` ${tls} \\`);
+      expect(unit).toContain("quay.io/coreos/etcd:v3.5.17");
+      expect(unit).toMatch(/^Restart=always$/m);
+      expect(unit).toMatch(/^Requires=docker\.service$/m);
+      expect(unit).toMatch(/^ExecStartPre=-\/usr\/bin\/docker rm --force etcd-member$/m);
+    }
+    expect(files.has("nodes/sw-front-1/systemd/etcd-member.service")).toBe(false);
+  });
+
+  it("runs exactly the flag builder's flags, the ones test/etcd-real.test.ts starts a real cluster with", () => {
+    for (const member of model.managers) {
+      const words = unitOf(member.hostname).replaceAll("\\\n", " ").split(/\s+/);
+      const start = words.indexOf("/usr/local/bin/etcd") + 1;
+      const flags = model.etcd.flagsFor(member);
+      expect(start).toBeGreaterThan(0);
+      expect(words.slice(start, start + flags.length)).toEqual(flags);
+      expect(words[start + flags.length]).toMatch(/^ExecStop=/);
+    }
+    expect(() => model.etcd.flagsFor(model.front)).toThrow(/not a member/);
+  });
+
+  it("writes the etcdctl environment with every endpoint, and it passes shellcheck", () => {
+    const script = files.get("nodes/sw-node-2/files/etc/profile.d/01-etcd.sh") ?? "";
+    expect(script).toMatch(/^export ETCDCTL_API=3$/m);
+    expect(script).toContain(`export ETCDCTL_ENDPOINTS=${model.etcd.clientEndpoints.join(",")}\n`);
+    expect(script).toMatch(/^export ETCDCTL_CACERT=\/etc\/ssl\/certs\/swarm-cluster-ca\.pem$/m);
+    const file = path.join(workDir, "01-etcd.sh");
+    writeFileSync(file, script);
+    const run = spawnSync("shellcheck", ["--shell=sh", file], { encoding: "utf8" });
+    if (run.error) throw run.error;
+    expect(`${run.stdout}${run.stderr}`).toBe("");
+    expect(run.status).toBe(0);
+  });
+
+  it("reports that 3 members tolerate the loss of 1", () => {
+    const findings = model.etcd.availabilityFindings();
+    expect(findings).toEqual([expect.objectContaining({ severity: "info", code: "etcd/quorum", construct: "cluster/etcd", tolerates: 1 })]);
+  });
+
+  it.each([
+    [1, "error", "etcd/no-fault-tolerance", 0],
+    [2, "error", "etcd/no-fault-tolerance", 0],
+    [4, "warning", "etcd/even-voters", 1],
+    [5, "info", "etcd/quorum", 2],
+  ] as const)("reports %i members as %s (%s)", (members, severity, code, tolerates) => {
+    expect(smallCluster(members).availabilityFindings()).toContainEqual(expect.objectContaining({ severity, code, tolerates }));
+  });
+
+  it("reaches the HA report through the synthesis", async () => {
+    // One member: the model validation accepts it (it rejects even counts), the HA analysis flags it.
+    const result = await Testing.synthResult(smallCluster(1).node.root as Cluster, { generators: [] });
+    expect(result.ha.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "etcd/no-fault-tolerance", construct: "cluster/etcd" }));
+  });
+
+  it("lets the image be chosen, by version or outright", () => {
+    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const node = new Node(cluster, "n1", { tier: "app", privateIp: "10.0.0.1" });
+    expect(new EtcdCluster(cluster, "a", { members: [node], version: "v3.5.21" }).image).toBe("quay.io/coreos/etcd:v3.5.21");
+    const other = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const node2 = new Node(other, "n1", { tier: "app", privateIp: "10.0.0.1" });
+    expect(new EtcdCluster(other, "a", { members: [node2], image: "registry.local/etcd:1" }).image).toBe("registry.local/etcd:1");
+  });
+});

@@ -1,0 +1,34 @@
+import { ignitionGenerator } from "../generators/ignition/index.js";
+import { systemdGenerator } from "../generators/systemd/index.js";
+import { Cluster, DockerHost, EtcdCluster, Node, Testing } from "../src/index.js";
+
+export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZ14CSBxurgLVcn78zKrg/OOeRDpovcov+rBEssPvJ5 operator@test";
+
+export interface HostCluster {
+  readonly cluster: Cluster;
+  readonly managers: readonly Node[];
+  readonly front: Node;
+  readonly etcd: EtcdCluster;
+  readonly docker: DockerHost;
+}
+
+/** 3 app managers running etcd, 1 front; the front is declared last so /etc/hosts must sort by address. */
+export function hostCluster(): HostCluster {
+  const cluster = new Cluster({ name: "test", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [SSH_KEY] });
+  const managers = [1, 2, 3].map(
+    (i) => new Node(cluster, `sw-node-${i}`, { tier: "app", privateIp: `10.10.1.2${i}`, swarmRole: "manager" }),
+  );
+  const front = new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
+  const etcd = new EtcdCluster(cluster, "etcd", { members: managers });
+  const docker = new DockerHost(cluster, "docker");
+  return { cluster, managers, front, etcd, docker };
+}
+
+/** Only the host families run: the test does not depend on the other generators' progress. */
+export function synthHosts(cluster: Cluster): Promise<Map<string, string>> {
+  return Testing.synth(cluster, { generators: [systemdGenerator, ignitionGenerator] });
+}
+
+export function filesUnder(files: ReadonlyMap<string, string>, pattern: RegExp): [string, string][] {
+  return [...files].filter(([path]) => pattern.test(path));
+}

@@ -1,0 +1,109 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { GENERATED_NOTICE } from "../src/synth/header.js";
+import { filesUnder, hostCluster, synthHosts } from "./host-families.fixture.js";
+
+const workDir = mkdtempSync(path.join(tmpdir(), "systemd-test-"));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/**
+ * Stand-ins for what Flatcar provides and this machine may lack. `systemd-analyze verify` loads each unit's
+ * dependencies and checks that every Exec*= program exists and is executable; the generated units run
+ * /usr/bin/docker and depend on docker.service, which belong to Flatcar, not to the test machine. So the
+ * units are verified under `--root` on a throwaway tree: systemd's own units copied from this machine
+ * (targets such as sysinit.target, which every unit depends on by default), Flatcar's docker units as
+ * stubs shaped like the real ones, and stub executables at the paths the units name.
+ */
+const FLATCAR_UNITS: Record<string, string> = {
+  "docker.service": [
+    "[Unit]",
+    "Description=Docker Application Container Engine (stub of Flatcar's unit)",
+    "After=docker.socket",
+    "Requires=docker.socket",
+    "[Service]",
+    "Type=notify",
+    "ExecStart=/usr/bin/dockerd --host=fd:// $DOCKER_OPTS",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n"),
+  "docker.socket": ["[Unit]", "Description=Docker Socket (stub)", "[Socket]", "ListenStream=/run/docker.sock", "[Install]", "WantedBy=sockets.target", ""].join("\n"),
+};
+const FLATCAR_PROGRAMS = ["/usr/bin/docker", "/usr/bin/dockerd"];
+
+let roots = 0;
+
+/** A fresh root holding the host files and units given, relative paths inside the root → contents. */
+function hostRoot(files: Record<string, string>): string {
+  const root = path.join(workDir, `root-${roots++}`);
+  cpSync("/usr/lib/systemd/system", path.join(root, "usr/lib/systemd/system"), { recursive: true, verbatimSymlinks: true });
+  for (const [name, text] of Object.entries(FLATCAR_UNITS)) writeFileSync(path.join(root, "usr/lib/systemd/system", name), text);
+  for (const program of FLATCAR_PROGRAMS) {
+    const file = path.join(root, program);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, "#!/bin/sh\nexit 0\n");
+    chmodSync(file, 0o755);
+  }
+  for (const [relative, text] of Object.entries(files)) {
+    const file = path.join(root, relative);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  return root;
+}
+
+/** `systemd-analyze verify` of units under a root; a clean unit gives exit 0 and prints nothing. */
+function verify(root: string, units: readonly string[]): { status: number | null; output: string } {
+  const run = spawnSync("systemd-analyze", ["verify", "--man=no", `--root=${root}`, ...units], { encoding: "utf8" });
+  if (run.error) throw run.error; // a missing tool fails the test, it never skips it
+  return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
+}
+
+describe("systemd generator", async () => {
+  const model = hostCluster();
+  const files = await synthHosts(model.cluster);
+
+  it("writes every unit of every node, under its node", () => {
+    const expected = model.cluster.nodes.flatMap((node) => node.units.map((unit) => `nodes/${node.hostname}/systemd/${unit.unitName}`));
+    expect(filesUnder(files, /^nodes\/[^/]+\/systemd\//).map(([file]) => file)).toEqual(expected.sort());
+    expect(expected).toContain("nodes/sw-node-2/systemd/etcd-member.service");
+    expect(expected).toContain("nodes/sw-node-3/systemd/docker-tcp.socket");
+    expect(expected.filter((file) => file.includes("sw-front-1"))).toEqual([]);
+  });
+
+  it("starts every unit with the generated-file banner", () => {
+    for (const [file, text] of filesUnder(files, /\/systemd\//)) expect(text.split("\n")[0], file).toBe(`# ${GENERATED_NOTICE}`);
+  });
+
+  it("passes systemd-analyze verify, node by node, with the docker.service drop-in in place", () => {
+    for (const node of model.cluster.nodes.filter((n) => n.units.length > 0)) {
+      const prefix = `nodes/${node.hostname}/`;
+      const onHost: Record<string, string> = {};
+      for (const [file, text] of filesUnder(files, new RegExp(`^${prefix}systemd/`))) {
+        onHost[`etc/systemd/system/${path.posix.basename(file)}`] = text;
+      }
+      // The HostFiles under /etc/systemd (the TLS drop-in) are verified together with the unit they extend.
+      for (const [file, text] of filesUnder(files, new RegExp(`^${prefix}files/etc/systemd/`))) {
+        onHost[file.slice(`${prefix}files/`.length)] = text;
+      }
+      expect(Object.keys(onHost)).toContain("etc/systemd/system/docker.service.d/10-tls.conf");
+      const units = [...node.units.map((unit) => unit.unitName), "docker.service"];
+      expect(verify(hostRoot(onHost), units), node.hostname).toEqual({ status: 0, output: "" });
+    }
+  });
+
+  // Each row is a unit the verifier must reject (non-zero exit) or at least complain about (output).
+  const broken: [string, string][] = [
+    ["a relative ExecStart", "[Service]\nExecStart=relative/path\n"],
+    ["a program that does not exist", "[Service]\nExecStart=/usr/bin/not-there\n"],
+    ["an unknown key", "[Service]\nExecStart=/usr/bin/docker ps\nRestartt=always\n"],
+    ["a dependency that does not exist", "[Unit]\nRequires=no-such.service\n[Service]\nExecStart=/usr/bin/docker ps\n"],
+  ];
+  it.each(broken)("rejects a unit with %s", (_, text) => {
+    const result = verify(hostRoot({ "etc/systemd/system/broken.service": text }), ["broken.service"]);
+    expect(result.status !== 0 || result.output !== "").toBe(true);
+  });
+});
