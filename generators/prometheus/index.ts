@@ -1,7 +1,69 @@
-import type { Generator } from "../../src/synth/generator.js";
+import { stringify } from "yaml";
+import { DockerHost } from "../../src/constructs/docker-host.js";
+import { Monitoring, PROMETHEUS_FILE, SCRAPE_PORTS } from "../../src/constructs/monitoring.js";
+import { ConfigError } from "../../src/core/problems.js";
+import type { Cluster } from "../../src/model/cluster.js";
+import type { Node } from "../../src/model/node.js";
+import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { withHashHeader } from "../../src/synth/header.js";
 
-/** TEMPORARY: the prometheus family is being written; it returns no files yet. */
+/**
+ * `prometheus/prometheus.yml` for the Monitoring construct: every node's exporters, scraped at the node's
+ * private address and labelled with its hostname, so a dashboard names hosts, not addresses.
+ */
 export const prometheusGenerator: Generator = {
   name: "prometheus",
-  generate: () => [],
+  generate({ cluster }): GeneratedFile[] {
+    const [monitoring, ...others] = cluster.all(Monitoring);
+    if (!monitoring) return [];
+    if (others.length > 0) {
+      throw new ConfigError(
+        others.map((other) => ({
+          code: "prometheus/second-monitoring",
+          construct: other.path,
+          field: "",
+          message: `a Monitoring is already declared at ${monitoring.path}; both would write out/${PROMETHEUS_FILE}`,
+          hint: "declare one Monitoring per cluster",
+          location: other.location,
+        })),
+      );
+    }
+    return [
+      {
+        path: PROMETHEUS_FILE,
+        content: withHashHeader(stringify(prometheusConfig(cluster, monitoring), { lineWidth: 0 })),
+        construct: monitoring.path,
+        delivery: { kind: "stack", stack: monitoring.stack.name },
+      },
+    ];
+  },
 };
+
+function prometheusConfig(cluster: Cluster, monitoring: Monitoring) {
+  const interval = monitoring.settings.scrapeInterval;
+  // dockerd serves metrics only where DockerHost's daemon.json sets `metrics-addr`.
+  const hardened = new Set(cluster.all(DockerHost).flatMap((host) => host.nodes));
+  const dockerd = cluster.nodes.filter((node) => hardened.has(node));
+  return {
+    global: {
+      scrape_interval: interval,
+      evaluation_interval: interval,
+      // Tells this cluster's series apart once several clusters feed one long-term store or alertmanager.
+      external_labels: { cluster: cluster.name },
+    },
+    // rule_files: written here once the model declares alerting rules; there are none yet.
+    scrape_configs: [
+      { job_name: "prometheus", static_configs: [{ targets: [`localhost:${SCRAPE_PORTS.prometheus}`] }] },
+      { job_name: "node-exporter", static_configs: cluster.nodes.map((node) => nodeTarget(node, SCRAPE_PORTS.nodeExporter)) },
+      ...(dockerd.length > 0 ? [{ job_name: "dockerd", static_configs: dockerd.map((node) => nodeTarget(node, SCRAPE_PORTS.dockerd)) }] : []),
+    ],
+  };
+}
+
+/** One target group per node: `instance` is the hostname instead of `ip:port`. */
+function nodeTarget(node: Node, port: number) {
+  return {
+    targets: [`${node.privateIp}:${port}`],
+    labels: { instance: node.hostname, tier: node.tier, swarm_role: node.swarmRole },
+  };
+}

@@ -1,7 +1,116 @@
-import type { Generator } from "../../src/synth/generator.js";
+import { Document, isMap, isScalar, type YAMLMap } from "yaml";
+import { shortHash } from "../../src/core/hash.js";
+import { ConfigError, type Problem } from "../../src/core/problems.js";
+import type { StackConfigEntry, StackFile, StackService } from "../../src/imports/docker-stack-v3.js";
+import type { OverlayNetwork } from "../../src/model/network.js";
+import type { Secret } from "../../src/model/secret.js";
+import type { StackConfig } from "../../src/model/stack-config.js";
+import type { Stack } from "../../src/model/stack.js";
+import type { EmittedFile, GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { withHashHeader } from "../../src/synth/header.js";
+import { serviceEntry } from "./service-entry.js";
+import { namedVolumes } from "./volumes.js";
 
-/** TEMPORARY: the stacks family is being written; it returns no files yet. */
+/** Compose file format written; 3.8 is the newest version tag every Swarm-era docker CLI accepts. */
+const STACK_FILE_VERSION = "3.8";
+/** Swarm refuses config (and secret) names longer than this. */
+const DOCKER_NAME_MAX = 64;
+
+/**
+ * One `stacks/<name>.yml` per Stack, deployed with `docker stack deploy -c`. Runs last: it links the
+ * files the other families wrote (nginx.conf, prometheus.yml...) into Docker configs.
+ */
 export const stacksGenerator: Generator = {
   name: "stacks",
-  generate: () => [],
+  generate({ cluster, emitted }): GeneratedFile[] {
+    const problems: Problem[] = [];
+    const files = cluster.stacks.map((stack) => ({
+      path: `stacks/${stack.name}.yml`,
+      content: renderStack(stack, emitted, problems),
+      construct: stack.path,
+      delivery: { kind: "stack", stack: stack.name } as const,
+    }));
+    if (problems.length > 0) throw new ConfigError(problems);
+    return files;
+  },
 };
+
+function renderStack(stack: Stack, emitted: ReadonlyMap<string, EmittedFile>, problems: Problem[]): string {
+  const services: Record<string, StackService> = {};
+  const networks = new Map<string, OverlayNetwork>();
+  const secrets = new Map<string, Secret>();
+  const configs = new Map<string, StackConfig>();
+  for (const service of stack.services) {
+    services[service.name] = service.applyOverrides(serviceEntry(service));
+    for (const network of service.networks) networks.set(network.name, network);
+    for (const secret of service.props.secrets ?? []) secrets.set(secret.name, secret);
+    for (const mount of service.props.configs ?? []) configs.set(mount.config.name, mount.config);
+  }
+
+  const file: StackFile = { version: STACK_FILE_VERSION, services };
+  if (networks.size > 0) {
+    file.networks = Object.fromEntries([...networks.keys()].sort().map((name) => [name, { external: true, name }]));
+  }
+  const volumes = namedVolumes(Object.values(services));
+  if (volumes.length > 0) file.volumes = Object.fromEntries(volumes.map((name) => [name, {}]));
+  if (secrets.size > 0) file.secrets = Object.fromEntries([...secrets.keys()].sort().map((name) => [name, { external: true }]));
+  if (configs.size > 0) {
+    file.configs = Object.fromEntries(
+      [...configs.keys()].sort().map((key) => [key, linkConfig(stack, configs.get(key) as StackConfig, emitted, problems)]),
+    );
+  }
+  return withHashHeader(`# deploy: docker stack deploy -c out/stacks/${stack.name}.yml ${stack.name}\n${toYaml(file, secrets)}`);
+}
+
+/**
+ * Docker configs are immutable and `docker stack deploy` refuses to change one in place: naming the config
+ * after a hash of its content gives a changed file a new config, which is what rolls the services using it.
+ */
+function linkConfig(stack: Stack, config: StackConfig, emitted: ReadonlyMap<string, EmittedFile>, problems: Problem[]): StackConfigEntry {
+  const source = emitted.get(config.file);
+  if (!source) {
+    problems.push({
+      code: "stack/config-file-missing",
+      construct: config.path,
+      field: "file",
+      message: `StackConfig "${config.name}" points at out/${config.file}, which no generator wrote`,
+      hint: "use the path of a file a generator writes (see out/manifest), or declare the construct that writes it (FrontProxy, Monitoring)",
+      location: config.location,
+    });
+    return { name: `${stack.name}_${config.name}`, file: `../${config.file}` };
+  }
+  const name = `${stack.name}_${config.name}_${shortHash(source.content)}`;
+  if (name.length > DOCKER_NAME_MAX) {
+    problems.push({
+      code: "stack/config-name-too-long",
+      construct: config.path,
+      field: "",
+      message: `the Docker config name "${name}" has ${name.length} characters; Swarm accepts at most ${DOCKER_NAME_MAX}`,
+      hint: "shorten the StackConfig's id or the stack's name",
+      location: config.location,
+    });
+  }
+  return { name, file: `../${config.file}` };
+}
+
+function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>): string {
+  const doc = new Document(file);
+  commentKey(doc.contents, "networks", " Overlays created once by swarm/networks.sh and shared between stacks.");
+  commentKey(doc.contents, "secrets", " Created by the operator with `docker secret create`; their values never enter out/.");
+  commentKey(
+    doc.contents,
+    "configs",
+    " Named after a hash of their content: Docker configs are immutable, so a changed file gets a new config\n and the deploy rolls the services that mount it.",
+  );
+  const secretMap = doc.get("secrets", true);
+  if (isMap(secretMap)) {
+    for (const [name, secret] of secrets) commentKey(secretMap, name, ` ${secret.description}`);
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+function commentKey(map: unknown, key: string, comment: string): void {
+  if (!isMap(map)) return;
+  const pair = (map as YAMLMap).items.find((item) => isScalar(item.key) && item.key.value === key);
+  if (pair && isScalar(pair.key)) pair.key.commentBefore = comment;
+}

@@ -1,7 +1,15 @@
-import type { Generator } from "../../src/synth/generator.js";
+import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { labelsScript } from "./labels-script.js";
+import { networksScript } from "./networks-script.js";
 
-/** TEMPORARY: the swarm family is being written; it returns no files yet. */
+/** Operator scripts that prepare the Swarm for the stacks: overlay networks and node labels. */
 export const swarmGenerator: Generator = {
   name: "swarm",
-  generate: () => [],
+  generate({ cluster }): GeneratedFile[] {
+    const delivery = { kind: "operator" } as const;
+    return [
+      { path: "swarm/networks.sh", content: networksScript(cluster.networks), construct: "cluster", delivery },
+      { path: "swarm/labels.sh", content: labelsScript(cluster.nodes), construct: "cluster", delivery },
+    ];
+  },
 };

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Handlebars from "handlebars";
+
+/**
+ * Templates are read from `generators/nginx/` at the repository root, found by walking up to package.json,
+ * so the same lookup works from the TypeScript sources and from the compiled dist/ (which holds no .hbs).
+ */
+function templateDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("swarm-cluster: cannot find the package root to load the nginx templates from");
+    dir = parent;
+  }
+  return path.join(dir, "generators", "nginx");
+}
+
+const PARTIALS = ["tls"] as const;
+// nginx and ModSecurity configuration is not HTML: nothing is escaped. Strict: a missing field is a bug.
+const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
+let handlebars: typeof Handlebars | undefined;
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+function instance(): typeof Handlebars {
+  if (handlebars) return handlebars;
+  const created = Handlebars.create();
+  created.registerHelper("join", (items: readonly string[], separator: string) => items.join(separator));
+  for (const name of PARTIALS) created.registerPartial(name, created.compile(read(`${name}.hbs`), COMPILE_OPTIONS));
+  handlebars = created;
+  return created;
+}
+
+function read(file: string): string {
+  return readFileSync(path.join(templateDir(), file), "utf8");
+}
+
+/** Renders `generators/nginx/<file>` with a plain-object context (Handlebars refuses class getters). */
+export function render(file: string, context: object): string {
+  let template = compiled.get(file);
+  if (!template) {
+    template = instance().compile(read(file), COMPILE_OPTIONS);
+    compiled.set(file, template);
+  }
+  return template(context);
+}

@@ -1,0 +1,177 @@
+import type { Construct } from "constructs";
+import { ClusterConstruct } from "../model/base.js";
+import type { OverlayNetwork } from "../model/network.js";
+import { Service, type Placement } from "../model/service.js";
+import type { Site } from "../model/site.js";
+import { StackConfig } from "../model/stack-config.js";
+import type { Stack } from "../model/stack.js";
+
+/**
+ * Where things are inside the nginx image. These are the only environment-specific paths of the generated
+ * configuration, so a test can point them at a distribution's nginx and run the real `nginx -t`.
+ */
+export interface NginxLayout {
+  /**
+   * Argument of `load_module` for the ModSecurity v3 connector (relative paths resolve against nginx's prefix).
+   * @default "modules/ngx_http_modsecurity_module.so"
+   */
+  readonly modsecurityModule: string;
+  /**
+   * Folder nginx.conf, `modsecurity/main.conf` and `sites/*.conf` are mounted in.
+   * @default "/etc/nginx"
+   */
+  readonly configDir: string;
+  /** @default "/etc/nginx/mime.types" */
+  readonly mimeTypes: string;
+  /** @default "/etc/nginx/fastcgi_params" */
+  readonly fastcgiParams: string;
+  /**
+   * The OWASP CRS setup file baked into the image.
+   * @default "/etc/nginx/modsecurity/crs/crs-setup.conf"
+   */
+  readonly crsSetup: string;
+  /**
+   * The OWASP CRS rule files baked into the image (a glob ModSecurity's `Include` expands).
+   * @default "/etc/nginx/modsecurity/crs/rules/*.conf"
+   */
+  readonly crsRules: string;
+  /**
+   * Code point map for ModSecurity's `urlDecodeUni`; left out when empty.
+   * @default "/etc/nginx/modsecurity/unicode.mapping"
+   */
+  readonly unicodeMapping: string;
+  /**
+   * Let's Encrypt folder (certbot with the dns-route53 plugin renews into it on the front hosts); bind-mounted
+   * read-only at the same path.
+   * @default "/etc/letsencrypt"
+   */
+  readonly letsencryptDir: string;
+  /**
+   * Worker user; the php-fpm pool runs as the same user so both see uploaded files alike.
+   * @default "nginx"
+   */
+  readonly user: string;
+}
+
+export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
+  modsecurityModule: "modules/ngx_http_modsecurity_module.so",
+  configDir: "/etc/nginx",
+  mimeTypes: "/etc/nginx/mime.types",
+  fastcgiParams: "/etc/nginx/fastcgi_params",
+  crsSetup: "/etc/nginx/modsecurity/crs/crs-setup.conf",
+  crsRules: "/etc/nginx/modsecurity/crs/rules/*.conf",
+  unicodeMapping: "/etc/nginx/modsecurity/unicode.mapping",
+  letsencryptDir: "/etc/letsencrypt",
+  user: "nginx",
+};
+
+export interface FrontProxyProps {
+  /** Stack the nginx service is deployed in (the seed's `front`). */
+  readonly stack: Stack;
+  /** Sites served, one server file each. */
+  readonly sites: readonly Site[];
+  /** Overlays nginx joins: the front network and the network php-fpm listens on. */
+  readonly networks: readonly OverlayNetwork[];
+  /**
+   * nginx built with ModSecurity v3 and the OWASP CRS (the seed's nginx-waf image), from the internal registry.
+   * @default "nginx-waf:1.26"
+   */
+  readonly image?: string;
+  /** @default "one-per-node" */
+  readonly replicas?: number | "one-per-node";
+  /** @default { tier: "front" } */
+  readonly placement?: Placement;
+  /** Paths inside the image; see {@link NginxLayout}. */
+  readonly layout?: Partial<NginxLayout>;
+  /**
+   * FastCGI address of php-fpm; the service name resolves on the shared app network.
+   * @default "php:9000"
+   */
+  readonly fastcgiUpstream?: string;
+  /**
+   * DNS server nginx re-resolves the FastCGI upstream with.
+   * @default "127.0.0.11" (Docker's embedded DNS)
+   */
+  readonly resolver?: string;
+  /** @default "2048m" */
+  readonly clientMaxBodySize?: string;
+  /**
+   * User-agent fragments (case-insensitive regular expressions) answered with 444: scanners and bad bots.
+   * @default ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"]
+   */
+  readonly blockedUserAgents?: readonly string[];
+  /** @default "256M" */
+  readonly memoryLimit?: string;
+  /** @default "nginx" */
+  readonly serviceName?: string;
+}
+
+/** The resolved settings the nginx generator renders. */
+export interface FrontProxySettings {
+  readonly layout: NginxLayout;
+  readonly fastcgiUpstream: string;
+  readonly resolver: string;
+  readonly clientMaxBodySize: string;
+  readonly blockedUserAgents: readonly string[];
+}
+
+/** Paths in out/ of the files the nginx generator writes for a front proxy. */
+export const NGINX_FILES = {
+  main: "nginx/nginx.conf",
+  modsecurity: "nginx/modsecurity/main.conf",
+  site: (site: Site): string => `nginx/sites/${site.name}.conf`,
+} as const;
+
+/**
+ * The front tier: nginx with ModSecurity terminating TLS for every Site and passing PHP to php-fpm. It
+ * declares the nginx Service and its Docker configs; the nginx generator writes the files they point at.
+ */
+export class FrontProxy extends ClusterConstruct {
+  readonly stack: Stack;
+  readonly sites: readonly Site[];
+  readonly service: Service;
+  readonly settings: FrontProxySettings;
+
+  constructor(scope: Construct, id: string, props: FrontProxyProps) {
+    super(scope, id);
+    this.stack = props.stack;
+    this.sites = props.sites;
+    const layout = { ...DEFAULT_NGINX_LAYOUT, ...props.layout };
+    this.settings = {
+      layout,
+      fastcgiUpstream: props.fastcgiUpstream ?? "php:9000",
+      resolver: props.resolver ?? "127.0.0.11",
+      clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
+      blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
+    };
+
+    const serviceName = props.serviceName ?? "nginx";
+    const config = (name: string, file: string, target: string) => ({
+      config: new StackConfig(props.stack, `${serviceName}-${name}`, { file }),
+      target,
+    });
+    this.service = new Service(props.stack, serviceName, {
+      image: props.image ?? "nginx-waf:1.26",
+      replicas: props.replicas ?? "one-per-node",
+      placement: props.placement ?? { tier: "front" },
+      networks: props.networks,
+      // Host-mode publishing: Route53 (simple routing) hands out every front's public address, so each front
+      // must answer on its own address. Through the ingress mesh nginx would see the mesh's 10.0.0.x address
+      // instead of the client's, which would blind the per-IP rate limits (private ranges are exempt) and
+      // ModSecurity's IP-based rules. The price: one task per node, as `one-per-node` already spreads them.
+      ports: [
+        { published: 80, target: 80, mode: "host" },
+        { published: 443, target: 443, mode: "host" },
+      ],
+      // Certificates stay on the hosts, renewed there; they are never Docker configs or files in out/.
+      volumes: [`${layout.letsencryptDir}:${layout.letsencryptDir}:ro`],
+      configs: [
+        config("conf", NGINX_FILES.main, `${layout.configDir}/nginx.conf`),
+        config("modsecurity", NGINX_FILES.modsecurity, `${layout.configDir}/modsecurity/main.conf`),
+        ...props.sites.map((site) => config(`site-${site.name}`, NGINX_FILES.site(site), `${layout.configDir}/sites/${site.name}.conf`)),
+      ],
+      memoryLimit: props.memoryLimit ?? "256M",
+      critical: true,
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import type { Construct } from "constructs";
+import { ClusterConstruct } from "../model/base.js";
+import { DOCKERD_METRICS_PORT } from "./docker-host.js";
+import type { OverlayNetwork } from "../model/network.js";
+import { Service, type Placement } from "../model/service.js";
+import { StackConfig } from "../model/stack-config.js";
+import type { Stack } from "../model/stack.js";
+
+export interface MonitoringProps {
+  /** Stack the monitoring services are deployed in (the seed's `stats`). */
+  readonly stack: Stack;
+  /** Overlay Prometheus and the exporters join. */
+  readonly network: OverlayNetwork;
+  /** @default "prom/prometheus:v2.53.0" */
+  readonly prometheusImage?: string;
+  /** @default "prom/node-exporter:v1.8.2" */
+  readonly nodeExporterImage?: string;
+  /**
+   * How long Prometheus keeps samples.
+   * @default "24h" (as the seed's swarmprom)
+   */
+  readonly retention?: string;
+  /** @default "15s" */
+  readonly scrapeInterval?: string;
+  /** @default "2G" */
+  readonly prometheusMemoryLimit?: string;
+  /** @default "128M" */
+  readonly exporterMemoryLimit?: string;
+  /**
+   * Where Prometheus runs. Its data is a node-local volume: if the task moves to another node, history starts
+   * again there — accepted for 24 h of retention, and the reason it stays on the stable manager tier.
+   * @default { tier: "app", role: "manager" }
+   */
+  readonly prometheusPlacement?: Placement;
+}
+
+export interface MonitoringSettings {
+  readonly scrapeInterval: string;
+}
+
+/** Ports the Prometheus configuration scrapes on every node. */
+export const SCRAPE_PORTS = {
+  prometheus: 9090,
+  nodeExporter: 9100,
+  // dockerd's own metrics endpoint, which DockerHost's daemon.json opens on the private address.
+  dockerd: DOCKERD_METRICS_PORT,
+} as const;
+
+export const PROMETHEUS_FILE = "prometheus/prometheus.yml";
+
+/**
+ * Metrics for the cluster: Prometheus plus node-exporter on every node. The prometheus generator writes
+ * prometheus.yml from the nodes of the model; this construct declares the services and the Docker config.
+ */
+export class Monitoring extends ClusterConstruct {
+  readonly stack: Stack;
+  readonly prometheus: Service;
+  readonly nodeExporter: Service;
+  readonly settings: MonitoringSettings;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.stack = props.stack;
+    this.settings = { scrapeInterval: props.scrapeInterval ?? "15s" };
+    const config = new StackConfig(props.stack, "prometheus-yml", { file: PROMETHEUS_FILE });
+
+    this.prometheus = new Service(props.stack, "prometheus", {
+      image: props.prometheusImage ?? "prom/prometheus:v2.53.0",
+      command: [
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--storage.tsdb.path=/prometheus",
+        `--storage.tsdb.retention.time=${props.retention ?? "24h"}`,
+      ],
+      placement: props.prometheusPlacement ?? { tier: "app", role: "manager" },
+      networks: [props.network],
+      volumes: ["prometheus-data:/prometheus"],
+      configs: [{ config, target: "/etc/prometheus/prometheus.yml" }],
+      memoryLimit: props.prometheusMemoryLimit ?? "2G",
+    });
+
+    this.nodeExporter = new Service(props.stack, "node-exporter", {
+      image: props.nodeExporterImage ?? "prom/node-exporter:v1.8.2",
+      mode: "global",
+      command: ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs"],
+      networks: [props.network],
+      // Host mode: Prometheus scrapes each node at its private address, so every sample is tied to the node
+      // it describes (through the mesh a scrape would land on whichever node's task answers).
+      ports: [{ published: SCRAPE_PORTS.nodeExporter, target: SCRAPE_PORTS.nodeExporter, mode: "host" }],
+      volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/rootfs:ro"],
+      memoryLimit: props.exporterMemoryLimit ?? "128M",
+    });
+  }
+}

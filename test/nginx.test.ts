@@ -1,0 +1,163 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { nginxGenerator } from "../generators/nginx/index.js";
+import { ConfigError } from "../src/core/problems.js";
+import { FrontProxy, Stack, Testing, type NginxLayout } from "../src/index.js";
+import { swarmCluster } from "./swarm-side.fixture.js";
+
+/** Debian's packaging of the module and the CRS (libnginx-mod-http-modsecurity, modsecurity-crs). */
+const DEBIAN_MODULE_CONF = "/usr/share/nginx/modules-available/mod-http-modsecurity.conf";
+const DEBIAN_CRS_SETUP = "/etc/modsecurity/crs/crs-setup.conf";
+const DEBIAN_CRS_RULES = "/usr/share/modsecurity-crs/rules/*.conf";
+
+const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-nginx-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The module path Debian's own module conf loads, made absolute against the nginx binary's prefix. */
+function debianModulePath(): string {
+  const line = readFileSync(DEBIAN_MODULE_CONF, "utf8").match(/load_module\s+(\S+);/);
+  if (!line?.[1]) throw new Error(`no load_module line in ${DEBIAN_MODULE_CONF}`);
+  const version = spawnSync("nginx", ["-V"], { encoding: "utf8" });
+  const prefix = /--prefix=(\S+)/.exec(version.stderr)?.[1] ?? "/usr/share/nginx";
+  return path.isAbsolute(line[1]) ? line[1] : path.join(prefix, line[1]);
+}
+
+/** A self-signed certificate where the generated site config expects Let's Encrypt's. */
+function fakeLetsEncrypt(dir: string, domains: readonly string[]): void {
+  const live = path.join(dir, "live", domains[0] ?? "");
+  mkdirSync(live, { recursive: true });
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${domains[0]}`,
+    "-addext", `subjectAltName=${domains.map((d) => `DNS:${d}`).join(",")}`,
+    "-keyout", path.join(live, "privkey.pem"), "-out", path.join(live, "fullchain.pem"),
+  ], { stdio: "pipe" });
+}
+
+/**
+ * The generated configuration, with only the layout (paths inside the image) pointed at this machine's
+ * Debian nginx, written where the layout says and checked by `nginx -t`.
+ */
+async function nginxCheck(name: string, layout: Partial<NginxLayout> = {}, edit?: (files: Map<string, string>) => void) {
+  const dir = path.join(work, name);
+  mkdirSync(dir, { recursive: true });
+  fakeLetsEncrypt(path.join(dir, "letsencrypt"), ["example.org", "www.example.org"]);
+  const { cluster } = swarmCluster({
+    proxy: {
+      layout: {
+        modsecurityModule: debianModulePath(),
+        configDir: dir,
+        crsSetup: DEBIAN_CRS_SETUP,
+        crsRules: DEBIAN_CRS_RULES,
+        unicodeMapping: "/etc/nginx/unicode.mapping",
+        letsencryptDir: path.join(dir, "letsencrypt"),
+        user: "www-data",
+        ...layout,
+      },
+    },
+  });
+  const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
+  edit?.(files);
+  for (const [file, content] of files) {
+    if (!file.startsWith("nginx/")) continue;
+    const target = path.join(dir, file.slice("nginx/".length));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  // nginx opens /dev/stdout for the access log: give it a file, as Docker gives it a pipe (node's own stdio
+  // pipes are sockets, which /dev/stdout cannot be opened on).
+  const logPath = path.join(dir, "nginx-t.log");
+  const log = openSync(logPath, "w");
+  const run = spawnSync("nginx", ["-t", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", `pid ${dir}/nginx.pid; error_log stderr notice;`], {
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+  return { status: run.status, output: readFileSync(logPath, "utf8"), files };
+}
+
+describe("nginx generator", () => {
+  it("passes the real nginx -t with ModSecurity and the OWASP CRS loaded", async () => {
+    const { status, output } = await nginxCheck("valid");
+    expect(output).toContain("test is successful");
+    expect(status).toBe(0);
+    // The connector reports the rules it parsed: the CRS is several hundred, our own base rules a handful.
+    const loaded = /rules loaded inline\/local\/remote: (\d+)\/(\d+)\/(\d+)/.exec(output);
+    expect(loaded, output).not.toBeNull();
+    expect(Number(loaded?.[2])).toBeGreaterThan(500);
+  });
+
+  it("fails nginx -t when the CRS is not where the layout says", async () => {
+    const { status, output } = await nginxCheck("no-crs", { crsSetup: "/nonexistent/crs-setup.conf" });
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/Rules error.*\/nonexistent\/crs-setup\.conf: Not able to open file/);
+  });
+
+  it("fails nginx -t without the ModSecurity module", async () => {
+    const { status, output } = await nginxCheck("no-module", { modsecurityModule: "/nonexistent/ngx_http_modsecurity_module.so" });
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/ngx_http_modsecurity_module\.so/);
+  });
+
+  it("fails nginx -t on a broken site file", async () => {
+    const { status, output } = await nginxCheck("broken", {}, (files) => {
+      files.set("nginx/sites/www.conf", (files.get("nginx/sites/www.conf") ?? "").replace("return 301", "retrun 301"));
+    });
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/unknown directive "retrun"/);
+  });
+
+  it("writes the front's settings: limits, WAF, TLS and the PHP hand-off", async () => {
+    const { cluster } = swarmCluster();
+    const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
+    expect([...files.keys()].filter((f) => f.startsWith("nginx/")).sort()).toEqual([
+      "nginx/modsecurity/main.conf",
+      "nginx/nginx.conf",
+      "nginx/sites/www.conf",
+    ]);
+    const main = files.get("nginx/nginx.conf") ?? "";
+    expect(main.split("\n")[0]).toBe("# generated by swarm-cluster from cluster.config.ts — do not edit");
+    for (const directive of [
+      "load_module modules/ngx_http_modsecurity_module.so;",
+      "worker_processes auto;",
+      "worker_connections 2048;",
+      "multi_accept on;",
+      "keepalive_timeout 5;",
+      "client_max_body_size 2048m;",
+      "server_tokens off;",
+      "gzip_comp_level 6;",
+      "limit_req_zone $rate_limit_key zone=per_ip:10m rate=1r/s;",
+      "modsecurity on;",
+      "modsecurity_rules_file /etc/nginx/modsecurity/main.conf;",
+      "include /etc/nginx/sites/*.conf;",
+    ]) expect(main).toContain(directive);
+    expect(main).toMatch(/10\.0\.0\.0\/8 0;/);
+
+    const modsecurity = files.get("nginx/modsecurity/main.conf") ?? "";
+    for (const directive of ["SecRuleEngine On", "SecRequestBodyAccess On", "SecAuditLogFormat JSON", "SecAuditLog /dev/stdout"]) {
+      expect(modsecurity).toContain(directive);
+    }
+    expect(modsecurity).toMatch(/^Include \/etc\/nginx\/modsecurity\/crs\/crs-setup\.conf\nInclude \/etc\/nginx\/modsecurity\/crs\/rules\/\*\.conf$/m);
+
+    const site = files.get("nginx/sites/www.conf") ?? "";
+    expect(site).toContain("ssl_certificate /etc/letsencrypt/live/example.org/fullchain.pem;");
+    expect(site).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
+    expect(site).toContain("ssl_session_cache shared:SSL:10m;");
+    expect(site).toContain("ssl_session_tickets off;");
+    expect(site).toContain('add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;');
+    expect(site).toContain("add_header X-Frame-Options DENY always;");
+    expect(site).toContain("set $php_upstream php:9000;");
+    expect(site).toMatch(/return 301 https:\/\/example\.org\$request_uri;/);
+    // The deny rules come before the PHP location: nginx takes the first matching regex location.
+    expect(site.indexOf("ya?ml|log|zip|tar|gz")).toBeLessThan(site.indexOf("location ~ \\.php$"));
+  });
+
+  it("refuses a second FrontProxy, which would write the same files", async () => {
+    const { cluster, site, frontnet } = swarmCluster();
+    new FrontProxy(cluster, "other-proxy", { stack: new Stack(cluster, "front2"), sites: [site], networks: [frontnet], serviceName: "nginx2", placement: { tier: "app" } });
+    const error = await Testing.synth(cluster, { generators: [nginxGenerator] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toMatchObject([{ code: "nginx/second-front-proxy", construct: "cluster/other-proxy" }]);
+  });
+});
