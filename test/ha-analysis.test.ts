@@ -4,7 +4,9 @@ import { faultTolerance } from "../src/analysis/quorum.js";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Service, Stack, XtraDbCluster } from "../src/index.js";
 import type { Tier } from "../src/index.js";
 
-function cluster(nodes: [string, Tier, "manager" | "worker"?, Record<string, string>?][]): Cluster {
+type NodeRow = [hostname: string, tier: Tier, role?: "manager" | "worker", labels?: Record<string, string>];
+
+function cluster(nodes: NodeRow[]): Cluster {
   const c = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [] });
   nodes.forEach(([hostname, tier, swarmRole, labels], index) =>
     new Node(c, hostname, { tier, privateIp: `10.0.0.${index + 10}`, swarmRole: swarmRole ?? "worker", labels: labels ?? {} }),
@@ -48,7 +50,7 @@ describe("Swarm manager quorum", () => {
 });
 
 describe("single points of failure on the request path", () => {
-  const managers: [string, Tier, "manager"][] = [["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]];
+  const managers: NodeRow[] = [["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]];
 
   it("flags a critical service with one replica", () => {
     const c = cluster([...managers, ["p1", "proxy"], ["p2", "proxy"]]);
@@ -64,7 +66,7 @@ describe("single points of failure on the request path", () => {
 
   it("accepts one task per node over several nodes, and ignores non-critical singletons", () => {
     const proxysql = { proxysql: "true" };
-    const c = cluster([...managers.map(([h, t, r]): [string, Tier, "manager", Record<string, string>] => [h, t, r, proxysql]), ["p1", "proxy", undefined, proxysql]]);
+    const c = cluster([...managers.map(([h, t, r]): NodeRow => [h, t, r, proxysql]), ["p1", "proxy", undefined, proxysql]]);
     const stack = new Stack(c, "db");
     new Service(stack, "proxysql", { image: "proxysql/proxysql:2.7.1", replicas: "one-per-node", placement: { labels: { proxysql: "true" } }, critical: true });
     new Service(stack, "portainer", { image: "portainer/portainer-ce:2.21.4" });

@@ -1,20 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../../src/core/package-root.js";
 import Handlebars from "handlebars";
 
-/**
- * Templates are read from `generators/nginx/` at the repository root, found by walking up to package.json,
- * so the same lookup works from the TypeScript sources and from the compiled dist/ (which holds no .hbs).
- */
+/** Templates stay in generators/nginx/ and are read in place (see packageRoot). */
 function templateDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("swarm-cluster: cannot find the package root to load the nginx templates from");
-    dir = parent;
-  }
-  return path.join(dir, "generators", "nginx");
+  return path.join(packageRoot(), "generators", "nginx");
 }
 
 const PARTIALS = ["tls"] as const;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../core/package-root.js";
 import type { Output } from "./build-command.js";
 
 export interface ImportOptions {
@@ -19,7 +19,7 @@ const stdio: Output = {
 
 /** `swarm-cluster import`: regenerates src/imports/*.ts from the official schemas. Returns the exit code. */
 export async function runImport(options: ImportOptions = {}, io: Output = stdio): Promise<number> {
-  const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+  const root = packageRoot();
   const schemasDir = resolve(options.schemasDir ?? join(root, "..", "shared", "schemas"));
   const outDir = resolve(options.outDir ?? join(root, "src", "imports"));
   // Loaded here, not at the top, so that other commands don't pay for (or need) ts-morph.
@@ -47,18 +47,4 @@ export async function runImport(options: ImportOptions = {}, io: Output = stdio)
     return 1;
   }
   return 0;
-}
-
-/**
- * The directory of the nearest package.json named swarm-cluster. Walking up works both from src/cli
- * (tests, vite-node) and from the compiled dist/src/cli.
- */
-export function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === "swarm-cluster") {
-      return dir;
-    }
-    if (dirname(dir) === dir) throw new Error(`no swarm-cluster package.json above ${start}`);
-  }
 }
