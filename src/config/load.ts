@@ -2,8 +2,10 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
-import { setFrameMapper, type FrameMapper } from "../core/source-location.js";
+import { ConfigError } from "../core/problems.js";
+import { configFrameIn, formatLocation, setFrameMapper, type FrameMapper } from "../core/source-location.js";
 import { Cluster } from "../model/cluster.js";
+import { duplicateIdProblem } from "../validate/duplicate-id.js";
 
 /** The library's own entry, so the config shares this process's classes (instanceof works). */
 const LIBRARY_ENTRY = pathToFileURL(fileURLToPath(new URL("../index.js", import.meta.url))).href;
@@ -46,13 +48,19 @@ export async function loadConfig(configFile: string): Promise<Cluster> {
     throw new ConfigLoadError(`cannot compile ${configFile}: ${describeEsbuildError(error)}`);
   }
 
-  setFrameMapper(frameMapper(map, configDir));
+  const mapper = frameMapper(map, configDir);
+  setFrameMapper(mapper);
   try {
-    const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as {
-      default?: ConfigExport;
-    };
-    const exported = module.default;
-    const cluster = typeof exported === "function" ? exported() : exported;
+    let cluster: unknown;
+    try {
+      const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as {
+        default?: ConfigExport;
+      };
+      const exported = module.default;
+      cluster = typeof exported === "function" ? exported() : exported;
+    } catch (error) {
+      throw configThrew(error, mapper);
+    }
     if (!(cluster instanceof Cluster)) {
       throw new ConfigLoadError(
         `${configFile} must \`export default\` a Cluster (or a function returning one, see defineCluster)`,
@@ -62,6 +70,20 @@ export async function loadConfig(configFile: string): Promise<Cluster> {
   } finally {
     setFrameMapper(undefined);
   }
+}
+
+/**
+ * An exception while the config ran, pointed at the config line it came from: its stack is in the bundle,
+ * as a data: URL a person cannot read. A construct id declared twice becomes the Problem validation would
+ * have reported.
+ */
+function configThrew(error: unknown, mapper: FrameMapper): Error {
+  const frame = error instanceof Error ? configFrameIn(error.stack ?? "") : undefined;
+  const location = frame ? mapper(frame.line, frame.column) : undefined;
+  const duplicate = duplicateIdProblem(error, location);
+  if (duplicate) return new ConfigError([duplicate]);
+  const message = !(error instanceof Error) ? String(error) : error.name === "Error" ? error.message : `${error.name}: ${error.message}`;
+  return new ConfigLoadError(location ? `${formatLocation(location)}: ${message}` : message, { cause: error });
 }
 
 function libraryAsExternal(): Plugin {

@@ -40,9 +40,15 @@ export function captureConfigFrame(): RawFrame | undefined {
   Error.stackTraceLimit = 40;
   Error.captureStackTrace(holder, captureConfigFrame);
   Error.stackTraceLimit = previousLimit;
-  for (const frame of (holder.stack ?? "").split("\n").slice(1)) {
+  const frame = configFrameIn(holder.stack ?? "");
+  return frame ? { ...frame, mapper: activeMapper } : undefined;
+}
+
+/** The innermost frame of a stack trace that runs in the loaded config module (line and column in the bundle). */
+export function configFrameIn(stack: string): { line: number; column: number } | undefined {
+  for (const frame of stack.split("\n").slice(1)) {
     const match = CONFIG_FRAME.exec(frame.trim());
-    if (match) return { line: Number(match[2]), column: Number(match[3]), mapper: activeMapper };
+    if (match) return { line: Number(match[2]), column: Number(match[3]) };
   }
   return undefined;
 }

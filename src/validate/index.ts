@@ -1,7 +1,36 @@
 import type { Problem } from "../core/problems.js";
 import type { Cluster } from "../model/cluster.js";
+import { toModelDocument } from "./model-document.js";
+import { sortProblems } from "./problem.js";
+import { schemaProblems } from "./schema-problems.js";
+import type { CheckContext } from "./semantic/context.js";
+import { checkEtcd } from "./semantic/etcd.js";
+import { checkNames } from "./semantic/names.js";
+import { checkNetworks } from "./semantic/networks.js";
+import { checkNodes } from "./semantic/nodes.js";
+import { checkPorts } from "./semantic/ports.js";
+import { checkReferences } from "./semantic/references.js";
+import { checkScheduling } from "./semantic/scheduling.js";
 
-/** Every problem in the model: schema-level (ajv) and semantic checks. TEMPORARY: filled in by the validation work. */
-export function validateModel(_cluster: Cluster): Problem[] {
-  return [];
+export type { QuorumGroup } from "./quorum-group.js";
+
+/** The semantic checks, one per topic; each skips values the schema already reports as malformed. */
+const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
+  checkNodes,
+  checkNetworks,
+  checkEtcd,
+  checkScheduling,
+  checkReferences,
+  checkPorts,
+  checkNames,
+];
+
+/**
+ * Every problem in the model, not only the first (cdk8s' App.synth habit): the schema of each value first,
+ * then the rules across constructs. Sorted in config order so the report reads like the config.
+ */
+export function validateModel(cluster: Cluster): Problem[] {
+  const document = toModelDocument(cluster);
+  const context: CheckContext = { cluster, document };
+  return sortProblems([...schemaProblems(cluster, document), ...SEMANTIC_CHECKS.flatMap((check) => check(context))]);
 }

@@ -1,0 +1,177 @@
+/**
+ * Every message the model validation prints, grouped by topic, each with how to fix it (as Butane keeps
+ * config/common/errors.go). A check picks an entry by code and supplies the specifics; the code is the
+ * stable identifier tests and users search for.
+ */
+interface Entry<A> {
+  readonly message: (args: A) => string;
+  readonly hint: string | ((args: A) => string);
+}
+
+function entry<A>(message: (args: A) => string, hint: string | ((args: A) => string)): Entry<A> {
+  return { message, hint };
+}
+
+/** The value as the user wrote it, for messages: strings quoted, the rest as JSON. */
+export function shown(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : value === undefined ? "undefined" : JSON.stringify(value);
+}
+
+interface Duplicate {
+  readonly value: string;
+  /** Construct path of the first declaration. */
+  readonly first: string;
+}
+
+export const MESSAGES = {
+  // ── schema: the shape and syntax of each value (src/imports/model.schema.json) ──────────────────────
+  "schema/required": entry<{ field: string }>(
+    ({ field }) => `\`${field}\` is missing`,
+    ({ field }) => `set \`${field}\`; it has no default`,
+  ),
+  "schema/type": entry<{ value: unknown; expected: string }>(
+    ({ value, expected }) => `${shown(value)} is not ${expected === "integer" ? "an integer" : `a ${expected}`}`,
+    ({ expected }) => `give a ${expected} (the config is not type-checked at build time: run \`tsc --noEmit\` to catch this earlier)`,
+  ),
+  "schema/pattern": entry<{ value: unknown; rule: string }>(
+    ({ value, rule }) => `${shown(value)} is not valid: expected ${lowerFirst(rule)}`,
+    "change the value to match the expected form",
+  ),
+  "schema/format": entry<{ value: unknown; rule: string; reason: string }>(
+    ({ value, reason }) => `${shown(value)} is not an IPv4 address: ${reason}`,
+    ({ rule }) => `write ${lowerFirst(rule)}`,
+  ),
+  "schema/out-of-range": entry<{ value: unknown; rule: string }>(
+    ({ value, rule }) => `${shown(value)} is out of range: expected ${lowerFirst(rule)}`,
+    "pick a value inside the range",
+  ),
+  "schema/enum": entry<{ value: unknown; allowed: readonly unknown[] }>(
+    ({ value, allowed }) => `${shown(value)} is not one of ${allowed.map(shown).join(", ")}`,
+    ({ allowed }) => `use one of ${allowed.map(shown).join(", ")}`,
+  ),
+  "schema/too-few-items": entry<{ min: number }>(
+    ({ min }) => `needs at least ${min} item(s)`,
+    ({ min }) => `list at least ${min}`,
+  ),
+  "schema/invalid-key": entry<{ key: string; rule: string }>(
+    ({ key, rule }) => `key ${shown(key)} is not valid: ${lowerFirst(rule)}`,
+    "rename the key",
+  ),
+  "schema/no-matching-form": entry<{ value: unknown; rule: string }>(
+    ({ value, rule }) => `${shown(value)} is not valid: expected ${lowerFirst(rule)}`,
+    "use one of the accepted forms",
+  ),
+  "schema/invalid": entry<{ value: unknown; detail: string }>(
+    ({ value, detail }) => `${shown(value)} is not valid: ${detail}`,
+    "correct the value",
+  ),
+
+  // ── construct: the tree itself ─────────────────────────────────────────────────────────────────────
+  "construct/duplicate-id": entry<{ id: string; kind: string; field: string; scope: string }>(
+    ({ id, kind, field, scope }) =>
+      `another construct under ${scope} already has the id "${id}"${field === "id" ? "" : ` (a ${kind}'s id is its ${field})`}`,
+    ({ field }) =>
+      `rename one of the two: ids are unique among the children of a construct${field === "hostname" ? ", so two nodes cannot share a hostname" : ""}`,
+  ),
+
+  // ── node: hosts and their addresses ─────────────────────────────────────────────────────────────────
+  "node/duplicate-hostname": entry<Duplicate>(
+    ({ value, first }) => `hostname "${value}" is already used by ${first}`,
+    "give every node its own hostname: Swarm, etcd and the certificates identify nodes by it",
+  ),
+  "node/duplicate-private-ip": entry<Duplicate>(
+    ({ value, first }) => `private IP ${value} is already used by ${first}`,
+    "give every node its own address on the private network",
+  ),
+  "node/duplicate-public-ip": entry<Duplicate>(
+    ({ value, first }) => `public IP ${value} is already used by ${first}`,
+    "give every node its own public address, or leave `publicIp` out on nodes without one",
+  ),
+  "node/private-ip-outside-network": entry<{ ip: string; network: string }>(
+    ({ ip, network }) => `private IP ${ip} is not in the cluster's private network ${network}`,
+    ({ network }) => `use an address inside ${network}, or widen the cluster's \`privateNetwork\``,
+  ),
+  "node/private-ip-reserved": entry<{ ip: string; network: string; which: "network" | "broadcast" }>(
+    ({ ip, network, which }) => `private IP ${ip} is the ${which} address of ${network}, not a host address`,
+    "use a host address between the network and broadcast addresses",
+  ),
+
+  // ── network: the private network and the overlays ──────────────────────────────────────────────────
+  "network/host-bits-set": entry<{ cidr: string; aligned: string }>(
+    ({ cidr }) => `${cidr} has bits set past its prefix length, so it names no network`,
+    ({ aligned }) => `write the network address: ${aligned}`,
+  ),
+  "network/overlapping-subnet": entry<{ subnet: string; other: string; otherSubnet: string }>(
+    ({ subnet, other, otherSubnet }) => `subnet ${subnet} overlaps ${otherSubnet} of ${other}`,
+    "give each overlay its own subnet: Swarm would hand the same address to tasks on both networks",
+  ),
+  "network/overlaps-private-network": entry<{ subnet: string; privateNetwork: string }>(
+    ({ subnet, privateNetwork }) => `subnet ${subnet} overlaps the cluster's private network ${privateNetwork}`,
+    "pick an overlay subnet outside the private network, or containers cannot reach the hosts at those addresses",
+  ),
+  "network/duplicate-name": entry<Duplicate>(
+    ({ value, first }) => `network name "${value}" is already used by ${first}`,
+    "give every overlay network its own name: stacks refer to them by name",
+  ),
+
+  // ── etcd: the consensus group ──────────────────────────────────────────────────────────────────────
+  "etcd/no-members": entry<Record<string, never>>(
+    () => "the etcd cluster has no members",
+    "list 3 (or 5) nodes as members",
+  ),
+  "etcd/even-members": entry<{ count: number }>(
+    ({ count }) => `the etcd cluster has ${count} members: an even count tolerates no more failures than ${count - 1}, and a network split can leave no side with a majority`,
+    ({ count }) => `use an odd number of members: ${count + 1}${count > 2 ? ` or ${count - 1}` : ""} (3 tolerate one failure, 5 tolerate two)`,
+  ),
+  "etcd/member-not-in-cluster": entry<{ member: string }>(
+    ({ member }) => `member ${member} is not a node of this cluster`,
+    "list nodes declared in this cluster (a node created under another Cluster is never provisioned here)",
+  ),
+
+  // ── service: placement, networks, secrets and ports ────────────────────────────────────────────────
+  "service/placement-matches-no-node": entry<{ placement: string; reason: string }>(
+    ({ placement, reason }) => `placement ${placement} matches no node: ${reason}`,
+    "fix the placement, or give a node the tier or labels it asks for; otherwise the tasks stay pending forever",
+  ),
+  "service/undeclared-network": entry<{ network: string; reason: string }>(
+    ({ network, reason }) => `network "${network}" ${reason}`,
+    "attach the service to an OverlayNetwork declared in this cluster (e.g. `cluster.network(name)`)",
+  ),
+  "service/undeclared-secret": entry<{ secret: string; reason: string }>(
+    ({ secret, reason }) => `secret "${secret}" ${reason}`,
+    "declare the secret with `new Secret(cluster, name, …)` and pass that object",
+  ),
+  "service/port-collision": entry<{ port: string; other: string; why: string }>(
+    ({ port, other, why }) => `port ${port} is also published by ${other}: ${why}`,
+    "publish a different port, or use `mode: \"host\"` on placements that share no node",
+  ),
+  "service/replicas-with-global": entry<{ replicas: unknown }>(
+    ({ replicas }) => `\`replicas: ${shown(replicas)}\` is set on a global service, which runs one task on every selected node`,
+    "drop `replicas`, or use `mode: \"replicated\"`",
+  ),
+
+  // ── stack, secret, site: names Docker and nginx must see once ──────────────────────────────────────
+  "stack/duplicate-name": entry<Duplicate>(
+    ({ value, first }) => `stack name "${value}" is already used by ${first}`,
+    "give every stack its own name: `docker stack deploy` would merge them",
+  ),
+  "secret/duplicate-name": entry<Duplicate>(
+    ({ value, first }) => `secret name "${value}" is already used by ${first}`,
+    "give every secret its own name",
+  ),
+  "site/duplicate-name": entry<Duplicate>(
+    ({ value, first }) => `site name "${value}" is already used by ${first}`,
+    "give every site its own name: it names its nginx config and certificate",
+  ),
+  "site/duplicate-domain": entry<Duplicate>(
+    ({ value, first }) => `domain ${value} is already served by ${first}`,
+    "serve each domain from one site; nginx would pick one of the two server blocks",
+  ),
+} as const;
+
+export type MessageCode = keyof typeof MESSAGES;
+export type MessageArgs<C extends MessageCode> = (typeof MESSAGES)[C] extends Entry<infer A> ? A : never;
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

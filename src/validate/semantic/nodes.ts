@@ -1,0 +1,38 @@
+import type { Problem } from "../../core/problems.js";
+import { cidrContains, cidrSize, ipv4ToNumber, isIpv4, parseCidr } from "../../core/ipv4.js";
+import { problem } from "../problem.js";
+import { repeats, type CheckContext } from "./context.js";
+
+/** Hostnames and addresses: each node's own, and inside the private network. */
+export function checkNodes({ cluster }: CheckContext): Problem[] {
+  const nodes = cluster.nodes;
+  const problems: Problem[] = [
+    ...repeats(nodes, (node) => node.hostname).map(({ item, first, value }) =>
+      problem("node/duplicate-hostname", item, "hostname", { value, first: first.path }),
+    ),
+    ...repeats(nodes, (node) => node.privateIp).map(({ item, first, value }) =>
+      problem("node/duplicate-private-ip", item, "privateIp", { value, first: first.path }),
+    ),
+    ...repeats(nodes, (node) => node.publicIp).map(({ item, first, value }) =>
+      problem("node/duplicate-public-ip", item, "publicIp", { value, first: first.path }),
+    ),
+  ];
+
+  // A malformed network or address is the schema's to report; the range check needs both well formed.
+  const network = typeof cluster.privateNetwork === "string" ? parseCidr(cluster.privateNetwork) : undefined;
+  if (!network) return problems;
+  const networkText = cluster.privateNetwork;
+  for (const node of nodes) {
+    const ip = node.privateIp;
+    if (typeof ip !== "string" || !isIpv4(ip)) continue;
+    if (!cidrContains(network, ip)) {
+      problems.push(problem("node/private-ip-outside-network", node, "privateIp", { ip, network: networkText }));
+    } else if (network.prefix <= 30) {
+      // /31 and /32 have no network or broadcast address (RFC 3021).
+      const offset = ipv4ToNumber(ip) - network.base;
+      const which = offset === 0 ? "network" : offset === cidrSize(network) - 1 ? "broadcast" : undefined;
+      if (which) problems.push(problem("node/private-ip-reserved", node, "privateIp", { ip, network: networkText, which }));
+    }
+  }
+  return problems;
+}
