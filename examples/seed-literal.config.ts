@@ -81,7 +81,7 @@ export default defineCluster(() => {
   });
 
   const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
-  new FrontProxy(cluster, "front", { stack: new Stack(cluster, "front"), sites: [site], networks: [frontnet, appnet] });
+  new FrontProxy(cluster, "web", { stack: new Stack(cluster, "front"), sites: [site], networks: [frontnet, appnet] });
   new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
 
   const mng = new Stack(cluster, "mng");

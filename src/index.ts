@@ -16,3 +16,8 @@ export { defineCluster } from "./config/define.js";
 export { Testing, type TestSynthOptions } from "./testing.js";
 export { XtraDbCluster, type XtraDbClusterProps, type GaleraBackend } from "./constructs/xtradb-cluster.js";
 export { ProxySql, type ProxySqlProps, type ProxySqlCredentials } from "./constructs/proxysql.js";
+export { EtcdCluster, type EtcdClusterProps } from "./constructs/etcd-cluster.js";
+export { DockerHost, type DockerHostProps } from "./constructs/docker-host.js";
+export { ClusterPki, type ClusterPkiProps } from "./constructs/cluster-pki.js";
+export { FrontProxy, DEFAULT_NGINX_LAYOUT, type FrontProxyProps, type FrontProxySettings, type NginxLayout } from "./constructs/front-proxy.js";
+export { Monitoring, type MonitoringProps, type MonitoringSettings } from "./constructs/monitoring.js";

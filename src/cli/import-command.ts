@@ -17,16 +17,21 @@ const stdio: Output = {
   err: (text) => process.stderr.write(text),
 };
 
-/** `swarm-cluster import`: regenerates src/imports/*.ts from the official schemas. Returns the exit code. */
+/**
+ * `swarm-cluster import`: regenerates src/imports/ — types from the official schemas, and the model's own
+ * schema and validator from its types. Returns the exit code.
+ */
 export async function runImport(options: ImportOptions = {}, io: Output = stdio): Promise<number> {
   const root = packageRoot();
   const schemasDir = resolve(options.schemasDir ?? join(root, "..", "shared", "schemas"));
   const outDir = resolve(options.outDir ?? join(root, "src", "imports"));
   // Loaded here, not at the top, so that other commands don't pay for (or need) ts-morph.
   const { generateImports } = await import("../imports/generate.js");
+  const { generateModelFiles } = await import("../validate/model-schema-generate.js");
+  const generated = new Map([...generateImports(schemasDir), ...generateModelFiles()]);
 
   const stale: string[] = [];
-  for (const [name, text] of generateImports(schemasDir)) {
+  for (const [name, text] of generated) {
     const path = join(outDir, name);
     const shown = relative(process.cwd(), path) || path;
     if (existsSync(path) && readFileSync(path, "utf8") === text) {

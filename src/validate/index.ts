@@ -4,6 +4,7 @@ import { toModelDocument } from "./model-document.js";
 import { sortProblems } from "./problem.js";
 import { schemaProblems } from "./schema-problems.js";
 import type { CheckContext } from "./semantic/context.js";
+import { checkConstructValidations } from "./semantic/construct-validations.js";
 import { checkEtcd } from "./semantic/etcd.js";
 import { checkNames } from "./semantic/names.js";
 import { checkNetworks } from "./semantic/networks.js";
@@ -23,6 +24,7 @@ const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
   checkReferences,
   checkPorts,
   checkNames,
+  checkConstructValidations,
 ];
 
 /**

@@ -74,6 +74,11 @@ export const MESSAGES = {
       `rename one of the two: ids are unique among the children of a construct${field === "hostname" ? ", so two nodes cannot share a hostname" : ""}`,
   ),
 
+  "construct/declaration-order": entry<{ detail: string }>(
+    ({ detail }) => detail,
+    "high-level constructs act on what is declared before them: move the construct below the ones it names",
+  ),
+
   // ── node: hosts and their addresses ─────────────────────────────────────────────────────────────────
   "node/duplicate-hostname": entry<Duplicate>(
     ({ value, first }) => `hostname "${value}" is already used by ${first}`,

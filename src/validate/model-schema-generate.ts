@@ -1,11 +1,10 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { transformSync } from "esbuild";
 import { createGenerator } from "ts-json-schema-generator";
+import { packageRoot } from "../core/package-root.js";
 
 /**
  * How the validator is compiled: every error rather than the first, and `verbose` so that an error carries
@@ -33,7 +32,7 @@ export function generateModelFiles(): Map<string, string> {
 
 /** The JSON Schema of ModelDocument, derived from the types and JSDoc tags of model-document.ts. */
 export function generateModelSchema(): string {
-  const root = repositoryRoot(dirname(fileURLToPath(import.meta.url)));
+  const root = packageRoot();
   const schema = createGenerator({
     path: join(root, "src", "validate", "model-document.ts"),
     tsconfig: join(root, "tsconfig.json"),
@@ -63,12 +62,4 @@ export function generateModelValidator(schemaText: string): string {
     "// @ts-nocheck",
     laidOut,
   ].join("\n");
-}
-
-/** The nearest folder with a package.json: the repository, from src/validate or dist/src/validate alike. */
-function repositoryRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
 }
