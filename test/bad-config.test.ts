@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureCompiled, repoRoot, runCli } from "./helpers/cli.js";
+import { repoRoot, runCli } from "./helpers/cli.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/bad");
 
@@ -89,7 +89,6 @@ describe("swarm-cluster build on a bad config", () => {
   let work: string;
 
   beforeAll(() => {
-    ensureCompiled();
     work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-bad-"));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -50,9 +50,9 @@ function build(spec: Spec, dir: string, allowIssue: boolean): Promise<SynthResul
 }
 
 /** What a successful build leaves on disk: the state files and out/. */
-function persist(result: SynthResult, dir: string): void {
+async function persist(result: SynthResult, dir: string): Promise<void> {
   writeStateFiles(result.stateWrites);
-  writeOutAtomically(path.join(dir, "out"), result.files);
+  await writeOutAtomically(path.join(dir, "out"), result.files);
 }
 
 const contents = (result: SynthResult): Map<string, string> => new Map(result.files.map((file) => [file.path, file.content]));
@@ -85,7 +85,7 @@ beforeAll(async () => {
   // The RSA-4096 CA takes a second or two to generate: create it once and copy the state between tests.
   project = tempDir();
   first = await Testing.synthResult(makeCluster(BASE), { projectDir: project, generators: [pkiGenerator] });
-  persist(first, project);
+  await persist(first, project);
 });
 
 afterAll(() => {
@@ -322,7 +322,7 @@ describe("re-issuing a changed certificate", () => {
     const result = await build(moved, clone, true);
     expect(result.pendingIssues).toEqual([]);
     expect(relative(clone, result)).toEqual(["pki/certs/sw-node-2.crt", "secrets/pki/sw-node-2.key"]);
-    persist(result, clone);
+    await persist(result, clone);
 
     const crt = path.join(clone, "pki/certs/sw-node-2.crt");
     expect(openssl("verify", "-CAfile", path.join(clone, "pki/ca.crt"), crt).trim()).toBe(`${crt}: OK`);

@@ -51,7 +51,7 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
   }
 
   writeStateFiles(result.stateWrites);
-  writeOutAtomically(paths.outDir, result.files);
+  await writeOutAtomically(paths.outDir, result.files);
   const changes = difference.added.length + difference.changed.length + difference.removed.length;
   io.out(`wrote ${result.files.length} files to ${paths.outDir} (${changes} changed)\n`);
   if (haErrors.length > 0) {

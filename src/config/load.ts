@@ -1,14 +1,18 @@
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+import { packageRoot } from "../core/package-root.js";
 import { ConfigError } from "../core/problems.js";
 import { configFrameIn, formatLocation, setFrameMapper, type FrameMapper } from "../core/source-location.js";
 import { Cluster } from "../model/cluster.js";
 import { duplicateIdProblem } from "../validate/duplicate-id.js";
 
-/** The library's own entry, so the config shares this process's classes (instanceof works). */
-const LIBRARY_ENTRY = pathToFileURL(fileURLToPath(new URL("../index.js", import.meta.url))).href;
+/**
+ * The compiled library entry (scripts/compile.mjs), the bundle this CLI runs from: the config then shares
+ * this process's classes, so `instanceof Cluster` holds.
+ */
+const libraryEntry = (): string => pathToFileURL(path.join(packageRoot(), "dist", "index.js")).href;
 
 /** What `cluster.config.ts` may export as default: the cluster, or a function that builds it. */
 export type ConfigExport = Cluster | (() => Cluster);
@@ -90,7 +94,7 @@ function libraryAsExternal(): Plugin {
   return {
     name: "swarm-cluster-library",
     setup(build) {
-      build.onResolve({ filter: /^swarm-cluster$/ }, () => ({ path: LIBRARY_ENTRY, external: true }));
+      build.onResolve({ filter: /^swarm-cluster$/ }, () => ({ path: libraryEntry(), external: true }));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { StateWrite } from "../pki/material.js";
 
@@ -10,21 +11,20 @@ export interface OutFile {
 /**
  * Replaces outDir with exactly these files, all or nothing: the new tree is written beside it first,
  * then swapped in with two renames, so a failed build leaves the old out/ as it was and stale files vanish.
+ * Folders and files are created concurrently: on the virtual disks this runs on, a hundred sequential
+ * small writes cost several times what the same writes cost in parallel.
  */
-export function writeOutAtomically(outDir: string, files: readonly OutFile[]): void {
+export async function writeOutAtomically(outDir: string, files: readonly OutFile[]): Promise<void> {
   const target = path.resolve(outDir);
   const staging = `${target}.tmp-build-${process.pid}`;
   const retired = `${target}.old-build-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  await rm(staging, { recursive: true, force: true });
   try {
-    for (const file of files) {
-      const destination = path.join(staging, file.path);
-      mkdirSync(path.dirname(destination), { recursive: true });
-      writeFileSync(destination, file.content);
-    }
-    mkdirSync(staging, { recursive: true });
+    const folders = new Set([staging, ...files.map((file) => path.dirname(path.join(staging, file.path)))]);
+    await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
+    await Promise.all(files.map((file) => writeFile(path.join(staging, file.path), file.content)));
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
     throw error;
   }
   const hadPrevious = existsSync(target);
@@ -36,7 +36,7 @@ export function writeOutAtomically(outDir: string, files: readonly OutFile[]): v
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
-  rmSync(retired, { recursive: true, force: true });
+  await rm(retired, { recursive: true, force: true });
 }
 
 /** Writes state files (certificates, keys) each through a temporary name, so none is ever half-written. */
