@@ -117,3 +117,28 @@ describe("Galera quorum", () => {
     expect(proxy.database.backends.map((b) => `${b.host}@${b.node.hostname}`)).toEqual(["pxc-1@d1", "pxc-2@d2"]);
   });
 });
+
+describe("overlay capacity", () => {
+  function withOverlay(subnet: string, replicas: number): Cluster {
+    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]]);
+    const net = new OverlayNetwork(c, "appnet", { subnet });
+    new Service(new Stack(c, "php"), "php", { image: "php:8.3-fpm", replicas, networks: [net] });
+    return c;
+  }
+
+  it("counts tasks, one VIP per service and one endpoint per node hosting a task", () => {
+    // 5 tasks + 1 VIP + 3 nodes = 9 addresses; a /28 has 13 usable.
+    expect(codes(withOverlay("192.168.0.16/28", 5), "warning")).toContain("capacity/overlay-tight cluster/appnet");
+    expect(codes(withOverlay("192.168.0.16/28", 5), "error")).toEqual([]);
+  });
+
+  it("reports an overlay whose addresses run out as an error", () => {
+    // 10 tasks + 1 VIP + 3 nodes = 14 > 13.
+    expect(codes(withOverlay("192.168.0.16/28", 10), "error")).toEqual(["capacity/overlay-exhausted cluster/appnet"]);
+  });
+
+  it("is silent for a /24", () => {
+    const c = withOverlay("192.168.17.0/24", 10);
+    expect(analyseHa(c).findings.filter((f) => f.code.startsWith("capacity/"))).toEqual([]);
+  });
+});

@@ -3,19 +3,21 @@ import type { Cluster } from "../model/cluster.js";
 import { Service } from "../model/service.js";
 import { TIERS } from "../model/tier.js";
 import { isAvailabilitySource, type Finding, type HaReport } from "./findings.js";
+import { overlayCapacityFindings } from "./overlay-capacity.js";
 import { quorumFindings } from "./quorum.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 /**
- * The architecture analysis the seed asks for: quorum of every consensus group and single points of
- * failure on the request path. Generic rules live here; high-level constructs add their own findings.
+ * The architecture analysis the seed asks for: quorum of every consensus group, single points of
+ * failure on the request path, and overlays too small for the tasks they carry. Generic rules live here; high-level constructs add their own findings.
  */
 export function analyseHa(cluster: Cluster): HaReport {
   const findings: Finding[] = [
     ...quorumFindings("cluster", "The Swarm manager Raft group", cluster.managers.length, "swarm"),
     ...tierFindings(cluster),
     ...cluster.all(Service).flatMap(serviceFindings),
+    ...overlayCapacityFindings(cluster),
     ...cluster.node
       .findAll()
       .flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : [])),

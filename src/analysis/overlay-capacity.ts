@@ -1,0 +1,50 @@
+import { cidrSize, parseCidr } from "../core/ipv4.js";
+import type { Cluster } from "../model/cluster.js";
+import type { OverlayNetwork } from "../model/network.js";
+import { Service } from "../model/service.js";
+import type { Finding } from "./findings.js";
+
+/** Network, broadcast and gateway addresses: never handed to a task. */
+const RESERVED_ADDRESSES = 3;
+
+/**
+ * Addresses an overlay needs when every service on it runs: one per task, one virtual IP per service
+ * (the default VIP endpoint mode) and one load-balancer endpoint per node that hosts a task on it.
+ * An exhausted overlay leaves tasks pending with "could not allocate IP", which looks like an outage.
+ */
+export function overlayDemand(cluster: Cluster, network: OverlayNetwork): number {
+  const services = cluster.all(Service).filter((service) => service.networks.includes(network));
+  const tasks = services.reduce((sum, service) => sum + service.replicaCount, 0);
+  const hosts = new Set(services.flatMap((service) => service.eligibleNodes.map((node) => node.hostname)));
+  return tasks + services.length + hosts.size;
+}
+
+export function overlayCapacityFindings(cluster: Cluster): Finding[] {
+  return cluster.networks.flatMap((network): Finding[] => {
+    const cidr = parseCidr(network.subnet);
+    if (!cidr) return []; // malformed subnets are validation errors, reported before analysis runs
+    const usable = cidrSize(cidr) - RESERVED_ADDRESSES;
+    const needed = overlayDemand(cluster, network);
+    if (needed > usable) {
+      return [
+        {
+          severity: "error",
+          code: "capacity/overlay-exhausted",
+          construct: network.path,
+          message: `${network.name} (${network.subnet}) has ${usable} usable addresses but its tasks, service VIPs and node endpoints need ${needed}: tasks beyond that stay pending; use a larger subnet`,
+        },
+      ];
+    }
+    if (needed * 2 > usable) {
+      return [
+        {
+          severity: "warning",
+          code: "capacity/overlay-tight",
+          construct: network.path,
+          message: `${network.name} (${network.subnet}) uses ${needed} of ${usable} addresses: scaling out or a start-first rolling update may exhaust it`,
+        },
+      ];
+    }
+    return [];
+  });
+}
