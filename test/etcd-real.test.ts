@@ -1,17 +1,21 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etcdFlags, type EtcdPeer } from "../src/constructs/etcd-flags.js";
-import { hostCluster } from "./host-families.fixture.js";
+import { pkiGenerator } from "../generators/pki/index.js";
+import { ClusterPki, Testing } from "../src/index.js";
+import { writeStateFiles } from "../src/synth/write-out.js";
+import { hostCluster, type HostCluster } from "./host-families.fixture.js";
 
 /**
- * A real 3-member etcd cluster on 127.0.0.1, started with the flags the etcd-member unit renders (the same
- * builder), only the addresses, ports and file paths substituted: if the generated flags cannot form a
- * TLS cluster with client-certificate auth, this fails. Certificates come from openssl, not from src/pki,
- * so that this test checks the flags alone.
+ * A real 3-member etcd cluster on 127.0.0.1, formed with the certificates the project's PKI issues (CA,
+ * peer certificates of the members, the operator's client certificate: what ClusterPki declares) and the
+ * flags the etcd-member unit renders (the same builder), only addresses, ports and file paths substituted.
+ * If the generated certificates or flags cannot form a TLS cluster with client-certificate auth, this fails.
+ * The node certificates carry 127.0.0.1 among their IP SANs, so the members verify each other on loopback.
  */
 const dir = mkdtempSync(path.join(tmpdir(), "etcd-real-test-"));
 const processes: ChildProcess[] = [];
@@ -22,20 +26,16 @@ function run(program: string, args: readonly string[]): { status: number | null;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-function openssl(...args: string[]): void {
-  const result = run("openssl", args);
-  if (result.status !== 0) throw new Error(`openssl ${args.join(" ")}: ${result.output}`);
+/** Issues the model's certificates into dir/pki (public) and dir/secrets/pki (keys), as a build would. */
+async function issueCertificates(model: HostCluster): Promise<void> {
+  new ClusterPki(model.cluster, "pki");
+  const result = await Testing.synthResult(model.cluster, { projectDir: dir, generators: [pkiGenerator] });
+  writeStateFiles(result.stateWrites);
 }
 
-/** An EC key and a certificate signed by the test CA, for 127.0.0.1. */
-function issue(name: string, usages: string): void {
-  writeFileSync(
-    path.join(dir, `${name}.ext`),
-    `subjectAltName=IP:127.0.0.1,DNS:localhost\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=${usages}\n`,
-  );
-  openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${name}-key.pem`, "-out", `${name}.csr`, "-subj", `/CN=${name}`);
-  openssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", "1", "-out", `${name}.pem`, "-extfile", `${name}.ext`);
-}
+const ca = (): string => path.join(dir, "pki", "ca.crt");
+const cert = (name: string): string => path.join(dir, "pki", "certs", `${name}.crt`);
+const key = (name: string): string => path.join(dir, "secrets", "pki", `${name}.key`);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,25 +50,22 @@ async function freePort(): Promise<number> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe("a real etcd cluster from the generated flags", () => {
+describe("a real etcd cluster from the generated certificates and flags", () => {
   const model = hostCluster();
   let peers: EtcdPeer[] = [];
   const endpoints = (): string => peers.map((peer) => `https://127.0.0.1:${peer.clientPort}`).join(",");
   const client = (...args: string[]): string[] => [
     `--endpoints=${endpoints()}`,
-    `--cacert=${path.join(dir, "ca.pem")}`,
-    `--cert=${path.join(dir, "operator.pem")}`,
-    `--key=${path.join(dir, "operator-key.pem")}`,
+    `--cacert=${ca()}`,
+    `--cert=${cert("operator")}`,
+    `--key=${key("operator")}`,
     "--dial-timeout=2s",
     "--command-timeout=3s",
     ...args,
   ];
 
   beforeAll(async () => {
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1", "-subj", "/CN=etcd-real-test-ca");
-    // The members' certificates have the peer profile (server + client auth), as the nodes' do.
-    for (const member of model.managers) issue(member.hostname, "serverAuth,clientAuth");
-    issue("operator", "clientAuth");
+    await issueCertificates(model);
 
     // The model's members, moved to loopback with ports of their own.
     peers = [];
@@ -81,7 +78,7 @@ describe("a real etcd cluster from the generated flags", () => {
         peers,
         clusterToken: model.cluster.name,
         dataDir: path.join(dir, `${self.name}.etcd`),
-        tls: { ca: path.join(dir, "ca.pem"), cert: path.join(dir, `${self.name}.pem`), key: path.join(dir, `${self.name}-key.pem`) },
+        tls: { ca: ca(), cert: cert(self.name), key: key(self.name) },
       });
       const log = openSync(path.join(dir, `${self.name}.log`), "w");
       processes.push(spawn("etcd", flags, { cwd: dir, stdio: ["ignore", log, log], env: { PATH: process.env.PATH ?? "" } }));
@@ -113,7 +110,7 @@ describe("a real etcd cluster from the generated flags", () => {
     expect(run("etcdctl", client("get", "--print-value-only", "swarm/test")).output.trim()).toBe("ok");
 
     // client-cert-auth: the CA alone is not enough to talk to the cluster.
-    const anonymous = run("etcdctl", [`--endpoints=${endpoints()}`, `--cacert=${path.join(dir, "ca.pem")}`, "--dial-timeout=2s", "--command-timeout=3s", "endpoint", "health"]);
+    const anonymous = run("etcdctl", [`--endpoints=${endpoints()}`, `--cacert=${ca()}`, "--dial-timeout=2s", "--command-timeout=3s", "endpoint", "health"]);
     expect(anonymous.status).not.toBe(0);
   });
 });
