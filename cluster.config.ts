@@ -76,7 +76,7 @@ export default defineCluster(() => {
     arbitrator: sqlProxy,
     rootPassword: mysqlRoot,
   });
-  new ProxySql(cluster, "proxysql", {
+  const proxy = new ProxySql(cluster, "proxysql", {
     stack: db,
     networks: [appnet, dbnet],
     database: xtradb,
@@ -91,10 +91,10 @@ export default defineCluster(() => {
     placement: { tier: "app" },
     networks: [appnet],
     environment: {
-      WORDPRESS_DB_HOST: "proxysql:3306",
+      WORDPRESS_DB_HOST: proxy.endpoint,
       WORDPRESS_DB_NAME: "wordpress",
       WORDPRESS_DB_USER: "wordpress",
-      WORDPRESS_DB_PASSWORD_FILE: "/run/secrets/wordpress_db_password",
+      WORDPRESS_DB_PASSWORD_FILE: wordpressDb.path,
     },
     secrets: [wordpressDb],
     memoryLimit: "256M",
@@ -106,7 +106,7 @@ export default defineCluster(() => {
   new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
 
   const mng = new Stack(cluster, "mng");
-  new Service(mng, "agent", {
+  const agent = new Service(mng, "agent", {
     image: "portainer/agent:2.21.4",
     mode: "global",
     networks: [appnet],
@@ -116,7 +116,8 @@ export default defineCluster(() => {
     image: "portainer/portainer-ce:2.21.4",
     placement: { tier: "app", role: "manager" },
     networks: [appnet],
-    command: ["-H", "tcp://tasks.agent:9001", "--tlsskipverify"],
+    // tasks.<service> resolves to every agent task, one per node: Portainer talks to each node's agent.
+    command: ["-H", `tcp://tasks.${agent.address(9001)}`, "--tlsskipverify"],
     volumes: ["portainer-data:/data"],
   });
 

@@ -43,6 +43,11 @@ export class ProxySql extends ClusterConstruct {
   readonly configFile: string;
   readonly stackName: string;
 
+  /** Where the application connects: the ProxySQL service's MySQL port on the shared overlay. */
+  get endpoint(): string {
+    return this.service.address(3306);
+  }
+
   constructor(scope: Construct, id: string, props: ProxySqlProps) {
     super(scope, id);
     this.database = props.database;

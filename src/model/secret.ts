@@ -19,4 +19,9 @@ export class Secret extends ClusterConstruct {
     this.name = name;
     this.description = props.description;
   }
+
+  /** Where a service that mounts the secret reads it (Docker's default target). */
+  get path(): string {
+    return `/run/secrets/${this.name}`;
+  }
 }

@@ -122,6 +122,11 @@ export class Service extends ClusterConstruct {
       .filter((node) => !placement.role || node.swarmRole === placement.role);
   }
 
+  /** `name:port` as other services on a shared overlay reach it (through the service's virtual IP). */
+  address(port: number): string {
+    return `${this.name}:${port}`;
+  }
+
   /** Tasks that run when every eligible node is up. */
   get replicaCount(): number {
     if (this.mode === "global") return this.eligibleNodes.length;
