@@ -94,7 +94,7 @@ export default defineCluster(() => {
       WORDPRESS_DB_HOST: proxy.endpoint,
       WORDPRESS_DB_NAME: "wordpress",
       WORDPRESS_DB_USER: "wordpress",
-      WORDPRESS_DB_PASSWORD_FILE: wordpressDb.path,
+      WORDPRESS_DB_PASSWORD_FILE: wordpressDb.mountPath,
     },
     secrets: [wordpressDb],
     memoryLimit: "256M",

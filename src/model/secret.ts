@@ -21,7 +21,7 @@ export class Secret extends ClusterConstruct {
   }
 
   /** Where a service that mounts the secret reads it (Docker's default target). */
-  get path(): string {
+  get mountPath(): string {
     return `/run/secrets/${this.name}`;
   }
 }
