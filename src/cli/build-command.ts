@@ -1,5 +1,6 @@
 import { errorsOf } from "../analysis/findings.js";
 import { compareWithDisk, isSame } from "../synth/compare.js";
+import { assertReplaceable, OutDirRefused } from "../synth/out-dir-guard.js";
 import { writeOutAtomically, writeStateFiles } from "../synth/write-out.js";
 import { compileProject } from "./compile.js";
 import { projectPaths } from "./project.js";
@@ -50,6 +51,13 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
     return 1;
   }
 
+  try {
+    assertReplaceable(paths.outDir);
+  } catch (error) {
+    if (!(error instanceof OutDirRefused)) throw error;
+    io.err(`swarm-cluster: ${error.message}\n`);
+    return 1;
+  }
   writeStateFiles(result.stateWrites);
   await writeOutAtomically(paths.outDir, result.files);
   const changes = difference.added.length + difference.changed.length + difference.removed.length;

@@ -39,9 +39,14 @@ export async function writeOutAtomically(outDir: string, files: readonly OutFile
   await rm(retired, { recursive: true, force: true });
 }
 
-/** Writes state files (certificates, keys) each through a temporary name, so none is ever half-written. */
+/**
+ * Writes state files (certificates, keys) each through a temporary name, so none is ever half-written.
+ * Private keys go first: a crash between a key and its certificate then leaves an orphan key, which the
+ * next build overwrites, never a committed certificate whose key is lost.
+ */
 export function writeStateFiles(writes: readonly StateWrite[]): void {
-  for (const write of writes) {
+  const keysFirst = [...writes.filter((write) => write.mode === 0o600), ...writes.filter((write) => write.mode !== 0o600)];
+  for (const write of keysFirst) {
     mkdirSync(path.dirname(write.path), { recursive: true });
     const temporary = `${write.path}.tmp-build-${process.pid}`;
     writeFileSync(temporary, write.content, { mode: write.mode });
