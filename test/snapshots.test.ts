@@ -1,12 +1,13 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, repoRoot } from "./helpers/cli.js";
-import { readTree } from "./helpers/project.js";
+import { copyProjectAsClone, readTree } from "./helpers/project.js";
 
 // Whole-tree snapshots of the two configs the project ships. A reviewer reads a change to snapshots/ as
 // the change the code makes to generated output. Refresh deliberately: `npm run snapshots:update`.
+// Builds run in a copy of the project as a clone has it, so a test never issues certificates into the
+// repository's pki/ or secrets/.
 const CONFIGS = [
   { name: "reference", config: "cluster.config.ts" },
   { name: "seed-literal", config: "examples/seed-literal.config.ts" },
@@ -14,10 +15,10 @@ const CONFIGS = [
 
 describe.each(CONFIGS)("snapshot $name", ({ name, config }) => {
   it(`builds ${config} into exactly snapshots/${name}/`, () => {
-    const work = mkdtempSync(path.join(tmpdir(), `swarm-cluster-snapshot-${name}-`));
+    const work = copyProjectAsClone();
     try {
-      const out = path.join(work, "out");
-      const result = runCli(["build", "--config", path.join(repoRoot, config), "--out", out]);
+      const out = path.join(work, "snapshot-out");
+      const result = runCli(["build", "--config", path.join(work, config), "--out", out]);
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
       const snapshot = path.join(repoRoot, "snapshots", name);
