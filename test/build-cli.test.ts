@@ -52,7 +52,7 @@ describe("out/manifest.json", () => {
       expect(entry.bytes).toBe(bytes.length);
       expect(entry.generator).toMatch(/^[a-z]+$/);
       expect(entry.construct).toMatch(/^cluster(\/|$)/);
-      expect(["host", "stack", "operator"]).toContain(entry.delivery.kind);
+      expect(["host", "stack", "swarm", "operator"]).toContain(entry.delivery.kind);
     }
   });
 

@@ -44,7 +44,7 @@ function fakeDocker(dir: string): { env: NodeJS.ProcessEnv; calls: () => string[
       'if [ "$1 $2" = "network inspect" ]; then',
       '  name="${*: -1}"',
       `  grep -qx "$name" ${state} || exit 1`,
-      '  [ "$3" = "--format" ] && echo 192.168.16.0/24',
+      '  [ "$3" = "--format" ] && echo "192.168.16.0/24 mtu=1400 encrypted"',
       "  exit 0",
       "fi",
       `if [ "$1 $2" = "network create" ]; then echo "\${*: -1}" >> ${state}; fi`,
@@ -101,8 +101,10 @@ describe("swarm scripts", () => {
     const second = spawnSync("bash", [script], { env: docker.env, encoding: "utf8" });
     expect(second.status, second.stderr).toBe(0);
     expect(docker.calls().filter((call) => call.startsWith("network create"))).toHaveLength(4);
-    // The fake reports dbnet's subnet for every network: the others are flagged as drifted.
-    expect(second.stderr).toMatch(/warning: overlay appnet has subnet 192\.168\.16\.0\/24, the model says 192\.168\.17\.0\/24/);
+    // The fake reports dbnet's settings for every network: the others are flagged as drifted.
+    expect(second.stderr).toContain("warning: overlay appnet is '192.168.16.0/24 mtu=1400 encrypted', the model says '192.168.17.0/24 mtu=1400 encrypted'");
+    // plainnet differs in encryption as well: that is fixed at creation too.
+    expect(second.stderr).toContain("the model says '192.168.19.0/24 mtu=1450'");
     expect(second.stderr).not.toMatch(/overlay dbnet/);
   });
 

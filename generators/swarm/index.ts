@@ -6,7 +6,7 @@ import { networksScript } from "./networks-script.js";
 export const swarmGenerator: Generator = {
   name: "swarm",
   generate({ cluster }): GeneratedFile[] {
-    const delivery = { kind: "operator" } as const;
+    const delivery = { kind: "swarm" } as const;
     return [
       { path: "swarm/networks.sh", content: networksScript(cluster.networks), construct: "cluster", delivery },
       { path: "swarm/labels.sh", content: labelsScript(cluster.nodes), construct: "cluster", delivery },

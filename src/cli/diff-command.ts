@@ -76,6 +76,12 @@ export function renderSummary(changes: readonly Change[], pendingIssues: readonl
     }
     lines.push("");
   }
+  const swarm = changes.filter((change) => change.delivery.kind === "swarm");
+  if (swarm.length > 0) {
+    lines.push("### Swarm-wide (run again on a manager before deploying stacks)", "");
+    for (const change of swarm) lines.push(`- ${describe([change])} — run \`bash out/${change.path}\``);
+    lines.push("");
+  }
   const operator = changes.filter((change) => change.delivery.kind === "operator");
   if (operator.length > 0) lines.push("### Reports and operator files", "", `- ${describe(operator)}`, "");
   if (pendingIssues.length > 0) {

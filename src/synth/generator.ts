@@ -6,11 +6,13 @@ import type { PkiMaterial } from "../pki/material.js";
  * How a change to a file reaches the running cluster, for `swarm-cluster diff`:
  * - `host`: read by nodes at first boot (Ignition) — a change needs a day-2 apply or re-provisioning;
  * - `stack`: deployed live by `docker stack deploy`;
- * - `operator`: read by people or by the operator's tools (reports, scripts, the manifest).
+ * - `swarm`: a script that changes Swarm-wide state (overlays, node labels), run again on a manager;
+ * - `operator`: read by people or by the operator's tools (reports, the manifest, public certificates).
  */
 export type Delivery =
   | { readonly kind: "host"; readonly nodes: readonly string[] }
   | { readonly kind: "stack"; readonly stack: string }
+  | { readonly kind: "swarm" }
   | { readonly kind: "operator" };
 
 /** A file a generator returns; the core writes it to out/<path>. */
