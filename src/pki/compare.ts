@@ -48,9 +48,25 @@ export function parseCertificate(pem: string): X509Certificate | undefined {
   }
 }
 
+/**
+ * Certificates are renewed this long before they expire. A build then re-issues them (and `build --check`
+ * fails) a month ahead, instead of etcd and the Docker API failing on the day; the output itself holds no
+ * date of the build, only the certificates' own.
+ */
+export const RENEW_WITHIN_DAYS = 30;
+
 /** Why `existing` must be re-issued for `request`, or an empty list when it can be reused as it is. */
-export function compareWithRequest(request: CertificateRequest, existing: X509Certificate, authority: X509Certificate | undefined): Change[] {
+export function compareWithRequest(
+  request: CertificateRequest,
+  existing: X509Certificate,
+  authority: X509Certificate | undefined,
+  now: Date = new Date(),
+): Change[] {
   const changes: Change[] = [];
+  const expires = new Date(existing.validTo);
+  if (expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * 86_400_000) {
+    changes.push({ field: "", text: `expires on ${expires.toISOString().slice(0, 10)}, within ${RENEW_WITHIN_DAYS} days: renew it` });
+  }
   const commonName = commonNameOf(existing);
   if (commonName !== request.commonName) {
     changes.push({ field: "commonName", text: `commonName changed (${commonName ?? "none"} → ${request.commonName})` });

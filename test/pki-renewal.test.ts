@@ -1,0 +1,46 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../src/pki/compare.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-renewal-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function openssl(...args: string[]): void {
+  execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+}
+
+/** A CA and a node certificate valid for `days`, as openssl makes them. */
+function issue(days: number): { ca: string; cert: string } {
+  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "400", "-subj", "/CN=test CA");
+  writeFileSync(path.join(dir, "ext"), "subjectAltName=DNS:sw-node-1,IP:10.10.1.21\nextendedKeyUsage=serverAuth,clientAuth\n");
+  openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "n.key", "-out", "n.csr", "-subj", "/CN=sw-node-1");
+  openssl("x509", "-req", "-in", "n.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", String(days), "-out", "n.crt", "-extfile", "ext");
+  return { ca: readFileSync(path.join(dir, "ca.crt"), "utf8"), cert: readFileSync(path.join(dir, "n.crt"), "utf8") };
+}
+
+const request: CertificateRequest = {
+  name: "sw-node-1",
+  commonName: "sw-node-1",
+  dnsNames: ["sw-node-1"],
+  ipAddresses: ["10.10.1.21"],
+  usages: ["server", "client"],
+};
+
+describe("certificate renewal", () => {
+  it(`re-issues a certificate that expires within ${RENEW_WITHIN_DAYS} days`, () => {
+    const { ca, cert } = issue(RENEW_WITHIN_DAYS - 5);
+    const changes = compareWithRequest(request, parseCertificate(cert)!, parseCertificate(ca));
+    expect(changes.map((change) => change.text)).toEqual([expect.stringMatching(/^expires on \d{4}-\d\d-\d\d, within 30 days: renew it$/)]);
+  });
+
+  it("keeps a certificate with more time left, and renews it once the window is reached", () => {
+    const { ca, cert } = issue(RENEW_WITHIN_DAYS + 30);
+    const parsed = parseCertificate(cert)!;
+    expect(compareWithRequest(request, parsed, parseCertificate(ca))).toEqual([]);
+    const later = new Date(Date.now() + 40 * 86_400_000);
+    expect(compareWithRequest(request, parsed, parseCertificate(ca), later)).toHaveLength(1);
+  });
+});
