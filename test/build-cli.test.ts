@@ -167,7 +167,7 @@ describe("a failed build", () => {
 });
 
 describe("the CLI", () => {
-  it.each([["build"], ["diff"], ["import"]])("documents `%s` in --help", (command) => {
+  it.each([["build"], ["diff"], ["import"], ["provision"]])("documents `%s` in --help", (command) => {
     const result = runCli([command, "--help"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Usage: swarm-cluster ${command}`);

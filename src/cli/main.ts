@@ -47,6 +47,20 @@ export function createProgram(io: Output = stdio, setExitCode: (code: number) =>
       setExitCode(await runImport({ ...(options.schemas ? { schemasDir: options.schemas } : {}), check: Boolean(options.check) }));
     });
 
+  program
+    .command("provision")
+    .description(
+      "write each node's user-data to secrets/ignition/<hostname>.ign: its Ignition config plus its private key " +
+        "(/etc/ssl/swarm/node-key.pem), which out/ never holds; git-ignored files, mode 0600; key material is never printed",
+    )
+    .addOption(new Option("-c, --config <file>", "cluster config to compile").default(DEFAULT_CONFIG))
+    .option("-n, --node <hostname...>", "nodes to provision (default: every node)")
+    .option("-o, --out <dir>", "folder for the overlays (default: secrets/ignition/ beside the config; never inside out/)")
+    .action(async (options: { config: string; node?: string[]; out?: string }) => {
+      const { runProvision } = await import("./provision-command.js");
+      setExitCode(await runProvision(options, io));
+    });
+
   return program;
 }
 

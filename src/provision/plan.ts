@@ -1,0 +1,62 @@
+import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
+import type { PkiState } from "../pki/state.js";
+import type { SynthResult } from "../synth/synthesize.js";
+import { loadNodeKey } from "./node-key.js";
+import { declaresNodeKey, hostnameOfConfig, installedCertificate, secretsOverlay } from "./overlay.js";
+import * as problem from "./problems.js";
+import type { ProvisionProblem } from "./problems.js";
+
+/** One overlay to write: the node's complete Ignition config with its private key. */
+export interface Overlay {
+  readonly hostname: string;
+  readonly content: string;
+  /** The public config it extends, as the build emits it to out/nodes/<hostname>/config.ign. */
+  readonly publicConfig: string;
+}
+
+/**
+ * Every overlay asked for, or every reason they cannot all be written: the whole run is checked before
+ * anything is written, so a missing key for one node leaves no half-provisioned set behind.
+ */
+export function planOverlays(
+  build: Pick<SynthResult, "files" | "pendingIssues">,
+  state: PkiState,
+  requested: readonly string[],
+): { overlays: Overlay[]; problems: ProvisionProblem[] } {
+  // Issuing is `build`'s job (it writes pki/ and must be committed); provision delivers what build issued.
+  if (build.pendingIssues.length > 0) return { overlays: [], problems: [problem.pendingCertificates(build.pendingIssues)] };
+
+  const configs = new Map<string, string>();
+  for (const file of build.files) {
+    const hostname = hostnameOfConfig(file.path);
+    if (hostname !== undefined) configs.set(hostname, file.content);
+  }
+  const known = [...configs.keys()];
+  const hostnames = requested.length > 0 ? [...new Set(requested)] : known;
+
+  const overlays: Overlay[] = [];
+  const problems: ProvisionProblem[] = [];
+  for (const hostname of hostnames) {
+    const text = configs.get(hostname);
+    if (text === undefined) {
+      problems.push(problem.unknownNode(hostname, known));
+      continue;
+    }
+    const config = JSON.parse(text) as IgnitionConfig;
+    const certificate = installedCertificate(config);
+    if (certificate === undefined) {
+      problems.push(problem.noCertificate(hostname));
+      continue;
+    }
+    if (declaresNodeKey(config)) {
+      problems.push(problem.keyPathDeclared(hostname));
+      continue;
+    }
+    const key = loadNodeKey(state, hostname, certificate);
+    if (key.kind === "found") overlays.push({ hostname, content: secretsOverlay(config, key.pem), publicConfig: text });
+    else if (key.kind === "missing") problems.push(problem.keyMissing(state, hostname));
+    else if (key.kind === "unreadable") problems.push(problem.keyUnreadable(state, hostname));
+    else problems.push(problem.keyMismatch(state, hostname));
+  }
+  return { overlays, problems };
+}
