@@ -50,6 +50,7 @@ describe("writeStateFiles", () => {
     ]);
     expect(readTree(work)).toEqual(new Map([["pki/n1.crt", "cert\n"], ["secrets/n1.key", "key\n"]]));
     expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(key)).mode & 0o777).toBe(0o700);
   });
 
   it("writes the key before its certificate, so a failure in between never orphans a certificate", () => {

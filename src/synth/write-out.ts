@@ -47,7 +47,8 @@ export async function writeOutAtomically(outDir: string, files: readonly OutFile
 export function writeStateFiles(writes: readonly StateWrite[]): void {
   const keysFirst = [...writes.filter((write) => write.mode === 0o600), ...writes.filter((write) => write.mode !== 0o600)];
   for (const write of keysFirst) {
-    mkdirSync(path.dirname(write.path), { recursive: true });
+    // Folders created for keys are private too: a key's mode alone does not hide that it exists.
+    mkdirSync(path.dirname(write.path), { recursive: true, mode: write.mode === 0o600 ? 0o700 : 0o755 });
     const temporary = `${write.path}.tmp-build-${process.pid}`;
     writeFileSync(temporary, write.content, { mode: write.mode });
     chmodSync(temporary, write.mode);
