@@ -42,7 +42,11 @@ export default defineCluster(() => {
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", publicIp: "203.0.113.21", swarmRole: "manager", labels: proxysql }),
     new Node(cluster, "sw-node-2", { tier: "app", privateIp: "10.10.1.22", publicIp: "203.0.113.22", swarmRole: "manager", labels: proxysql }),
     new Node(cluster, "sw-node-3", { tier: "app", privateIp: "10.10.1.23", publicIp: "203.0.113.23", swarmRole: "manager", labels: proxysql }),
-  ];
+  ] as const;
+  // The first manager holds the node-local state (Portainer's and Prometheus' data volumes) and the
+  // internal registry, served on 5000 with the node's certificate, whose SANs carry this name.
+  const primary = app[0];
+  const registry = `${primary.hostname}.${cluster.domain}:5000`;
   const sqlProxy = new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31", labels: proxysql });
   const databases = [
     new Node(cluster, "sw-db-1", { tier: "db", privateIp: "10.10.1.41" }),
@@ -55,6 +59,8 @@ export default defineCluster(() => {
   const dbnet = new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.16.0/24", mtu: 1400 });
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24", mtu: 1400 });
   const frontnet = new OverlayNetwork(cluster, "frontnet", { subnet: "192.168.18.0/24", mtu: 1400 });
+  // Portainer and its agents (which hold the Docker socket) apart from the application's containers.
+  const mngnet = new OverlayNetwork(cluster, "mngnet", { subnet: "192.168.19.0/24", mtu: 1400 });
 
   new ClusterPki(cluster, "pki");
   new EtcdCluster(cluster, "etcd", { members: app });
@@ -84,8 +90,9 @@ export default defineCluster(() => {
     credentials,
   });
 
+  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
   const php = new Stack(cluster, "php");
-  new Service(php, "php", {
+  const fpm = new Service(php, "php", {
     image: "wordpress:6.6-php8.3-fpm-alpine",
     replicas: "one-per-node",
     placement: { tier: "app" },
@@ -97,25 +104,39 @@ export default defineCluster(() => {
       WORDPRESS_DB_PASSWORD_FILE: wordpressDb.mountPath,
     },
     secrets: [wordpressDb],
+    volumes: [site.volumeMount()],
     memoryLimit: "256M",
     critical: true,
   });
 
-  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
-  new FrontProxy(cluster, "web", { stack: new Stack(cluster, "front"), sites: [site], networks: [frontnet, appnet] });
-  new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
+  new FrontProxy(cluster, "web", {
+    stack: new Stack(cluster, "front"),
+    sites: [site],
+    networks: [frontnet, appnet],
+    php: fpm,
+    image: `${registry}/nginx-waf:1.26`,
+  });
+  new Monitoring(cluster, "monitoring", {
+    stack: new Stack(cluster, "stats"),
+    network: appnet,
+    // Its data volume is node-local: on another node Prometheus would start with empty history.
+    prometheusPlacement: { hostname: primary.hostname },
+  });
 
   const mng = new Stack(cluster, "mng");
   const agent = new Service(mng, "agent", {
     image: "portainer/agent:2.21.4",
     mode: "global",
-    networks: [appnet],
+    networks: [mngnet],
     volumes: ["/var/run/docker.sock:/var/run/docker.sock", "/var/lib/docker/volumes:/var/lib/docker/volumes"],
   });
+  // The UI publishes no port (a published port binds the nodes' public addresses too): it is reached through
+  // the front proxy (a later issue) or an SSH tunnel to a manager and a container attached to mngnet.
   new Service(mng, "portainer", {
     image: "portainer/portainer-ce:2.21.4",
-    placement: { tier: "app", role: "manager" },
-    networks: [appnet],
+    // portainer-data is node-local: pinned, so a reschedule does not start over with an empty Portainer.
+    placement: { hostname: primary.hostname },
+    networks: [mngnet],
     // tasks.<service> resolves to every agent task, one per node: Portainer talks to each node's agent.
     command: ["-H", `tcp://tasks.${agent.address(9001)}`, "--tlsskipverify"],
     volumes: ["portainer-data:/data"],

@@ -36,7 +36,10 @@ export default defineCluster(() => {
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", publicIp: "203.0.113.21", swarmRole: "manager" }),
     new Node(cluster, "sw-node-2", { tier: "app", privateIp: "10.10.1.22" }),
     new Node(cluster, "sw-node-3", { tier: "app", privateIp: "10.10.1.23" }),
-  ];
+  ] as const;
+  // The seed's only manager, which also ran the internal registry on 5000 with its node certificate.
+  const manager = app[0];
+  const registry = `${manager.hostname}.${cluster.domain}:5000`;
   new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31" });
   const databases = [
     new Node(cluster, "sw-db-1", { tier: "db", privateIp: "10.10.1.41" }),
@@ -46,6 +49,9 @@ export default defineCluster(() => {
   const dbnet = new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.0.0/28", mtu: 9216 });
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.0.16/28", mtu: 9216 });
   const frontnet = new OverlayNetwork(cluster, "frontnet", { subnet: "192.168.0.32/28", mtu: 9216 });
+  // Not in the seed, whose Portainer agents (holding the Docker socket) sat on appnet beside WordPress. Sized
+  // as in cluster.config.ts; the seed's MTU, as every overlay of one underlay should share it.
+  const mngnet = new OverlayNetwork(cluster, "mngnet", { subnet: "192.168.19.0/24", mtu: 9216 });
 
   new ClusterPki(cluster, "pki");
   new EtcdCluster(cluster, "etcd", { members: app });
@@ -71,26 +77,41 @@ export default defineCluster(() => {
     },
   });
 
+  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
   const php = new Stack(cluster, "php");
-  new Service(php, "php", {
+  const fpm = new Service(php, "php", {
     image: "wordpress:6.6-php8.3-fpm-alpine",
     mode: "global",
     placement: { tier: "app" },
     networks: [appnet],
+    volumes: [site.volumeMount()],
     critical: true,
   });
 
-  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
-  new FrontProxy(cluster, "web", { stack: new Stack(cluster, "front"), sites: [site], networks: [frontnet, appnet] });
-  new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
+  new FrontProxy(cluster, "web", {
+    stack: new Stack(cluster, "front"),
+    sites: [site],
+    networks: [frontnet, appnet],
+    php: fpm,
+    image: `${registry}/nginx-waf:1.26`,
+  });
+  // Prometheus' data volume is node-local: pinned, so a reschedule does not lose its history.
+  new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet, prometheusPlacement: { hostname: manager.hostname } });
 
   const mng = new Stack(cluster, "mng");
-  new Service(mng, "agent", { image: "portainer/agent:2.21.4", mode: "global", networks: [appnet] });
+  const agent = new Service(mng, "agent", {
+    image: "portainer/agent:2.21.4",
+    mode: "global",
+    networks: [mngnet],
+    volumes: ["/var/run/docker.sock:/var/run/docker.sock", "/var/lib/docker/volumes:/var/lib/docker/volumes"],
+  });
+  // No published port: reached through the front proxy (a later issue) or an SSH tunnel.
   new Service(mng, "portainer", {
     image: "portainer/portainer-ce:2.21.4",
-    placement: { tier: "app" },
-    networks: [appnet],
-    command: ["-H", "tcp://tasks.agent:9001", "--tlsskipverify"],
+    // portainer-data is node-local: pinned to the manager so a reschedule does not start over empty.
+    placement: { hostname: manager.hostname },
+    networks: [mngnet],
+    command: ["-H", `tcp://tasks.${agent.address(9001)}`, "--tlsskipverify"],
     volumes: ["portainer-data:/data"],
   });
 

@@ -3,14 +3,30 @@ import path from "node:path";
 import { packageRoot } from "../src/core/package-root.js";
 import Handlebars from "handlebars";
 
-/** Compiles generators/<family>/<file> once; `noEscape` because the output is config text, not HTML. */
-export function loadTemplate(family: string, file: string): Handlebars.TemplateDelegate {
+export interface TemplateOptions {
+  /** Partials of the same family, by name: `{{> tls}}` reads `generators/<family>/tls.hbs`. */
+  readonly partials?: readonly string[];
+  /** Helpers the template calls, by name. */
+  readonly helpers?: Readonly<Record<string, Handlebars.HelperDelegate>>;
+}
+
+/**
+ * The one Handlebars loader of the generators. Templates stay in generators/<family>/ and are read in place
+ * (see packageRoot), compiled on first use. Output is configuration text, not HTML: nothing is escaped.
+ * Strict: a field the context lacks is a bug, not an empty string.
+ */
+export function loadTemplate(family: string, file: string, options: TemplateOptions = {}): Handlebars.TemplateDelegate {
+  const compileOptions = { noEscape: true, strict: true } as const;
+  const read = (name: string) => readFileSync(path.join(packageRoot(), "generators", family, name), "utf8");
   let compiled: Handlebars.TemplateDelegate | undefined;
   return (context: unknown) => {
-    compiled ??= Handlebars.compile(readFileSync(path.join(packageRoot(), "generators", family, file), "utf8"), {
-      noEscape: true,
-      strict: true,
-    });
+    if (!compiled) {
+      // An isolated instance per template: helpers and partials of one family never leak into another's.
+      const handlebars = Handlebars.create();
+      for (const [name, helper] of Object.entries(options.helpers ?? {})) handlebars.registerHelper(name, helper);
+      for (const name of options.partials ?? []) handlebars.registerPartial(name, handlebars.compile(read(`${name}.hbs`), compileOptions));
+      compiled = handlebars.compile(read(file), compileOptions);
+    }
     return compiled(context);
   };
 }

@@ -3,9 +3,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseNginxVersion, usesHttp2Directive } from "../generators/nginx/checks.js";
 import { nginxGenerator } from "../generators/nginx/index.js";
 import { ConfigError } from "../src/core/problems.js";
-import { FrontProxy, Stack, Testing, type NginxLayout } from "../src/index.js";
+import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../src/index.js";
 import { swarmCluster } from "./swarm-side.fixture.js";
 
 /** Debian's packaging of the module and the CRS (libnginx-mod-http-modsecurity, modsecurity-crs). */
@@ -25,6 +26,14 @@ function debianModulePath(): string {
   return path.isAbsolute(line[1]) ? line[1] : path.join(prefix, line[1]);
 }
 
+/** The version of this machine's nginx (`nginx version: nginx/1.22.1` on stderr). */
+function installedNginxVersion(): string {
+  const run = spawnSync("nginx", ["-v"], { encoding: "utf8" });
+  const version = /nginx\/(\d+\.\d+(?:\.\d+)?)/.exec(`${run.stdout}${run.stderr}`)?.[1];
+  if (!version) throw new Error(`cannot read the nginx version from: ${run.stderr}`);
+  return version;
+}
+
 /** A self-signed certificate where the generated site config expects Let's Encrypt's. */
 function fakeLetsEncrypt(dir: string, domains: readonly string[]): void {
   const live = path.join(dir, "live", domains[0] ?? "");
@@ -37,8 +46,9 @@ function fakeLetsEncrypt(dir: string, domains: readonly string[]): void {
 }
 
 /**
- * The generated configuration, with only the layout (paths inside the image) pointed at this machine's
- * Debian nginx, written where the layout says and checked by `nginx -t`.
+ * The generated configuration, with only the layout (version and paths inside the image) pointed at this
+ * machine's Debian nginx, written where the layout says and checked by `nginx -t`. The image runs a newer
+ * nginx than Debian's 1.22, so the test renders for the installed version: the HTTP/2 syntax differs.
  */
 async function nginxCheck(name: string, layout: Partial<NginxLayout> = {}, edit?: (files: Map<string, string>) => void) {
   const dir = path.join(work, name);
@@ -47,6 +57,7 @@ async function nginxCheck(name: string, layout: Partial<NginxLayout> = {}, edit?
   const { cluster } = swarmCluster({
     proxy: {
       layout: {
+        nginxVersion: installedNginxVersion(),
         modsecurityModule: debianModulePath(),
         configDir: dir,
         crsSetup: DEBIAN_CRS_SETUP,
@@ -92,6 +103,22 @@ describe("nginx generator", () => {
     const { status, output } = await nginxCheck("no-crs", { crsSetup: "/nonexistent/crs-setup.conf" });
     expect(status).not.toBe(0);
     expect(output).toMatch(/Rules error.*\/nonexistent\/crs-setup\.conf: Not able to open file/);
+  });
+
+  it("fails nginx -t, or warns, when rendered for an nginx on the other side of 1.25.1 than the one running", async () => {
+    const installed = parseNginxVersion(installedNginxVersion()) ?? [0, 0, 0];
+    const other = usesHttp2Directive(installed) ? "1.24.0" : "1.26.0";
+    const { status, output, files } = await nginxCheck("other-version", { nginxVersion: other });
+    const site = files.get("nginx/sites/www.conf") ?? "";
+    if (usesHttp2Directive(installed)) {
+      // A newer nginx still accepts the old parameter, with a deprecation warning on every start.
+      expect(site).toContain("listen 443 ssl http2;");
+      expect(output).toMatch(/"listen \.\.\. http2" directive is deprecated/);
+    } else {
+      expect(site).toContain("http2 on;");
+      expect(status).not.toBe(0);
+      expect(output).toMatch(/unknown directive "http2"/);
+    }
   });
 
   it("fails nginx -t without the ModSecurity module", async () => {
@@ -148,16 +175,116 @@ describe("nginx generator", () => {
     expect(site).toContain('add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;');
     expect(site).toContain("add_header X-Frame-Options DENY always;");
     expect(site).toContain("set $php_upstream php:9000;");
+    // The document root is where the site's volume is mounted, in nginx and in php-fpm alike.
+    expect(site).toContain("root /var/www/html;");
+    expect(site).toContain("fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;");
     expect(site).toMatch(/return 301 https:\/\/example\.org\$request_uri;/);
     // The deny rules come before the PHP location: nginx takes the first matching regex location.
     expect(site.indexOf("ya?ml|log|zip|tar|gz")).toBeLessThan(site.indexOf("location ~ \\.php$"));
   });
 
   it("refuses a second FrontProxy, which would write the same files", async () => {
-    const { cluster, site, frontnet } = swarmCluster();
-    new FrontProxy(cluster, "other-proxy", { stack: new Stack(cluster, "front2"), sites: [site], networks: [frontnet], serviceName: "nginx2", placement: { tier: "app" } });
+    const { cluster, site, frontnet, appnet, php } = swarmCluster();
+    new FrontProxy(cluster, "other-proxy", {
+      stack: new Stack(cluster, "front2"),
+      sites: [site],
+      networks: [frontnet, appnet],
+      php,
+      image: "registry.example:5000/nginx-waf:1.26",
+      serviceName: "nginx2",
+      placement: { tier: "app" },
+    });
     const error = await Testing.synth(cluster, { generators: [nginxGenerator] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toMatchObject([{ code: "nginx/second-front-proxy", construct: "cluster/other-proxy" }]);
   });
+
+  it("derives the FastCGI upstream from the php Service's name and port", () => {
+    const { proxy } = smallFront({ phpName: "fpm", phpPort: 9001 });
+    expect(proxy.settings.fastcgiUpstream).toBe("fpm:9001");
+  });
+
+  it.each([
+    ["1.22.1", false],
+    ["1.25.0", false],
+    ["1.25.1", true],
+    ["1.26", true],
+    ["1.27.3", true],
+    ["2.0", true],
+  ] as const)("nginx %s takes the http2 directive: %s", (version, directive) => {
+    const parsed = parseNginxVersion(version);
+    expect(parsed).toBeDefined();
+    expect(usesHttp2Directive(parsed ?? [0, 0, 0])).toBe(directive);
+  });
+
+  it("renders the HTTP/2 syntax of the image's nginx version, 1.26 by default", async () => {
+    const render = async (layout: Partial<NginxLayout>) => {
+      const { cluster } = swarmCluster({ proxy: { layout } });
+      return (await Testing.synth(cluster, { generators: [nginxGenerator] })).get("nginx/sites/www.conf") ?? "";
+    };
+    const current = await render({});
+    expect(current.match(/^ {4}listen 443 ssl;\n {4}http2 on;$/gm)).toHaveLength(2);
+    expect(current).not.toContain("ssl http2");
+    const old = await render({ nginxVersion: "1.22.1" });
+    expect(old.match(/^ {4}listen 443 ssl http2;$/gm)).toHaveLength(2);
+    expect(old).not.toContain("http2 on;");
+  });
+
+  it("accepts smallFront's defaults, so each problem row below is caused by its one change", async () => {
+    const { cluster } = smallFront({});
+    const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
+    expect(files.get("nginx/sites/www.conf")).toContain("set $php_upstream php:9000;");
+  });
+
+  it.each<{ code: string; options: SmallFrontOptions; field: string }>([
+    { code: "nginx/version-unreadable", options: { nginxVersion: "latest" }, field: "layout.nginxVersion" },
+    { code: "nginx/php-unreachable", options: { phpNetwork: "dbnet" }, field: "php" },
+    { code: "nginx/site-volume-not-in-php", options: { phpMountsSites: false }, field: "php" },
+    { code: "nginx/shared-site-root", options: { sites: [{ name: "www" }, { name: "blog" }] }, field: "sites" },
+  ])("reports $code", async ({ code, options, field }) => {
+    const { cluster } = smallFront(options);
+    const error = await Testing.synth(cluster, { generators: [nginxGenerator] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toMatchObject([{ code, construct: "cluster/front-proxy", field }]);
+  });
 });
+
+interface SmallFrontOptions {
+  readonly nginxVersion?: string;
+  /** The overlay php-fpm joins; nginx joins frontnet and appnet. @default "appnet" */
+  readonly phpNetwork?: "appnet" | "dbnet";
+  /** @default true */
+  readonly phpMountsSites?: boolean;
+  /** @default [{ name: "www" }] */
+  readonly sites?: readonly { name: string; root?: string }[];
+  readonly phpName?: string;
+  readonly phpPort?: number;
+}
+
+/** One front, one app node and a FrontProxy whose php side each row of the problem table breaks one way. */
+function smallFront(options: SmallFrontOptions) {
+  const cluster = new Cluster({ name: "small", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+  new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
+  new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
+  const network = (name: string, subnet: string) => new OverlayNetwork(cluster, name, { subnet, mtu: 1400 });
+  const [frontnet, appnet, dbnet] = [network("frontnet", "192.168.18.0/24"), network("appnet", "192.168.17.0/24"), network("dbnet", "192.168.16.0/24")];
+  const phpStack = new Stack(cluster, "php");
+  const sites = (options.sites ?? [{ name: "www" }]).map(
+    (site) => new Site(cluster, site.name, { domains: [`${site.name}.example.org`], ...(site.root ? { root: site.root } : {}) }),
+  );
+  const php = new Service(phpStack, options.phpName ?? "php", {
+    image: "wordpress:6.6-php8.3-fpm-alpine",
+    networks: [options.phpNetwork === "dbnet" ? dbnet : appnet],
+    volumes: options.phpMountsSites === false ? [] : sites.map((site) => site.volumeMount()),
+  });
+  const proxy = new FrontProxy(cluster, "front-proxy", {
+    stack: new Stack(cluster, "front"),
+    sites,
+    networks: [frontnet, appnet],
+    php,
+    ...(options.phpPort ? { phpPort: options.phpPort } : {}),
+    image: "registry.example:5000/nginx-waf:1.26",
+    ...(options.nginxVersion ? { layout: { nginxVersion: options.nginxVersion } } : {}),
+  });
+  return { cluster, proxy };
+}

@@ -8,7 +8,8 @@ import { parse } from "yaml";
 import { shortHash } from "../src/core/hash.js";
 import type { StackFile } from "../src/imports/docker-stack-v3.js";
 import { ConfigError } from "../src/core/problems.js";
-import { Service, StackConfig } from "../src/index.js";
+import { FrontProxy, Service, Stack, StackConfig } from "../src/index.js";
+import { repoRoot } from "./helpers/cli.js";
 import { swarmCluster, synthSwarm, writeOut } from "./swarm-side.fixture.js";
 
 const schemaPath = fileURLToPath(new URL("../../shared/schemas/docker-stack-v3.json", import.meta.url));
@@ -147,9 +148,68 @@ describe("stacks generator", () => {
     expect(result.dockerOutput).toMatch(/replicas/);
   });
 
+  it("gives nginx and php-fpm the site's volume at one document root, and the certificates as a named volume", async () => {
+    const files = await synthSwarm(swarmCluster().cluster);
+    const front = stackOf(files, "front");
+    const php = stackOf(files, "php");
+    // nginx reads static files (read-only) where php-fpm has the code: the path nginx passes as
+    // SCRIPT_FILENAME exists in both, and is where the wordpress fpm image keeps its code.
+    expect(front.services?.nginx?.volumes).toEqual(["letsencrypt:/etc/letsencrypt:ro", "www-www:/var/www/html:ro"]);
+    expect(php.services?.php?.volumes).toEqual(["www-www:/var/www/html"]);
+    // No bind mount: Swarm rejects a task whose bind source is missing on the node, and nothing creates it.
+    expect(front.services?.nginx?.volumes?.some((volume) => typeof volume === "string" && volume.startsWith("/"))).toBe(false);
+    expect(front.volumes).toEqual({ letsencrypt: {}, "www-www": {} });
+    expect(php.volumes).toEqual({ "www-www": {} });
+  });
+
+  it("requires a registry-qualified nginx image: no default a node would pull from Docker Hub", async () => {
+    const { cluster, site, frontnet, php } = swarmCluster();
+    const build = () =>
+      // @ts-expect-error `image` is required
+      new FrontProxy(cluster, "no-image", { stack: new Stack(cluster, "front2"), sites: [site], networks: [frontnet], php, serviceName: "nginx2" });
+    expect(build().service.props.image).toBeUndefined();
+    const front = stackOf(await synthSwarm(swarmCluster().cluster), "front");
+    expect(front.services?.nginx?.image).toBe("sw-node-1.swarm.internal:5000/nginx-waf:1.26");
+  });
+
+  it("runs node-exporter without a published port, named after its node, on Prometheus' overlay", async () => {
+    const stats = stackOf(await synthSwarm(swarmCluster().cluster), "stats");
+    const exporter = stats.services?.["node-exporter"];
+    expect(exporter?.ports).toBeUndefined();
+    // Swarm resolves the template per task: node_uname_info{nodename} then names the node.
+    expect(exporter?.hostname).toBe("{{.Node.Hostname}}");
+    expect(exporter?.networks).toEqual(stats.services?.prometheus?.networks);
+    expect(exporter?.networks).toEqual(["appnet"]);
+  });
+
   it("is deterministic", async () => {
     const first = await synthSwarm(swarmCluster().cluster);
     const second = await synthSwarm(swarmCluster().cluster);
     expect([...second]).toEqual([...first]);
+  });
+});
+
+// The committed builds of the two shipped configs (test/snapshots.test.ts keeps them equal to a fresh build).
+describe.each(["reference", "seed-literal"])("the %s config's management and monitoring stacks", (name) => {
+  const stack = (file: string) => parse(readFileSync(path.join(repoRoot, "snapshots", name, "stacks", `${file}.yml`), "utf8")) as StackFile;
+
+  it("keeps Portainer and its Docker-socket agents on their own overlay, publishing nothing", () => {
+    const mng = stack("mng");
+    expect(Object.keys(mng.networks ?? {})).toEqual(["mngnet"]);
+    for (const service of ["agent", "portainer"]) {
+      expect(mng.services?.[service]?.networks).toEqual(["mngnet"]);
+      expect(mng.services?.[service]?.ports).toBeUndefined();
+    }
+    const networks = readFileSync(path.join(repoRoot, "snapshots", name, "swarm", "networks.sh"), "utf8");
+    expect(networks).toMatch(/docker network create --driver overlay --attachable --subnet 192\.168\.19\.0\/24 --opt encrypted .* mngnet$/m);
+  });
+
+  it("pins the services with node-local data volumes to the first manager", () => {
+    expect(stack("mng").services?.portainer?.deploy?.placement?.constraints).toEqual(["node.hostname == sw-node-1"]);
+    expect(stack("stats").services?.prometheus?.deploy?.placement?.constraints).toEqual(["node.hostname == sw-node-1"]);
+  });
+
+  it("pulls nginx from the internal registry on the first manager", () => {
+    expect(stack("front").services?.nginx?.image).toBe("sw-node-1.swarm.internal:5000/nginx-waf:1.26");
   });
 });

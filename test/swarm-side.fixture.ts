@@ -56,9 +56,6 @@ export function swarmCluster(options: SwarmClusterOptions = {}): SwarmCluster {
   const frontnet = new OverlayNetwork(cluster, "frontnet", { subnet: "192.168.18.0/24", mtu: 1400, encrypted: true });
 
   const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
-  const proxy = new FrontProxy(cluster, "front-proxy", { stack: new Stack(cluster, "front"), sites: [site], networks: [frontnet, appnet], ...options.proxy });
-  const monitoring = new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
-
   const dbPassword = new Secret(cluster, "wordpress_db_password", { description: "WordPress database password" });
   const phpStack = new Stack(cluster, "php");
   const php = new Service(phpStack, "php", {
@@ -68,9 +65,20 @@ export function swarmCluster(options: SwarmClusterOptions = {}): SwarmCluster {
     networks: [appnet],
     environment: { WORDPRESS_DB_USER: "wordpress", WORDPRESS_DB_HOST: "proxysql:3306" },
     secrets: [dbPassword],
+    volumes: [site.volumeMount()],
     memoryLimit: "256M",
     critical: true,
   }).override({ deploy: { labels: { "com.example.team": "web" } }, stop_grace_period: "30s" });
+
+  const proxy = new FrontProxy(cluster, "front-proxy", {
+    stack: new Stack(cluster, "front"),
+    sites: [site],
+    networks: [frontnet, appnet],
+    php,
+    image: "sw-node-1.swarm.internal:5000/nginx-waf:1.26",
+    ...options.proxy,
+  });
+  const monitoring = new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
 
   return { cluster, frontnet, appnet, dbnet, site, proxy, monitoring, phpStack, php };
 }

@@ -3,7 +3,15 @@ import { ConfigError } from "../../src/core/problems.js";
 import type { Site } from "../../src/model/site.js";
 import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
-import { render } from "./templates.js";
+import { loadTemplate } from "../template.js";
+import { frontProxyProblems, parseNginxVersion, usesHttp2Directive } from "./checks.js";
+
+const options = { partials: ["tls", "listen-https"], helpers: { join: (items: readonly string[], separator: string) => items.join(separator) } };
+const templates = {
+  main: loadTemplate("nginx", "nginx.conf.hbs", options),
+  modsecurity: loadTemplate("nginx", "modsecurity.conf.hbs", options),
+  site: loadTemplate("nginx", "site.conf.hbs", options),
+};
 
 /**
  * nginx + ModSecurity configuration of the FrontProxy: nginx.conf, the ModSecurity/CRS entry point and one
@@ -15,31 +23,32 @@ export const nginxGenerator: Generator = {
     const proxies = cluster.all(FrontProxy);
     const [proxy, ...others] = proxies;
     if (!proxy) return [];
-    if (others.length > 0) {
-      throw new ConfigError(
-        others.map((other) => ({
-          code: "nginx/second-front-proxy",
-          construct: other.path,
-          field: "",
-          message: `a FrontProxy is already declared at ${proxy.path}; both would write out/nginx/`,
-          hint: "declare one FrontProxy and give it every Site",
-          location: other.location,
-        })),
-      );
-    }
+    const problems = [
+      ...others.map((other) => ({
+        code: "nginx/second-front-proxy",
+        construct: other.path,
+        field: "",
+        message: `a FrontProxy is already declared at ${proxy.path}; both would write out/nginx/`,
+        hint: "declare one FrontProxy and give it every Site",
+        location: other.location,
+      })),
+      ...frontProxyProblems(proxy),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
     return renderFrontProxy(proxy);
   },
 };
 
 function renderFrontProxy(proxy: FrontProxy): GeneratedFile[] {
   const delivery = { kind: "stack", stack: proxy.stack.name } as const;
-  const base = { notice: GENERATED_NOTICE, ...proxy.settings };
+  const version = parseNginxVersion(proxy.settings.layout.nginxVersion) ?? [0, 0, 0];
+  const base = { notice: GENERATED_NOTICE, ...proxy.settings, http2Directive: usesHttp2Directive(version) };
   return [
-    { path: NGINX_FILES.main, content: render("nginx.conf.hbs", base), construct: proxy.path, delivery },
-    { path: NGINX_FILES.modsecurity, content: render("modsecurity.conf.hbs", base), construct: proxy.path, delivery },
+    { path: NGINX_FILES.main, content: templates.main(base), construct: proxy.path, delivery },
+    { path: NGINX_FILES.modsecurity, content: templates.modsecurity(base), construct: proxy.path, delivery },
     ...proxy.sites.map((site) => ({
       path: NGINX_FILES.site(site),
-      content: render("site.conf.hbs", { ...base, site: siteView(site), aliases: site.domains.slice(1) }),
+      content: templates.site({ ...base, site: siteView(site), aliases: site.domains.slice(1) }),
       construct: site.path,
       delivery,
     })),

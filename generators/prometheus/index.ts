@@ -8,8 +8,8 @@ import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
 import { withHashHeader } from "../../src/synth/header.js";
 
 /**
- * `prometheus/prometheus.yml` for the Monitoring construct: every node's exporters, scraped at the node's
- * private address and labelled with its hostname, so a dashboard names hosts, not addresses.
+ * `prometheus/prometheus.yml` for the Monitoring construct: node-exporter found through Swarm's DNS on the
+ * overlay Prometheus shares with it, and dockerd at each node's private address, labelled with its hostname.
  */
 export const prometheusGenerator: Generator = {
   name: "prometheus",
@@ -54,13 +54,19 @@ function prometheusConfig(cluster: Cluster, monitoring: Monitoring) {
     // rule_files: written here once the model declares alerting rules; there are none yet.
     scrape_configs: [
       { job_name: "prometheus", static_configs: [{ targets: [`localhost:${SCRAPE_PORTS.prometheus}`] }] },
-      { job_name: "node-exporter", static_configs: cluster.nodes.map((node) => nodeTarget(node, SCRAPE_PORTS.nodeExporter)) },
+      {
+        job_name: "node-exporter",
+        // One A record per running task, on the overlay both services join: node-exporter publishes no port
+        // on the hosts. `instance` is a task's overlay address; node_uname_info{nodename} names its node
+        // (the exporter's container hostname is the node's).
+        dns_sd_configs: [{ names: [`tasks.${monitoring.nodeExporter.name}`], type: "A", port: SCRAPE_PORTS.nodeExporter }],
+      },
       ...(dockerd.length > 0 ? [{ job_name: "dockerd", static_configs: dockerd.map((node) => nodeTarget(node, SCRAPE_PORTS.dockerd)) }] : []),
     ],
   };
 }
 
-/** One target group per node: `instance` is the hostname instead of `ip:port`. */
+/** One target group per node: `instance` is the hostname instead of `ip:port`. dockerd binds the private address only. */
 function nodeTarget(node: Node, port: number) {
   return {
     targets: [`${node.privateIp}:${port}`],

@@ -7,10 +7,18 @@ import { StackConfig } from "../model/stack-config.js";
 import type { Stack } from "../model/stack.js";
 
 /**
- * Where things are inside the nginx image. These are the only environment-specific paths of the generated
- * configuration, so a test can point them at a distribution's nginx and run the real `nginx -t`.
+ * What is inside the nginx image: its version and where things are. These are the only image-specific
+ * values of the generated configuration, so a test can point them at a distribution's nginx and run the
+ * real `nginx -t`.
  */
 export interface NginxLayout {
+  /**
+   * nginx version of the image, `major.minor[.patch]`. It picks the HTTP/2 syntax: from 1.25.1 the
+   * `http2` parameter of `listen` is deprecated (a warning on every start) in favour of the `http2 on;`
+   * directive, which older versions reject as unknown. Keep it in step with the image's tag.
+   * @default "1.26" (the nginx-waf image's version)
+   */
+  readonly nginxVersion: string;
   /**
    * Argument of `load_module` for the ModSecurity v3 connector (relative paths resolve against nginx's prefix).
    * @default "modules/ngx_http_modsecurity_module.so"
@@ -41,8 +49,8 @@ export interface NginxLayout {
    */
   readonly unicodeMapping: string;
   /**
-   * Let's Encrypt folder (certbot with the dns-route53 plugin renews into it on the front hosts); bind-mounted
-   * read-only at the same path.
+   * Where the certificates volume is mounted (read-only); each site's certificate is expected at
+   * `<letsencryptDir>/live/<canonical domain>/{fullchain,privkey}.pem`, Let's Encrypt's own layout.
    * @default "/etc/letsencrypt"
    */
   readonly letsencryptDir: string;
@@ -54,6 +62,7 @@ export interface NginxLayout {
 }
 
 export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
+  nginxVersion: "1.26",
   modsecurityModule: "modules/ngx_http_modsecurity_module.so",
   configDir: "/etc/nginx",
   mimeTypes: "/etc/nginx/mime.types",
@@ -68,26 +77,33 @@ export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
 export interface FrontProxyProps {
   /** Stack the nginx service is deployed in (the seed's `front`). */
   readonly stack: Stack;
-  /** Sites served, one server file each. */
+  /** Sites served, one server file each; their volumes are mounted read-only at their document roots. */
   readonly sites: readonly Site[];
   /** Overlays nginx joins: the front network and the network php-fpm listens on. */
   readonly networks: readonly OverlayNetwork[];
   /**
-   * nginx built with ModSecurity v3 and the OWASP CRS (the seed's nginx-waf image), from the internal registry.
-   * @default "nginx-waf:1.26"
+   * The php-fpm Service PHP requests are passed to; it must share one of {@link networks} and mount every
+   * site's volume (`site.volumeMount()`).
    */
-  readonly image?: string;
+  readonly php: Service;
+  /** @default 9000 */
+  readonly phpPort?: number;
+  /**
+   * nginx built with ModSecurity v3 and the OWASP CRS (the seed's nginx-waf image), with the registry host
+   * it is pulled from: every node pulls it, so a bare name would go to Docker Hub.
+   */
+  readonly image: string;
   /** @default "one-per-node" */
   readonly replicas?: number | "one-per-node";
   /** @default { tier: "front" } */
   readonly placement?: Placement;
-  /** Paths inside the image; see {@link NginxLayout}. */
+  /** The image's version and paths; see {@link NginxLayout}. */
   readonly layout?: Partial<NginxLayout>;
   /**
-   * FastCGI address of php-fpm; the service name resolves on the shared app network.
-   * @default "php:9000"
+   * Named volume holding the Let's Encrypt certificates, mounted read-only at `layout.letsencryptDir`.
+   * @default "letsencrypt"
    */
-  readonly fastcgiUpstream?: string;
+  readonly certificateVolume?: string;
   /**
    * DNS server nginx re-resolves the FastCGI upstream with.
    * @default "127.0.0.11" (Docker's embedded DNS)
@@ -109,6 +125,7 @@ export interface FrontProxyProps {
 /** The resolved settings the nginx generator renders. */
 export interface FrontProxySettings {
   readonly layout: NginxLayout;
+  /** `php:9000`: the php Service's name, resolved on the shared overlay. */
   readonly fastcgiUpstream: string;
   readonly resolver: string;
   readonly clientMaxBodySize: string;
@@ -123,23 +140,29 @@ export const NGINX_FILES = {
 } as const;
 
 /**
- * The front tier: nginx with ModSecurity terminating TLS for every Site and passing PHP to php-fpm. It
- * declares the nginx Service and its Docker configs; the nginx generator writes the files they point at.
+ * The front tier: nginx with ModSecurity terminating TLS for every Site, serving static files from the
+ * site's volume and passing PHP to php-fpm. It declares the nginx Service and its Docker configs; the nginx
+ * generator writes the files they point at.
  */
 export class FrontProxy extends ClusterConstruct {
   readonly stack: Stack;
   readonly sites: readonly Site[];
+  readonly php: Service;
   readonly service: Service;
   readonly settings: FrontProxySettings;
+  /** The volume the certificates are expected in; a certbot job mounts the same one to write them. */
+  readonly certificateVolume: string;
 
   constructor(scope: Construct, id: string, props: FrontProxyProps) {
     super(scope, id);
     this.stack = props.stack;
     this.sites = props.sites;
+    this.php = props.php;
+    this.certificateVolume = props.certificateVolume ?? "letsencrypt";
     const layout = { ...DEFAULT_NGINX_LAYOUT, ...props.layout };
     this.settings = {
       layout,
-      fastcgiUpstream: props.fastcgiUpstream ?? "php:9000",
+      fastcgiUpstream: props.php.address(props.phpPort ?? 9000),
       resolver: props.resolver ?? "127.0.0.11",
       clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
       blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
@@ -151,7 +174,7 @@ export class FrontProxy extends ClusterConstruct {
       target,
     });
     this.service = new Service(props.stack, serviceName, {
-      image: props.image ?? "nginx-waf:1.26",
+      image: props.image,
       replicas: props.replicas ?? "one-per-node",
       placement: props.placement ?? { tier: "front" },
       networks: props.networks,
@@ -163,8 +186,15 @@ export class FrontProxy extends ClusterConstruct {
         { published: 80, target: 80, mode: "host" },
         { published: 443, target: 443, mode: "host" },
       ],
-      // Certificates stay on the hosts, renewed there; they are never Docker configs or files in out/.
-      volumes: [`${layout.letsencryptDir}:${layout.letsencryptDir}:ro`],
+      volumes: [
+        // Certificates are expected in this volume, written by the certbot (dns-route53) job of a later
+        // issue; they are never Docker configs or files in out/. Until it has run, nginx refuses to start
+        // for want of the certificate files. A named volume, not a bind mount: Swarm rejects a task whose
+        // bind source does not exist on the host, and nothing creates /etc/letsencrypt on the fronts.
+        `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
+        // Static files straight from the site's volume; nginx never writes there.
+        ...props.sites.map((site) => site.volumeMount({ readOnly: true })),
+      ],
       configs: [
         config("conf", NGINX_FILES.main, `${layout.configDir}/nginx.conf`),
         config("modsecurity", NGINX_FILES.modsecurity, `${layout.configDir}/modsecurity/main.conf`),

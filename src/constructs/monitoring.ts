@@ -28,7 +28,8 @@ export interface MonitoringProps {
   readonly exporterMemoryLimit?: string;
   /**
    * Where Prometheus runs. Its data is a node-local volume: if the task moves to another node, history starts
-   * again there — accepted for 24 h of retention, and the reason it stays on the stable manager tier.
+   * again there. Pin it to one node (`{ hostname }`) to keep history; the reference config pins it to the
+   * first manager.
    * @default { tier: "app", role: "manager" }
    */
   readonly prometheusPlacement?: Placement;
@@ -38,7 +39,7 @@ export interface MonitoringSettings {
   readonly scrapeInterval: string;
 }
 
-/** Ports the Prometheus configuration scrapes on every node. */
+/** Ports the Prometheus configuration scrapes. */
 export const SCRAPE_PORTS = {
   prometheus: 9090,
   nodeExporter: 9100,
@@ -48,9 +49,12 @@ export const SCRAPE_PORTS = {
 
 export const PROMETHEUS_FILE = "prometheus/prometheus.yml";
 
+/** Swarm service template resolved per task to the hostname of the node it runs on. */
+export const NODE_HOSTNAME_TEMPLATE = "{{.Node.Hostname}}";
+
 /**
- * Metrics for the cluster: Prometheus plus node-exporter on every node. The prometheus generator writes
- * prometheus.yml from the nodes of the model; this construct declares the services and the Docker config.
+ * Metrics for the cluster: Prometheus plus node-exporter on every node, both on one overlay. The prometheus
+ * generator writes prometheus.yml from the model; this construct declares the services and the Docker config.
  */
 export class Monitoring extends ClusterConstruct {
   readonly stack: Stack;
@@ -78,16 +82,19 @@ export class Monitoring extends ClusterConstruct {
       memoryLimit: props.prometheusMemoryLimit ?? "2G",
     });
 
+    // No published port: a host-mode port binds every address of the node, public ones included. Prometheus
+    // reaches each task over the shared overlay instead, listing them through `tasks.node-exporter` (see the
+    // prometheus generator), so each scrape still lands on the task of one known node.
     this.nodeExporter = new Service(props.stack, "node-exporter", {
       image: props.nodeExporterImage ?? "prom/node-exporter:v1.8.2",
       mode: "global",
       command: ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs"],
       networks: [props.network],
-      // Host mode: Prometheus scrapes each node at its private address, so every sample is tied to the node
-      // it describes (through the mesh a scrape would land on whichever node's task answers).
-      ports: [{ published: SCRAPE_PORTS.nodeExporter, target: SCRAPE_PORTS.nodeExporter, mode: "host" }],
       volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/rootfs:ro"],
       memoryLimit: props.exporterMemoryLimit ?? "128M",
     });
+    // The container's hostname is what node_uname_info{nodename} reports: the node's, through Swarm's
+    // template, so the overlay address a sample was scraped from can be joined back to its host.
+    this.nodeExporter.override({ hostname: NODE_HOSTNAME_TEMPLATE });
   }
 }
