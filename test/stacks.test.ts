@@ -158,8 +158,9 @@ describe("stacks generator", () => {
     expect(php.services?.php?.volumes).toEqual(["www-www:/var/www/html"]);
     // No bind mount: Swarm rejects a task whose bind source is missing on the node, and nothing creates it.
     expect(front.services?.nginx?.volumes?.some((volume) => typeof volume === "string" && volume.startsWith("/"))).toBe(false);
-    expect(front.volumes).toEqual({ letsencrypt: {}, "www-www": {} });
-    expect(php.volumes).toEqual({ "www-www": {} });
+    // Named explicitly, or Docker would scope them per stack (front_www-www, php_www-www): two volumes.
+    expect(front.volumes).toEqual({ letsencrypt: { name: "letsencrypt" }, "www-www": { name: "www-www" } });
+    expect(php.volumes).toEqual({ "www-www": { name: "www-www" } });
   });
 
   it("requires a registry-qualified nginx image: no default a node would pull from Docker Hub", async () => {

@@ -52,7 +52,9 @@ function renderStack(stack: Stack, emitted: ReadonlyMap<string, EmittedFile>, pr
     file.networks = Object.fromEntries([...networks.keys()].sort().map((name) => [name, { external: true, name }]));
   }
   const volumes = namedVolumes(Object.values(services));
-  if (volumes.length > 0) file.volumes = Object.fromEntries(volumes.map((name) => [name, {}]));
+  // `name:` keeps Docker from prefixing the stack name: the model's volume names are cluster-wide, and a
+  // site's document root is one volume mounted by both the front and the php stack.
+  if (volumes.length > 0) file.volumes = Object.fromEntries(volumes.map((name) => [name, { name }]));
   if (secrets.size > 0) file.secrets = Object.fromEntries([...secrets.keys()].sort().map((name) => [name, { external: true }]));
   if (configs.size > 0) {
     file.configs = Object.fromEntries(
