@@ -83,7 +83,7 @@ describe("stacks generator", () => {
     expect(stats.services?.["node-exporter"]?.deploy?.mode).toBe("global");
     expect(stats.services?.["node-exporter"]?.deploy?.replicas).toBeUndefined();
     expect(stats.services?.prometheus?.deploy?.placement?.constraints).toEqual(["node.role == manager", "node.labels.type == app"]);
-    expect(stats.volumes).toEqual({ "prometheus-data": {} });
+    expect(stats.volumes).toEqual({ "prometheus-data": { name: "prometheus-data" } });
   });
 
   it("updates critical services start-first when a new task can sit beside the old one, stop-first otherwise", async () => {
