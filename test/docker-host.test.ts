@@ -1,6 +1,29 @@
-import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { HOST_TLS } from "../src/constructs/host-paths.js";
 import { Cluster, DockerHost, Node } from "../src/index.js";
-import { filesUnder, hostCluster, synthHosts } from "./host-families.fixture.js";
+import { filesUnder, hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
+
+const workDir = mkdtempSync(path.join(tmpdir(), "docker-host-test-"));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+let boots = 0;
+
+/** The words of `$DOCKER_OPTS` a systemd environment file sets, read by a POSIX shell (same quoting here). */
+function dockerOptsOf(environmentFile: string): string[] {
+  const run = spawnSync("sh", ["-c", '. "$1" && printf "%s\\n" $DOCKER_OPTS', "sh", environmentFile], { encoding: "utf8" });
+  if (run.error) throw run.error;
+  expect(run.stderr).toBe("");
+  return run.stdout.split("\n").filter((word) => word !== "");
+}
+
+function writeTemp(text: string): string {
+  const file = path.join(workDir, `file-${boots++}`);
+  writeFileSync(file, text);
+  return file;
+}
 
 describe("DockerHost", async () => {
   const model = hostCluster();
@@ -32,13 +55,71 @@ describe("DockerHost", async () => {
         expect([socket, dropIn]).toEqual([undefined, undefined]);
         continue;
       }
-      expect(socket).toMatch(new RegExp(`^ListenStream=${node.privateIp.replaceAll(".", "\\.")}:2376$`, "m"));
-      expect(socket).toMatch(/^Service=docker\.service$/m);
-      expect(dropIn).toContain("--tlsverify");
-      expect(dropIn).toContain("--tlscacert=/etc/ssl/certs/swarm-cluster-ca.pem");
-      expect(dropIn).toContain("--tlskey=/etc/ssl/swarm/node-key.pem");
+      expect(iniValues(socket ?? "", "Socket", "ListenStream")).toEqual([`${node.privateIp}:2376`]);
+      expect(iniValues(socket ?? "", "Socket", "Service")).toEqual(["docker.service"]);
+      const options = dockerOptsOf(writeTemp(files.get(`nodes/${node.hostname}/files/etc/docker/tls.env`) ?? ""));
+      expect(options).toEqual([
+        "--tlsverify",
+        "--tlscacert=/etc/ssl/certs/swarm-cluster-ca.pem",
+        "--tlscert=/etc/ssl/swarm/node.pem",
+        "--tlskey=/etc/ssl/swarm/node-key.pem",
+      ]);
     }
     expect(model.front.units).toEqual([]);
+  });
+
+  /**
+   * What systemd does with the manager's units at boot, reduced to the settings involved: docker-tcp.socket
+   * starts if its conditions hold and then runs its ExecStartPost= lines; docker.service (after it) reads the
+   * drop-in's Environment= and EnvironmentFile= ("-": optional). File paths are taken under a scratch root.
+   */
+  function boot(keyPresent: boolean): { tcpApi: boolean; dockerOpts: string[] } {
+    const root = path.join(workDir, `boot-${boots++}`);
+    const onHost = (file: string): string => path.join(root, file);
+    for (const [file, text] of filesUnder(files, /^nodes\/sw-node-1\/files\//)) {
+      mkdirSync(path.dirname(onHost(file.slice("nodes/sw-node-1/files".length))), { recursive: true });
+      writeFileSync(onHost(file.slice("nodes/sw-node-1/files".length)), text);
+    }
+    mkdirSync(onHost("/run"), { recursive: true });
+    if (keyPresent) {
+      mkdirSync(path.dirname(onHost(HOST_TLS.nodeKey)), { recursive: true });
+      writeFileSync(onHost(HOST_TLS.nodeKey), "key\n");
+    }
+
+    const socket = files.get("nodes/sw-node-1/systemd/docker-tcp.socket") ?? "";
+    const tcpApi = iniValues(socket, "Unit", "ConditionPathExists").every((condition) =>
+      condition.startsWith("!") ? !existsSync(onHost(condition.slice(1))) : existsSync(onHost(condition)),
+    );
+    if (tcpApi) {
+      for (const line of iniValues(socket, "Socket", "ExecStartPost")) {
+        const [program, ...args] = line.split(" ");
+        const run = spawnSync(path.basename(program ?? ""), args.map((arg) => (arg.startsWith("/") ? onHost(arg) : arg)), { encoding: "utf8" });
+        expect(run.status, run.stderr).toBe(0);
+      }
+    }
+
+    const dropIn = files.get("nodes/sw-node-1/files/etc/systemd/system/docker.service.d/10-tls.conf") ?? "";
+    const environment = iniValues(dropIn, "Service", "Environment").map((assignment) => assignment.replace(/^"(.*)"$/, "$1"));
+    const dockerOpts = environment.flatMap((assignment) => (assignment.startsWith("DOCKER_OPTS=") ? assignment.slice(12).split(" ") : []));
+    for (const file of iniValues(dropIn, "Service", "EnvironmentFile")) {
+      const optional = file.startsWith("-");
+      const location = onHost(optional ? file.slice(1) : file);
+      if (existsSync(location)) dockerOpts.push(...dockerOptsOf(location));
+      else expect(optional, `${file} is missing and not optional: docker.service would fail`).toBe(true);
+    }
+    return { tcpApi, dockerOpts };
+  }
+
+  it("gives dockerd the TLS flags exactly when it gets the TCP socket: with the node key both, without it neither", () => {
+    const withKey = boot(true);
+    expect(withKey.tcpApi).toBe(true);
+    expect(withKey.dockerOpts).toContain("--tlsverify");
+    expect(withKey.dockerOpts).toContain(`--tlskey=${HOST_TLS.nodeKey}`);
+
+    // The key is delivered out of band: until it is there, dockerd must start (no --tlskey naming a missing
+    // file) and the TCP API must not exist (never served without TLS).
+    const withoutKey = boot(false);
+    expect(withoutKey).toEqual({ tcpApi: false, dockerOpts: [] });
   });
 
   it("audits the docker binaries, state, configuration, units and certificates", () => {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Cluster, EtcdCluster, Node, Testing } from "../src/index.js";
-import { hostCluster, synthHosts } from "./host-families.fixture.js";
+import { HOST_TLS } from "../src/constructs/host-paths.js";
+import { hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "etcd-cluster-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -55,6 +56,47 @@ describe("EtcdCluster", async () => {
       expect(unit).toMatch(/^ExecStartPre=-\/usr\/bin\/docker rm --force etcd-member$/m);
     }
     expect(files.has("nodes/sw-front-1/systemd/etcd-member.service")).toBe(false);
+  });
+
+  it("compacts history hourly and sets a 4 GiB quota, so the store does not fill up and turn read-only", () => {
+    for (const member of model.managers) {
+      const unit = unitOf(member.hostname);
+      expect(flag(unit, "auto-compaction-mode")).toBe("periodic");
+      expect(flag(unit, "auto-compaction-retention")).toBe("1h");
+      expect(Number(flag(unit, "quota-backend-bytes"))).toBe(4 * 1024 ** 3);
+    }
+  });
+
+  /**
+   * What systemd does with a member's two units, reduced to the settings involved: at boot the enabled
+   * units start when their Condition*= hold; a started path unit starts its Unit= once PathExists= holds.
+   */
+  function membersStart(hostname: string, keyAtBoot: boolean): { atBoot: boolean; onceKeyArrives: boolean } {
+    const service = files.get(`nodes/${hostname}/systemd/etcd-member.service`) ?? "";
+    const watch = files.get(`nodes/${hostname}/systemd/etcd-member.path`) ?? "";
+    const holds = (unit: string, keyPresent: boolean): boolean =>
+      iniValues(unit, "Unit", "ConditionPathExists").every((condition) => {
+        const negated = condition.startsWith("!");
+        const target = negated ? condition.slice(1) : condition;
+        if (target !== HOST_TLS.nodeKey) throw new Error(`unexpected condition on ${target}`);
+        return negated ? !keyPresent : keyPresent;
+      });
+    const atBoot = holds(service, keyAtBoot);
+    const watching = holds(watch, keyAtBoot);
+    expect(iniValues(watch, "Path", "Unit")).toEqual(["etcd-member.service"]);
+    const triggers = watching && iniValues(watch, "Path", "PathExists").includes(HOST_TLS.nodeKey);
+    return { atBoot, onceKeyArrives: atBoot || (triggers && holds(service, true)) };
+  }
+
+  it("waits for the node key instead of crash-looping, and starts the member when the key arrives", () => {
+    for (const member of model.managers) {
+      // Key delivered with the Ignition config (the usual case): the member starts at boot.
+      expect(membersStart(member.hostname, true)).toEqual({ atBoot: true, onceKeyArrives: true });
+      // Key delivered later: nothing runs (no restart loop against a missing file) until it is there.
+      expect(membersStart(member.hostname, false)).toEqual({ atBoot: false, onceKeyArrives: true });
+      expect(iniValues(unitOf(member.hostname), "Unit", "ConditionPathExists")).toEqual([HOST_TLS.nodeKey]);
+      expect(flag(unitOf(member.hostname), "key-file")).toBe(HOST_TLS.nodeKey);
+    }
   });
 
   it("runs exactly the flag builder's flags, the ones test/etcd-real.test.ts starts a real cluster with", () => {

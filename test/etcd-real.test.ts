@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { etcdFlags, type EtcdPeer } from "../src/constructs/etcd-flags.js";
+import { ETCD_QUOTA_BACKEND_BYTES, etcdFlags, type EtcdPeer } from "../src/constructs/etcd-flags.js";
 import { pkiGenerator } from "../generators/pki/index.js";
 import { ClusterPki, Testing } from "../src/index.js";
 import { writeStateFiles } from "../src/synth/write-out.js";
@@ -45,6 +46,21 @@ async function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
+  });
+}
+
+/** GET over TLS with the operator's client certificate (client-cert-auth covers /metrics too). */
+function getWithClientCertificate(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const options = { ca: readFileSync(ca()), cert: readFileSync(cert("operator")), key: readFileSync(key("operator")) };
+    const call = request(url, options, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve(body));
+    });
+    call.on("error", reject);
+    call.end();
   });
 }
 
@@ -112,5 +128,12 @@ describe("a real etcd cluster from the generated certificates and flags", () => 
     // client-cert-auth: the CA alone is not enough to talk to the cluster.
     const anonymous = run("etcdctl", [`--endpoints=${endpoints()}`, `--cacert=${ca()}`, "--dial-timeout=2s", "--command-timeout=3s", "endpoint", "health"]);
     expect(anonymous.status).not.toBe(0);
+  });
+
+  it("runs with the generated backend quota (and accepts the compaction flags: etcd refuses unknown values)", async () => {
+    const metrics = await getWithClientCertificate(`https://127.0.0.1:${peers[0]?.clientPort}/metrics`);
+    const quota = /^etcd_server_quota_backend_bytes (\S+)$/m.exec(metrics)?.[1];
+    expect(Number(quota)).toBe(ETCD_QUOTA_BACKEND_BYTES);
+    expect(ETCD_QUOTA_BACKEND_BYTES).toBeGreaterThan(2 * 1024 ** 3); // more than etcd's 2 GiB default
   });
 });

@@ -32,3 +32,31 @@ export function synthHosts(cluster: Cluster): Promise<Map<string, string>> {
 export function filesUnder(files: ReadonlyMap<string, string>, pattern: RegExp): [string, string][] {
   return [...files].filter(([path]) => pattern.test(path));
 }
+
+/**
+ * The values of `Key=` in `[Section]` of an INI-style file (systemd units, .network files, NetworkManager
+ * keyfiles), in file order; backslash-continued lines joined. Throws on a line that is neither a section,
+ * a comment, blank nor `Key=value`, so a test that reads a file also parse-checks it.
+ */
+export function iniValues(text: string, section: string, key: string): string[] {
+  return iniEntries(text)
+    .filter((entry) => entry.section === section && entry.key === key)
+    .map((entry) => entry.value);
+}
+
+export function iniEntries(text: string): { section: string; key: string; value: string }[] {
+  const entries: { section: string; key: string; value: string }[] = [];
+  let section = "";
+  for (const line of text.replaceAll("\\\n", " ").split("\n")) {
+    if (line.trim() === "" || /^[#;]/.test(line)) continue;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) {
+      section = header[1] as string;
+      continue;
+    }
+    const pair = /^([A-Za-z0-9-]+)=(.*)$/.exec(line);
+    if (!pair || section === "") throw new Error(`not an INI line: ${JSON.stringify(line)}`);
+    entries.push({ section, key: pair[1] as string, value: pair[2] as string });
+  }
+  return entries;
+}

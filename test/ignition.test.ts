@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fromDataUrl } from "../generators/ignition/data-url.js";
 import { ignitionGenerator } from "../generators/ignition/index.js";
 import type { IgnitionConfig } from "../src/imports/ignition-v3.3.js";
+import { SystemdUnit } from "../src/index.js";
 import { filesUnder, hostCluster, SSH_KEY, synthHosts } from "./host-families.fixture.js";
 
 const schemaPath = fileURLToPath(new URL("../../shared/schemas/ignition-v3.3.json", import.meta.url));
@@ -109,11 +110,37 @@ describe("ignition generator", async () => {
     for (const [hostname, config] of parsed) {
       for (const unit of config.systemd?.units ?? []) {
         expect(unit.enabled).toBe(true);
-        expect(unit.contents).toBe(files.get(`nodes/${hostname}/systemd/${unit.name}`));
+        if (unit.contents === undefined) expect(files.has(`nodes/${hostname}/systemd/${unit.name}`), unit.name).toBe(false);
+        else expect(unit.contents).toBe(files.get(`nodes/${hostname}/systemd/${unit.name}`));
       }
     }
-    expect(parsed.get("sw-node-1")?.systemd?.units?.map((unit) => unit.name)).toEqual(["etcd-member.service", "docker-tcp.socket"]);
-    expect(parsed.get("sw-front-1")?.systemd?.units).toEqual([]);
+  });
+
+  // Flatcar socket-activates Docker: without an enabled docker.service, a worker's dockerd would only start
+  // on the first API call, so it would not rejoin the swarm after a reboot.
+  it("enables the OS's docker.service on every node, managers and workers alike, without replacing it", () => {
+    for (const [hostname, config] of parsed) {
+      const docker = config.systemd?.units?.filter((unit) => unit.name === "docker.service");
+      expect(docker, hostname).toEqual([{ name: "docker.service", enabled: true }]);
+    }
+    expect(parsed.get("sw-node-1")?.systemd?.units?.map((unit) => unit.name)).toEqual([
+      "docker.service",
+      "etcd-member.service",
+      "etcd-member.path",
+      "docker-tcp.socket",
+    ]);
+    expect(parsed.get("sw-front-1")?.systemd?.units).toEqual([{ name: "docker.service", enabled: true }]);
+  });
+
+  it("lets a node's own docker.service replace the enabled OS unit, and still validates", async () => {
+    const model = hostCluster();
+    new SystemdUnit(model.front, "docker.service", {
+      contents: "[Service]\nExecStart=/usr/bin/dockerd\n\n[Install]\nWantedBy=multi-user.target\n",
+    });
+    const text = (await synthHosts(model.cluster)).get("nodes/sw-front-1/config.ign") ?? "";
+    const units = (JSON.parse(text) as IgnitionConfig).systemd?.units ?? [];
+    expect(units.filter((unit) => unit.name === "docker.service")).toEqual([expect.objectContaining({ contents: expect.stringContaining("ExecStart=/usr/bin/dockerd") })]);
+    expect(ignitionValidate("own-docker.ign", text)).toEqual({ status: 0, output: "" });
   });
 
   it("applies overrideIgnition last, and the result still validates", async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../src/synth/header.js";
+import type { IgnitionConfig } from "../src/imports/ignition-v3.3.js";
 import { filesUnder, hostCluster, synthHosts } from "./host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "systemd-test-"));
@@ -32,7 +33,7 @@ const FLATCAR_UNITS: Record<string, string> = {
   ].join("\n"),
   "docker.socket": ["[Unit]", "Description=Docker Socket (stub)", "[Socket]", "ListenStream=/run/docker.sock", "[Install]", "WantedBy=sockets.target", ""].join("\n"),
 };
-const FLATCAR_PROGRAMS = ["/usr/bin/docker", "/usr/bin/dockerd"];
+const FLATCAR_PROGRAMS = ["/usr/bin/docker", "/usr/bin/dockerd", "/usr/bin/cp", "/usr/bin/rm"];
 
 let roots = 0;
 
@@ -78,21 +79,61 @@ describe("systemd generator", async () => {
     for (const [file, text] of filesUnder(files, /\/systemd\//)) expect(text.split("\n")[0], file).toBe(`# ${GENERATED_NOTICE}`);
   });
 
-  it("passes systemd-analyze verify, node by node, with the docker.service drop-in in place", () => {
-    for (const node of model.cluster.nodes.filter((n) => n.units.length > 0)) {
-      const prefix = `nodes/${node.hostname}/`;
-      const onHost: Record<string, string> = {};
-      for (const [file, text] of filesUnder(files, new RegExp(`^${prefix}systemd/`))) {
-        onHost[`etc/systemd/system/${path.posix.basename(file)}`] = text;
-      }
-      // The HostFiles under /etc/systemd (the TLS drop-in) are verified together with the unit they extend.
-      for (const [file, text] of filesUnder(files, new RegExp(`^${prefix}files/etc/systemd/`))) {
-        onHost[file.slice(`${prefix}files/`.length)] = text;
-      }
-      expect(Object.keys(onHost)).toContain("etc/systemd/system/docker.service.d/10-tls.conf");
-      const units = [...node.units.map((unit) => unit.unitName), "docker.service"];
-      expect(verify(hostRoot(onHost), units), node.hostname).toEqual({ status: 0, output: "" });
+  /** The node's units and its HostFiles under /etc/systemd (the TLS drop-in), as they sit on the host. */
+  function onHost(out: ReadonlyMap<string, string>, hostname: string): Record<string, string> {
+    const prefix = `nodes/${hostname}/`;
+    const host: Record<string, string> = {};
+    for (const [file, text] of filesUnder(out, new RegExp(`^${prefix}systemd/`))) {
+      host[`etc/systemd/system/${file.slice(`${prefix}systemd/`.length)}`] = text;
     }
+    for (const [file, text] of filesUnder(out, new RegExp(`^${prefix}files/etc/systemd/`))) {
+      host[file.slice(`${prefix}files/`.length)] = text;
+    }
+    return host;
+  }
+
+  it("passes systemd-analyze verify, node by node, with the docker.service drop-in in place", () => {
+    for (const node of model.cluster.nodes) {
+      const host = onHost(files, node.hostname);
+      if (node.swarmRole === "manager") expect(Object.keys(host)).toContain("etc/systemd/system/docker.service.d/10-tls.conf");
+      // docker.service itself is Flatcar's (the stub): every node enables it, managers extend it.
+      const units = [...node.units.map((unit) => unit.unitName), "docker.service"];
+      expect(verify(hostRoot(host), units), node.hostname).toEqual({ status: 0, output: "" });
+    }
+    expect(model.managers[0]?.units.map((unit) => unit.unitName)).toContain("etcd-member.path");
+  });
+
+  it("copies units from the final Ignition config, so an override shows in both config.ign and systemd/", async () => {
+    const patched = hostCluster();
+    const [node1] = patched.managers;
+    if (!node1) throw new Error("no manager");
+    const generated = JSON.parse(files.get("nodes/sw-node-1/config.ign") ?? "") as IgnitionConfig;
+    const patchedUnit = "[Unit]\nDescription=patched etcd\n\n[Service]\nExecStart=/usr/bin/docker ps\n\n[Install]\nWantedBy=multi-user.target\n";
+    const dropIn = "[Service]\nEnvironment=PATCHED=1\n";
+    // Arrays replace in an override: the patch lists every unit, changing one, dropping one, adding a drop-in.
+    node1.overrideIgnition({
+      systemd: {
+        units: (generated.systemd?.units ?? [])
+          .filter((unit) => unit.name !== "docker-tcp.socket")
+          .map((unit) =>
+            unit.name === "etcd-member.service"
+              ? { ...unit, contents: patchedUnit }
+              : unit.name === "docker.service"
+                ? { ...unit, dropins: [{ name: "20-patched.conf", contents: dropIn }] }
+                : unit,
+          ),
+      },
+    });
+    const out = await synthHosts(patched.cluster);
+    const booted = JSON.parse(out.get("nodes/sw-node-1/config.ign") ?? "") as IgnitionConfig;
+    expect(booted.systemd?.units?.find((unit) => unit.name === "etcd-member.service")?.contents).toBe(patchedUnit);
+    expect(out.get("nodes/sw-node-1/systemd/etcd-member.service")).toBe(patchedUnit);
+    expect(out.get("nodes/sw-node-1/systemd/docker.service.d/20-patched.conf")).toBe(dropIn);
+    expect(out.has("nodes/sw-node-1/systemd/docker-tcp.socket")).toBe(false);
+    // The other nodes are untouched, and the patched node's units still verify as they will boot.
+    expect(out.get("nodes/sw-node-2/systemd/etcd-member.service")).toBe(files.get("nodes/sw-node-2/systemd/etcd-member.service"));
+    const units = ["etcd-member.service", "etcd-member.path", "docker.service"];
+    expect(verify(hostRoot(onHost(out, "sw-node-1")), units)).toEqual({ status: 0, output: "" });
   });
 
   // Each row is a unit the verifier must reject (non-zero exit) or at least complain about (output).

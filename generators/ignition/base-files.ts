@@ -1,4 +1,6 @@
 import { HOST_TLS } from "../../src/constructs/host-paths.js";
+import { privateNetworkFile } from "../../src/constructs/private-network.js";
+import { updateStrategyFile } from "../../src/constructs/update-windows.js";
 import { isIpv4, ipv4ToNumber } from "../../src/core/ipv4.js";
 import { compareStrings } from "../../src/core/stable-json.js";
 import type { Cluster } from "../../src/model/cluster.js";
@@ -16,13 +18,16 @@ export interface PlannedFile {
 
 /**
  * The files every node gets before its own HostFiles: identity (hostname, every node in /etc/hosts), the
- * seed's SSH hardening, and the public half of the node's TLS material.
+ * static address of its private interface, its reboot window for OS updates, the seed's SSH hardening, and
+ * the public half of the node's TLS material. A HostFile at one of these paths replaces the built-in file.
  */
 export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): PlannedFile[] {
   const files: PlannedFile[] = [
     // hostname(5) ignores comment lines, but other readers take the file's text as the name: no banner.
     { path: "/etc/hostname", mode: 0o644, contents: `${node.hostname}\n`, construct: node.path },
     { path: "/etc/hosts", mode: 0o644, contents: hostsFile(cluster), construct: node.path },
+    { ...privateNetworkFile(cluster, node), construct: node.path },
+    { ...updateStrategyFile(cluster, node), construct: node.path },
     {
       path: "/etc/ssh/sshd_config.d/10-no-root-login.conf",
       mode: 0o644,

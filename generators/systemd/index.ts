@@ -1,20 +1,29 @@
 import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
-import { unitFileText } from "./unit-file.js";
+import { nodeIgnition } from "../ignition/node-config.js";
 
 /**
- * Every node's systemd units as plain files, `nodes/<hostname>/systemd/<unit>`: what a reviewer reads in
- * an out/ diff and what `systemd-analyze verify` checks. The nodes receive them through Ignition.
+ * Every node's systemd units as plain files, `nodes/<hostname>/systemd/<unit>` (and a unit's Ignition
+ * drop-ins as `<unit>.d/<drop-in>`): what a reviewer reads in an out/ diff and what `systemd-analyze verify`
+ * checks. They are read from the node's FINAL Ignition config, after `overrideIgnition`, so a patched unit
+ * shows here exactly as it boots; a unit Ignition only enables (no contents) has no copy.
  */
 export const systemdGenerator: Generator = {
   name: "systemd",
-  generate({ cluster }): GeneratedFile[] {
-    return cluster.nodes.flatMap((node) =>
-      node.units.map((unit) => ({
-        path: `nodes/${node.hostname}/systemd/${unit.unitName}`,
-        content: unitFileText(unit),
-        construct: unit.path,
+  generate({ cluster, pki }): GeneratedFile[] {
+    return cluster.nodes.flatMap((node) => {
+      const { config, constructOf } = nodeIgnition(cluster, node, pki);
+      const file = (relative: string, content: string, unit: string): GeneratedFile => ({
+        path: `nodes/${node.hostname}/systemd/${relative}`,
+        content,
+        construct: constructOf(unit),
         delivery: { kind: "host", nodes: [node.hostname] },
-      })),
-    );
+      });
+      return (config.systemd?.units ?? []).flatMap((unit) => [
+        ...(typeof unit.contents === "string" ? [file(unit.name, unit.contents, unit.name)] : []),
+        ...(unit.dropins ?? []).flatMap((dropIn) =>
+          typeof dropIn.contents === "string" ? [file(`${unit.name}.d/${dropIn.name}`, dropIn.contents, unit.name)] : [],
+        ),
+      ]);
+    });
   },
 };

@@ -2,9 +2,9 @@ import type { SystemdUnit } from "../../src/model/systemd-unit.js";
 import { GENERATED_NOTICE, withHashHeader } from "../../src/synth/header.js";
 
 /**
- * The text of a unit as it lands on the host: the "do not edit" banner first, a final newline last. The
- * systemd family writes it for reviewers and `systemd-analyze verify`; Ignition embeds the same string,
- * so what is reviewed is byte for byte what boots.
+ * The text of a unit as it lands on the host: the "do not edit" banner first, a final newline last.
+ * Ignition embeds this string; the systemd family copies it back out of the final Ignition config for
+ * reviewers and `systemd-analyze verify`, so what is reviewed is byte for byte what boots.
  */
 export function unitFileText(unit: SystemdUnit): string {
   const contents = unit.contents;

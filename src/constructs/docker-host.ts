@@ -24,6 +24,12 @@ export const DOCKER_TLS_PORT = 2376;
 export const DOCKERD_METRICS_PORT = 9323;
 
 /**
+ * dockerd's TLS options: written by Ignition to `source`, copied to `active` by docker-tcp.socket when it
+ * starts, read by docker.service from `active` (see tlsDropIn for why).
+ */
+export const DOCKER_TLS_OPTIONS = { source: "/etc/docker/tls.env", active: "/run/docker-tls.env" } as const;
+
+/**
  * The seed's Docker daemon hardening, per node: daemon.json, auditd rules on everything Docker trusts, and
  * on managers the TLS-verified remote API, bound to the private address only.
  */
@@ -47,6 +53,7 @@ export class DockerHost extends ClusterConstruct {
       new HostFile(node, "docker-daemon-json", { path: "/etc/docker/daemon.json", contents: () => toJson(DockerHost.daemonConfig(node)) });
       new HostFile(node, "docker-audit-rules", { path: "/etc/audit/rules.d/docker.rules", contents: () => dockerAuditRules() });
       if (node.swarmRole === "manager") {
+        new HostFile(node, "docker-tls-options", { path: DOCKER_TLS_OPTIONS.source, contents: tlsOptions() });
         new HostFile(node, "docker-tls-dropin", { path: "/etc/systemd/system/docker.service.d/10-tls.conf", contents: tlsDropIn() });
         new SystemdUnit(node, "docker-tcp.socket", { contents: () => tcpSocket(node) });
       }
@@ -67,7 +74,7 @@ export class DockerHost extends ClusterConstruct {
       "live-restore": false,
       // On the private address only, for Prometheus; current Docker serves metrics without `experimental`.
       "metrics-addr": `${node.privateIp}:${DOCKERD_METRICS_PORT}`,
-      // Beats read container logs from the json files; rotation keeps them from filling the disk.
+      // `docker logs` and `docker service logs` read the json files; rotation keeps them from filling the disk.
       "log-driver": "json-file",
       "log-opts": { "max-size": "10m", "max-file": "3" },
     };
@@ -75,29 +82,64 @@ export class DockerHost extends ClusterConstruct {
 }
 
 /**
- * TLS verification for the API, as Flatcar documents it: its docker.service passes `$DOCKER_OPTS` to
- * dockerd. With `--tlsverify`, dockerd wraps the TCP sockets systemd hands it (docker-tcp.socket) in TLS
- * and requires a client certificate signed by the cluster CA; the local unix socket is unchanged.
+ * dockerd's TLS flags, as Flatcar documents the remote API: its docker.service passes `$DOCKER_OPTS` to
+ * dockerd. With `--tlsverify`, dockerd wraps the TCP sockets systemd hands it (docker-tcp.socket) in TLS and
+ * requires a client certificate signed by the cluster CA; the local unix socket is unchanged.
  */
-function tlsDropIn(): string {
+function tlsOptions(): string {
   const options = [
     "--tlsverify",
     `--tlscacert=${HOST_TLS.caCertificate}`,
     `--tlscert=${HOST_TLS.nodeCertificate}`,
     `--tlskey=${HOST_TLS.nodeKey}`,
   ];
-  return withHashHeader(renderUnit({ Service: [["Environment", `"DOCKER_OPTS=${options.join(" ")}"`]] }));
+  return withHashHeader(
+    [
+      `# Read by docker.service from ${DOCKER_TLS_OPTIONS.active}, where docker-tcp.socket copies this file when it starts.`,
+      `DOCKER_OPTS="${options.join(" ")}"`,
+      "",
+    ].join("\n"),
+  );
+}
+
+/**
+ * dockerd refuses to start with `--tlskey` naming a missing file, and the node key is delivered apart from
+ * the public config: with the flags set unconditionally, a node whose key is late would have no Docker at
+ * all. So the flags reach dockerd only together with the TCP socket they protect: docker-tcp.socket starts
+ * only when the key exists, and copies the flags where this drop-in reads them ("-": a missing file is no
+ * error). Without the key dockerd starts with its unix socket alone; the TCP API is never served without
+ * TLS, and a key removed later makes dockerd fail to restart rather than serve it in the clear.
+ * A key delivered after boot enables the API at the next boot, or at once with `systemctl start
+ * docker-tcp.socket && systemctl restart docker`: nothing restarts dockerd by itself, since that stops
+ * every container on the node (live-restore is off).
+ */
+function tlsDropIn(): string {
+  return withHashHeader(
+    renderUnit({
+      Service: [
+        ["#", `TLS options, present only while docker-tcp.socket is active (see ${DOCKER_TLS_OPTIONS.source}).`],
+        ["EnvironmentFile", `-${DOCKER_TLS_OPTIONS.active}`],
+      ],
+    }),
+  );
 }
 
 function tcpSocket(node: Node): string {
   return renderUnit({
-    Unit: [["Description", "Docker TLS API on the private network"]],
+    Unit: [
+      ["Description", "Docker TLS API on the private network"],
+      ["#", "No key, no TLS: then no TCP API at all, and dockerd starts with its unix socket only."],
+      ["ConditionPathExists", HOST_TLS.nodeKey],
+    ],
     Socket: [
       ["#", "The private address only: the seed listened on every address, public ones included."],
       ["ListenStream", `${node.privateIp}:${DOCKER_TLS_PORT}`],
       ["#", "Sockets are set up early in boot, possibly before the private interface has its address."],
       ["FreeBind", "true"],
       ["Service", "docker.service"],
+      ["#", "dockerd, started after this socket, gets the TLS flags exactly when it gets this socket."],
+      ["ExecStartPost", `/usr/bin/cp ${DOCKER_TLS_OPTIONS.source} ${DOCKER_TLS_OPTIONS.active}`],
+      ["ExecStopPost", `/usr/bin/rm -f ${DOCKER_TLS_OPTIONS.active}`],
     ],
     Install: [["WantedBy", "sockets.target"]],
   });

@@ -57,6 +57,7 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
     this.image = props.image ?? `quay.io/coreos/etcd:${this.version}`;
     for (const member of this.members) {
       new SystemdUnit(member, `${MEMBER}.service`, { contents: () => this.unitText(member) });
+      new SystemdUnit(member, `${MEMBER}.path`, { contents: () => keyWatchText() });
       new HostFile(member, "etcd-profile", { path: "/etc/profile.d/01-etcd.sh", contents: () => this.profileScript() });
     }
   }
@@ -119,6 +120,10 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
         ["Wants", "network-online.target"],
         ["After", "network-online.target docker.service"],
         ["Requires", "docker.service"],
+        // The node key is delivered apart from the public config (it never enters out/). Without it etcd
+        // would exit at once and restart every 5 s; with this condition the unit is skipped instead, and
+        // etcd-member.path starts it when the key arrives.
+        ["ConditionPathExists", HOST_TLS.nodeKey],
       ],
       Service: [
         // A container left over from a crash would hold the name; "-" because usually there is none.
@@ -152,4 +157,24 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
       ].join("\n"),
     );
   }
+}
+
+/**
+ * Starts the member when the node key appears, on a boot where it was missing. On boots where the key is
+ * there, the member starts with multi-user.target and this unit is skipped: a path unit left watching
+ * would start the member again after an operator stops it. (On the boot the key arrives, stop
+ * etcd-member.path before stopping the member.)
+ */
+function keyWatchText(): string {
+  return renderUnit({
+    Unit: [
+      ["Description", "Start etcd-member.service once the node key is delivered"],
+      ["ConditionPathExists", `!${HOST_TLS.nodeKey}`],
+    ],
+    Path: [
+      ["PathExists", HOST_TLS.nodeKey],
+      ["Unit", `${MEMBER}.service`],
+    ],
+    Install: [["WantedBy", "paths.target"]],
+  });
 }

@@ -7,6 +7,15 @@
 export const ETCD_CLIENT_PORT = 2379;
 export const ETCD_PEER_PORT = 2380;
 
+/**
+ * The backend quota. etcd's default is 2 GiB; a member whose database reaches the quota raises a NOSPACE
+ * alarm and the cluster goes read-only until an operator compacts, defragments and disarms it. 4 GiB is
+ * headroom for what this cluster stores (discovery and configuration keys, megabytes) and stays under the
+ * 8 GiB etcd suggests as the most a member should carry; bbolt maps the file, so each member host needs
+ * that much memory to spare only if the database ever gets that big.
+ */
+export const ETCD_QUOTA_BACKEND_BYTES = 4 * 1024 ** 3;
+
 /** One member as etcd sees it: its name and where it listens. */
 export interface EtcdPeer {
   readonly name: string;
@@ -66,6 +75,12 @@ export function etcdFlags({ self, peers, clusterToken, dataDir, tls }: EtcdFlagI
     `--initial-cluster=${initialClusterOf(peers)}`,
     "--initial-cluster-state=new",
     `--initial-cluster-token=${clusterToken}`,
+    // etcd keeps every revision of every key until it is compacted, so without compaction the database
+    // only grows and, months later, hits the quota. Periodic mode keeps one hour of history (enough for a
+    // watcher that reconnects) and frees the rest; bbolt reuses the freed pages, so the file stops growing.
+    "--auto-compaction-mode=periodic",
+    "--auto-compaction-retention=1h",
+    `--quota-backend-bytes=${ETCD_QUOTA_BACKEND_BYTES}`,
     "--client-cert-auth",
     `--trusted-ca-file=${tls.ca}`,
     `--cert-file=${tls.cert}`,

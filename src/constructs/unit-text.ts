@@ -1,7 +1,8 @@
 /**
- * Small renderers for the systemd unit files the host constructs write, so that every unit has the same
- * layout (sections in the order given, one `Key=value` per line, long command lines continued) and a
- * reviewer can read one flag per line in an out/ diff.
+ * Small renderers for the systemd unit files the host constructs write (and the other INI-style host
+ * files: networkd .network files, NetworkManager keyfiles), so that every one has the same layout
+ * (sections in the order given, one `Key=value` per line, long command lines continued) and a reviewer
+ * can read one flag per line in an out/ diff.
  */
 
 /**
