@@ -16,11 +16,15 @@ declare -A PACKAGE_OF=(
   [openssl]=openssl
   [ip]=iproute2
   [docker]=docker.io
+  # The ProxySQL tests compile a small libconfig reader (ProxySQL parses proxysql.cnf with libconfig).
+  [cc]=gcc
+  [pkg-config]=pkg-config
 )
-# Files that only a package provides (the ModSecurity module for nginx and the OWASP CRS rules).
+# Files that only a package provides (the ModSecurity module for nginx, the OWASP CRS rules, libconfig's header).
 declare -A PACKAGE_OF_FILE=(
   [/usr/share/nginx/modules-available/mod-http-modsecurity.conf]=libnginx-mod-http-modsecurity
   [/usr/share/modsecurity-crs/rules]=modsecurity-crs
+  [/usr/include/libconfig.h]=libconfig-dev
 )
 
 missing=()

@@ -1,6 +1,6 @@
 import { sortKeys } from "../../src/core/stable-json.js";
-import type { StackDeployment, StackService } from "../../src/imports/docker-stack-v3.js";
-import type { Service } from "../../src/model/service.js";
+import type { StackDeployment, StackHealthcheck, StackService } from "../../src/imports/docker-stack-v3.js";
+import type { Service, ServiceHealthcheck } from "../../src/model/service.js";
 
 /**
  * One service of a stack file, in the order a reader looks for things: what runs, with what, where it
@@ -10,6 +10,7 @@ import type { Service } from "../../src/model/service.js";
 export function serviceEntry(service: Service): StackService {
   const { props } = service;
   const entry: StackService = { image: props.image };
+  if (props.entrypoint?.length) entry.entrypoint = [...props.entrypoint];
   if (props.command?.length) entry.command = [...props.command];
   if (props.environment && Object.keys(props.environment).length > 0) entry.environment = sortKeys({ ...props.environment });
   if (service.networks.length > 0) entry.networks = service.networks.map((network) => network.name);
@@ -24,7 +25,18 @@ export function serviceEntry(service: Service): StackService {
   if (props.volumes?.length) entry.volumes = [...props.volumes];
   if (props.secrets?.length) entry.secrets = props.secrets.map((secret) => secret.name);
   if (props.configs?.length) entry.configs = props.configs.map((mount) => ({ source: mount.config.name, target: mount.target }));
+  if (props.healthcheck) entry.healthcheck = healthcheck(props.healthcheck);
+  if (props.stopGracePeriod) entry.stop_grace_period = props.stopGracePeriod;
   entry.deploy = deployment(service);
+  return entry;
+}
+
+function healthcheck(check: ServiceHealthcheck): StackHealthcheck {
+  const entry: StackHealthcheck = { test: [...check.test] };
+  if (check.interval) entry.interval = check.interval;
+  if (check.timeout) entry.timeout = check.timeout;
+  if (check.retries !== undefined) entry.retries = check.retries;
+  if (check.startPeriod) entry.start_period = check.startPeriod;
   return entry;
 }
 

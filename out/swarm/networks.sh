@@ -4,29 +4,35 @@
 # Safe to re-run: networks that exist are kept.
 set -euo pipefail
 
-# Warns when an existing overlay's subnet is not the one the model declares.
-check_subnet() {
+# Warns when an existing overlay differs from the model: subnet, MTU and encryption are fixed at creation.
+check_network() {
   local name="$1" expected="$2" actual
-  actual="$(docker network inspect --format '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$name")"
+  actual="$(docker network inspect --format '{{range .IPAM.Config}}{{.Subnet}}{{end}} mtu={{index .Options "com.docker.network.driver.mtu"}}{{range $key, $value := .Options}}{{if eq $key "encrypted"}} encrypted{{end}}{{end}}' "$name")"
   if [ "$actual" != "$expected" ]; then
-    echo "warning: overlay $name has subnet $actual, the model says $expected; remove and recreate it to change it" >&2
+    echo "warning: overlay $name is '$actual', the model says '$expected'; remove and recreate it to change it" >&2
   fi
 }
 
 if docker network inspect dbnet >/dev/null 2>&1; then
-  check_subnet dbnet 192.168.16.0/24
+  check_network dbnet '192.168.16.0/24 mtu=1400 encrypted'
 else
   docker network create --driver overlay --attachable --subnet 192.168.16.0/24 --opt encrypted --opt com.docker.network.driver.mtu=1400 dbnet
 fi
 
 if docker network inspect appnet >/dev/null 2>&1; then
-  check_subnet appnet 192.168.17.0/24
+  check_network appnet '192.168.17.0/24 mtu=1400 encrypted'
 else
   docker network create --driver overlay --attachable --subnet 192.168.17.0/24 --opt encrypted --opt com.docker.network.driver.mtu=1400 appnet
 fi
 
 if docker network inspect frontnet >/dev/null 2>&1; then
-  check_subnet frontnet 192.168.18.0/24
+  check_network frontnet '192.168.18.0/24 mtu=1400 encrypted'
 else
   docker network create --driver overlay --attachable --subnet 192.168.18.0/24 --opt encrypted --opt com.docker.network.driver.mtu=1400 frontnet
+fi
+
+if docker network inspect mngnet >/dev/null 2>&1; then
+  check_network mngnet '192.168.19.0/24 mtu=1400 encrypted'
+else
+  docker network create --driver overlay --attachable --subnet 192.168.19.0/24 --opt encrypted --opt com.docker.network.driver.mtu=1400 mngnet
 fi

@@ -29,11 +29,31 @@ export interface ProxySqlProps {
    * Docker secrets holding credentials as ProxySQL config lines; the generated proxysql.cnf `@include`s each
    * where it belongs, so no password enters out/:
    * `admin` holds `admin_credentials="…"`, `monitor` holds `monitor_password="…"`, `users` holds `mysql_users=(…)`.
+   *
+   * The `monitor` user must exist in the XtraDB cluster: its first member creates it when it bootstraps a new
+   * cluster, with the password of the `monitor` secret (no quote or backslash in it). For a cluster
+   * bootstrapped without it, create it once on any member (it replicates):
+   * `CREATE USER 'monitor'@'%' IDENTIFIED BY '…'; GRANT USAGE, REPLICATION CLIENT ON *.* TO 'monitor'@'%';
+   * GRANT SELECT ON performance_schema.* TO 'monitor'@'%';`
    */
   readonly credentials: ProxySqlCredentials;
   /** @default "proxysql/proxysql:2.7.1" */
   readonly image?: string;
+  /**
+   * The server version ProxySQL announces to clients (`mysql-server_version`).
+   * @default the version in the XtraDB image's tag (`8.0.39` for `…:8.0.39-30.1`), else "8.0"
+   */
+  readonly serverVersion?: string;
+  /**
+   * Connections each ProxySQL task may open to each member (`max_connections` of mysql_servers). Every task
+   * opens its own, so together they must stay under the member's `max_connections`.
+   * @default (XtraDB maxConnections − 10 kept for the operator, monitor and SST) ÷ ProxySQL tasks, at least 1
+   */
+  readonly maxConnectionsPerBackend?: number;
 }
+
+/** Connections of a member's max_connections that ProxySQL leaves to others (root, the monitor, SST). */
+const RESERVED_CONNECTIONS = 10;
 
 /** ProxySQL in front of the Galera cluster: one writer at a time, readers spread, members health-checked. */
 export class ProxySql extends ClusterConstruct {
@@ -42,6 +62,7 @@ export class ProxySql extends ClusterConstruct {
   readonly credentials: ProxySqlCredentials;
   readonly configFile: string;
   readonly stackName: string;
+  private readonly props: ProxySqlProps;
 
   /** Where the application connects: the ProxySQL service's MySQL port on the shared overlay. */
   get endpoint(): string {
@@ -50,6 +71,7 @@ export class ProxySql extends ClusterConstruct {
 
   constructor(scope: Construct, id: string, props: ProxySqlProps) {
     super(scope, id);
+    this.props = props;
     this.database = props.database;
     this.credentials = props.credentials;
     this.stackName = props.stack.name;
@@ -64,5 +86,23 @@ export class ProxySql extends ClusterConstruct {
       secrets: [props.credentials.admin, props.credentials.monitor, props.credentials.users],
       critical: true,
     });
+    props.database.grantMonitor(props.credentials.monitor);
   }
+
+  get serverVersion(): string {
+    return this.props.serverVersion ?? versionOfImage(this.database.image) ?? "8.0";
+  }
+
+  /** Read at synthesis: the task count depends on the nodes the placement selects. */
+  get maxConnectionsPerBackend(): number {
+    if (this.props.maxConnectionsPerBackend !== undefined) return this.props.maxConnectionsPerBackend;
+    const tasks = Math.max(1, this.service.replicaCount);
+    return Math.max(1, Math.floor((this.database.maxConnections - RESERVED_CONNECTIONS) / tasks));
+  }
+}
+
+/** `8.0.39` from `percona/percona-xtradb-cluster:8.0.39-30.1`; undefined for a tag without a version. */
+function versionOfImage(image: string): string | undefined {
+  const tag = image.split("@")[0]?.split("/").pop()?.split(":")[1];
+  return tag?.match(/^\d+\.\d+(\.\d+)?/)?.[0];
 }

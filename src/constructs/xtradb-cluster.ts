@@ -4,19 +4,30 @@ import { quorumFindings } from "../analysis/quorum.js";
 import { ClusterConstruct } from "../model/base.js";
 import type { OverlayNetwork } from "../model/network.js";
 import type { Node } from "../model/node.js";
-import type { Secret } from "../model/secret.js";
-import { Service } from "../model/service.js";
+import { Secret } from "../model/secret.js";
+import { Service, type ConfigMount } from "../model/service.js";
+import { StackConfig } from "../model/stack-config.js";
 import type { Stack } from "../model/stack.js";
+
+/** The CA, certificate and key every member and the arbitrator present on Galera's encrypted channels. */
+export interface XtraDbTls {
+  /** PEM of the CA that signed `cert`. */
+  readonly ca: Secret;
+  /** PEM server certificate, one for all members (Galera expects homogeneous nodes). */
+  readonly cert: Secret;
+  /** PEM private key of `cert`. */
+  readonly key: Secret;
+}
 
 export interface XtraDbClusterProps {
   readonly stack: Stack;
   /** The overlay the Galera members and their proxies share (dbnet). */
   readonly network: OverlayNetwork;
-  /** Database nodes; one Galera member is pinned to each (a member has an identity and a data dir). */
+  /** Database (db-tier) nodes, each holding one member: a member has an identity and a data dir. */
   readonly nodes: readonly Node[];
   /**
    * A node that runs the Galera arbitrator (garbd): a voter without data, so that two data nodes keep a
-   * majority when one fails.
+   * majority when one fails. Not one of `nodes`.
    */
   readonly arbitrator?: Node;
   /** Docker secret holding the MySQL root password. */
@@ -26,8 +37,35 @@ export interface XtraDbClusterProps {
    * @default "xtracluster"
    */
   readonly clusterName?: string;
-  /** @default "percona/percona-xtradb-cluster:8.0.39" */
+  /** @default "percona/percona-xtradb-cluster:8.0.39-30.1" */
   readonly image?: string;
+  /**
+   * Image garbd runs from. The server image does not ship garbd (Percona packages it apart, as
+   * percona-xtradb-cluster-garbd); the backup image of Percona's PXC operator does, built from the same
+   * Galera 4 release line as the server.
+   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35"
+   */
+  readonly arbitratorImage?: string;
+  /**
+   * Docker secrets for Galera's TLS. PXC 8.0 encrypts replication, IST and SST by default
+   * (`pxc-encrypt-cluster-traffic=ON`) and then needs the same CA and certificate on every member; the
+   * certificates it generates by itself differ per member, so a second member could never join. Create
+   * them once, e.g. with the image's `mysql_ssl_rsa_setup -d <dir>` (ca.pem, server-cert.pem,
+   * server-key.pem) and `docker secret create`; the key never enters out/.
+   * @default three secrets declared here, named `<id>_tls_ca`, `<id>_tls_cert`, `<id>_tls_key`
+   */
+  readonly tls?: XtraDbTls;
+  /**
+   * `max_connections` of each member, written into the members' my.cnf; ProxySQL divides it between its tasks.
+   * @default 151 (MySQL's default)
+   */
+  readonly maxConnections?: number;
+  /**
+   * How long a starting member may fail its health check before it counts: a joining member copies the
+   * whole data set (SST) before mysqld answers. Past it, Swarm replaces the task and the copy starts over.
+   * @default "1h"
+   */
+  readonly startPeriod?: string;
 }
 
 export interface GaleraBackend {
@@ -37,41 +75,138 @@ export interface GaleraBackend {
   readonly node: Node;
 }
 
-/** A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator. */
+/** Out/ files and in-container paths of the members' generated configs (see generators/proxysql/xtradb.ts). */
+const MEMBER_CNF_TARGET = "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf";
+const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
+const INIT_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/proxysql-monitor.sh";
+
+/**
+ * A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator.
+ *
+ * Bootstrap: on the first deploy the first member starts a new cluster (empty `CLUSTER_JOIN`, which is how
+ * the image bootstraps) and each other member joins the members before it, receiving a full copy (SST).
+ * A member that already holds data always joins the others instead (xtradb start script), so a restarted
+ * first member never starts a second cluster.
+ *
+ * Restart after a full outage (every member down): a member shut down cleanly as the last one has
+ * `safe_to_bootstrap: 1` in `grastate.dat` and re-forms the cluster by itself; the others join it. After a
+ * crash no member has it; Galera may still restore the cluster when every member of the last primary view
+ * comes back (pc.recovery). When it does not (members keep restarting): read `seqno` in each member's grastate.dat (when it is -1, the member's log shows
+ * "Recovered position: <uuid>:<seqno>", which the image's entrypoint prints at each start), pick the member
+ * with the highest, set `safe_to_bootstrap: 1` in its grastate.dat (the `<stack>_xtradb-data` volume on its
+ * node), and let Swarm restart it: it bootstraps, the others join.
+ *
+ * Updates: members are separate services, so a deploy that changes them all (a new image, their shared
+ * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time
+ * (see availabilityFindings).
+ */
 export class XtraDbCluster extends ClusterConstruct {
   readonly clusterName: string;
+  readonly image: string;
+  readonly maxConnections: number;
+  readonly tls: XtraDbTls;
   readonly members: readonly Service[];
   readonly arbitrator: Service | undefined;
-  private readonly dataNodes: readonly Node[];
+  /** The nodes given, in order: member i runs on dataNodes[i]. */
+  readonly dataNodes: readonly Node[];
+  readonly arbitratorNode: Node | undefined;
+  readonly stackName: string;
+  /** Out/ paths of the generated member files. */
+  readonly files: { readonly cnf: string; readonly start: string; readonly init: string };
+  private readonly stack: Stack;
+  private readonly monitorSecrets: Secret[] = [];
+  /** The first member's own lists: grantMonitor() adds the monitor secret and the init script to them. */
+  private readonly bootstrapSecrets: Secret[];
+  private readonly bootstrapConfigs: ConfigMount[];
 
   constructor(scope: Construct, id: string, props: XtraDbClusterProps) {
     super(scope, id);
     this.clusterName = props.clusterName ?? "xtracluster";
+    this.image = props.image ?? "percona/percona-xtradb-cluster:8.0.39-30.1";
+    this.maxConnections = props.maxConnections ?? 151;
     this.dataNodes = props.nodes;
-    const image = props.image ?? "percona/percona-xtradb-cluster:8.0.39";
-    const memberNames = props.nodes.map((_, index) => `pxc-${index + 1}`);
-    this.members = props.nodes.map(
-      (node, index) =>
-        new Service(props.stack, memberNames[index] as string, {
-          image,
-          placement: { hostname: node.hostname, tier: "db" },
-          networks: [props.network],
-          environment: {
-            CLUSTER_NAME: this.clusterName,
-            // The first member bootstraps; the others join it and every earlier member.
-            CLUSTER_JOIN: memberNames.filter((name) => name !== memberNames[index]).join(","),
-            MYSQL_ROOT_PASSWORD_FILE: `/run/secrets/${props.rootPassword.name}`,
-          },
-          secrets: [props.rootPassword],
-          volumes: [`xtradb-data:/var/lib/mysql`],
-        }),
-    );
+    this.arbitratorNode = props.arbitrator;
+    this.stack = props.stack;
+    this.stackName = props.stack.name;
+    this.files = {
+      cnf: `xtradb/${props.stack.name}-${id}.cnf`,
+      start: `xtradb/${props.stack.name}-${id}-start.sh`,
+      init: `xtradb/${props.stack.name}-${id}-init.sh`,
+    };
+    this.tls = props.tls ?? {
+      ca: new Secret(this, `${id}_tls_ca`, { description: `CA certificate (PEM) of XtraDB cluster ${id}'s Galera TLS` }),
+      cert: new Secret(this, `${id}_tls_cert`, { description: `Server certificate (PEM) shared by XtraDB cluster ${id}'s members and garbd` }),
+      key: new Secret(this, `${id}_tls_key`, { description: `Private key (PEM) of ${id}_tls_cert` }),
+    };
+    const tlsSecrets = [this.tls.ca, this.tls.cert, this.tls.key];
+    const configs: ConfigMount[] = [
+      { config: new StackConfig(props.stack, `${id}-cnf`, { file: this.files.cnf }), target: MEMBER_CNF_TARGET },
+      { config: new StackConfig(props.stack, `${id}-start`, { file: this.files.start }), target: START_SCRIPT_TARGET },
+    ];
+    this.bootstrapSecrets = [props.rootPassword, ...tlsSecrets];
+    this.bootstrapConfigs = [...configs];
+
+    const names = props.nodes.map((_, index) => `pxc-${index + 1}`);
+    this.members = props.nodes.map((node, index) => {
+      const first = index === 0;
+      return new Service(props.stack, names[index] as string, {
+        image: this.image,
+        // The start script picks CLUSTER_JOIN from the data dir's state, then runs the image's entrypoint.
+        entrypoint: ["bash", START_SCRIPT_TARGET],
+        command: ["mysqld"],
+        placement: { hostname: node.hostname, tier: "db" },
+        networks: [props.network],
+        environment: {
+          CLUSTER_NAME: this.clusterName,
+          // First deploy: the first member bootstraps (the image starts a new cluster when CLUSTER_JOIN is
+          // empty), every other member joins the members before it.
+          CLUSTER_JOIN: names.slice(0, index).join(","),
+          // A member with data joins all the others, whichever of them is up.
+          PXC_PEERS: names.filter((_, other) => other !== index).join(","),
+          MYSQL_ROOT_PASSWORD_FILE: props.rootPassword.mountPath,
+          // The image creates local accounts (xtrabackup, clustercheck, monitor @localhost) with well-known
+          // default passwords unless given one; PXC 8.0's SST needs none of them (it makes its own user per
+          // transfer), so they get the root password rather than a default.
+          XTRABACKUP_PASSWORD_FILE: props.rootPassword.mountPath,
+          CLUSTERCHECK_PASSWORD_FILE: props.rootPassword.mountPath,
+          MONITOR_PASSWORD_FILE: props.rootPassword.mountPath,
+        },
+        secrets: first ? this.bootstrapSecrets : [props.rootPassword, ...tlsSecrets],
+        configs: first ? this.bootstrapConfigs : configs,
+        // One volume name for every member: they are on distinct nodes (validated), each has its own.
+        volumes: [`xtradb-data:/var/lib/mysql`],
+        // A mysqld killed mid-shutdown leaves no clean state, and the member then needs a full copy (SST)
+        // to rejoin instead of the missing writes (IST).
+        stopGracePeriod: "120s",
+        // Alive, not Synced: `mysqladmin ping` succeeds even when access is denied, so it needs no
+        // credentials; ProxySQL's Galera monitor decides which member serves. It gives an update's
+        // `failure_action: rollback` something to watch: a member whose mysqld never comes up.
+        healthcheck: {
+          test: ["CMD", "mysqladmin", "ping", "--silent"],
+          interval: "10s",
+          timeout: "5s",
+          retries: 6,
+          startPeriod: props.startPeriod ?? "1h",
+        },
+      });
+    });
     this.arbitrator = props.arbitrator
       ? new Service(props.stack, "garbd", {
-          image,
+          image: props.arbitratorImage ?? "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35",
           placement: { hostname: props.arbitrator.hostname },
           networks: [props.network],
-          command: ["garbd", "--group", this.clusterName, "--address", `gcomm://${memberNames.join(",")}`],
+          // garbd reads no my.cnf: the TLS options the members get from pxc-encrypt-cluster-traffic are
+          // given here. An empty ssl_cipher lets OpenSSL choose (garbd aborts when the option is unset).
+          command: [
+            "garbd",
+            "--group",
+            this.clusterName,
+            "--address",
+            `gcomm://${names.join(",")}`,
+            "--options",
+            `socket.ssl_ca=${this.tls.ca.mountPath};socket.ssl_cert=${this.tls.cert.mountPath};socket.ssl_key=${this.tls.key.mountPath};socket.ssl_cipher=`,
+          ],
+          secrets: tlsSecrets,
         })
       : undefined;
   }
@@ -79,6 +214,26 @@ export class XtraDbCluster extends ClusterConstruct {
   /** What ProxySQL routes to: each member by service name on the database overlay. */
   get backends(): GaleraBackend[] {
     return this.members.map((service, index) => ({ host: service.name, port: 3306, node: this.dataNodes[index] as Node }));
+  }
+
+  /** Secrets holding ProxySQL's `monitor_password="…"` line, from which the first member creates the user. */
+  get monitorCredentials(): readonly Secret[] {
+    return this.monitorSecrets;
+  }
+
+  /**
+   * Lets a ProxySQL monitor the members: when the first member bootstraps the cluster it creates the
+   * `monitor` user with the password in `secret` (the generated init script); joining members receive the
+   * user with the data. A cluster bootstrapped before this call lacks the user: create it by hand.
+   */
+  grantMonitor(secret: Secret): void {
+    if (this.monitorSecrets.includes(secret)) return;
+    this.monitorSecrets.push(secret);
+    this.bootstrapSecrets.push(secret);
+    if (this.monitorSecrets.length === 1 && this.members.length > 0) {
+      const init = new StackConfig(this.stack, `${this.node.id}-init`, { file: this.files.init });
+      this.bootstrapConfigs.push({ config: init, target: INIT_SCRIPT_TARGET });
+    }
   }
 
   availabilityFindings(): Finding[] {
@@ -90,6 +245,19 @@ export class XtraDbCluster extends ClusterConstruct {
         code: "galera/single-copy",
         construct: this.path,
         message: `XtraDB cluster "${this.clusterName}" keeps its data on ${this.members.length} node(s): losing it loses the data`,
+      });
+    }
+    if (this.members.length > 1) {
+      const services = this.members.map((member) => `${this.stackName}_${member.name}`);
+      findings.push({
+        severity: "warning",
+        code: "galera/rolling-update",
+        construct: this.path,
+        message:
+          `XtraDB members ${services.join(", ")} are separate services: a deploy that changes them all (a new image, ` +
+          `their shared my.cnf or start script) restarts them at once and the cluster loses quorum. Roll them one at a time ` +
+          `(\`docker service update --image … ${services[0]}\`, wait until its wsrep_local_state_comment is Synced, then the next) ` +
+          `before \`docker stack deploy\``,
       });
     }
     return findings;

@@ -39,6 +39,18 @@ export interface ConfigMount {
   readonly target: string;
 }
 
+/** A container health check; Swarm replaces a task that turns unhealthy, and an update waits for health. */
+export interface ServiceHealthcheck {
+  /** Command run inside the container, exec form (`["CMD", …]`) or shell form (`["CMD-SHELL", "…"]`). */
+  readonly test: readonly string[];
+  /** Go durations, e.g. `10s`. */
+  readonly interval?: string;
+  readonly timeout?: string;
+  readonly retries?: number;
+  /** Failures during this first period do not count (a slow start is not a failure). */
+  readonly startPeriod?: string;
+}
+
 export interface ServiceProps {
   readonly image: string;
   /**
@@ -58,9 +70,17 @@ export interface ServiceProps {
   readonly environment?: Readonly<Record<string, string>>;
   readonly secrets?: readonly Secret[];
   readonly configs?: readonly ConfigMount[];
+  /** Replaces the image's entrypoint; the image's default command is then dropped too, so set `command`. */
+  readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
   /** Volume mounts in the short `source:target[:mode]` syntax. */
   readonly volumes?: readonly string[];
+  readonly healthcheck?: ServiceHealthcheck;
+  /**
+   * How long Docker waits after SIGTERM before it kills the container, e.g. `120s`.
+   * @default "10s" (Docker's)
+   */
+  readonly stopGracePeriod?: string;
   /** Memory limit, e.g. `128M`. */
   readonly memoryLimit?: string;
   /**

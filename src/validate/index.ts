@@ -6,6 +6,7 @@ import { schemaProblems } from "./schema-problems.js";
 import type { CheckContext } from "./semantic/context.js";
 import { checkConstructValidations } from "./semantic/construct-validations.js";
 import { checkEtcd } from "./semantic/etcd.js";
+import { checkGalera } from "./semantic/galera.js";
 import { checkNames } from "./semantic/names.js";
 import { checkNetworks } from "./semantic/networks.js";
 import { checkNodes } from "./semantic/nodes.js";
@@ -20,6 +21,7 @@ const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
   checkNodes,
   checkNetworks,
   checkEtcd,
+  checkGalera,
   checkScheduling,
   checkReferences,
   checkPorts,

@@ -133,6 +133,28 @@ export const MESSAGES = {
     "list nodes declared in this cluster (a node created under another Cluster is never provisioned here)",
   ),
 
+  // ── galera: where the XtraDB cluster's voters run ──────────────────────────────────────────────────
+  "galera/node-not-in-cluster": entry<{ hostname: string }>(
+    ({ hostname }) => `node ${hostname} is not declared in this cluster`,
+    "list nodes declared in this cluster (a node created under another Cluster is never provisioned here)",
+  ),
+  "galera/members-share-node": entry<{ hostname: string; first: string }>(
+    ({ hostname, first }) => `node ${hostname} already holds member ${first}`,
+    "list each database node once: members on one node share its data volume and its fate, so losing the node costs two votes",
+  ),
+  "galera/member-off-db-tier": entry<{ hostname: string; tier: string }>(
+    ({ hostname, tier }) => `member node ${hostname} is in the ${tier} tier, not db`,
+    "hold members on db-tier nodes: a member's placement asks for the db tier, so elsewhere it is never scheduled",
+  ),
+  "galera/arbitrator-on-member-node": entry<{ hostname: string; member: string }>(
+    ({ hostname, member }) => `the arbitrator runs on ${hostname}, which holds member ${member}`,
+    "run garbd on a node without a member (the SQL-proxy host): losing a node that carries both costs two of three votes, the failure the arbitrator exists to survive",
+  ),
+  "galera/monitor-secrets-differ": entry<{ cluster: string; secrets: readonly string[] }>(
+    ({ cluster, secrets }) => `the ProxySQLs in front of XtraDB cluster "${cluster}" use different monitor secrets (${secrets.join(", ")})`,
+    "give every ProxySql of one XtraDB cluster the same `credentials.monitor` secret: the cluster has one monitor user",
+  ),
+
   // ── service: placement, networks, secrets and ports ────────────────────────────────────────────────
   "service/placement-matches-no-node": entry<{ placement: string; reason: string }>(
     ({ placement, reason }) => `placement ${placement} matches no node: ${reason}`,

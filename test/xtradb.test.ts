@@ -1,0 +1,340 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { proxysqlGenerator } from "../generators/proxysql/index.js";
+import { stacksGenerator } from "../generators/stacks/index.js";
+import { analyseHa } from "../src/analysis/ha.js";
+import type { StackFile, StackService } from "../src/imports/docker-stack-v3.js";
+import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDbCluster } from "../src/index.js";
+import type { Tier } from "../src/index.js";
+import type { XtraDbClusterProps } from "../src/constructs/xtradb-cluster.js";
+import { validateModel } from "../src/validate/index.js";
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-xtradb-"));
+  temps.push(dir);
+  return dir;
+}
+
+/** Three app managers, a proxy host and `dbs` database nodes; an XtraDB cluster over the db nodes + garbd. */
+function dbCluster(options: { dbs?: number; props?: (cluster: Cluster) => Partial<XtraDbClusterProps>; proxy?: boolean } = {}) {
+  const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [] });
+  const node = (hostname: string, tier: Tier, ip: number, extra: { swarmRole?: "manager" } = {}) =>
+    new Node(cluster, hostname, { tier, privateIp: `10.0.0.${ip}`, ...extra });
+  const app = [1, 2, 3].map((i) => node(`app-${i}`, "app", 10 + i, { swarmRole: "manager" }));
+  const proxyHost = node("sql", "proxy", 31);
+  const dbs = Array.from({ length: options.dbs ?? 2 }, (_, i) => node(`db-${i + 1}`, "db", 41 + i));
+  const dbnet = new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.16.0/24" });
+  const stack = new Stack(cluster, "db");
+  const monitor = new Secret(cluster, "proxysql_monitor", { description: "monitor" });
+  const xtradb = new XtraDbCluster(cluster, "xtradb", {
+    stack,
+    network: dbnet,
+    nodes: dbs,
+    arbitrator: proxyHost,
+    rootPassword: new Secret(cluster, "mysql_root_password", { description: "root" }),
+    ...options.props?.(cluster),
+  });
+  if (options.proxy !== false) {
+    new ProxySql(cluster, "proxysql", {
+      stack,
+      networks: [dbnet],
+      database: xtradb,
+      placement: { tier: "proxy" },
+      credentials: {
+        admin: new Secret(cluster, "proxysql_admin", { description: "admin" }),
+        monitor,
+        users: new Secret(cluster, "proxysql_users", { description: "users" }),
+      },
+    });
+  }
+  return { cluster, app, proxyHost, dbs, dbnet, stack, xtradb, monitor };
+}
+
+const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [proxysqlGenerator, stacksGenerator] });
+
+function services(files: ReadonlyMap<string, string>): Record<string, StackService> {
+  return (parse(files.get("stacks/db.yml") ?? "") as StackFile).services ?? {};
+}
+
+/** Writes a generated script with its in-container absolute paths pointed into `dir` (the test cannot write /). */
+function localScript(content: string, dir: string, paths: Record<string, string>): string {
+  let local = content;
+  for (const [from, to] of Object.entries(paths)) local = local.split(from).join(to);
+  const file = path.join(dir, "script.sh");
+  writeFileSync(file, local);
+  return file;
+}
+
+describe("XtraDB bootstrap", () => {
+  it("bootstraps from the first member on a first deploy; the others join the members before them", async () => {
+    const members = Object.entries(services(await synth(dbCluster({ dbs: 3 }).cluster))).filter(([name]) => name.startsWith("pxc-"));
+    const env = members.map(([name, service]) => {
+      const { CLUSTER_JOIN, PXC_PEERS } = service.environment as Record<string, string>;
+      return [name, CLUSTER_JOIN, PXC_PEERS];
+    });
+    expect(env).toEqual([
+      ["pxc-1", "", "pxc-2,pxc-3"],
+      ["pxc-2", "pxc-1", "pxc-1,pxc-3"],
+      ["pxc-3", "pxc-1,pxc-2", "pxc-1,pxc-2"],
+    ]);
+  });
+
+  it("runs every member through the start script, which hands mysqld to the image's entrypoint", async () => {
+    const files = await synth(dbCluster().cluster);
+    for (const name of ["pxc-1", "pxc-2"]) {
+      const member = services(files)[name];
+      expect(member?.entrypoint).toEqual(["bash", "/usr/local/bin/swarm-cluster-start.sh"]);
+      expect(member?.command).toEqual(["mysqld"]);
+      expect(member?.configs).toContainEqual({ source: "xtradb-start", target: "/usr/local/bin/swarm-cluster-start.sh" });
+    }
+    const script = files.get("xtradb/db-xtradb-start.sh") ?? "";
+    const lint = spawnSync("shellcheck", ["-"], { input: script, encoding: "utf8" });
+    expect(lint.stdout).toBe("");
+    expect(lint.status).toBe(0);
+  });
+
+  // The state of a member's data dir → the CLUSTER_JOIN the image's entrypoint receives.
+  const grastate = (safe: 0 | 1) => `# GALERA saved state\nversion: 2.1\nuuid:    6c3b0f4e-0000-11ef-8000-000000000001\nseqno:   -1\nsafe_to_bootstrap: ${safe}\n`;
+  it.each([
+    { member: "pxc-1", state: undefined, join: "", why: "first deploy: the first member bootstraps" },
+    { member: "pxc-3", state: undefined, join: "pxc-1,pxc-2", why: "first deploy: a later member joins the earlier ones" },
+    { member: "pxc-1", state: grastate(0), join: "pxc-2,pxc-3", why: "a restarted first member rejoins instead of bootstrapping" },
+    { member: "pxc-2", state: grastate(0), join: "pxc-1,pxc-3", why: "a restarted member joins every other member" },
+    { member: "pxc-2", state: grastate(1), join: "", why: "the member that left a clean shutdown last re-forms the cluster" },
+  ])("$why", async ({ member, state, join }) => {
+    const files = await synth(dbCluster({ dbs: 3 }).cluster);
+    const environment = services(files)[member]?.environment as Record<string, string>;
+    const dir = tempDir();
+    mkdirSync(path.join(dir, "data"));
+    if (state) writeFileSync(path.join(dir, "data", "grastate.dat"), state);
+    const entrypoint = path.join(dir, "entrypoint.sh");
+    writeFileSync(entrypoint, '#!/bin/bash\nprintf "%s|%s\\n" "$CLUSTER_JOIN" "$*"\n');
+    chmodSync(entrypoint, 0o755);
+    const script = localScript(files.get("xtradb/db-xtradb-start.sh") ?? "", dir, {
+      "/var/lib/mysql": path.join(dir, "data"),
+      "/entrypoint.sh": entrypoint,
+    });
+    const run = spawnSync("bash", [script, "mysqld"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...environment } });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(`${join}|mysqld\n`);
+  });
+});
+
+describe("XtraDB members under Swarm", () => {
+  it("gives members time to shut down cleanly and a health check, and docker accepts the stack", async () => {
+    const files = await synth(dbCluster().cluster);
+    for (const name of ["pxc-1", "pxc-2"]) {
+      const member = services(files)[name];
+      expect(member?.stop_grace_period).toBe("120s");
+      expect(member?.healthcheck?.test).toEqual(["CMD", "mysqladmin", "ping", "--silent"]);
+      expect(member?.healthcheck?.start_period).toBe("1h");
+      expect(member?.deploy?.update_config?.failure_action).toBe("rollback");
+    }
+    const dir = tempDir();
+    for (const [file, content] of files) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), content);
+    }
+    const docker = spawnSync("docker", ["stack", "config", "-c", path.join(dir, "stacks", "db.yml")], { encoding: "utf8" });
+    expect(docker.stderr).toBe("");
+    expect(docker.status).toBe(0);
+    expect(parse(docker.stdout).services["pxc-1"].stop_grace_period).toBe("2m0s");
+  });
+
+  it("warns that members must be rolled one at a time", () => {
+    const finding = analyseHa(dbCluster().cluster).findings.find((f) => f.code === "galera/rolling-update");
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.message).toContain("db_pxc-1, db_pxc-2");
+    expect(finding?.message).toContain("one at a time");
+  });
+
+  it("runs garbd from an image that ships it, with the members' TLS", async () => {
+    const files = await synth(dbCluster().cluster);
+    const garbd = services(files).garbd;
+    expect(garbd?.image).not.toMatch(/^percona\/percona-xtradb-cluster:/);
+    expect(garbd?.image).toMatch(/pxc8\.0-backup/);
+    expect(garbd?.command).toEqual([
+      "garbd",
+      "--group",
+      "xtracluster",
+      "--address",
+      "gcomm://pxc-1,pxc-2",
+      "--options",
+      "socket.ssl_ca=/run/secrets/xtradb_tls_ca;socket.ssl_cert=/run/secrets/xtradb_tls_cert;socket.ssl_key=/run/secrets/xtradb_tls_key;socket.ssl_cipher=",
+    ]);
+    expect(garbd?.secrets).toEqual(["xtradb_tls_ca", "xtradb_tls_cert", "xtradb_tls_key"]);
+  });
+});
+
+describe("XtraDB Galera TLS", () => {
+  it("turns cluster-traffic encryption on explicitly, with one CA and certificate from Docker secrets", async () => {
+    const files = await synth(dbCluster().cluster);
+    const cnf = files.get("xtradb/db-xtradb.cnf") ?? "";
+    expect(cnf).toMatch(/^pxc-encrypt-cluster-traffic=ON$/m);
+    expect(cnf).toMatch(/^ssl-ca=\/run\/secrets\/xtradb_tls_ca$/m);
+    expect(cnf).toMatch(/^ssl-cert=\/run\/secrets\/xtradb_tls_cert$/m);
+    expect(cnf).toMatch(/^ssl-key=\/run\/secrets\/xtradb_tls_key$/m);
+    expect(cnf).not.toMatch(/BEGIN/);
+    for (const name of ["pxc-1", "pxc-2"]) {
+      const member = services(files)[name];
+      expect(member?.secrets).toEqual(expect.arrayContaining(["xtradb_tls_ca", "xtradb_tls_cert", "xtradb_tls_key"]));
+      expect(member?.configs).toContainEqual({ source: "xtradb-cnf", target: "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf" });
+    }
+    const stack = parse(files.get("stacks/db.yml") ?? "") as StackFile;
+    expect(stack.secrets?.xtradb_tls_key).toEqual({ external: true });
+  });
+
+  it("uses the TLS secrets given instead of deriving them", async () => {
+    const { cluster } = dbCluster({
+      props: (c) => ({
+        tls: {
+          ca: new Secret(c, "galera_ca", { description: "CA" }),
+          cert: new Secret(c, "galera_cert", { description: "cert" }),
+          key: new Secret(c, "galera_key", { description: "key" }),
+        },
+      }),
+    });
+    const files = await synth(cluster);
+    expect(files.get("xtradb/db-xtradb.cnf")).toContain("ssl-key=/run/secrets/galera_key\n");
+    expect(services(files)["pxc-2"]?.secrets).toEqual(["mysql_root_password", "galera_ca", "galera_cert", "galera_key"]);
+    expect(cluster.secrets.map((secret) => secret.name)).not.toContain("xtradb_tls_ca");
+  });
+});
+
+describe("ProxySQL's monitor user", () => {
+  it("is created by the first member's bootstrap only, from the secret ProxySQL includes", async () => {
+    const files = await synth(dbCluster().cluster);
+    const [first, second] = [services(files)["pxc-1"], services(files)["pxc-2"]];
+    expect(first?.configs).toContainEqual({ source: "xtradb-init", target: "/docker-entrypoint-initdb.d/proxysql-monitor.sh" });
+    expect(first?.secrets).toContain("proxysql_monitor");
+    expect(second?.configs?.map((config) => (typeof config === "string" ? config : config.source))).not.toContain("xtradb-init");
+    expect(second?.secrets).not.toContain("proxysql_monitor");
+    const lint = spawnSync("shellcheck", ["-"], { input: files.get("xtradb/db-xtradb-init.sh"), encoding: "utf8" });
+    expect(lint.stdout).toBe("");
+    expect(lint.status).toBe(0);
+  });
+
+  it("has no init script when no ProxySQL watches the cluster", async () => {
+    const files = await synth(dbCluster({ proxy: false }).cluster);
+    expect(files.has("xtradb/db-xtradb-init.sh")).toBe(false);
+    expect(services(files)["pxc-1"]?.configs).toHaveLength(2);
+  });
+
+  /** Sources the init script as the image's entrypoint does: traced, with `mysql` as the client command. */
+  async function runInit(secretLine: string) {
+    const files = await synth(dbCluster().cluster);
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "proxysql_monitor"), secretLine);
+    const script = localScript(files.get("xtradb/db-xtradb-init.sh") ?? "", dir, { "/run/secrets/": `${dir}/` });
+    return spawnSync("bash", ["-c", `set -eo pipefail; set -o xtrace; mysql=(cat); . "${script}"; : traced again`], { encoding: "utf8" });
+  }
+
+  it("creates monitor@'%' with the secret's password, without tracing it", async () => {
+    const run = await runInit('monitor_password="s3cret-Pw.42";\n');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("DROP USER IF EXISTS 'monitor'@'localhost';");
+    expect(run.stdout).toContain("CREATE USER 'monitor'@'%' IDENTIFIED BY 's3cret-Pw.42';");
+    expect(run.stdout).toContain("GRANT SELECT ON performance_schema.* TO 'monitor'@'%';");
+    expect(run.stderr).not.toContain("s3cret");
+    expect(run.stderr).toContain("+ : traced again");
+  });
+
+  it.each([
+    { line: "monitor_password=\"it's\"\n", why: "a quote would end the SQL string" },
+    { line: 'monitor_password="back\\\\slash"\n', why: "a backslash is an escape in both libconfig and SQL" },
+    { line: 'admin_credentials="admin:x"\n', why: "the secret holds no monitor_password line" },
+  ])("stops the bootstrap when $why", async ({ line }) => {
+    const run = await runInit(line);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('expected a line monitor_password="…"');
+    expect(run.stdout).toBe("");
+  });
+});
+
+describe("XtraDB validation", () => {
+  const byName = (cluster: Cluster, hostname: string) => cluster.nodes.find((node) => node.hostname === hostname) as Node;
+  const foreign = () => new Node(new Cluster({ name: "o", privateNetwork: "10.9.0.0/24", domain: "o", sshAuthorizedKeys: [] }), "db-9", { tier: "db", privateIp: "10.9.0.9" });
+
+  interface Row {
+    readonly name: string;
+    readonly props?: (cluster: Cluster) => Partial<XtraDbClusterProps>;
+    readonly extra?: (fixture: ReturnType<typeof dbCluster>) => void;
+    readonly code: string;
+    readonly field: string;
+    readonly says: string;
+  }
+  const rows: Row[] = [
+    {
+      name: "two members on one node",
+      props: (c) => ({ nodes: [byName(c, "db-1"), byName(c, "db-2"), byName(c, "db-1")] }),
+      code: "galera/members-share-node",
+      field: "nodes[2]",
+      says: "node db-1 already holds member pxc-1",
+    },
+    {
+      name: "the arbitrator on a data node",
+      props: (c) => ({ arbitrator: byName(c, "db-2") }),
+      code: "galera/arbitrator-on-member-node",
+      field: "arbitrator",
+      says: "the arbitrator runs on db-2, which holds member pxc-2",
+    },
+    {
+      name: "a member on an app node",
+      props: (c) => ({ nodes: [byName(c, "db-1"), byName(c, "app-1")] }),
+      code: "galera/member-off-db-tier",
+      field: "nodes[1]",
+      says: "member node app-1 is in the app tier, not db",
+    },
+    {
+      name: "a member on a node of another cluster",
+      props: (c) => ({ nodes: [byName(c, "db-1"), foreign()] }),
+      code: "galera/node-not-in-cluster",
+      field: "nodes[1]",
+      says: "node db-9 is not declared in this cluster",
+    },
+    {
+      name: "the arbitrator on a node of another cluster",
+      props: () => ({ arbitrator: foreign() }),
+      code: "galera/node-not-in-cluster",
+      field: "arbitrator",
+      says: "node db-9 is not declared in this cluster",
+    },
+    {
+      name: "two ProxySQLs with different monitor secrets",
+      extra: ({ cluster, xtradb, dbnet }) =>
+        new ProxySql(cluster, "proxysql-2", {
+          stack: new Stack(cluster, "db2"),
+          networks: [dbnet],
+          database: xtradb,
+          placement: { tier: "proxy" },
+          credentials: {
+            admin: cluster.secrets.find((s) => s.name === "proxysql_admin") as Secret,
+            monitor: new Secret(cluster, "other_monitor", { description: "monitor" }),
+            users: cluster.secrets.find((s) => s.name === "proxysql_users") as Secret,
+          },
+        }),
+      code: "galera/monitor-secrets-differ",
+      field: "",
+      says: "proxysql_monitor, other_monitor",
+    },
+  ];
+
+  it.each(rows)("reports $name, located on the XtraDB cluster", ({ props, extra, code, field, says }) => {
+    const fixture = dbCluster({ props });
+    extra?.(fixture);
+    const found = validateModel(fixture.cluster).filter((p) => p.code.startsWith("galera/"));
+    expect(found.map((p) => [p.code, p.construct, p.field])).toEqual([[code, "cluster/xtradb", field]]);
+    expect(found[0]?.message).toContain(says);
+    expect(found[0]?.hint).not.toBe("");
+  });
+
+  it("accepts distinct db nodes with the arbitrator elsewhere", () => {
+    expect(validateModel(dbCluster({ dbs: 3 }).cluster)).toEqual([]);
+  });
+});
