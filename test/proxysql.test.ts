@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { proxysqlGenerator } from "../generators/proxysql/index.js";
+import { xtradbGenerator } from "../generators/xtradb/index.js";
 import { stacksGenerator } from "../generators/stacks/index.js";
 import type { StackFile } from "../src/imports/docker-stack-v3.js";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDbCluster } from "../src/index.js";
@@ -43,7 +44,7 @@ function proxied(options: { dbs?: number; image?: string; maxConnections?: numbe
   return { cluster, proxy, database };
 }
 
-const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [proxysqlGenerator, stacksGenerator] });
+const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [xtradbGenerator, proxysqlGenerator, stacksGenerator] });
 const cnfOf = async (cluster: Cluster) => (await synth(cluster)).get("proxysql/db-proxysql.cnf") ?? "";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-proxysql-"));

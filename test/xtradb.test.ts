@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { proxysqlGenerator } from "../generators/proxysql/index.js";
+import { xtradbGenerator } from "../generators/xtradb/index.js";
 import { stacksGenerator } from "../generators/stacks/index.js";
 import { analyseHa } from "../src/analysis/ha.js";
 import type { StackFile, StackService } from "../src/imports/docker-stack-v3.js";
@@ -56,7 +57,7 @@ function dbCluster(options: { dbs?: number; props?: (cluster: Cluster) => Partia
   return { cluster, app, proxyHost, dbs, dbnet, stack, xtradb, monitor };
 }
 
-const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [proxysqlGenerator, stacksGenerator] });
+const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [xtradbGenerator, proxysqlGenerator, stacksGenerator] });
 
 function services(files: ReadonlyMap<string, string>): Record<string, StackService> {
   return (parse(files.get("stacks/db.yml") ?? "") as StackFile).services ?? {};

@@ -2,18 +2,13 @@ import { ProxySql } from "../../src/constructs/proxysql.js";
 import type { Generator, GeneratedFile } from "../../src/synth/generator.js";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { loadTemplate } from "../template.js";
-import { xtradbFiles } from "./xtradb.js";
 
 /** Hostgroup numbers of the Galera routing; fixed so query rules written later can name them. */
 const HOSTGROUPS = { writer: 10, backupWriter: 20, reader: 30, offline: 9999 } as const;
 
 const render = loadTemplate("proxysql", "proxysql.cnf.hbs");
 
-/**
- * The database tier's configs: proxysql.cnf for every ProxySql construct (backends derived from its XtraDB
- * cluster), and the XtraDB members' my.cnf and scripts. One family, because the members' bootstrap script
- * creates the user ProxySQL's monitor logs in as.
- */
+/** proxysql.cnf for every ProxySql construct: backends derived from its XtraDB cluster. */
 export const proxysqlGenerator: Generator = {
   name: "proxysql",
   generate({ cluster }): GeneratedFile[] {
@@ -39,6 +34,6 @@ export const proxysqlGenerator: Generator = {
         memberMaxConnections: proxy.database.maxConnections,
       }),
     }));
-    return [...proxies, ...xtradbFiles(cluster)];
+    return proxies;
   },
 };

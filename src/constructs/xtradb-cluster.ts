@@ -75,7 +75,7 @@ export interface GaleraBackend {
   readonly node: Node;
 }
 
-/** Out/ files and in-container paths of the members' generated configs (see generators/proxysql/xtradb.ts). */
+/** Out/ files and in-container paths of the members' generated configs (see generators/xtradb/). */
 const MEMBER_CNF_TARGET = "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf";
 const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
 const INIT_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/proxysql-monitor.sh";

@@ -3,6 +3,7 @@ import { ignitionGenerator } from "../../generators/ignition/index.js";
 import { nginxGenerator } from "../../generators/nginx/index.js";
 import { pkiGenerator } from "../../generators/pki/index.js";
 import { proxysqlGenerator } from "../../generators/proxysql/index.js";
+import { xtradbGenerator } from "../../generators/xtradb/index.js";
 import { prometheusGenerator } from "../../generators/prometheus/index.js";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { swarmGenerator } from "../../generators/swarm/index.js";
@@ -21,6 +22,7 @@ export const GENERATORS: readonly Generator[] = [
   swarmGenerator,
   nginxGenerator,
   prometheusGenerator,
+  xtradbGenerator,
   proxysqlGenerator,
   stacksGenerator,
 ];
