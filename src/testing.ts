@@ -30,6 +30,7 @@ export const Testing = {
           secretsDir: path.join(projectDir, "secrets", "pki"),
           allowIssue: true,
         },
+        configName: "(built by a test)",
       });
     } finally {
       if (!options.projectDir) rmSync(projectDir, { recursive: true, force: true });

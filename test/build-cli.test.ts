@@ -43,6 +43,7 @@ describe("out/manifest.json", () => {
     const manifest = JSON.parse(tree.get("manifest.json") ?? "{}") as {
       files: { path: string; sha256: string; bytes: number; generator: string; construct: string; delivery: { kind: string } }[];
     };
+    expect((manifest as unknown as { config: string }).config).toBe("cluster.config.ts");
     const listed = manifest.files.map((file) => file.path);
     expect(listed).toEqual([...tree.keys()].filter((file) => file !== "manifest.json"));
     expect([...listed].sort()).toEqual(listed);

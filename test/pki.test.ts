@@ -46,6 +46,7 @@ function build(spec: Spec, dir: string, allowIssue: boolean): Promise<SynthResul
     generators: [pkiGenerator],
     resolvePki,
     pki: { stateDir: path.join(dir, "pki"), secretsDir: path.join(dir, "secrets", "pki"), allowIssue },
+    configName: "(built by a test)",
   });
 }
 

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { loadConfig } from "../config/load.js";
 import { resolvePki } from "../pki/resolve.js";
 import { GENERATORS } from "../synth/registry.js";
@@ -7,5 +8,10 @@ import type { ProjectPaths } from "./project.js";
 /** Loads the config and synthesizes it in memory: the shared first half of `build`, `--check` and `diff`. */
 export async function compileProject(paths: ProjectPaths, allowIssue: boolean): Promise<SynthResult> {
   const cluster = await loadConfig(paths.configFile);
-  return synthesize(cluster, { generators: GENERATORS, resolvePki, pki: { ...paths.pki, allowIssue } });
+  return synthesize(cluster, {
+    generators: GENERATORS,
+    resolvePki,
+    pki: { ...paths.pki, allowIssue },
+    configName: path.basename(paths.configFile),
+  });
 }

@@ -15,13 +15,16 @@ export interface ManifestEntry {
 
 export interface Manifest {
   readonly generatedBy: string;
+  /** The config file the build compiled, by name (never an absolute path: out/ is machine-independent). */
+  readonly config: string;
   readonly files: readonly ManifestEntry[];
 }
 
 /** Lists every file of the build, sorted by path, so reviewers and `diff` know what produced what. */
-export function buildManifest(files: readonly EmittedFile[]): Manifest {
+export function buildManifest(files: readonly EmittedFile[], config: string): Manifest {
   return {
     generatedBy: "swarm-cluster",
+    config,
     files: [...files]
       .sort((a, b) => compareStrings(a.path, b.path))
       .map((file) => ({

@@ -14,6 +14,8 @@ export interface SynthOptions {
   readonly generators: readonly Generator[];
   readonly resolvePki: PkiResolver;
   readonly pki: PkiOptions;
+  /** Name of the config file compiled, recorded in out/manifest.json. */
+  readonly configName: string;
 }
 
 export interface SynthResult {
@@ -53,7 +55,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
   const fileProblems = checkFileSet(files);
   if (fileProblems.length > 0) throw new ConfigError(fileProblems);
 
-  files.push(manifestFile(buildManifest(files)));
+  files.push(manifestFile(buildManifest(files, options.configName)));
   files.sort((a, b) => compareStrings(a.path, b.path));
   return { files, ha, stateWrites: pki.writes, pendingIssues: pki.pending };
 }
