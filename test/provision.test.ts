@@ -2,17 +2,14 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import AjvDraft04 from "ajv-draft-04";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ignitionSchema } from "./helpers/validators.js";
 import { fromDataUrl } from "../generators/ignition/data-url.js";
 import type { IgnitionConfig } from "../src/imports/ignition-v3.3.js";
 import { repoRoot, runCli, type CliResult } from "./helpers/cli.js";
 import { readTree } from "./helpers/project.js";
 
-const schemaPath = fileURLToPath(new URL("../../shared/schemas/ignition-v3.3.json", import.meta.url));
 // ajv-draft-04 is CommonJS: under NodeNext its default import is the module, whose `default` is the class.
-const validateSchema = new AjvDraft04.default({ allErrors: true }).compile(JSON.parse(readFileSync(schemaPath, "utf8")) as object);
 
 const HOSTS = ["sw-node-1", "sw-node-2", "sw-node-3"];
 const KEY_PATH = "/etc/ssl/swarm/node-key.pem";
@@ -167,7 +164,7 @@ describe("provision", () => {
       const run = spawnSync("ignition-validate", [file], { encoding: "utf8" });
       if (run.error) throw run.error; // a missing tool fails the test, it never skips it
       expect({ status: run.status, output: `${run.stdout}${run.stderr}` }, host).toEqual({ status: 0, output: "" });
-      expect(validateSchema(overlayOf(host)), `${host}: ${JSON.stringify(validateSchema.errors)}`).toBe(true);
+      expect(ignitionSchema(overlayOf(host)), `${host}: ${JSON.stringify(ignitionSchema.errors)}`).toBe(true);
     }
   });
 

@@ -1,0 +1,53 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "./helpers/cli.js";
+import { readTree } from "./helpers/project.js";
+import { ignitionSchema, runTool, stackSchemaErrors } from "./helpers/validators.js";
+
+// The committed out/ of the reference cluster, file by file, through the tools that consume it: what the
+// family tests check on small fixtures must also hold for the cluster this repository deploys.
+const out = path.join(repoRoot, "out");
+const tree = readTree(out);
+const filesMatching = (pattern: RegExp): string[] => [...tree.keys()].filter((file) => pattern.test(file));
+
+describe("the reference cluster's out/", () => {
+  it("has an Ignition config for each of the 8 hosts", () => {
+    expect(readdirSync(path.join(out, "nodes")).sort()).toEqual(
+      ["sw-db-1", "sw-db-2", "sw-front-1", "sw-front-2", "sw-node-1", "sw-node-2", "sw-node-3", "sw-proxy-sql"],
+    );
+  });
+
+  it.each(filesMatching(/^nodes\/[^/]+\/config\.ign$/))("%s passes ignition-validate and the Ignition 3.3 schema", (file) => {
+    const run = runTool("ignition-validate", [path.join(out, file)]);
+    expect(run.output).toBe("");
+    expect(run.status).toBe(0);
+    expect(ignitionSchema(JSON.parse(tree.get(file) ?? "")), JSON.stringify(ignitionSchema.errors)).toBe(true);
+  });
+
+  it.each(filesMatching(/^stacks\/[^/]+\.yml$/))("%s passes docker stack config and the docker CLI's schema", (file) => {
+    const run = runTool("docker", ["stack", "config", "-c", path.join(out, file)]);
+    expect(run.status, run.output).toBe(0);
+    expect(stackSchemaErrors(tree.get(file) ?? "")).toBeUndefined();
+  });
+
+  it("prometheus.yml passes promtool check config", () => {
+    const run = runTool("promtool", ["check", "config", path.join(out, "prometheus/prometheus.yml")]);
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it.each(filesMatching(/\.sh$/))("%s passes shellcheck", (file) => {
+    // profile.d snippets are sourced by the login shell and carry no shebang: check them as POSIX sh.
+    const shell = file.includes("/profile.d/") ? ["--shell=sh"] : [];
+    const run = runTool("shellcheck", [...shell, path.join(out, file)]);
+    expect(run.output).toBe("");
+    expect(run.status).toBe(0);
+  });
+
+  it("every certificate verifies against the CA", () => {
+    for (const file of filesMatching(/^pki\/certs\/.*\.crt$/)) {
+      const run = runTool("openssl", ["verify", "-CAfile", path.join(out, "pki/ca.crt"), path.join(out, file)]);
+      expect(run.status, `${file}: ${run.output}`).toBe(0);
+    }
+  });
+});
