@@ -174,6 +174,14 @@ const rows: Row[] = [
     field: "publicIp",
   },
   {
+    name: "a `type` label, which the tier sets",
+    build: ({ cluster }) => new Node(cluster, "sw-node-9", { tier: "app", privateIp: "10.10.1.29", labels: { type: "database" } }),
+    code: "node/reserved-label",
+    construct: "cluster/sw-node-9",
+    field: "labels.type",
+    says: "type=database",
+  },
+  {
     name: "a private IP outside the private network",
     build: ({ cluster }) => new Node(cluster, "sw-node-9", { tier: "app", privateIp: "10.10.2.29" }),
     code: "node/private-ip-outside-network",

@@ -38,6 +38,8 @@ export class Node extends ClusterConstruct {
   readonly privateInterface: string;
   readonly swarmRole: SwarmRole;
   readonly labels: Readonly<Record<string, string>>;
+  /** The labels as declared, before the tier's `type` label is added (validation reads them). */
+  readonly declaredLabels: Readonly<Record<string, string>>;
   private ignitionPatches: DeepPartial<IgnitionConfig>[] = [];
 
   constructor(scope: Construct, hostname: string, props: NodeProps) {
@@ -48,6 +50,7 @@ export class Node extends ClusterConstruct {
     this.publicIp = props.publicIp;
     this.privateInterface = props.privateInterface ?? "eth1";
     this.swarmRole = props.swarmRole ?? "worker";
+    this.declaredLabels = props.labels ?? {};
     this.labels = { ...props.labels, type: TIER_LABEL[props.tier] };
   }
 

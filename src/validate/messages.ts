@@ -80,6 +80,10 @@ export const MESSAGES = {
   ),
 
   // ── node: hosts and their addresses ─────────────────────────────────────────────────────────────────
+  "node/reserved-label": entry<{ value: string; tier: string }>(
+    ({ value, tier }) => `the label type=${value} would be replaced: \`type\` is set from the node's tier (${tier})`,
+    "remove `type` from labels and set `tier`; placements select tiers through it",
+  ),
   "node/duplicate-hostname": entry<Duplicate>(
     ({ value, first }) => `hostname "${value}" is already used by ${first}`,
     "give every node its own hostname: Swarm, etcd and the certificates identify nodes by it",

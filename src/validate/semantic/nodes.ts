@@ -16,6 +16,9 @@ export function checkNodes({ cluster }: CheckContext): Problem[] {
     ...repeats(nodes, (node) => node.publicIp).map(({ item, first, value }) =>
       problem("node/duplicate-public-ip", item, "publicIp", { value, first: first.path }),
     ),
+    ...nodes
+      .filter((node) => "type" in node.declaredLabels)
+      .map((node) => problem("node/reserved-label", node, "labels.type", { value: node.declaredLabels.type ?? "", tier: node.tier })),
   ];
 
   // A malformed network or address is the schema's to report; the range check needs both well formed.
