@@ -17,7 +17,7 @@ const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: 
 const node = new Node(cluster, "a", { tier: "app", privateIp: "10.0.0.1" });
 const service = new Service(new Stack(cluster, "s"), "web", { image: "nginx:1.27" });
 ${body}
-export {};`,
+export { cluster, node, service };`,
       { overwrite: true },
     );
     return file.getPreEmitDiagnostics().map((d) => String(d.getMessageText()));
