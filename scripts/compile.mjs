@@ -1,7 +1,9 @@
 // Compiles the library and the CLI into dist/ with esbuild: one bundle with shared chunks, so the CLI and
 // the library entry that cluster.config.ts imports share the same classes, and a build process loads a
 // handful of files instead of a hundred modules (the build's start-up time is benchmarked).
-// Type checking is `tsc --noEmit`, run by the tests; this step only strips types.
+// The small runtime dependencies are bundled too; left outside are esbuild (a native binary), the packages
+// only `import` and certificate issuing load (lazily), and `constructs`, which a config may import itself
+// and must then be the same copy. Type checking is `tsc --noEmit`, run by the tests; this only strips types.
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +22,19 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
+  external: [
+    "esbuild",
+    "constructs",
+    "@peculiar/x509",
+    "ts-morph",
+    "ts-json-schema-generator",
+    "typescript",
+    "ajv",
+    "ajv/*",
+    "ajv-formats",
+  ],
+  // Bundled CommonJS dependencies (handlebars) call require(); give the ES module bundle one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   chunkNames: "chunks/[name]-[hash]",
   sourcemap: "linked",
   logLevel: "warning",
