@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Project, ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
 import { runImport } from "../src/cli/import-command.js";
-import { generateImports, generateModule, IMPORT_SPECS } from "../src/imports/generate.js";
+import { generateImports, generateModule, IMPORT_SPECS } from "../src/typegen/index.js";
 
 const repoRoot = new URL("../", import.meta.url);
 const schemasDir = fileURLToPath(new URL("../shared/schemas", repoRoot));

@@ -26,7 +26,7 @@ export async function runImport(options: ImportOptions = {}, io: Output = stdio)
   const schemasDir = resolve(options.schemasDir ?? join(root, "..", "shared", "schemas"));
   const outDir = resolve(options.outDir ?? join(root, "src", "imports"));
   // Loaded here, not at the top, so that other commands don't pay for (or need) ts-morph.
-  const { generateImports } = await import("../imports/generate.js");
+  const { generateImports } = await import("../typegen/index.js");
   const { generateModelFiles } = await import("../validate/model-schema-generate.js");
   const generated = new Map([...generateImports(schemasDir), ...generateModelFiles()]);
 
