@@ -36,6 +36,8 @@ await build({
   // Bundled CommonJS dependencies (handlebars) call require(); give the ES module bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   chunkNames: "chunks/[name]-[hash]",
+  // Class names appear in messages (a duplicate id names the kind of construct): keep them unmangled.
+  keepNames: true,
   sourcemap: "linked",
   logLevel: "warning",
 });

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HOST_TLS } from "../src/constructs/host-paths.js";
-import { Cluster, DockerHost, Node } from "../src/index.js";
+import { ignitionGenerator } from "../generators/ignition/index.js";
+import { Cluster, DockerHost, Node, Testing } from "../src/index.js";
 import { filesUnder, hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "docker-host-test-"));
@@ -145,13 +146,13 @@ describe("DockerHost", async () => {
     }
   });
 
-  it("reports nodes declared after a DockerHost that defaults to every node", () => {
+  it("hardens nodes declared after a DockerHost that defaults to every node", async () => {
     const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
     new Node(cluster, "early", { tier: "app", privateIp: "10.0.0.1" });
     const docker = new DockerHost(cluster, "docker");
     new Node(cluster, "late", { tier: "app", privateIp: "10.0.0.2" });
-    expect(docker.nodes.map((node) => node.hostname)).toEqual(["early"]);
-    expect(docker.node.validate()).toEqual([expect.stringContaining("cluster/late is declared after cluster/docker")]);
-    expect(model.docker.node.validate()).toEqual([]);
+    expect(docker.nodes.map((node) => node.hostname)).toEqual(["early", "late"]);
+    const files = await Testing.synth(cluster, { generators: [ignitionGenerator] });
+    expect(files.has("nodes/late/files/etc/docker/daemon.json")).toBe(true);
   });
 });

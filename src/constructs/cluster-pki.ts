@@ -1,6 +1,6 @@
-import { ClusterConstruct } from "../model/base.js";
+import { ClusterConstruct, type Preparable } from "../model/base.js";
 import { Certificate, CertificateAuthority } from "../model/certificate.js";
-import type { Cluster } from "../model/cluster.js";
+import { Cluster } from "../model/cluster.js";
 import type { Node } from "../model/node.js";
 
 export interface ClusterPkiProps {
@@ -30,12 +30,9 @@ export interface ClusterPkiProps {
 /**
  * The cluster's PKI as the seed's cfssl set-up had it: one CA, a peer certificate per node (server + client
  * auth, for etcd peers and clients and the Docker TLS API) and a client certificate per operator.
- *
- * Declare it AFTER the nodes: the node certificates are created here, from the nodes declared so far
- * (constructs cannot be added once synthesis has started). A node declared later has no certificate,
- * which the tree's validation reports.
+ * Node certificates are added when the tree is prepared, so nodes declared after the ClusterPki get one too.
  */
-export class ClusterPki extends ClusterConstruct {
+export class ClusterPki extends ClusterConstruct implements Preparable {
   readonly authority: CertificateAuthority;
   private readonly nodeCertificates = new Map<string, Certificate>();
   private readonly operatorNames: readonly string[];
@@ -47,25 +44,22 @@ export class ClusterPki extends ClusterConstruct {
       validityDays: props.validityDays,
       certificateValidityDays: props.certificateValidityDays,
     });
-    for (const node of cluster.nodes) this.nodeCertificates.set(node.hostname, this.peerCertificate(cluster, node));
-
     this.operatorNames = props.operators ?? ["operator"];
-    for (const name of this.operatorNames) {
-      if (this.nodeCertificates.has(name)) {
-        throw new Error(`ClusterPki: operator "${name}" has the name of a node; operator and node certificates share pki/certs/<name>.crt`);
-      }
-      new Certificate(this.authority, name, { commonName: name, usages: ["client"] });
-    }
-
-    this.node.addValidation({
-      validate: () =>
-        cluster.nodes
-          .filter((node) => !this.nodeCertificates.has(node.hostname))
-          .map((node) => `node ${node.hostname} is declared after ${this.path}, so it has no certificate: declare ClusterPki after every node`),
-    });
+    for (const name of this.operatorNames) new Certificate(this.authority, name, { commonName: name, usages: ["client"] });
   }
 
-  /** The peer certificate installed on a node, if the node was declared before this construct. */
+  /** One peer certificate per node of the cluster, wherever the node is declared. */
+  prepare(): void {
+    const cluster = Cluster.of(this);
+    for (const node of cluster.nodes) {
+      if (this.operatorNames.includes(node.hostname)) {
+        throw new Error(`operator "${node.hostname}" has the name of a node; operator and node certificates share pki/certs/<name>.crt`);
+      }
+      this.nodeCertificates.set(node.hostname, this.peerCertificate(cluster, node));
+    }
+  }
+
+  /** The peer certificate installed on a node (once the tree is prepared). */
   certificateFor(hostname: string): Certificate | undefined {
     return this.nodeCertificates.get(hostname);
   }

@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
 import { toJson } from "../core/stable-json.js";
-import { ClusterConstruct } from "../model/base.js";
+import { ClusterConstruct, type Preparable } from "../model/base.js";
 import { Cluster } from "../model/cluster.js";
 import { HostFile } from "../model/host-file.js";
 import type { Node } from "../model/node.js";
@@ -13,7 +13,7 @@ import { renderUnit } from "./unit-text.js";
 export interface DockerHostProps {
   /**
    * Nodes whose Docker daemon is hardened.
-   * @default every node of the cluster declared before the DockerHost
+   * @default every node of the cluster
    */
   readonly nodes?: readonly Node[];
 }
@@ -33,22 +33,21 @@ export const DOCKER_TLS_OPTIONS = { source: "/etc/docker/tls.env", active: "/run
  * The seed's Docker daemon hardening, per node: daemon.json, auditd rules on everything Docker trusts, and
  * on managers the TLS-verified remote API, bound to the private address only.
  */
-export class DockerHost extends ClusterConstruct {
-  readonly nodes: readonly Node[];
+export class DockerHost extends ClusterConstruct implements Preparable {
+  private readonly chosenNodes: readonly Node[] | undefined;
 
   constructor(scope: Construct, id: string, props: DockerHostProps = {}) {
     super(scope, id);
-    const cluster = Cluster.of(this);
-    this.nodes = props.nodes ? [...props.nodes] : cluster.nodes;
-    if (!props.nodes) {
-      // "Every node" is read now, while the tree is still being built: report the nodes declared later.
-      this.node.addValidation({
-        validate: () =>
-          cluster.nodes
-            .filter((node) => !this.nodes.includes(node))
-            .map((node) => `${node.path} is declared after ${this.path}, so its Docker daemon is not hardened; declare the DockerHost after every node or list the nodes`),
-      });
-    }
+    this.chosenNodes = props.nodes ? [...props.nodes] : undefined;
+  }
+
+  /** The hardened nodes: those given, or every node of the cluster wherever it is declared. */
+  get nodes(): readonly Node[] {
+    return this.chosenNodes ?? Cluster.of(this).nodes;
+  }
+
+  /** Files and units go on the nodes once every node is declared. */
+  prepare(): void {
     for (const node of this.nodes) {
       new HostFile(node, "docker-daemon-json", { path: "/etc/docker/daemon.json", contents: () => toJson(DockerHost.daemonConfig(node)) });
       new HostFile(node, "docker-audit-rules", { path: "/etc/audit/rules.d/docker.rules", contents: () => dockerAuditRules() });

@@ -11,7 +11,9 @@ export abstract class ClusterConstruct extends Construct {
 
   protected constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.declaredAt = captureConfigFrame();
+    // A construct made by another one while the tree is prepared (after the config ran) points at the
+    // line of its parent: the certificate ClusterPki adds for a node is reported where the node is.
+    this.declaredAt = captureConfigFrame() ?? (scope instanceof ClusterConstruct ? scope.declaredAt : undefined);
   }
 
   /** The declaration site in the user's config, when the construct was declared from one. */
@@ -30,4 +32,16 @@ export type Lazy<T> = T | (() => T);
 
 export function resolveLazy<T>(value: Lazy<T>): T {
   return typeof value === "function" ? (value as () => T)() : value;
+}
+
+/**
+ * A construct that completes itself once the whole config has run, before the tree is locked: one that
+ * acts on "every node" must also see the nodes declared after it. Synthesis calls `prepare()` once on each.
+ */
+export interface Preparable {
+  prepare(): void;
+}
+
+export function isPreparable(value: unknown): value is Preparable {
+  return typeof (value as Partial<Preparable>).prepare === "function";
 }

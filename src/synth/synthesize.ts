@@ -1,6 +1,8 @@
 import { ConfigError } from "../core/problems.js";
 import { analyseHa } from "../analysis/ha.js";
 import type { HaReport } from "../analysis/findings.js";
+import type { IConstruct } from "constructs";
+import { isPreparable, type ClusterConstruct, type Preparable } from "../model/base.js";
 import type { Cluster } from "../model/cluster.js";
 import type { PkiOptions, PkiResolver, StateWrite } from "../pki/material.js";
 import { validateModel } from "../validate/index.js";
@@ -29,11 +31,12 @@ export interface SynthResult {
 }
 
 /**
- * Synthesis in fixed phases, as cdk8s does: lock the tree → validate every construct (all problems at
+ * Synthesis in fixed phases, as cdk8s does: prepare → lock the tree → validate every construct (all problems at
  * once) → analyse availability → resolve certificates → run each generator → check the file set → manifest.
  * Nothing here writes to disk; the caller decides whether to write or compare.
  */
 export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
+  prepareTree(cluster);
   cluster.node.lock();
 
   const problems = validateModel(cluster);
@@ -58,4 +61,35 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
   files.push(manifestFile(buildManifest(files, options.configName)));
   files.sort((a, b) => compareStrings(a.path, b.path));
   return { files, ha, stateWrites: pki.writes, pendingIssues: pki.pending };
+}
+
+/**
+ * Lets each Preparable construct complete itself, once, in tree order; what a prepare adds may itself be
+ * preparable, so the walk repeats until nothing new appears.
+ */
+function prepareTree(cluster: Cluster): void {
+  const prepared = new Set<IConstruct>();
+  for (;;) {
+    const pending = cluster.node.findAll().filter((construct) => isPreparable(construct) && !prepared.has(construct));
+    if (pending.length === 0) return;
+    for (const construct of pending) {
+      prepared.add(construct);
+      try {
+        (construct as IConstruct & Preparable).prepare();
+      } catch (error) {
+        if (error instanceof ConfigError) throw error;
+        const declared = construct as Partial<ClusterConstruct>;
+        throw new ConfigError([
+          {
+            code: "construct/prepare-failed",
+            construct: construct.node.path,
+            field: "",
+            message: error instanceof Error ? error.message : String(error),
+            hint: "change the construct's props as the message says",
+            location: declared.location,
+          },
+        ]);
+      }
+    }
+  }
 }
