@@ -3,8 +3,8 @@ import { declaredOf, problem } from "../problem.js";
 import type { CheckContext } from "./context.js";
 
 /**
- * Checks that constructs register on themselves (constructs' `addValidation`), such as ClusterPki and
- * DockerHost naming nodes declared after them, which they could not equip.
+ * Checks that constructs register on themselves (constructs' `addValidation`), reported with the
+ * construct's path and config line like every other problem.
  */
 export function checkConstructValidations({ cluster }: CheckContext): Problem[] {
   return cluster.node
