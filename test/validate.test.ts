@@ -495,3 +495,14 @@ describe("the model schema", () => {
     expect([...packages].filter((name) => /ajv|ts-json-schema-generator|typescript|esbuild/.test(name))).toEqual([]);
   });
 });
+
+describe("checks a construct registers on itself", () => {
+  it("are reported with the construct's path, like any other problem", () => {
+    const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [] });
+    new Node(cluster, "m1", { tier: "app", privateIp: "10.0.0.10", swarmRole: "manager" });
+    const stack = new Stack(cluster, "s");
+    stack.node.addValidation({ validate: () => ["needs at least one service"] });
+    const problems = validateModel(cluster).filter((p) => p.code === "construct/own-check");
+    expect(problems).toEqual([expect.objectContaining({ construct: "cluster/s", message: "needs at least one service" })]);
+  });
+});

@@ -74,9 +74,9 @@ export const MESSAGES = {
       `rename one of the two: ids are unique among the children of a construct${field === "hostname" ? ", so two nodes cannot share a hostname" : ""}`,
   ),
 
-  "construct/declaration-order": entry<{ detail: string }>(
+  "construct/own-check": entry<{ detail: string }>(
     ({ detail }) => detail,
-    "high-level constructs act on what is declared before them: move the construct below the ones it names",
+    "the construct's own check failed: change its props as the message says",
   ),
 
   // ── node: hosts and their addresses ─────────────────────────────────────────────────────────────────

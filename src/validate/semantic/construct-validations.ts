@@ -10,6 +10,6 @@ export function checkConstructValidations({ cluster }: CheckContext): Problem[] 
   return cluster.node
     .findAll()
     .flatMap((construct) =>
-      construct.node.validate().map((detail) => problem("construct/declaration-order", declaredOf(construct), "", { detail })),
+      construct.node.validate().map((detail) => problem("construct/own-check", declaredOf(construct), "", { detail })),
     );
 }
