@@ -155,6 +155,24 @@ describe("swarm-cluster diff", () => {
   });
 });
 
+describe("swarm-cluster diff on availability", () => {
+  it("leads with the availability errors a change introduces", () => {
+    const original = readFileSync(config(), "utf8");
+    // sw-node-3 stops being a manager: two managers keep no majority after one loss.
+    writeFileSync(config(), original.replace('publicIp: "203.0.113.23", swarmRole: "manager"', 'publicIp: "203.0.113.23"'));
+    try {
+      const result = runCli(["diff", "--config", config()]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain("### Availability (out/analysis/ha-report.md)");
+      expect(result.stdout).toMatch(/- new error \*\*swarm\/no-fault-tolerance\*\* `cluster`/);
+      // Before the file list: a reviewer reads the consequence first.
+      expect(result.stdout.indexOf("### Availability")).toBeLessThan(result.stdout.indexOf("### Host-level"));
+    } finally {
+      writeFileSync(config(), original);
+    }
+  });
+});
+
 describe("a failed build", () => {
   it("leaves out/ exactly as it was", () => {
     const before = readTree(out());

@@ -8,6 +8,7 @@ import type { Output } from "./build-command.js";
 import { compileProject } from "./compile.js";
 import { projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
+import { availabilityChanges, renderAvailabilityChanges, type AvailabilityChange } from "./availability-diff.js";
 
 export interface DiffOptions {
   readonly config: string;
@@ -38,7 +39,7 @@ export async function runDiff(options: DiffOptions, io: Output): Promise<number>
     ...difference.removed.map((file) => ({ path: file, kind: "removed" as const, delivery: deliveryOf(file) })),
     ...difference.changed.map((file) => ({ path: file, kind: "changed" as const, delivery: deliveryOf(file) })),
   ].sort((a, b) => compareStrings(a.path, b.path));
-  io.out(renderSummary(changes, result.pendingIssues));
+  io.out(renderSummary(changes, result.pendingIssues, availabilityChanges(paths.outDir, result.ha)));
   return 0;
 }
 
@@ -48,11 +49,16 @@ function committedDeliveries(outDir: string): Map<string, Delivery> {
   return new Map((manifest?.files ?? []).map((entry) => [entry.path, entry.delivery]));
 }
 
-export function renderSummary(changes: readonly Change[], pendingIssues: readonly string[]): string {
+export function renderSummary(
+  changes: readonly Change[],
+  pendingIssues: readonly string[],
+  availability: readonly AvailabilityChange[] = [],
+): string {
   const count = (kind: Change["kind"]): number => changes.filter((change) => change.kind === kind).length;
   const lines = [
     `## swarm-cluster: ${changes.length} file(s) change (${count("added")} added, ${count("removed")} removed, ${count("changed")} changed)`,
     "",
+    ...renderAvailabilityChanges(availability),
   ];
   if (changes.length === 0 && pendingIssues.length === 0) return `${lines.join("\n")}Nothing to apply: out/ is what the config compiles to.\n`;
 
