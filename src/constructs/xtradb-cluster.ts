@@ -93,7 +93,7 @@ const INIT_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/proxysql-monitor.sh";
  * crash no member has it; Galera may still restore the cluster when every member of the last primary view
  * comes back (pc.recovery). When it does not (members keep restarting): read `seqno` in each member's grastate.dat (when it is -1, the member's log shows
  * "Recovered position: <uuid>:<seqno>", which the image's entrypoint prints at each start), pick the member
- * with the highest, set `safe_to_bootstrap: 1` in its grastate.dat (the `<stack>_xtradb-data` volume on its
+ * with the highest, set `safe_to_bootstrap: 1` in its grastate.dat (the `xtradb-data` volume on its
  * node), and let Swarm restart it: it bootstraps, the others join.
  *
  * Updates: members are separate services, so a deploy that changes them all (a new image, their shared
