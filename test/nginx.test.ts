@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,76 +8,22 @@ import { parseNginxVersion, usesHttp2Directive } from "../generators/nginx/check
 import { nginxGenerator } from "../generators/nginx/index.js";
 import { ConfigError } from "../src/core/problems.js";
 import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../src/index.js";
+import { installedNginxVersion, renderDebianNginx } from "./helpers/nginx-debian.js";
 import { swarmCluster } from "./swarm-side.fixture.js";
-
-/** Debian's packaging of the module and the CRS (libnginx-mod-http-modsecurity, modsecurity-crs). */
-const DEBIAN_MODULE_CONF = "/usr/share/nginx/modules-available/mod-http-modsecurity.conf";
-const DEBIAN_CRS_SETUP = "/etc/modsecurity/crs/crs-setup.conf";
-const DEBIAN_CRS_RULES = "/usr/share/modsecurity-crs/rules/*.conf";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-nginx-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The module path Debian's own module conf loads, made absolute against the nginx binary's prefix. */
-function debianModulePath(): string {
-  const line = readFileSync(DEBIAN_MODULE_CONF, "utf8").match(/load_module\s+(\S+);/);
-  if (!line?.[1]) throw new Error(`no load_module line in ${DEBIAN_MODULE_CONF}`);
-  const version = spawnSync("nginx", ["-V"], { encoding: "utf8" });
-  const prefix = /--prefix=(\S+)/.exec(version.stderr)?.[1] ?? "/usr/share/nginx";
-  return path.isAbsolute(line[1]) ? line[1] : path.join(prefix, line[1]);
-}
-
-/** The version of this machine's nginx (`nginx version: nginx/1.22.1` on stderr). */
-function installedNginxVersion(): string {
-  const run = spawnSync("nginx", ["-v"], { encoding: "utf8" });
-  const version = /nginx\/(\d+\.\d+(?:\.\d+)?)/.exec(`${run.stdout}${run.stderr}`)?.[1];
-  if (!version) throw new Error(`cannot read the nginx version from: ${run.stderr}`);
-  return version;
-}
-
-/** A self-signed certificate where the generated site config expects Let's Encrypt's. */
-function fakeLetsEncrypt(dir: string, domains: readonly string[]): void {
-  const live = path.join(dir, "live", domains[0] ?? "");
-  mkdirSync(live, { recursive: true });
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${domains[0]}`,
-    "-addext", `subjectAltName=${domains.map((d) => `DNS:${d}`).join(",")}`,
-    "-keyout", path.join(live, "privkey.pem"), "-out", path.join(live, "fullchain.pem"),
-  ], { stdio: "pipe" });
-}
-
 /**
  * The generated configuration, with only the layout (version and paths inside the image) pointed at this
- * machine's Debian nginx, written where the layout says and checked by `nginx -t`. The image runs a newer
- * nginx than Debian's 1.22, so the test renders for the installed version: the HTTP/2 syntax differs.
+ * machine's Debian nginx, written where the layout says and checked by `nginx -t`.
  */
 async function nginxCheck(name: string, layout: Partial<NginxLayout> = {}, edit?: (files: Map<string, string>) => void) {
   const dir = path.join(work, name);
-  mkdirSync(dir, { recursive: true });
-  fakeLetsEncrypt(path.join(dir, "letsencrypt"), ["example.org", "www.example.org"]);
-  const { cluster } = swarmCluster({
-    proxy: {
-      layout: {
-        nginxVersion: installedNginxVersion(),
-        modsecurityModule: debianModulePath(),
-        configDir: dir,
-        crsSetup: DEBIAN_CRS_SETUP,
-        crsRules: DEBIAN_CRS_RULES,
-        unicodeMapping: "/etc/nginx/unicode.mapping",
-        letsencryptDir: path.join(dir, "letsencrypt"),
-        user: "www-data",
-        ...layout,
-      },
-    },
+  const files = await renderDebianNginx(dir, (rendered) => swarmCluster({ proxy: { layout: rendered } }).cluster, {
+    layout,
+    ...(edit ? { edit } : {}),
   });
-  const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
-  edit?.(files);
-  for (const [file, content] of files) {
-    if (!file.startsWith("nginx/")) continue;
-    const target = path.join(dir, file.slice("nginx/".length));
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, content);
-  }
   // nginx opens /dev/stdout for the access log: give it a file, as Docker gives it a pipe (node's own stdio
   // pipes are sockets, which /dev/stdout cannot be opened on).
   const logPath = path.join(dir, "nginx-t.log");

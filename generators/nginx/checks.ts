@@ -20,8 +20,8 @@ export function usesHttp2Directive(version: readonly [number, number, number]): 
 }
 
 /**
- * What the nginx configuration relies on outside itself: a readable version, the php Service reachable on
- * an overlay nginx joins, and every site's files at the same path in nginx and in php-fpm.
+ * What the nginx configuration relies on outside itself: a readable version, two distinct listen ports, the
+ * php Service reachable on an overlay nginx joins, and every site's files at the same path in nginx and in php-fpm.
  */
 export function frontProxyProblems(proxy: FrontProxy): Problem[] {
   const problems: Problem[] = [];
@@ -31,6 +31,12 @@ export function frontProxyProblems(proxy: FrontProxy): Problem[] {
   const version = proxy.settings.layout.nginxVersion;
   if (!parseNginxVersion(version)) {
     report("nginx/version-unreadable", "layout.nginxVersion", `"${version}" is not a major.minor[.patch] nginx version`, 'give the image\'s nginx version, e.g. "1.26"');
+  }
+
+  // A port outside 1-65535 is the Service's problem: its published target is this port.
+  const { httpPort, httpsPort } = proxy.settings.layout;
+  if (httpPort === httpsPort) {
+    report("nginx/listen-port-shared", "layout.httpsPort", `HTTP and HTTPS both listen on port ${httpPort}`, "give HTTPS its own port (443 by default)");
   }
 
   const nginxNetworks = new Set(proxy.service.networks);

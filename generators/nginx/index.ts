@@ -6,7 +6,7 @@ import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { loadTemplate } from "../template.js";
 import { frontProxyProblems, parseNginxVersion, usesHttp2Directive } from "./checks.js";
 
-const options = { partials: ["tls", "listen-https"], helpers: { join: (items: readonly string[], separator: string) => items.join(separator) } };
+const options = { partials: ["tls", "listen-https", "refuse-blocked-agents"], helpers: { join: (items: readonly string[], separator: string) => items.join(separator) } };
 const templates = {
   main: loadTemplate("nginx", "nginx.conf.hbs", options),
   modsecurity: loadTemplate("nginx", "modsecurity.conf.hbs", options),
@@ -42,7 +42,9 @@ export const nginxGenerator: Generator = {
 function renderFrontProxy(proxy: FrontProxy): GeneratedFile[] {
   const delivery = { kind: "stack", stack: proxy.stack.name } as const;
   const version = parseNginxVersion(proxy.settings.layout.nginxVersion) ?? [0, 0, 0];
-  const base = { notice: GENERATED_NOTICE, ...proxy.settings, http2Directive: usesHttp2Directive(version) };
+  const { layout } = proxy.settings;
+  const listen = { http: listenTarget(layout.listenAddress, layout.httpPort), https: listenTarget(layout.listenAddress, layout.httpsPort) };
+  const base = { notice: GENERATED_NOTICE, ...proxy.settings, listen, http2Directive: usesHttp2Directive(version) };
   return [
     { path: NGINX_FILES.main, content: templates.main(base), construct: proxy.path, delivery },
     { path: NGINX_FILES.modsecurity, content: templates.modsecurity(base), construct: proxy.path, delivery },
@@ -53,6 +55,12 @@ function renderFrontProxy(proxy: FrontProxy): GeneratedFile[] {
       delivery,
     })),
   ];
+}
+
+/** The first parameter of `listen`: the bare port, or `address:port` (IPv6 addresses in brackets). */
+function listenTarget(address: string, port: number): string {
+  if (!address) return String(port);
+  return `${address.includes(":") && !address.startsWith("[") ? `[${address}]` : address}:${port}`;
 }
 
 /** Handlebars only reads own properties, not class getters: hand it a plain object. */

@@ -7,9 +7,9 @@ import { StackConfig } from "../model/stack-config.js";
 import type { Stack } from "../model/stack.js";
 
 /**
- * What is inside the nginx image: its version and where things are. These are the only image-specific
- * values of the generated configuration, so a test can point them at a distribution's nginx and run the
- * real `nginx -t`.
+ * What is inside the nginx image: its version, where things are and where it listens. These are the only
+ * image-specific values of the generated configuration, so a test can point them at a distribution's nginx
+ * and run the real `nginx -t`, or start it on loopback ports.
  */
 export interface NginxLayout {
   /**
@@ -59,6 +59,23 @@ export interface NginxLayout {
    * @default "nginx"
    */
   readonly user: string;
+  /**
+   * Port nginx listens on for plain HTTP (it only redirects to HTTPS). The Service publishes port 80 of the
+   * node to it, so an image whose nginx runs unprivileged (listening on 8080, say) keeps the public port.
+   * @default 80
+   */
+  readonly httpPort: number;
+  /**
+   * Port nginx listens on for HTTPS; the Service publishes port 443 of the node to it.
+   * @default 443
+   */
+  readonly httpsPort: number;
+  /**
+   * Address every `listen` binds. Empty binds all of the container's addresses, which host-mode publishing
+   * needs; an nginx run outside a container (a test, say) can bind one, e.g. "127.0.0.1".
+   * @default ""
+   */
+  readonly listenAddress: string;
 }
 
 export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
@@ -72,6 +89,9 @@ export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
   unicodeMapping: "/etc/nginx/modsecurity/unicode.mapping",
   letsencryptDir: "/etc/letsencrypt",
   user: "nginx",
+  httpPort: 80,
+  httpsPort: 443,
+  listenAddress: "",
 };
 
 export interface FrontProxyProps {
@@ -183,8 +203,8 @@ export class FrontProxy extends ClusterConstruct {
       // instead of the client's, which would blind the per-IP rate limits (private ranges are exempt) and
       // ModSecurity's IP-based rules. The price: one task per node, as `one-per-node` already spreads them.
       ports: [
-        { published: 80, target: 80, mode: "host" },
-        { published: 443, target: 443, mode: "host" },
+        { published: 80, target: layout.httpPort, mode: "host" },
+        { published: 443, target: layout.httpsPort, mode: "host" },
       ],
       volumes: [
         // Certificates are expected in this volume, written by the certbot (dns-route53) job of a later

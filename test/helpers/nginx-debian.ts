@@ -1,0 +1,87 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { nginxGenerator } from "../../generators/nginx/index.js";
+import { FrontProxy, Testing, type Cluster, type NginxLayout } from "../../src/index.js";
+
+/**
+ * The generated nginx configuration, rendered for this machine's Debian nginx instead of the nginx-waf
+ * image: only the layout (version and paths inside the image) changes, so what nginx checks or serves is
+ * the configuration the cluster gets. Shared by the `nginx -t` tests and the behavioural test.
+ */
+
+/** Debian's packaging of the module and the CRS (libnginx-mod-http-modsecurity, modsecurity-crs). */
+export const DEBIAN_MODULE_CONF = "/usr/share/nginx/modules-available/mod-http-modsecurity.conf";
+export const DEBIAN_CRS_SETUP = "/etc/modsecurity/crs/crs-setup.conf";
+export const DEBIAN_CRS_RULES = "/usr/share/modsecurity-crs/rules/*.conf";
+
+/** The module path Debian's own module conf loads, made absolute against the nginx binary's prefix. */
+export function debianModulePath(): string {
+  const line = readFileSync(DEBIAN_MODULE_CONF, "utf8").match(/load_module\s+(\S+);/);
+  if (!line?.[1]) throw new Error(`no load_module line in ${DEBIAN_MODULE_CONF}`);
+  const version = spawnSync("nginx", ["-V"], { encoding: "utf8" });
+  const prefix = /--prefix=(\S+)/.exec(version.stderr)?.[1] ?? "/usr/share/nginx";
+  return path.isAbsolute(line[1]) ? line[1] : path.join(prefix, line[1]);
+}
+
+/** The version of this machine's nginx (`nginx version: nginx/1.22.1` on stderr). */
+export function installedNginxVersion(): string {
+  const run = spawnSync("nginx", ["-v"], { encoding: "utf8" });
+  const version = /nginx\/(\d+\.\d+(?:\.\d+)?)/.exec(`${run.stdout}${run.stderr}`)?.[1];
+  if (!version) throw new Error(`cannot read the nginx version from: ${run.stderr}`);
+  return version;
+}
+
+/** A self-signed certificate where the generated site config expects Let's Encrypt's. */
+export function fakeLetsEncrypt(dir: string, domains: readonly string[]): void {
+  const live = path.join(dir, "live", domains[0] ?? "");
+  mkdirSync(live, { recursive: true });
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${domains[0]}`,
+    "-addext", `subjectAltName=${domains.map((d) => `DNS:${d}`).join(",")}`,
+    "-keyout", path.join(live, "privkey.pem"), "-out", path.join(live, "fullchain.pem"),
+  ], { stdio: "pipe" });
+}
+
+/**
+ * The layout of this machine's nginx, with the configuration in `dir` and the certificates in
+ * `<dir>/letsencrypt`. The image runs a newer nginx than Debian's 1.22, so it renders for the installed
+ * version: the HTTP/2 syntax differs.
+ */
+export function debianLayout(dir: string): Partial<NginxLayout> {
+  return {
+    nginxVersion: installedNginxVersion(),
+    modsecurityModule: debianModulePath(),
+    configDir: dir,
+    crsSetup: DEBIAN_CRS_SETUP,
+    crsRules: DEBIAN_CRS_RULES,
+    unicodeMapping: "/etc/nginx/unicode.mapping",
+    letsencryptDir: path.join(dir, "letsencrypt"),
+    user: "www-data",
+  };
+}
+
+/**
+ * Synthesizes the nginx files of a cluster built with {@link debianLayout} (plus `layout`), lets `edit`
+ * change them, and writes them where the layout says, with a self-signed certificate for every site.
+ */
+export async function renderDebianNginx(
+  dir: string,
+  build: (layout: Partial<NginxLayout>) => Cluster,
+  options: { layout?: Partial<NginxLayout>; edit?: (files: Map<string, string>) => void } = {},
+): Promise<Map<string, string>> {
+  mkdirSync(dir, { recursive: true });
+  const cluster = build({ ...debianLayout(dir), ...options.layout });
+  for (const proxy of cluster.all(FrontProxy)) {
+    for (const site of proxy.sites) fakeLetsEncrypt(proxy.settings.layout.letsencryptDir, site.domains);
+  }
+  const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
+  options.edit?.(files);
+  for (const [file, content] of files) {
+    if (!file.startsWith("nginx/")) continue;
+    const target = path.join(dir, file.slice("nginx/".length));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  return files;
+}
