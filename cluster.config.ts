@@ -12,6 +12,7 @@ import {
   DockerHost,
   EtcdCluster,
   FrontProxy,
+  HostFirewall,
   Monitoring,
   Node,
   OverlayNetwork,
@@ -65,6 +66,7 @@ export default defineCluster(() => {
   new ClusterPki(cluster, "pki");
   new EtcdCluster(cluster, "etcd", { members: app });
   new DockerHost(cluster, "docker");
+  new HostFirewall(cluster, "firewall");
 
   const mysqlRoot = new Secret(cluster, "mysql_root_password", { description: "MySQL root password of the XtraDB cluster" });
   const credentials = {

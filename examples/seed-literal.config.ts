@@ -10,6 +10,7 @@ import {
   DockerHost,
   EtcdCluster,
   FrontProxy,
+  HostFirewall,
   Monitoring,
   Node,
   OverlayNetwork,
@@ -56,6 +57,7 @@ export default defineCluster(() => {
   new ClusterPki(cluster, "pki");
   new EtcdCluster(cluster, "etcd", { members: app });
   new DockerHost(cluster, "docker");
+  new HostFirewall(cluster, "firewall");
 
   const db = new Stack(cluster, "db");
   const xtradb = new XtraDbCluster(cluster, "xtradb", {

@@ -16,6 +16,11 @@ declare -A PACKAGE_OF=(
   [openssl]=openssl
   [ip]=iproute2
   [docker]=docker.io
+  # The host firewall tests load the generated nftables rulesets into network namespaces they create, run
+  # TCP listeners and probes there with python3, and turn the namespaces' reverse-path filter off with sysctl.
+  [nft]=nftables
+  [python3]=python3
+  [sysctl]=procps
   # The ProxySQL tests compile a small libconfig reader (ProxySQL parses proxysql.cnf with libconfig).
   [cc]=gcc
   [pkg-config]=pkg-config

@@ -21,3 +21,4 @@ export { DockerHost, type DockerHostProps } from "./constructs/docker-host.js";
 export { ClusterPki, type ClusterPkiProps } from "./constructs/cluster-pki.js";
 export { FrontProxy, DEFAULT_NGINX_LAYOUT, type FrontProxyProps, type FrontProxySettings, type NginxLayout } from "./constructs/front-proxy.js";
 export { Monitoring, type MonitoringProps, type MonitoringSettings } from "./constructs/monitoring.js";
+export { HostFirewall, type HostFirewallProps } from "./constructs/host-firewall.js";
