@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HOST_TLS } from "../src/constructs/host-paths.js";
 import { ignitionGenerator } from "../generators/ignition/index.js";
+import { ConfigError } from "../src/core/problems.js";
 import { Cluster, DockerHost, Node, Testing } from "../src/index.js";
 import { filesUnder, hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
 
@@ -154,5 +155,18 @@ describe("DockerHost", async () => {
     expect(docker.nodes.map((node) => node.hostname)).toEqual(["early", "late"]);
     const files = await Testing.synth(cluster, { generators: [ignitionGenerator] });
     expect(files.has("nodes/late/files/etc/docker/daemon.json")).toBe(true);
+  });
+});
+
+describe("DockerHost on Fedora CoreOS", () => {
+  it("refuses the TLS API, whose flags Fedora's docker.service would ignore", async () => {
+    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [], os: "fedora-coreos" });
+    new Node(cluster, "m1", { tier: "app", privateIp: "10.0.0.1", swarmRole: "manager" });
+    new DockerHost(cluster, "docker");
+    const failure = await Testing.synth(cluster, { generators: [ignitionGenerator] }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as ConfigError).problems).toEqual([
+      expect.objectContaining({ code: "construct/own-check", construct: "cluster/docker", message: expect.stringContaining("without TLS") }),
+    ]);
   });
 });

@@ -142,3 +142,13 @@ describe("overlay capacity", () => {
     expect(analyseHa(c).findings.filter((f) => f.code.startsWith("capacity/"))).toEqual([]);
   });
 });
+
+describe("pinned services", () => {
+  it("notes a non-critical service that can run on one node only, naming the node", () => {
+    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]]);
+    new Service(new Stack(c, "stats"), "prometheus", { image: "prom/prometheus:v2.53.0", placement: { hostname: "m1" } });
+    new Service(new Stack(c, "php"), "php", { image: "php:8.3-fpm", replicas: "one-per-node", placement: { tier: "app" } });
+    const pinned = analyseHa(c).findings.filter((f) => f.code === "spof/pinned-service");
+    expect(pinned).toEqual([expect.objectContaining({ severity: "info", construct: "cluster/stats/prometheus", message: expect.stringContaining("only on m1") })]);
+  });
+});

@@ -149,6 +149,14 @@ describe("the generated nginx, running", () => {
     expect(answer.body).not.toContain(SECRET);
   });
 
+  it("never hands php-fpm a script that is not a .php file of the document root", async () => {
+    // An "upload" with a .php path after it: without the try_files guard it would reach php-fpm, which
+    // with cgi.fix_pathinfo=1 runs the image. The PHP upstream is not running here: any fastcgi attempt
+    // would answer 502/504, so a 404 proves nginx stopped it.
+    const answer = await site({ path: "/index.html/shell.php" });
+    expect(answer.status).toBe(404);
+  });
+
   it("still serves /.well-known/, the one hidden folder meant to be public", async () => {
     const answer = await site({ path: "/.well-known/security.txt" });
     expect(answer.status).toBe(200);

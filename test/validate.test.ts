@@ -301,6 +301,17 @@ const rows: Row[] = [
     says: "another Cluster",
   },
   {
+    name: "two stacks' services of one name on one overlay",
+    build: ({ cluster, service, appnet }) => {
+      service("php");
+      new Service(new Stack(cluster, "legacy"), "php", { image: "php:8.3-fpm-alpine", networks: [appnet] });
+    },
+    code: "service/name-shared-on-network",
+    construct: "cluster/legacy/php",
+    field: "name",
+    says: "cluster/web/php on appnet",
+  },
+  {
     name: "a secret made under another Cluster",
     build: ({ service }) => {
       const other = new Cluster({ name: "other", privateNetwork: "10.20.0.0/24", domain: "o.internal", sshAuthorizedKeys: [] });

@@ -1,7 +1,6 @@
 import { compareStrings } from "../core/stable-json.js";
 import type { Cluster } from "../model/cluster.js";
 import { Service } from "../model/service.js";
-import { TIERS } from "../model/tier.js";
 import { isAvailabilitySource, type Finding, type HaReport } from "./findings.js";
 import { overlayCapacityFindings } from "./overlay-capacity.js";
 import { quorumFindings } from "./quorum.js";
@@ -15,8 +14,8 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 export function analyseHa(cluster: Cluster): HaReport {
   const findings: Finding[] = [
     ...quorumFindings("cluster", "The Swarm manager Raft group", cluster.managers.length, "swarm"),
-    ...tierFindings(cluster),
     ...cluster.all(Service).flatMap(serviceFindings),
+    ...cluster.all(Service).flatMap(pinnedFindings),
     ...overlayCapacityFindings(cluster),
     ...cluster.node
       .findAll()
@@ -25,19 +24,22 @@ export function analyseHa(cluster: Cluster): HaReport {
   return { findings: sortFindings(findings) };
 }
 
-function tierFindings(cluster: Cluster): Finding[] {
-  return TIERS.flatMap((tier): Finding[] => {
-    const nodes = cluster.nodesInTier(tier);
-    if (nodes.length !== 1) return [];
-    return [
-      {
-        severity: "warning",
-        code: "spof/single-node-tier",
-        construct: nodes[0]?.path ?? "cluster",
-        message: `the ${tier} tier has one node; services placed only on it stop when it does`,
-      },
-    ];
-  });
+/**
+ * Services that can run on one node only (pinned stateful singletons: Prometheus, Portainer, garbd) stop
+ * while that node is down. Not an error: they are off the request path (critical services get errors
+ * below); the operator should know which node outages they ride on.
+ */
+function pinnedFindings(service: Service): Finding[] {
+  const [only, ...others] = service.eligibleNodes;
+  if (service.props.critical || !only || others.length > 0) return [];
+  return [
+    {
+      severity: "info",
+      code: "spof/pinned-service",
+      construct: service.path,
+      message: `${service.name} can run only on ${only.hostname}: it stops while ${only.hostname} is down`,
+    },
+  ];
 }
 
 function serviceFindings(service: Service): Finding[] {

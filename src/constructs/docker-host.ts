@@ -39,6 +39,14 @@ export class DockerHost extends ClusterConstruct implements Preparable {
   constructor(scope: Construct, id: string, props: DockerHostProps = {}) {
     super(scope, id);
     this.chosenNodes = props.nodes ? [...props.nodes] : undefined;
+    this.node.addValidation({
+      // Fedora CoreOS's docker.service reads its flags from $OPTIONS, not Flatcar's $DOCKER_OPTS: the TLS
+      // flags would be ignored while docker-tcp.socket still hands dockerd port 2376, an open root API.
+      validate: () =>
+        Cluster.of(this).os === "fedora-coreos" && this.nodes.some((node) => node.swarmRole === "manager")
+          ? ["the Docker TLS API is written for Flatcar's docker.service ($DOCKER_OPTS); on fedora-coreos its flags would be ignored and port 2376 served without TLS"]
+          : [],
+    });
   }
 
   /** The hardened nodes: those given, or every node of the cluster wherever it is declared. */

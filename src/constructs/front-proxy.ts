@@ -55,7 +55,7 @@ export interface NginxLayout {
    */
   readonly letsencryptDir: string;
   /**
-   * Worker user; the php-fpm pool runs as the same user so both see uploaded files alike.
+   * Worker user of nginx. (The php-fpm side runs as its image's user; it is not configured here.)
    * @default "nginx"
    */
   readonly user: string;

@@ -145,6 +145,11 @@ function firewallUnit(): string {
       ["#", "No ExecStop: stopping or restarting the unit never leaves the node open; a reload re-applies the file."],
       ["ExecReload", apply],
     ],
-    Install: [["WantedBy", "multi-user.target"]],
+    // RequiredBy: if the rules fail to load, dockerd does not start either. Failing closed takes the node
+    // out of the Swarm; failing open would serve 2377, 7946 and 2376 on its public addresses.
+    Install: [
+      ["WantedBy", "multi-user.target"],
+      ["RequiredBy", "docker.service"],
+    ],
   });
 }

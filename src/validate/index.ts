@@ -13,6 +13,7 @@ import { checkNodes } from "./semantic/nodes.js";
 import { checkPorts } from "./semantic/ports.js";
 import { checkReferences } from "./semantic/references.js";
 import { checkScheduling } from "./semantic/scheduling.js";
+import { checkServiceNames } from "./semantic/service-names.js";
 
 export type { QuorumGroup } from "./quorum-group.js";
 
@@ -24,6 +25,7 @@ const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
   checkGalera,
   checkScheduling,
   checkReferences,
+  checkServiceNames,
   checkPorts,
   checkNames,
   checkConstructValidations,

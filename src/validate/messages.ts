@@ -164,6 +164,10 @@ export const MESSAGES = {
     ({ placement, reason }) => `placement ${placement} matches no node: ${reason}`,
     "fix the placement, or give a node the tier or labels it asks for; otherwise the tasks stay pending forever",
   ),
+  "service/name-shared-on-network": entry<{ name: string; network: string; first: string }>(
+    ({ name, network, first }) => `"${name}" is also the name of ${first} on ${network}: the name would resolve to both services`,
+    "rename one of the services, or keep them on different overlays",
+  ),
   "service/undeclared-network": entry<{ network: string; reason: string }>(
     ({ network, reason }) => `network "${network}" ${reason}`,
     "attach the service to an OverlayNetwork declared in this cluster (e.g. `cluster.network(name)`)",
