@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { pkiGenerator } from "../generators/pki/index.js";
+import { Cluster, ClusterPki, Node, Testing } from "../src/index.js";
 import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../src/pki/compare.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-renewal-"));
@@ -43,4 +45,17 @@ describe("certificate renewal", () => {
     const later = new Date(Date.now() + 40 * 86_400_000);
     expect(compareWithRequest(request, parsed, parseCertificate(ca), later)).toHaveLength(1);
   });
+});
+
+describe("certificate validity", () => {
+  it("never outlives the CA that signed it", async () => {
+    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+    new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
+    new ClusterPki(cluster, "pki", { validityDays: 60, certificateValidityDays: 825 });
+    const files = await Testing.synth(cluster, { generators: [pkiGenerator] });
+    const ca = parseCertificate(files.get("pki/ca.crt") ?? "")!;
+    const node = parseCertificate(files.get("pki/certs/sw-node-1.crt") ?? "")!;
+    expect(new Date(node.validTo).getTime()).toBeLessThanOrEqual(new Date(ca.validTo).getTime());
+    expect(new Date(node.validTo).getTime()).toBeGreaterThan(Date.now() + 50 * 86_400_000);
+  }, 30_000);
 });

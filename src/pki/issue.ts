@@ -102,7 +102,9 @@ export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: stri
         signingAlgorithm: algorithm.signature,
         serialNumber: serialFrom({ caFingerprint, request, notBefore: notBefore.toISOString() }, spki),
         notBefore,
-        notAfter: addDays(notBefore, validityDays),
+        // Never past the CA's own expiry: a chain is only as valid as its CA, and a leaf that claims more
+        // would hide the date everything stops verifying.
+        notAfter: new Date(Math.min(addDays(notBefore, validityDays).getTime(), authority.notAfter.getTime())),
         extensions,
       });
       return { certificatePem: pemLines(certificate.toString("pem")), privateKeyPem: await privateKeyPem(keys.privateKey) };
