@@ -1,13 +1,18 @@
 import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { bootstrapScript } from "./bootstrap-script.js";
 import { labelsScript } from "./labels-script.js";
 import { networksScript } from "./networks-script.js";
 
-/** Operator scripts that prepare the Swarm for the stacks: overlay networks and node labels. */
+/**
+ * Operator scripts that form the Swarm and prepare it for the stacks: bootstrap (init, joins, roles), then
+ * overlay networks and node labels.
+ */
 export const swarmGenerator: Generator = {
   name: "swarm",
   generate({ cluster }): GeneratedFile[] {
     const delivery = { kind: "swarm" } as const;
     return [
+      { path: "swarm/bootstrap.sh", content: bootstrapScript(cluster.nodes), construct: "cluster", delivery },
       { path: "swarm/networks.sh", content: networksScript(cluster.networks), construct: "cluster", delivery },
       { path: "swarm/labels.sh", content: labelsScript(cluster.nodes), construct: "cluster", delivery },
     ];
