@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { proxysqlGenerator } from "../generators/proxysql/index.js";
 import { xtradbGenerator } from "../generators/xtradb/index.js";
@@ -72,18 +73,57 @@ function localScript(content: string, dir: string, paths: Record<string, string>
   return file;
 }
 
+/** A loopback address nothing listens on: connections to it are refused. */
+async function freeLoopbackAddress(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `127.0.0.1:${port}`;
+}
+
+/**
+ * Runs a command without blocking the event loop (the test's listeners must keep accepting). With
+ * `killAfterMs`, the way to observe a script that waits, its whole process group (its `sleep` too) is
+ * killed then.
+ */
+function run(command: string, args: string[], env: Record<string, string>, killAfterMs?: number) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(command, args, { env, detached: true });
+    const killGroup = () => {
+      try {
+        process.kill(-(child.pid as number), "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    };
+    const kill = killAfterMs === undefined ? undefined : setTimeout(killGroup, killAfterMs);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => {
+      clearTimeout(kill);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 describe("XtraDB bootstrap", () => {
-  it("bootstraps from the first member on a first deploy; the others join the members before them", async () => {
+  it("lets only the first member bootstrap; members know every other member and the arbitrator", async () => {
     const members = Object.entries(services(await synth(dbCluster({ dbs: 3 }).cluster))).filter(([name]) => name.startsWith("pxc-"));
     const env = members.map(([name, service]) => {
-      const { CLUSTER_JOIN, PXC_PEERS } = service.environment as Record<string, string>;
-      return [name, CLUSTER_JOIN, PXC_PEERS];
+      const { CLUSTER_JOIN, PXC_PEERS, PXC_ARBITRATOR } = service.environment as Record<string, string>;
+      return [name, CLUSTER_JOIN, PXC_PEERS, PXC_ARBITRATOR];
     });
     expect(env).toEqual([
-      ["pxc-1", "", "pxc-2,pxc-3"],
-      ["pxc-2", "pxc-1", "pxc-1,pxc-3"],
-      ["pxc-3", "pxc-1,pxc-2", "pxc-1,pxc-2"],
+      ["pxc-1", "", "pxc-2,pxc-3", "garbd"],
+      ["pxc-2", "pxc-1", "pxc-1,pxc-3", "garbd"],
+      ["pxc-3", "pxc-1,pxc-2", "pxc-1,pxc-2", "garbd"],
     ]);
+    const noArbitrator = services(await synth(dbCluster({ props: () => ({ arbitrator: undefined }) }).cluster));
+    expect(noArbitrator["pxc-1"]?.environment).not.toHaveProperty("PXC_ARBITRATOR");
   });
 
   it("runs every member through the start script, which hands mysqld to the image's entrypoint", async () => {
@@ -100,30 +140,132 @@ describe("XtraDB bootstrap", () => {
     expect(lint.status).toBe(0);
   });
 
-  // The state of a member's data dir → the CLUSTER_JOIN the image's entrypoint receives.
-  const grastate = (safe: 0 | 1) => `# GALERA saved state\nversion: 2.1\nuuid:    6c3b0f4e-0000-11ef-8000-000000000001\nseqno:   -1\nsafe_to_bootstrap: ${safe}\n`;
-  it.each([
-    { member: "pxc-1", state: undefined, join: "", why: "first deploy: the first member bootstraps" },
-    { member: "pxc-3", state: undefined, join: "pxc-1,pxc-2", why: "first deploy: a later member joins the earlier ones" },
-    { member: "pxc-1", state: grastate(0), join: "pxc-2,pxc-3", why: "a restarted first member rejoins instead of bootstrapping" },
-    { member: "pxc-2", state: grastate(0), join: "pxc-1,pxc-3", why: "a restarted member joins every other member" },
-    { member: "pxc-2", state: grastate(1), join: "", why: "the member that left a clean shutdown last re-forms the cluster" },
-  ])("$why", async ({ member, state, join }) => {
+  /**
+   * Loopback stand-ins for the other Galera processes: LISTENING accepts connections (a peer whose Galera
+   * process runs), CLOSED refuses them (a peer that is down). Tests never probe the real service names.
+   */
+  let listening: Server;
+  const addresses = { LISTENING: "", CLOSED: "" };
+  beforeAll(async () => {
+    listening = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
+    addresses.LISTENING = `127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    addresses.CLOSED = await freeLoopbackAddress();
+  });
+  afterAll(() => new Promise((resolve) => listening.close(resolve)));
+  const loopback = (symbolic: string) => symbolic.replace(/LISTENING|CLOSED/g, (name) => addresses[name as keyof typeof addresses]);
+
+  /** Runs the start script of `member` as the container would, with the fake entrypoint (and garbd) in `dir`. */
+  async function start(member: string, options: { state?: string; env?: Record<string, string>; args?: string[]; killAfterMs?: number }) {
     const files = await synth(dbCluster({ dbs: 3 }).cluster);
     const environment = services(files)[member]?.environment as Record<string, string>;
     const dir = tempDir();
     mkdirSync(path.join(dir, "data"));
-    if (state) writeFileSync(path.join(dir, "data", "grastate.dat"), state);
-    const entrypoint = path.join(dir, "entrypoint.sh");
-    writeFileSync(entrypoint, '#!/bin/bash\nprintf "%s|%s\\n" "$CLUSTER_JOIN" "$*"\n');
-    chmodSync(entrypoint, 0o755);
+    if (options.state) writeFileSync(path.join(dir, "data", "grastate.dat"), options.state);
+    for (const fake of ["entrypoint.sh", "garbd"]) {
+      writeFileSync(path.join(dir, fake), `#!/bin/bash\nprintf "%s|%s\\n" "\${CLUSTER_JOIN-unset}" "${fake} $*"\n`);
+      chmodSync(path.join(dir, fake), 0o755);
+    }
     const script = localScript(files.get("xtradb/db-xtradb-start.sh") ?? "", dir, {
       "/var/lib/mysql": path.join(dir, "data"),
-      "/entrypoint.sh": entrypoint,
+      "/entrypoint.sh": path.join(dir, "entrypoint.sh"),
     });
-    const run = spawnSync("bash", [script, "mysqld"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...environment } });
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toBe(`${join}|mysqld\n`);
+    const env = { ...environment, ...options.env, PATH: `${dir}:${process.env.PATH ?? ""}` };
+    return run("bash", [script, ...(options.args ?? ["mysqld"])], env, options.killAfterMs);
+  }
+
+  // The state of a member's data dir and the peers that answer → the CLUSTER_JOIN the image's entrypoint receives.
+  const grastate = (safe: 0 | 1) => `# GALERA saved state\nversion: 2.1\nuuid:    6c3b0f4e-0000-11ef-8000-000000000001\nseqno:   -1\nsafe_to_bootstrap: ${safe}\n`;
+  interface StartRow {
+    readonly why: string;
+    readonly member: string;
+    readonly state?: string;
+    /** PXC_PEERS and PXC_ARBITRATOR in LISTENING/CLOSED terms; the service's own values when absent. */
+    readonly peers?: string;
+    readonly arbitrator?: string;
+    readonly join: string;
+    readonly says?: string;
+  }
+  const rows: StartRow[] = [
+    {
+      why: "a first member without data joins when a member answers on Galera's port (its volume was emptied under a running cluster)",
+      member: "pxc-1",
+      peers: "CLOSED,LISTENING",
+      arbitrator: "CLOSED",
+      join: "CLOSED,LISTENING",
+      says: "no data here, but LISTENING answers: joining CLOSED,LISTENING for a full copy instead of bootstrapping",
+    },
+    {
+      why: "a first member without data joins the members when only the arbitrator answers",
+      member: "pxc-1",
+      peers: "CLOSED,CLOSED",
+      arbitrator: "LISTENING",
+      join: "CLOSED,CLOSED",
+      says: "but LISTENING answers",
+    },
+    {
+      why: "a first member without data bootstraps when no member nor the arbitrator answers (first deploy)",
+      member: "pxc-1",
+      peers: "CLOSED,CLOSED",
+      arbitrator: "CLOSED",
+      join: "",
+      says: "no other member answered within 0s: bootstrapping a new cluster",
+    },
+    {
+      why: "another member without data joins every other member once one answers",
+      member: "pxc-3",
+      peers: "CLOSED,LISTENING",
+      join: "CLOSED,LISTENING",
+      says: "LISTENING answers",
+    },
+    { why: "a restarted first member rejoins instead of bootstrapping", member: "pxc-1", state: grastate(0), join: "pxc-2,pxc-3" },
+    { why: "a restarted member joins every other member", member: "pxc-2", state: grastate(0), join: "pxc-1,pxc-3" },
+    { why: "the member that left a clean shutdown last re-forms the cluster", member: "pxc-2", state: grastate(1), join: "" },
+  ];
+  it.each(rows)("$why", async ({ member, state, peers, arbitrator, join, says }) => {
+    const env: Record<string, string> = { GALERA_PROBE_SECONDS: "0" };
+    if (peers !== undefined) env.PXC_PEERS = loopback(peers);
+    if (arbitrator !== undefined) env.PXC_ARBITRATOR = loopback(arbitrator);
+    const result = await start(member, { state, env });
+    expect(result.stdout).toBe(`${loopback(join)}|entrypoint.sh mysqld\n`);
+    expect(result.status).toBe(0);
+    if (says) expect(result.stderr).toContain(loopback(says));
+    else expect(result.stderr).toBe("");
+  });
+
+  it("keeps probing for the probe's duration, so a first member hears a member that comes up meanwhile", async () => {
+    const address = await freeLoopbackAddress();
+    // Up 1 s after the first member starts probing: heard at its second round, 3 s in.
+    const late = createServer((socket) => socket.destroy());
+    const comesUp = setTimeout(() => late.listen(Number(address.split(":")[1]), "127.0.0.1"), 1000);
+    try {
+      const result = await start("pxc-1", { env: { PXC_PEERS: address, PXC_ARBITRATOR: loopback("CLOSED"), GALERA_PROBE_SECONDS: "10" } });
+      expect(result.stdout).toBe(`${address}|entrypoint.sh mysqld\n`);
+      expect(result.stderr).toContain(`${address} answers`);
+    } finally {
+      clearTimeout(comesUp);
+      if (late.listening) await new Promise((resolve) => late.close(resolve));
+    }
+  });
+
+  it("holds another member without data back, its Galera port closed, while no member answers", async () => {
+    const result = await start("pxc-2", { env: { PXC_PEERS: loopback("CLOSED,CLOSED") }, killAfterMs: 1500 });
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(`waiting until one of ${loopback("CLOSED,CLOSED")} answers on port 4567 before starting`);
+  });
+
+  it("starts garbd through the start script once a member answers, and only then", async () => {
+    const files = await synth(dbCluster().cluster);
+    const garbd = services(files).garbd;
+    expect(garbd?.entrypoint).toEqual(["bash", "/usr/local/bin/swarm-cluster-start.sh"]);
+    expect(garbd?.configs).toContainEqual({ source: "xtradb-start", target: "/usr/local/bin/swarm-cluster-start.sh" });
+    expect(garbd?.environment).toEqual({ PXC_PEERS: "pxc-1,pxc-2" });
+    const args = ["garbd", "--group", "xtracluster"];
+    const up = await start("garbd", { args, env: { PXC_PEERS: loopback("CLOSED,LISTENING") } });
+    expect(up.stdout).toBe("unset|garbd --group xtracluster\n");
+    const down = await start("garbd", { args, env: { PXC_PEERS: loopback("CLOSED") }, killAfterMs: 1500 });
+    expect(down.stdout).toBe("");
+    expect(down.stderr).toContain("before starting");
   });
 });
 

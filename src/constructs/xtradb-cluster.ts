@@ -42,7 +42,8 @@ export interface XtraDbClusterProps {
   /**
    * Image garbd runs from. The server image does not ship garbd (Percona packages it apart, as
    * percona-xtradb-cluster-garbd); the backup image of Percona's PXC operator does, built from the same
-   * Galera 4 release line as the server.
+   * Galera 4 release line as the server. garbd starts through the members' start script: the image needs
+   * bash and coreutils' `timeout`.
    * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35"
    */
   readonly arbitratorImage?: string;
@@ -79,14 +80,18 @@ export interface GaleraBackend {
 const MEMBER_CNF_TARGET = "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf";
 const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
 const INIT_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/proxysql-monitor.sh";
+const ARBITRATOR_SERVICE = "garbd";
 
 /**
  * A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator.
  *
- * Bootstrap: on the first deploy the first member starts a new cluster (empty `CLUSTER_JOIN`, which is how
- * the image bootstraps) and each other member joins the members before it, receiving a full copy (SST).
- * A member that already holds data always joins the others instead (xtradb start script), so a restarted
- * first member never starts a second cluster.
+ * Bootstrap: only the first member may start a new cluster (empty `CLUSTER_JOIN`, which is how the image
+ * bootstraps), and only when its data dir is empty and no other member nor the arbitrator answers on
+ * Galera's port for 30 s; the others, and garbd, start once a member answers, then join and receive a full
+ * copy (SST). A member that already holds data always joins the others, so a restarted first member, or
+ * one whose volume was emptied while the cluster ran on, never starts a second cluster (the xtradb start
+ * script explains the timing and its limit: after a node loses its data, start its member once the others
+ * are up).
  *
  * Restart after a full outage (every member down): a member shut down cleanly as the last one has
  * `safe_to_bootstrap: 1` in `grastate.dat` and re-forms the cluster by itself; the others join it. After a
@@ -139,9 +144,13 @@ export class XtraDbCluster extends ClusterConstruct {
       key: new Secret(this, `${id}_tls_key`, { description: `Private key (PEM) of ${id}_tls_cert` }),
     };
     const tlsSecrets = [this.tls.ca, this.tls.cert, this.tls.key];
+    const startScript: ConfigMount = {
+      config: new StackConfig(props.stack, `${id}-start`, { file: this.files.start }),
+      target: START_SCRIPT_TARGET,
+    };
     const configs: ConfigMount[] = [
       { config: new StackConfig(props.stack, `${id}-cnf`, { file: this.files.cnf }), target: MEMBER_CNF_TARGET },
-      { config: new StackConfig(props.stack, `${id}-start`, { file: this.files.start }), target: START_SCRIPT_TARGET },
+      startScript,
     ];
     this.bootstrapSecrets = [props.rootPassword, ...tlsSecrets];
     this.bootstrapConfigs = [...configs];
@@ -151,18 +160,21 @@ export class XtraDbCluster extends ClusterConstruct {
       const first = index === 0;
       return new Service(props.stack, names[index] as string, {
         image: this.image,
-        // The start script picks CLUSTER_JOIN from the data dir's state, then runs the image's entrypoint.
+        // The start script picks CLUSTER_JOIN from the data dir's state and the peers that answer, then
+        // runs the image's entrypoint.
         entrypoint: ["bash", START_SCRIPT_TARGET],
         command: ["mysqld"],
         placement: { hostname: node.hostname, tier: "db" },
         networks: [props.network],
         environment: {
           CLUSTER_NAME: this.clusterName,
-          // First deploy: the first member bootstraps (the image starts a new cluster when CLUSTER_JOIN is
-          // empty), every other member joins the members before it.
+          // Empty on the one member that may bootstrap (the image starts a new cluster when CLUSTER_JOIN is
+          // empty): the first. The start script decides whether it does; any other member only ever joins.
           CLUSTER_JOIN: names.slice(0, index).join(","),
-          // A member with data joins all the others, whichever of them is up.
+          // What a member joins, whichever of them is up; a member without data probes them first.
           PXC_PEERS: names.filter((_, other) => other !== index).join(","),
+          // garbd answers on Galera's port too: a first member without data that hears only it still joins.
+          ...(props.arbitrator ? { PXC_ARBITRATOR: ARBITRATOR_SERVICE } : {}),
           MYSQL_ROOT_PASSWORD_FILE: props.rootPassword.mountPath,
           // The image creates local accounts (xtrabackup, clustercheck, monitor @localhost) with well-known
           // default passwords unless given one; PXC 8.0's SST needs none of them (it makes its own user per
@@ -191,10 +203,16 @@ export class XtraDbCluster extends ClusterConstruct {
       });
     });
     this.arbitrator = props.arbitrator
-      ? new Service(props.stack, "garbd", {
+      ? new Service(props.stack, ARBITRATOR_SERVICE, {
           image: props.arbitratorImage ?? "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35",
           placement: { hostname: props.arbitrator.hostname },
           networks: [props.network],
+          // Through the members' start script, which holds garbd back until a member answers: garbd listens on
+          // Galera's port as soon as it runs, and on a first deploy the first member would take that for a
+          // running cluster and never bootstrap.
+          entrypoint: ["bash", START_SCRIPT_TARGET],
+          environment: { PXC_PEERS: names.join(",") },
+          configs: [startScript],
           // garbd reads no my.cnf: the TLS options the members get from pxc-encrypt-cluster-traffic are
           // given here. An empty ssl_cipher lets OpenSSL choose (garbd aborts when the option is unset).
           command: [
