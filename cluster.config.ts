@@ -72,9 +72,15 @@ export default defineCluster(() => {
   const credentials = {
     admin: new Secret(cluster, "proxysql_admin", { description: 'ProxySQL admin_credentials="admin:…;radmin:…" line' }),
     monitor: new Secret(cluster, "proxysql_monitor", { description: 'ProxySQL monitor_password="…" line' }),
-    users: new Secret(cluster, "proxysql_users", { description: "ProxySQL mysql_users=(…) block with the application user" }),
+    users: new Secret(cluster, "proxysql_users", {
+      description: 'ProxySQL mysql_users=({ username="wordpress", password="…", default_hostgroup=10 }) block: hostgroup 10 is the Galera writer',
+    }),
   };
-  const wordpressDb = new Secret(cluster, "wordpress_db_password", { description: "WordPress database password" });
+  const database = {
+    name: "wordpress",
+    user: "wordpress",
+    password: new Secret(cluster, "wordpress_db_password", { description: "WordPress database password" }),
+  };
 
   const db = new Stack(cluster, "db");
   const xtradb = new XtraDbCluster(cluster, "xtradb", {
@@ -83,6 +89,8 @@ export default defineCluster(() => {
     nodes: databases,
     arbitrator: sqlProxy,
     rootPassword: mysqlRoot,
+    // Created by the first member when it bootstraps; php-fpm below reads the same names and secret.
+    database,
   });
   const proxy = new ProxySql(cluster, "proxysql", {
     stack: db,
@@ -101,11 +109,11 @@ export default defineCluster(() => {
     networks: [appnet],
     environment: {
       WORDPRESS_DB_HOST: proxy.endpoint,
-      WORDPRESS_DB_NAME: "wordpress",
-      WORDPRESS_DB_USER: "wordpress",
-      WORDPRESS_DB_PASSWORD_FILE: wordpressDb.mountPath,
+      WORDPRESS_DB_NAME: database.name,
+      WORDPRESS_DB_USER: database.user,
+      WORDPRESS_DB_PASSWORD_FILE: database.password.mountPath,
     },
-    secrets: [wordpressDb],
+    secrets: [database.password],
     volumes: [site.volumeMount()],
     memoryLimit: "256M",
     critical: true,

@@ -481,3 +481,21 @@ describe("XtraDB validation", () => {
     expect(validateModel(dbCluster({ dbs: 3 }).cluster)).toEqual([]);
   });
 });
+
+describe("the application's database", () => {
+  it("is created by the bootstrapping member only, from the same secret the application reads", async () => {
+    const { cluster } = dbCluster({
+      props: (c) => ({ database: { name: "wordpress", user: "wp", password: new Secret(c, "wordpress_db_password", { description: "wp" }) } }),
+    });
+    const all = services(await synth(cluster));
+    expect(all["pxc-1"]?.environment).toMatchObject({
+      MYSQL_DATABASE: "wordpress",
+      MYSQL_USER: "wp",
+      MYSQL_PASSWORD_FILE: "/run/secrets/wordpress_db_password",
+    });
+    expect(all["pxc-1"]?.secrets).toContain("wordpress_db_password");
+    // Joining members receive the database with the data; they never create it.
+    expect(Object.keys(all["pxc-2"]?.environment ?? {})).not.toContain("MYSQL_DATABASE");
+    expect(all["pxc-2"]?.secrets).not.toContain("wordpress_db_password");
+  });
+});

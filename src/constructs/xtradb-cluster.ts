@@ -67,6 +67,18 @@ export interface XtraDbClusterProps {
    * @default "1h"
    */
   readonly startPeriod?: string;
+  /**
+   * The application's database and user, created by the first member when it bootstraps a new cluster
+   * (the image's MYSQL_DATABASE / MYSQL_USER / MYSQL_PASSWORD_FILE); the others receive them with the data.
+   */
+  readonly database?: ApplicationDatabase;
+}
+
+export interface ApplicationDatabase {
+  readonly name: string;
+  readonly user: string;
+  /** Docker secret holding the user's password; the application reads the same secret. */
+  readonly password: Secret;
 }
 
 export interface GaleraBackend {
@@ -122,6 +134,8 @@ export class XtraDbCluster extends ClusterConstruct {
   private readonly monitorSecrets: Secret[] = [];
   /** The first member's own lists: grantMonitor() adds the monitor secret and the init script to them. */
   private readonly bootstrapSecrets: Secret[];
+  /** The application's database, when one is declared. */
+  readonly database: ApplicationDatabase | undefined;
   private readonly bootstrapConfigs: ConfigMount[];
 
   constructor(scope: Construct, id: string, props: XtraDbClusterProps) {
@@ -152,7 +166,8 @@ export class XtraDbCluster extends ClusterConstruct {
       { config: new StackConfig(props.stack, `${id}-cnf`, { file: this.files.cnf }), target: MEMBER_CNF_TARGET },
       startScript,
     ];
-    this.bootstrapSecrets = [props.rootPassword, ...tlsSecrets];
+    this.database = props.database;
+    this.bootstrapSecrets = [props.rootPassword, ...tlsSecrets, ...(props.database ? [props.database.password] : [])];
     this.bootstrapConfigs = [...configs];
 
     const names = props.nodes.map((_, index) => `pxc-${index + 1}`);
@@ -182,6 +197,13 @@ export class XtraDbCluster extends ClusterConstruct {
           XTRABACKUP_PASSWORD_FILE: props.rootPassword.mountPath,
           CLUSTERCHECK_PASSWORD_FILE: props.rootPassword.mountPath,
           MONITOR_PASSWORD_FILE: props.rootPassword.mountPath,
+          ...(first && props.database
+            ? {
+                MYSQL_DATABASE: props.database.name,
+                MYSQL_USER: props.database.user,
+                MYSQL_PASSWORD_FILE: props.database.password.mountPath,
+              }
+            : {}),
         },
         secrets: first ? this.bootstrapSecrets : [props.rootPassword, ...tlsSecrets],
         configs: first ? this.bootstrapConfigs : configs,
