@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pkiGenerator } from "../generators/pki/index.js";
 import { ConfigError } from "../src/core/problems.js";
-import { Cluster, ClusterPki, Node, Testing } from "../src/index.js";
+import { Cluster, ClusterPki, EtcdCluster, Node, Testing } from "../src/index.js";
 import { normalizeIp } from "../src/pki/compare.js";
 import { resolvePki } from "../src/pki/resolve.js";
 import { synthesize, type SynthResult } from "../src/synth/synthesize.js";
@@ -31,9 +31,12 @@ const BASE: Spec = {
 
 function makeCluster(spec: Spec): Cluster {
   const cluster = new Cluster({ name: "swarm", privateNetwork: "10.10.1.0/24", domain: spec.domain, sshAuthorizedKeys: [] });
-  for (const [hostname, privateIp, publicIp] of spec.nodes) {
-    new Node(cluster, hostname, { tier: "app", privateIp, ...(publicIp ? { publicIp } : {}), swarmRole: "manager" });
-  }
+  const nodes = spec.nodes.map(
+    ([hostname, privateIp, publicIp]) =>
+      new Node(cluster, hostname, { tier: "app", privateIp, ...(publicIp ? { publicIp } : {}), swarmRole: "manager" }),
+  );
+  // The first node is an etcd member: its certificate carries client auth, the others' do not.
+  new EtcdCluster(cluster, "etcd", { members: nodes.slice(0, 1) });
   if (spec.withPki ?? true) {
     new ClusterPki(cluster, "pki", { ...(spec.caName ? { commonName: spec.caName } : {}), ...(spec.operators ? { operators: spec.operators } : {}) });
   }
@@ -128,14 +131,17 @@ describe("first build", () => {
     expect(extensions).toContain("Certificate Sign, CRL Sign");
   });
 
-  it("issues node certificates that openssl verifies against the CA, for server and client use", () => {
+  it("issues node certificates that openssl verifies against the CA, as servers; clients only on etcd members", () => {
     const ca = path.join(project, "pki/ca.crt");
     for (const host of ["sw-node-1", "sw-node-2", "sw-db-1"]) {
       const crt = path.join(project, "pki/certs", `${host}.crt`);
       expect(openssl("verify", "-CAfile", ca, crt).trim()).toBe(`${crt}: OK`);
-      // The peer profile: the same certificate serves etcd/dockerd as a server and etcd peers as a client.
       openssl("verify", "-purpose", "sslserver", "-CAfile", ca, crt);
-      openssl("verify", "-purpose", "sslclient", "-CAfile", ca, crt);
+    }
+    // The etcd member logs in to its peers; the other nodes' keys must not open etcd or the Docker API.
+    openssl("verify", "-purpose", "sslclient", "-CAfile", ca, path.join(project, "pki/certs/sw-node-1.crt"));
+    for (const host of ["sw-node-2", "sw-db-1"]) {
+      expect(() => openssl("verify", "-purpose", "sslclient", "-CAfile", ca, path.join(project, "pki/certs", `${host}.crt`))).toThrow();
     }
   });
 

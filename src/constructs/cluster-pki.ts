@@ -1,6 +1,7 @@
 import { ClusterConstruct, type Preparable } from "../model/base.js";
 import { Certificate, CertificateAuthority } from "../model/certificate.js";
 import { Cluster } from "../model/cluster.js";
+import { EtcdCluster } from "./etcd-cluster.js";
 import type { Node } from "../model/node.js";
 
 export interface ClusterPkiProps {
@@ -28,8 +29,10 @@ export interface ClusterPkiProps {
 }
 
 /**
- * The cluster's PKI as the seed's cfssl set-up had it: one CA, a peer certificate per node (server + client
- * auth, for etcd peers and clients and the Docker TLS API) and a client certificate per operator.
+ * The cluster's PKI after the seed's cfssl set-up: one CA, a certificate per node and a client certificate
+ * per operator. The seed gave every node cfssl's peer profile (server + client auth); here only etcd members
+ * keep client auth, which their peer connections need, so a stolen front key opens neither etcd nor the
+ * Docker TLS API.
  * Node certificates are added when the tree is prepared, so nodes declared after the ClusterPki get one too.
  */
 export class ClusterPki extends ClusterConstruct implements Preparable {
@@ -48,18 +51,19 @@ export class ClusterPki extends ClusterConstruct implements Preparable {
     for (const name of this.operatorNames) new Certificate(this.authority, name, { commonName: name, usages: ["client"] });
   }
 
-  /** One peer certificate per node of the cluster, wherever the node is declared. */
+  /** One certificate per node of the cluster, wherever the node is declared. */
   prepare(): void {
     const cluster = Cluster.of(this);
+    const etcdMembers = new Set(cluster.all(EtcdCluster).flatMap((etcd) => etcd.members));
     for (const node of cluster.nodes) {
       if (this.operatorNames.includes(node.hostname)) {
         throw new Error(`operator "${node.hostname}" has the name of a node; operator and node certificates share pki/certs/<name>.crt`);
       }
-      this.nodeCertificates.set(node.hostname, this.peerCertificate(cluster, node));
+      this.nodeCertificates.set(node.hostname, this.nodeCertificate(cluster, node, etcdMembers.has(node)));
     }
   }
 
-  /** The peer certificate installed on a node (once the tree is prepared). */
+  /** The certificate installed on a node (once the tree is prepared). */
   certificateFor(hostname: string): Certificate | undefined {
     return this.nodeCertificates.get(hostname);
   }
@@ -70,15 +74,18 @@ export class ClusterPki extends ClusterConstruct implements Preparable {
   }
 
   /**
-   * cfssl's peer profile: one certificate serves a node both as a server (etcd, dockerd) and as a client (etcd
-   * peers), reachable by its short name, its name in the cluster domain and every address it listens on.
+   * A node's certificate serves it as a server (etcd, dockerd, the registry) and, on etcd members, as a
+   * client of their peers; reachable by its short name, its name in the cluster domain and every address.
    */
-  private peerCertificate(cluster: Cluster, node: Node): Certificate {
+  private nodeCertificate(cluster: Cluster, node: Node, etcdMember: boolean): Certificate {
     return new Certificate(this.authority, node.hostname, {
       commonName: node.hostname,
       dnsNames: [node.hostname, `${node.hostname}.${cluster.domain}`, "localhost"],
       ipAddresses: [node.privateIp, ...(node.publicIp ? [node.publicIp] : []), "127.0.0.1"],
-      usages: ["server", "client"],
+      // Client auth only where a node must log in somewhere: etcd members to their peers. The Docker TLS
+      // API and etcd trust every client certificate of this CA, so a front's key (the nodes facing the
+      // internet) must not open them.
+      usages: etcdMember ? ["server", "client"] : ["server"],
       installedOn: node.hostname,
     });
   }
