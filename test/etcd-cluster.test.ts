@@ -153,3 +153,30 @@ describe("EtcdCluster", async () => {
     expect(new EtcdCluster(other, "a", { members: [node2], image: "registry.local/etcd:1" }).image).toBe("registry.local/etcd:1");
   });
 });
+
+describe("EtcdCluster members that join a running cluster", () => {
+  function threeMembers(joining: (nodes: Node[]) => Node[]) {
+    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const nodes = [1, 2, 3].map((i) => new Node(cluster, `m${i}`, { tier: "app", privateIp: `10.0.0.${i}`, swarmRole: "manager" }));
+    const etcd = new EtcdCluster(cluster, "etcd", { members: nodes, joining: joining(nodes) });
+    return { cluster, nodes, etcd };
+  }
+
+  it("start with --initial-cluster-state=existing while the others form it with new", () => {
+    const { nodes, etcd } = threeMembers((n) => [n[2] as Node]);
+    const state = (node: Node) => etcd.flagsFor(node).find((flag) => flag.startsWith("--initial-cluster-state="));
+    expect(nodes.map(state)).toEqual([
+      "--initial-cluster-state=new",
+      "--initial-cluster-state=new",
+      "--initial-cluster-state=existing",
+    ]);
+  });
+
+  it("must be members: another node listed as joining is reported by the construct", () => {
+    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const members = [1, 2, 3].map((i) => new Node(cluster, `m${i}`, { tier: "app", privateIp: `10.0.0.${i}` }));
+    const stranger = new Node(cluster, "w1", { tier: "app", privateIp: "10.0.0.9" });
+    const etcd = new EtcdCluster(cluster, "etcd", { members, joining: [stranger] });
+    expect(etcd.node.validate()).toEqual(["w1 is listed as joining but is not one of the members"]);
+  });
+});

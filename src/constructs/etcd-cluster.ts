@@ -32,6 +32,15 @@ export interface EtcdClusterProps {
    * @default `quay.io/coreos/etcd:<version>`
    */
   readonly image?: string;
+  /**
+   * Members that join the running cluster instead of forming it: a replaced node (its data dir is new) or
+   * an added one. Before provisioning it, run `etcdctl member remove <old id>` (a replacement) and
+   * `etcdctl member add <hostname> --peer-urls=https://<privateIp>:2380` on a healthy member; the new member
+   * then starts with `--initial-cluster-state=existing` and receives the data from its peers. Leaving it
+   * listed afterwards is harmless: etcd reads the initial-cluster flags only while its data dir is empty.
+   * @default none: every member forms the cluster
+   */
+  readonly joining?: readonly Node[];
 }
 
 /** Name of the unit and of its container; `docker exec etcd-member etcdctl …` reaches a member. */
@@ -47,12 +56,21 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
   /** Marks the construct for the model validation's etcd membership checks. */
   readonly quorumKind = "etcd";
   readonly members: readonly Node[];
+  /** Members that join the running cluster (see EtcdClusterProps.joining). */
+  readonly joining: readonly Node[];
   readonly version: string;
   readonly image: string;
 
   constructor(scope: Construct, id: string, props: EtcdClusterProps) {
     super(scope, id);
     this.members = [...props.members];
+    this.joining = [...(props.joining ?? [])];
+    this.node.addValidation({
+      validate: () =>
+        this.joining
+          .filter((node) => !this.members.includes(node))
+          .map((node) => `${node.hostname} is listed as joining but is not one of the members`),
+    });
     this.version = props.version ?? "v3.5.17";
     this.image = props.image ?? `quay.io/coreos/etcd:${this.version}`;
     for (const member of this.members) {
@@ -93,6 +111,7 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
       clusterToken: Cluster.of(this).name,
       dataDir: DATA_DIR,
       tls: { ca: HOST_TLS.caCertificate, cert: HOST_TLS.nodeCertificate, key: HOST_TLS.nodeKey },
+      clusterState: this.joining.includes(member) ? "existing" : "new",
     });
   }
 

@@ -38,6 +38,12 @@ export interface EtcdFlagInputs {
   readonly clusterToken: string;
   readonly dataDir: string;
   readonly tls: EtcdTlsFiles;
+  /**
+   * `existing` for a member that joins a running cluster (after `etcdctl member add`), `new` for the
+   * members that form it. etcd reads it only when the data dir is empty.
+   * @default "new"
+   */
+  readonly clusterState?: "new" | "existing";
 }
 
 export function peerUrl(peer: EtcdPeer): string {
@@ -62,7 +68,7 @@ export function clientEndpointsOf(peers: readonly EtcdPeer[]): string[] {
  * (`client-cert-auth`, `peer-client-cert-auth`): the seed's setting, and what keeps any host on the private
  * network from reading the store.
  */
-export function etcdFlags({ self, peers, clusterToken, dataDir, tls }: EtcdFlagInputs): string[] {
+export function etcdFlags({ self, peers, clusterToken, dataDir, tls, clusterState = "new" }: EtcdFlagInputs): string[] {
   // Loopback too, so local tools reach the member without the private address; once when they are the same.
   const listenClient = [...new Set([clientUrl(self), `https://127.0.0.1:${self.clientPort}`])];
   return [
@@ -73,7 +79,7 @@ export function etcdFlags({ self, peers, clusterToken, dataDir, tls }: EtcdFlagI
     `--listen-peer-urls=${peerUrl(self)}`,
     `--initial-advertise-peer-urls=${peerUrl(self)}`,
     `--initial-cluster=${initialClusterOf(peers)}`,
-    "--initial-cluster-state=new",
+    `--initial-cluster-state=${clusterState}`,
     `--initial-cluster-token=${clusterToken}`,
     // etcd keeps every revision of every key until it is compacted, so without compaction the database
     // only grows and, months later, hits the quota. Periodic mode keeps one hour of history (enough for a
