@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pkiGenerator } from "../generators/pki/index.js";
+import { ConfigError } from "../src/core/problems.js";
+import { writeStateFiles } from "../src/synth/write-out.js";
 import { Cluster, ClusterPki, Node, Testing } from "../src/index.js";
 import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../src/pki/compare.js";
 
@@ -57,5 +59,27 @@ describe("certificate validity", () => {
     const node = parseCertificate(files.get("pki/certs/sw-node-1.crt") ?? "")!;
     expect(new Date(node.validTo).getTime()).toBeLessThanOrEqual(new Date(ca.validTo).getTime());
     expect(new Date(node.validTo).getTime()).toBeGreaterThan(Date.now() + 50 * 86_400_000);
+  }, 30_000);
+});
+
+describe("a CA near its own expiry", () => {
+  it("stops the build with a roll-over hint instead of re-issuing certificates that would die with it", async () => {
+    const project = mkdtempSync(path.join(tmpdir(), "swarm-cluster-ca-expiry-"));
+    const make = () => {
+      const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+      new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
+      new ClusterPki(cluster, "pki", { validityDays: RENEW_WITHIN_DAYS - 10 });
+      return cluster;
+    };
+    try {
+      const first = await Testing.synthResult(make(), { projectDir: project, generators: [pkiGenerator] });
+      writeStateFiles(first.stateWrites);
+      const failure = await Testing.synthResult(make(), { projectDir: project, generators: [pkiGenerator] }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ConfigError);
+      expect((failure as ConfigError).problems.map((p) => p.code)).toEqual(["pki/ca-expiring"]);
+      expect((failure as ConfigError).problems[0]?.hint).toContain("re-provisioned");
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   }, 30_000);
 });

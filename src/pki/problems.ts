@@ -47,6 +47,17 @@ export function caRenamed(authority: CertificateAuthority, committedName: string
   };
 }
 
+export function caExpiring(authority: CertificateAuthority, expires: string, state: PkiState): Problem {
+  return {
+    code: "pki/ca-expiring",
+    construct: authority.path,
+    field: "validityDays",
+    message: `the CA in ${state.display(state.caCertificate)} expires on ${expires}: certificates it issues cannot outlive it, so renewing them no longer helps`,
+    hint: `roll the CA over: move ${state.display(state.caCertificate)} and ${state.display(state.caKey)} aside and build (${NEW_CA_CONSEQUENCE})`,
+    location: authority.location,
+  };
+}
+
 export function caKeyWithoutCertificate(authority: CertificateAuthority, state: PkiState): Problem {
   const key = state.display(state.caKey);
   return {

@@ -2,7 +2,7 @@ import type { X509Certificate } from "node:crypto";
 import { ConfigError } from "../core/problems.js";
 import { compareStrings } from "../core/stable-json.js";
 import { type Certificate, CertificateAuthority } from "../model/certificate.js";
-import { type Change, type CertificateRequest, commonNameOf, compareWithRequest, parseCertificate, requestOf } from "./compare.js";
+import { type Change, type CertificateRequest, commonNameOf, compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, requestOf } from "./compare.js";
 import type { PkiOptions, PkiResolver, StateWrite } from "./material.js";
 import { NO_PKI } from "./material.js";
 import * as problem from "./problems.js";
@@ -89,6 +89,14 @@ async function resolveAuthority(authority: CertificateAuthority, state: PkiState
     if (name !== authority.commonName) {
       if (options.allowIssue) throw new ConfigError([problem.caRenamed(authority, name, state)]);
       pending.push(`${display}: CA commonName changed (${name} → ${authority.commonName})`);
+    }
+    // Within the renewal window, the leaves re-issued under this CA would expire with it: stop and say so,
+    // rather than re-issuing them on every build.
+    const expires = new Date(certificate.validTo);
+    if (expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * 86_400_000) {
+      const day = expires.toISOString().slice(0, 10);
+      if (options.allowIssue) throw new ConfigError([problem.caExpiring(authority, day, state)]);
+      pending.push(`${display}: the CA expires on ${day}; roll it over`);
     }
     return { pem: committed, certificate, keyPem: undefined, writes: [], pending };
   }
