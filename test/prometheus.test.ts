@@ -26,7 +26,6 @@ interface TargetGroup {
 interface ScrapeConfig {
   job_name: string;
   static_configs?: TargetGroup[];
-  dns_sd_configs?: { names: string[]; type: string; port: number }[];
 }
 
 async function prometheusYml(options: Parameters<typeof swarmCluster>[0] = { dockerHost: true }): Promise<string> {
@@ -51,7 +50,7 @@ describe("prometheus generator", () => {
     expect(output).toMatch(/FAILED/);
   });
 
-  it("finds node-exporter tasks through Swarm DNS, and scrapes dockerd on every node's private address", async () => {
+  it("scrapes node-exporter and dockerd at every node's private address, as the model lists the nodes", async () => {
     const content = await prometheusYml();
     expect(content.split("\n")[0]).toBe(`# ${GENERATED_NOTICE}`);
     const config = parse(content) as { global: Record<string, unknown>; scrape_configs: ScrapeConfig[]; rule_files?: unknown };
@@ -59,26 +58,37 @@ describe("prometheus generator", () => {
     expect(config.rule_files).toBeUndefined();
     const jobs = new Map(config.scrape_configs.map((job) => [job.job_name, job]));
     expect([...jobs.keys()]).toEqual(["prometheus", "node-exporter", "dockerd"]);
-    // node-exporter publishes no host port: no static target may point at a node address on 9100.
-    expect(jobs.get("node-exporter")).toEqual({
-      job_name: "node-exporter",
-      dns_sd_configs: [{ names: ["tasks.node-exporter"], type: "A", port: 9100 }],
+    // node-exporter runs on the host network: no Swarm DNS lookup, which would yield container addresses.
+    expect(content).not.toContain("dns_sd_configs");
+    expect(content).not.toContain("tasks.");
+    const byInstance = (job: string) =>
+      Object.fromEntries((jobs.get(job)?.static_configs ?? []).map((group) => [group.labels?.instance, group.targets]));
+    expect(byInstance("node-exporter")).toEqual({
+      "sw-front-1": ["10.10.1.11:9100"],
+      "sw-front-2": ["10.10.1.12:9100"],
+      "sw-node-1": ["10.10.1.21:9100"],
+      "sw-node-2": ["10.10.1.22:9100"],
+      "sw-node-3": ["10.10.1.23:9100"],
     });
-    expect(content).not.toMatch(/10\.10\.1\.\d+:9100/);
-    const byInstance = Object.fromEntries((jobs.get("dockerd")?.static_configs ?? []).map((group) => [group.labels?.instance, group.targets]));
-    expect(byInstance).toEqual({
+    expect(byInstance("dockerd")).toEqual({
       "sw-front-1": ["10.10.1.11:9323"],
       "sw-front-2": ["10.10.1.12:9323"],
       "sw-node-1": ["10.10.1.21:9323"],
       "sw-node-2": ["10.10.1.22:9323"],
       "sw-node-3": ["10.10.1.23:9323"],
     });
+    // Both jobs label a node the same way, so their series join on instance.
+    const group = (job: string) => jobs.get(job)?.static_configs?.find((g) => g.labels?.instance === "sw-node-1");
+    expect(group("node-exporter")?.labels).toEqual({ instance: "sw-node-1", tier: "app", swarm_role: "manager" });
+    expect(group("node-exporter")?.labels).toEqual(group("dockerd")?.labels);
   });
 
-  it("follows the model: a third front's dockerd is scraped; no dockerd job without DockerHost metrics", async () => {
+  it("follows the model: a third front is scraped by both jobs; no dockerd job without DockerHost metrics", async () => {
     const withThree = parse(await prometheusYml({ fronts: 3, dockerHost: true })) as { scrape_configs: ScrapeConfig[] };
-    const dockerd = withThree.scrape_configs.find((job) => job.job_name === "dockerd");
-    expect(dockerd?.static_configs?.find((group) => group.labels?.instance === "sw-front-3")?.targets).toEqual(["10.10.1.13:9323"]);
+    const targetsOf = (job: string) =>
+      withThree.scrape_configs.find((config) => config.job_name === job)?.static_configs?.find((group) => group.labels?.instance === "sw-front-3")?.targets;
+    expect(targetsOf("dockerd")).toEqual(["10.10.1.13:9323"]);
+    expect(targetsOf("node-exporter")).toEqual(["10.10.1.13:9100"]);
     const without = parse(await prometheusYml({ fronts: 3 })) as { scrape_configs: ScrapeConfig[] };
     expect(without.scrape_configs.map((job) => job.job_name)).toEqual(["prometheus", "node-exporter"]);
   });

@@ -7,7 +7,8 @@ import { parse } from "yaml";
 import { shortHash } from "../src/core/hash.js";
 import type { StackFile } from "../src/imports/docker-stack-v3.js";
 import { ConfigError } from "../src/core/problems.js";
-import { FrontProxy, Service, Stack, StackConfig } from "../src/index.js";
+import { analyseHa } from "../src/analysis/ha.js";
+import { Cluster, FrontProxy, HostFirewall, Node, Service, Stack, StackConfig } from "../src/index.js";
 import { repoRoot } from "./helpers/cli.js";
 import { stackSchemaErrors } from "./helpers/validators.js";
 import { swarmCluster, synthSwarm, writeOut } from "./swarm-side.fixture.js";
@@ -161,14 +162,48 @@ describe("stacks generator", () => {
     expect(front.services?.nginx?.image).toBe("sw-node-1.swarm.internal:5000/nginx-waf:1.26");
   });
 
-  it("runs node-exporter without a published port, named after its node, on Prometheus' overlay", async () => {
-    const stats = stackOf(await synthSwarm(swarmCluster().cluster), "stats");
+  it("runs node-exporter on every node's host network, without a published port, reading the host's file systems", async () => {
+    const files = await synthSwarm(swarmCluster().cluster);
+    const stats = stackOf(files, "stats");
     const exporter = stats.services?.["node-exporter"];
+    // Docker's own `host` network, joined as an external network under a key of the stack's.
+    expect(stats.networks).toEqual({ appnet: { external: true, name: "appnet" }, hostnet: { external: true, name: "host" } });
+    expect(exporter?.networks).toEqual(["hostnet"]);
+    expect(stats.services?.prometheus?.networks).toEqual(["appnet"]);
+    expect(exporter?.deploy?.mode).toBe("global");
     expect(exporter?.ports).toBeUndefined();
+    expect(exporter?.command).toEqual(["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host", "--web.listen-address=:9100"]);
+    expect(exporter?.volumes).toContain("/:/host:ro,rslave");
     // Swarm resolves the template per task: node_uname_info{nodename} then names the node.
     expect(exporter?.hostname).toBe("{{.Node.Hostname}}");
-    expect(exporter?.networks).toEqual(stats.services?.prometheus?.networks);
-    expect(exporter?.networks).toEqual(["appnet"]);
+    // The docker CLI accepts the external `host` network and keeps the service on it.
+    const result = checkStack(files, "stats");
+    expect(result.schemaErrors).toBeUndefined();
+    expect(result.dockerStatus).toBe(0);
+    const resolved = parse(result.dockerOutput.slice(result.dockerOutput.indexOf("version:"))) as StackFile;
+    expect(resolved.networks?.hostnet).toEqual({ external: true, name: "host" });
+    expect(resolved.services?.["node-exporter"]?.networks).toEqual({ hostnet: null });
+  });
+
+  it("refuses a service on both the host network and an overlay", async () => {
+    const { cluster, phpStack, appnet } = swarmCluster();
+    new Service(phpStack, "agent", { image: "example/agent:1", mode: "global", hostNetwork: true, networks: [appnet] });
+    const error = await synthSwarm(cluster).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toMatchObject([{ code: "stack/host-network-with-overlays", construct: "cluster/php/agent", field: "networks" }]);
+  });
+
+  it("warns when node-exporter answers on public addresses no HostFirewall covers", () => {
+    const codes = (cluster: Cluster) => analyseHa(cluster).findings.filter((finding) => finding.code === "monitoring/node-exporter-public");
+    // Private-only nodes: nothing to warn about.
+    expect(codes(swarmCluster().cluster)).toEqual([]);
+    const { cluster } = swarmCluster();
+    new Node(cluster, "sw-front-9", { tier: "front", privateIp: "10.10.1.19", publicIp: "203.0.113.19" });
+    expect(codes(cluster)).toMatchObject([
+      { severity: "warning", construct: "cluster/stats/node-exporter", message: expect.stringMatching(/sw-front-9.*declare a HostFirewall/) },
+    ]);
+    new HostFirewall(cluster, "firewall");
+    expect(codes(cluster)).toEqual([]);
   });
 
   it("is deterministic", async () => {

@@ -8,8 +8,8 @@ import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
 import { withHashHeader } from "../../src/synth/header.js";
 
 /**
- * `prometheus/prometheus.yml` for the Monitoring construct: node-exporter found through Swarm's DNS on the
- * overlay Prometheus shares with it, and dockerd at each node's private address, labelled with its hostname.
+ * `prometheus/prometheus.yml` for the Monitoring construct: node-exporter (on the host network) and dockerd
+ * scraped at each node's private address, as the model lists the nodes, labelled with their hostnames.
  */
 export const prometheusGenerator: Generator = {
   name: "prometheus",
@@ -54,19 +54,21 @@ function prometheusConfig(cluster: Cluster, monitoring: Monitoring) {
     // rule_files: written here once the model declares alerting rules; there are none yet.
     scrape_configs: [
       { job_name: "prometheus", static_configs: [{ targets: [`localhost:${SCRAPE_PORTS.prometheus}`] }] },
+      // Every node the global service places a task on; a node that is down shows as `up == 0` under its
+      // hostname instead of silently dropping out of a DNS answer.
       {
         job_name: "node-exporter",
-        // One A record per running task, on the overlay both services join: node-exporter publishes no port
-        // on the hosts. `instance` is a task's overlay address; node_uname_info{nodename} names its node
-        // (the exporter's container hostname is the node's).
-        dns_sd_configs: [{ names: [`tasks.${monitoring.nodeExporter.name}`], type: "A", port: SCRAPE_PORTS.nodeExporter }],
+        static_configs: monitoring.nodeExporter.eligibleNodes.map((node) => nodeTarget(node, SCRAPE_PORTS.nodeExporter)),
       },
       ...(dockerd.length > 0 ? [{ job_name: "dockerd", static_configs: dockerd.map((node) => nodeTarget(node, SCRAPE_PORTS.dockerd)) }] : []),
     ],
   };
 }
 
-/** One target group per node: `instance` is the hostname instead of `ip:port`. dockerd binds the private address only. */
+/**
+ * One target group per node at its private address (reached through the private network or, for Prometheus'
+ * own node, docker_gwbridge: both are let in by the HostFirewall); `instance` is the hostname instead of `ip:port`.
+ */
 function nodeTarget(node: Node, port: number) {
   return {
     targets: [`${node.privateIp}:${port}`],

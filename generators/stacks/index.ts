@@ -4,11 +4,12 @@ import { ConfigError, type Problem } from "../../src/core/problems.js";
 import type { StackConfigEntry, StackFile, StackService } from "../../src/imports/docker-stack-v3.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Secret } from "../../src/model/secret.js";
+import type { Service } from "../../src/model/service.js";
 import type { StackConfig } from "../../src/model/stack-config.js";
 import type { Stack } from "../../src/model/stack.js";
 import type { EmittedFile, GeneratedFile, Generator } from "../../src/synth/generator.js";
 import { withHashHeader } from "../../src/synth/header.js";
-import { serviceEntry } from "./service-entry.js";
+import { HOST_NETWORK_KEY, serviceEntry } from "./service-entry.js";
 import { namedVolumes } from "./volumes.js";
 
 /** Compose file format written; 3.8 is the newest version tag every Swarm-era docker CLI accepts. */
@@ -40,16 +41,23 @@ function renderStack(stack: Stack, emitted: ReadonlyMap<string, EmittedFile>, pr
   const networks = new Map<string, OverlayNetwork>();
   const secrets = new Map<string, Secret>();
   const configs = new Map<string, StackConfig>();
+  let hostNetwork = false;
   for (const service of stack.services) {
+    if (service.hostNetwork && service.networks.length > 0) problems.push(hostAndOverlay(service));
     services[service.name] = service.applyOverrides(serviceEntry(service));
+    hostNetwork ||= service.hostNetwork;
     for (const network of service.networks) networks.set(network.name, network);
     for (const secret of service.props.secrets ?? []) secrets.set(secret.name, secret);
     for (const mount of service.props.configs ?? []) configs.set(mount.config.name, mount.config);
   }
 
   const file: StackFile = { version: STACK_FILE_VERSION, services };
-  if (networks.size > 0) {
-    file.networks = Object.fromEntries([...networks.keys()].sort().map((name) => [name, { external: true, name }]));
+  if (hostNetwork && networks.has(HOST_NETWORK_KEY)) problems.push(hostKeyTaken(stack));
+  if (networks.size > 0 || hostNetwork) {
+    file.networks = Object.fromEntries([
+      ...[...networks.keys()].sort().map((name) => [name, { external: true, name }]),
+      ...(hostNetwork ? [[HOST_NETWORK_KEY, { external: true, name: "host" }]] : []),
+    ]);
   }
   const volumes = namedVolumes(Object.values(services));
   // `name:` keeps Docker from prefixing the stack name: the model's volume names are cluster-wide, and a
@@ -62,6 +70,29 @@ function renderStack(stack: Stack, emitted: ReadonlyMap<string, EmittedFile>, pr
     );
   }
   return withHashHeader(`# deploy: docker stack deploy -c out/stacks/${stack.name}.yml ${stack.name}\n${toYaml(file, secrets)}`);
+}
+
+/** A task is either in its node's network namespace or on overlays, never both. */
+function hostAndOverlay(service: Service): Problem {
+  return {
+    code: "stack/host-network-with-overlays",
+    construct: service.path,
+    field: "networks",
+    message: `service "${service.name}" sets hostNetwork and joins overlays (${service.networks.map((network) => network.name).join(", ")})`,
+    hint: "drop `networks`: a host-network service is reached at its node's private address",
+    location: service.location,
+  };
+}
+
+function hostKeyTaken(stack: Stack): Problem {
+  return {
+    code: "stack/host-network-key-taken",
+    construct: stack.path,
+    field: "",
+    message: `an overlay named "${HOST_NETWORK_KEY}" and a hostNetwork service share stack "${stack.name}": both need the stack-file key "${HOST_NETWORK_KEY}"`,
+    hint: `rename the overlay "${HOST_NETWORK_KEY}"`,
+    location: stack.location,
+  };
 }
 
 /**
@@ -97,7 +128,8 @@ function linkConfig(stack: Stack, config: StackConfig, emitted: ReadonlyMap<stri
 
 function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>): string {
   const doc = new Document(file);
-  commentKey(doc.contents, "networks", " Overlays created once by swarm/networks.sh and shared between stacks.");
+  const host = file.networks?.[HOST_NETWORK_KEY]?.name === "host" ? `\n ${HOST_NETWORK_KEY} is Docker's own \`host\` network: the node's network namespace.` : "";
+  commentKey(doc.contents, "networks", ` Overlays created once by swarm/networks.sh and shared between stacks.${host}`);
   commentKey(doc.contents, "secrets", " Created by the operator with `docker secret create`; their values never enter out/.");
   commentKey(
     doc.contents,

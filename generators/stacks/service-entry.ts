@@ -3,6 +3,12 @@ import type { StackDeployment, StackHealthcheck, StackService } from "../../src/
 import type { Service, ServiceHealthcheck } from "../../src/model/service.js";
 
 /**
+ * Stack-file key under which a stack joins Docker's predefined `host` network: a stack declares it as an
+ * external network named `host`, under a key of its own.
+ */
+export const HOST_NETWORK_KEY = "hostnet";
+
+/**
  * One service of a stack file, in the order a reader looks for things: what runs, with what, where it
  * is reachable, what it mounts, then how Swarm schedules and updates it. The service's overrides are
  * applied by the caller, on top of this.
@@ -13,7 +19,8 @@ export function serviceEntry(service: Service): StackService {
   if (props.entrypoint?.length) entry.entrypoint = [...props.entrypoint];
   if (props.command?.length) entry.command = [...props.command];
   if (props.environment && Object.keys(props.environment).length > 0) entry.environment = sortKeys({ ...props.environment });
-  if (service.networks.length > 0) entry.networks = service.networks.map((network) => network.name);
+  if (service.hostNetwork) entry.networks = [HOST_NETWORK_KEY];
+  else if (service.networks.length > 0) entry.networks = service.networks.map((network) => network.name);
   if (service.ports.length > 0) {
     entry.ports = service.ports.map((port) => ({
       target: port.target,

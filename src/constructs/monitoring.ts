@@ -1,6 +1,9 @@
 import type { Construct } from "constructs";
+import type { AvailabilitySource, Finding } from "../analysis/findings.js";
 import { ClusterConstruct } from "../model/base.js";
+import { Cluster } from "../model/cluster.js";
 import { DOCKERD_METRICS_PORT } from "./docker-host.js";
+import { HostFirewall } from "./host-firewall.js";
 import type { OverlayNetwork } from "../model/network.js";
 import { Service, type Placement } from "../model/service.js";
 import { StackConfig } from "../model/stack-config.js";
@@ -9,7 +12,7 @@ import type { Stack } from "../model/stack.js";
 export interface MonitoringProps {
   /** Stack the monitoring services are deployed in (the seed's `stats`). */
   readonly stack: Stack;
-  /** Overlay Prometheus and the exporters join. */
+  /** Overlay Prometheus joins (node-exporter runs on each node's host network). */
   readonly network: OverlayNetwork;
   /** @default "prom/prometheus:v2.53.0" */
   readonly prometheusImage?: string;
@@ -53,10 +56,11 @@ export const PROMETHEUS_FILE = "prometheus/prometheus.yml";
 export const NODE_HOSTNAME_TEMPLATE = "{{.Node.Hostname}}";
 
 /**
- * Metrics for the cluster: Prometheus plus node-exporter on every node, both on one overlay. The prometheus
- * generator writes prometheus.yml from the model; this construct declares the services and the Docker config.
+ * Metrics for the cluster: Prometheus on an overlay plus node-exporter on every node's host network. The
+ * prometheus generator writes prometheus.yml from the model; this construct declares the services and the
+ * Docker config.
  */
-export class Monitoring extends ClusterConstruct {
+export class Monitoring extends ClusterConstruct implements AvailabilitySource {
   readonly stack: Stack;
   readonly prometheus: Service;
   readonly nodeExporter: Service;
@@ -82,19 +86,41 @@ export class Monitoring extends ClusterConstruct {
       memoryLimit: props.prometheusMemoryLimit ?? "2G",
     });
 
-    // No published port: a host-mode port binds every address of the node, public ones included. Prometheus
-    // reaches each task over the shared overlay instead, listing them through `tasks.node-exporter` (see the
-    // prometheus generator), so each scrape still lands on the task of one known node.
+    // On the host network: node_network_* and the other namespaced metrics then describe the node, not a
+    // container. Without a published port it listens on every address of the node, public ones included;
+    // the HostFirewall's input chain lets only the private network in (availabilityFindings() warns about
+    // public nodes it does not cover). Prometheus scrapes each node at <privateIp>:9100, the model's list.
     this.nodeExporter = new Service(props.stack, "node-exporter", {
       image: props.nodeExporterImage ?? "prom/node-exporter:v1.8.2",
       mode: "global",
-      command: ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs"],
-      networks: [props.network],
-      volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/rootfs:ro"],
+      hostNetwork: true,
+      command: [
+        "--path.procfs=/host/proc",
+        "--path.sysfs=/host/sys",
+        "--path.rootfs=/host",
+        `--web.listen-address=:${SCRAPE_PORTS.nodeExporter}`,
+      ],
+      // rslave: file systems the host mounts later (a new data disk) show up in node_filesystem_*.
+      volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/host:ro,rslave"],
       memoryLimit: props.exporterMemoryLimit ?? "128M",
     });
-    // The container's hostname is what node_uname_info{nodename} reports: the node's, through Swarm's
-    // template, so the overlay address a sample was scraped from can be joined back to its host.
+    // node_uname_info{nodename} reports the container's hostname: the node's, through Swarm's template.
     this.nodeExporter.override({ hostname: NODE_HOSTNAME_TEMPLATE });
+  }
+
+  /** node-exporter answers on every address of its node: a public node needs a HostFirewall in front of it. */
+  availabilityFindings(): Finding[] {
+    const cluster = Cluster.of(this);
+    const protectedNodes = new Set(cluster.all(HostFirewall).flatMap((firewall) => firewall.nodes));
+    const exposed = this.nodeExporter.eligibleNodes.filter((node) => node.publicIp !== undefined && !protectedNodes.has(node));
+    if (exposed.length === 0) return [];
+    return [
+      {
+        severity: "warning",
+        code: "monitoring/node-exporter-public",
+        construct: this.nodeExporter.path,
+        message: `node-exporter listens on public addresses (${exposed.map((node) => node.hostname).join(", ")}): declare a HostFirewall`,
+      },
+    ];
   }
 }

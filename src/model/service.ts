@@ -65,7 +65,18 @@ export interface ServiceProps {
    */
   readonly replicas?: number | "one-per-node";
   readonly placement?: Placement;
+  /** Overlays the service joins. Not with `hostNetwork`. */
   readonly networks?: readonly OverlayNetwork[];
+  /**
+   * Runs the tasks in their node's network namespace (the stack file attaches them to Docker's predefined
+   * `host` network): they see the node's interfaces and their listeners bind the node's addresses, so
+   * nothing but the host firewall stands between them and the node's public addresses. For agents that
+   * must observe the host itself (node-exporter). Excludes `networks`: a task then has no overlay address,
+   * so other services cannot reach it by name; address it by its node's `privateIp`. The HostFirewall
+   * lets only the private network reach its listeners.
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
   readonly ports?: readonly PortMapping[];
   readonly environment?: Readonly<Record<string, string>>;
   readonly secrets?: readonly Secret[];
@@ -109,6 +120,10 @@ export class Service extends ClusterConstruct {
 
   get networks(): readonly OverlayNetwork[] {
     return this.props.networks ?? [];
+  }
+
+  get hostNetwork(): boolean {
+    return this.props.hostNetwork ?? false;
   }
 
   get ports(): readonly PortMapping[] {
