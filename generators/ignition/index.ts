@@ -3,13 +3,15 @@ import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import type { PkiMaterial } from "../../src/pki/material.js";
 import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { applyScript } from "./apply-script.js";
 import { fromDataUrl } from "./data-url.js";
 import { nodeIgnition } from "./node-config.js";
 
 /**
  * One Ignition 3.3.0 config per node, `nodes/<hostname>/config.ign`, which Flatcar applies at first boot:
  * the `core` user's SSH keys, the node's files and its systemd units. Next to it, a plain copy of every
- * file it writes (`nodes/<hostname>/files/<path>`), because a data URL is unreadable in a diff.
+ * file it writes (`nodes/<hostname>/files/<path>`), because a data URL is unreadable in a diff, and the day-2
+ * script that brings a running node to it (`nodes/<hostname>/apply.sh`).
  */
 export const ignitionGenerator: Generator = {
   name: "ignition",
@@ -27,5 +29,9 @@ function nodeFiles(cluster: Cluster, node: Node, pki: PkiMaterial): GeneratedFil
     const relative = file.path.replace(/^\/+/, "");
     return [{ path: `nodes/${node.hostname}/files/${relative}`, content: text, construct: constructOf(file.path), delivery }];
   });
-  return [{ path: `nodes/${node.hostname}/config.ign`, content: toJson(config), construct: node.path, delivery }, ...copies];
+  return [
+    { path: `nodes/${node.hostname}/config.ign`, content: toJson(config), construct: node.path, delivery },
+    { path: `nodes/${node.hostname}/apply.sh`, content: applyScript(node, config), construct: node.path, delivery },
+    ...copies,
+  ];
 }

@@ -78,7 +78,7 @@ export function renderSummary(
   if (hosts.size > 0) {
     lines.push("### Host-level (Ignition runs only at first boot)", "");
     for (const node of [...hosts.keys()].sort(compareStrings)) {
-      lines.push(`- \`${node}\`: ${describe(hosts.get(node) ?? [])} — needs the day-2 apply or re-provisioning`);
+      lines.push(`- \`${node}\`: ${describe(hosts.get(node) ?? [])} — apply with \`bash out/nodes/${node}/apply.sh\` (or re-provision)`);
     }
     lines.push("");
   }

@@ -1,0 +1,232 @@
+import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
+import type { Node } from "../../src/model/node.js";
+import { bashScript, shellWord } from "../swarm/shell.js";
+import { fromDataUrl } from "./data-url.js";
+
+/** The account Ignition installs the cluster's SSH keys for (node-config.ts). */
+const SSH_USER = "core";
+const UNIT_DIR = "/etc/systemd/system";
+/** Ignition's default mode for a file without one. */
+const DEFAULT_MODE = 0o644;
+/**
+ * Never restarted by the script: live-restore is off, so restarting dockerd stops every container on the
+ * node, and docker-tcp.socket is bound to docker.service (Service=docker.service).
+ */
+const DOCKER_UNITS = new Set(["docker.service", "docker.socket", "docker-tcp.socket"]);
+const AUDIT_RULES = "/etc/audit/rules.d/";
+/**
+ * OS services that read files the model writes without their units naming the file: Flatcar ships these
+ * units, so their text is not in the config to search.
+ */
+const OS_READERS: ReadonlyArray<readonly [prefix: string, unit: string]> = [
+  ["/etc/docker/", "docker.service"],
+  ["/etc/systemd/network/", "systemd-networkd.service"],
+  [AUDIT_RULES, "audit-rules.service"],
+  ["/etc/flatcar/update.conf", "update-engine.service"],
+];
+
+/** One file the script keeps in sync: its copy under out/nodes/<host>/, its path on the node. */
+interface SyncedFile {
+  readonly local: string;
+  readonly remote: string;
+  readonly mode: number;
+  readonly text: string;
+  /** The unit it defines or is a drop-in of; undefined for any other file. */
+  readonly unit?: string;
+}
+
+/**
+ * `nodes/<hostname>/apply.sh`, the day-2 apply: Ignition runs only at first boot, so a change to a node's
+ * files or units reaches a running node through this script, from the same final config as config.ign and
+ * from the readable copies beside it. Only what differs on the node is installed; units restart, except
+ * the ones whose restart stops the node's containers.
+ */
+export function applyScript(node: Node, config: IgnitionConfig): string {
+  const files = syncedFiles(config);
+  const units = [...new Set(files.flatMap((file) => (file.unit === undefined ? [] : [file.unit])))];
+  const enabled = new Set((config.systemd?.units ?? []).filter((unit) => unit.enabled === true).map((unit) => unit.name));
+  const entries = files.map((file) => {
+    const note = file.unit === undefined ? readersOf(file.remote, files).join(" ") : "";
+    return `  ${shellWord([file.local, file.remote, file.mode.toString(8).padStart(4, "0"), file.unit ?? "", note].join("|"))}`;
+  });
+  const actions = units.map((unit) => `    ${shellWord(unit)}) echo ${enabled.has(unit) ? "enable" : "-"} ${unitAction(unit, files)} ;;`);
+  return bashScript(
+    [
+      `Day-2 apply for ${node.hostname}: Ignition runs only at first boot, so this brings the running node to`,
+      "its config.ign. Run it from the operator's workstation (from the repository root) after a build; over",
+      `SSH as ${SSH_USER} to ${node.privateIp}, it installs the files and units of out/nodes/${node.hostname}/files and`,
+      "systemd/ whose content differs on the node (owner root, the config's modes), reloads systemd and restarts",
+      "the changed units. It never restarts docker.service or docker-tcp.socket (live-restore is off: that stops",
+      "every container on the node): it prints what to restart by hand, in a maintenance window. Safe to re-run:",
+      "a second run changes nothing. Private keys are never in out/ and never copied by it.",
+      'SWARM_SSH: the ssh command, split into words (default ssh; e.g. "ssh -J bastion").',
+    ],
+    [
+      "SWARM_SSH=${SWARM_SSH:-ssh}",
+      'read -r -a ssh_command <<<"$SWARM_SSH"',
+      `HOST=${shellWord(node.hostname)}`,
+      `NODE_IP=${shellWord(node.privateIp)}`,
+      '# The copies sit beside this script: out/nodes/<host>/files and systemd/.',
+      'LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"',
+      "",
+      "# local copy | path on the node | mode | unit it defines or is a drop-in of | units that read it",
+      "FILES=(",
+      ...entries,
+      ")",
+      "",
+      "# Whether a changed unit is enabled, then how it takes effect: restart; reload-or-restart for a unit",
+      "# docker.service requires (restarting it would restart dockerd too); manual for docker's own units.",
+      "unit_action() {",
+      '  case "$1" in',
+      ...actions,
+      "    *) echo - manual ;;",
+      "  esac",
+      "}",
+      "",
+      ...functions(),
+      ...body(),
+    ],
+  );
+}
+
+/** Files and units of the final config that have a readable copy in out/ (the ones the script can send). */
+function syncedFiles(config: IgnitionConfig): SyncedFile[] {
+  const files = (config.storage?.files ?? []).flatMap((file): SyncedFile[] => {
+    const text = file.contents?.compression ? undefined : fromDataUrl(file.contents?.source);
+    if (text === undefined || isPrivateKey(text)) return [];
+    const unit = new RegExp(`^${UNIT_DIR}/([^/]+)\\.d/[^/]+$`).exec(file.path)?.[1];
+    return [{ local: `files/${file.path.replace(/^\/+/, "")}`, remote: file.path, mode: file.mode ?? DEFAULT_MODE, text, unit }];
+  });
+  const units = (config.systemd?.units ?? []).flatMap((unit): SyncedFile[] => [
+    ...(typeof unit.contents === "string"
+      ? [{ local: `systemd/${unit.name}`, remote: `${UNIT_DIR}/${unit.name}`, mode: DEFAULT_MODE, text: unit.contents, unit: unit.name }]
+      : []),
+    ...(unit.dropins ?? []).flatMap((dropIn) =>
+      typeof dropIn.contents === "string"
+        ? [
+            {
+              local: `systemd/${unit.name}.d/${dropIn.name}`,
+              remote: `${UNIT_DIR}/${unit.name}.d/${dropIn.name}`,
+              mode: DEFAULT_MODE,
+              text: dropIn.contents,
+              unit: unit.name,
+            },
+          ]
+        : [],
+    ),
+  ]);
+  return [...files, ...units];
+}
+
+function isPrivateKey(text: string): boolean {
+  return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+}
+
+/**
+ * The units that read a file: those whose text (unit file or drop-in) names it, through any file that names
+ * it (the node certificate is named in tls.env, which docker-tcp.socket copies), plus the OS services known
+ * to read it.
+ */
+function readersOf(path: string, files: readonly SyncedFile[]): string[] {
+  const readers = new Set<string>();
+  const seen = new Set<string>([path]);
+  const queue = [path];
+  for (let named = queue.shift(); named !== undefined; named = queue.shift()) {
+    for (const [prefix, unit] of OS_READERS) if (named.startsWith(prefix)) readers.add(unit);
+    for (const file of files) {
+      // An audit rule names a path to watch it: the audit rules are not how anything reads the file.
+      if (file.remote === named || file.remote.startsWith(AUDIT_RULES) || !file.text.includes(named)) continue;
+      if (file.unit !== undefined) readers.add(file.unit);
+      else if (!seen.has(file.remote)) {
+        seen.add(file.remote);
+        queue.push(file.remote);
+      }
+    }
+  }
+  return [...readers].sort();
+}
+
+function unitAction(unit: string, files: readonly SyncedFile[]): string {
+  if (DOCKER_UNITS.has(unit)) return "manual";
+  const text = files.filter((file) => file.unit === unit).map((file) => file.text).join("\n");
+  // systemd restarts a unit along with the units it is required by: docker.service, for one of these.
+  const requiredByDocker = /^\s*(RequiredBy|BoundBy)=.*\bdocker\.service\b/m.test(text);
+  if (!requiredByDocker) return "restart";
+  return /^\s*ExecReload=/m.test(text) ? "reload-or-restart" : "manual";
+}
+
+function functions(): string[] {
+  return [
+    "# Runs a command on the node, over its private address: SSH may be closed on the public one.",
+    "on() {",
+    `  "\${ssh_command[@]}" -o BatchMode=yes "${SSH_USER}@$NODE_IP" "$@"`,
+    "}",
+    "",
+    "local_hash() {",
+    "  if command -v sha256sum >/dev/null; then sha256sum <\"$1\"; else shasum -a 256 <\"$1\"; fi | cut -d ' ' -f 1",
+    "}",
+    "",
+    "manual() {",
+    '  echo "$HOST: $1 NOT restarted: live-restore is off, so restarting dockerd stops every container on this node."',
+    '  echo "  In a maintenance window (drain the node first), run: ssh core@$NODE_IP sudo systemctl restart $1"',
+    "}",
+    "",
+  ];
+}
+
+function body(): string[] {
+  return [
+    "remote_paths=()",
+    'for entry in "${FILES[@]}"; do',
+    "  IFS='|' read -r local_file remote _ _ _ <<<\"$entry\"",
+    '  if [ ! -f "$LOCAL_DIR/$local_file" ]; then',
+    '    echo "error: $LOCAL_DIR/$local_file is missing: run npm run build first" >&2',
+    "    exit 1",
+    "  fi",
+    "  # [ ]: so that out/ never holds the words of a key's PEM label, which the build's own checks look for.",
+    "  if grep -q -- '-----BEGIN [A-Z ]*PRIVATE[ ]KEY-----' \"$LOCAL_DIR/$local_file\"; then",
+    '    echo "error: $local_file holds a private key: refusing to copy it" >&2',
+    "    exit 1",
+    "  fi",
+    '  remote_paths+=("$(printf \'%q\' "$remote")")',
+    "done",
+    "",
+    "# One round trip for every hash on the node; a missing file has no line.",
+    'remote_hashes="$(on "sudo sha256sum -- ${remote_paths[*]} 2>/dev/null || true" </dev/null)"',
+    "",
+    "changed_units=()",
+    "changed=0",
+    'for entry in "${FILES[@]}"; do',
+    "  IFS='|' read -r local_file remote mode unit readers <<<\"$entry\"",
+    `  current="$(awk -v path="$remote" '$2 == path { print $1; exit }' <<<"$remote_hashes")"`,
+    '  if [ "$current" = "$(local_hash "$LOCAL_DIR/$local_file")" ]; then continue; fi',
+    '  echo "$HOST: installing $remote"',
+    '  on "sudo install -D -o root -g root -m $mode /dev/stdin $(printf \'%q\' "$remote")" <"$LOCAL_DIR/$local_file"',
+    "  changed=$((changed + 1))",
+    '  if [ -n "$unit" ]; then',
+    '    case " ${changed_units[*]-} " in *" $unit "*) ;; *) changed_units+=("$unit") ;; esac',
+    '  elif [ -n "$readers" ]; then',
+    '    echo "  $remote is read by: $readers; restart them to use it (docker units by hand, in a maintenance window)"',
+    "  else",
+    '    echo "  restart the services that read $remote"',
+    "  fi",
+    "done",
+    "",
+    'if [ "$changed" -eq 0 ]; then',
+    '  echo "$HOST: up to date, nothing to apply"',
+    "  exit 0",
+    "fi",
+    'if [ "${#changed_units[@]}" -gt 0 ]; then',
+    '  on "sudo systemctl daemon-reload" </dev/null',
+    "fi",
+    'for unit in ${changed_units[@]+"${changed_units[@]}"}; do',
+    '  read -r enable action <<<"$(unit_action "$unit")"',
+    '  if [ "$enable" = enable ]; then on "sudo systemctl enable $unit" </dev/null; fi',
+    '  case "$action" in',
+    '    manual) manual "$unit" ;;',
+    '    *) echo "$HOST: systemctl $action $unit"; on "sudo systemctl $action $unit" </dev/null ;;',
+    "  esac",
+    "done",
+    'echo "$HOST: $changed file(s) installed"',
+  ];
+}
