@@ -1,10 +1,8 @@
 import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
 import type { Node } from "../../src/model/node.js";
-import { bashScript, shellWord } from "../swarm/shell.js";
+import { bashScript, shellWord, SSH_COMMAND_SETUP, SSH_USER } from "../shell.js";
 import { fromDataUrl } from "./data-url.js";
 
-/** The account Ignition installs the cluster's SSH keys for (node-config.ts). */
-const SSH_USER = "core";
 const UNIT_DIR = "/etc/systemd/system";
 /** Ignition's default mode for a file without one. */
 const DEFAULT_MODE = 0o644;
@@ -62,8 +60,7 @@ export function applyScript(node: Node, config: IgnitionConfig): string {
       'SWARM_SSH: the ssh command, split into words (default ssh; e.g. "ssh -J bastion").',
     ],
     [
-      "SWARM_SSH=${SWARM_SSH:-ssh}",
-      'read -r -a ssh_command <<<"$SWARM_SSH"',
+      ...SSH_COMMAND_SETUP,
       `HOST=${shellWord(node.hostname)}`,
       `NODE_IP=${shellWord(node.privateIp)}`,
       '# The copies sit beside this script: out/nodes/<host>/files and systemd/.',

@@ -5,6 +5,7 @@ import type { PkiMaterial } from "../../src/pki/material.js";
 import { unitFileText } from "../systemd/unit-file.js";
 import { baseFiles, type PlannedFile } from "./base-files.js";
 import { toDataUrl } from "./data-url.js";
+import { SSH_USER } from "../shell.js";
 
 /** A node's Ignition config as it boots, and which construct each file and unit in it comes from. */
 export interface NodeIgnition {
@@ -57,7 +58,7 @@ function ignitionConfig(cluster: Cluster, node: Node, files: readonly PlannedFil
   const osUnits = ENABLED_OS_UNITS.filter((name) => !ownUnits.has(name)).map((name): IgnitionUnit => ({ name, enabled: true }));
   return {
     ignition: { version: "3.3.0" },
-    passwd: { users: [{ name: "core", sshAuthorizedKeys: [...cluster.sshAuthorizedKeys] }] },
+    passwd: { users: [{ name: SSH_USER, sshAuthorizedKeys: [...cluster.sshAuthorizedKeys] }] },
     storage: { files: files.map(ignitionFile) },
     systemd: { units: [...osUnits, ...node.units.map(ignitionUnit)] },
   };

@@ -1,10 +1,9 @@
 import type { Node } from "../../src/model/node.js";
-import { bashScript, shellWord } from "./shell.js";
+import { bashScript, shellWord, SSH_COMMAND_SETUP, SSH_USER } from "../shell.js";
 
 /** Swarm's control-plane port (FACTS: Swarm 2377). */
 const SWARM_PORT = 2377;
 /** The account Ignition installs the cluster's SSH keys for (generators/ignition/node-config.ts). */
-const SSH_USER = "core";
 
 /**
  * `swarm/bootstrap.sh`: forms the Swarm from the operator's workstation over SSH, as the seed's Ansible did
@@ -44,9 +43,8 @@ export function bootstrapScript(nodes: readonly Node[]): string {
       "SWARM_READY_TIMEOUT: seconds to wait for joined nodes to show as Ready (default 60).",
     ],
     [
-      "SWARM_SSH=${SWARM_SSH:-ssh}",
+      ...SSH_COMMAND_SETUP,
       "SWARM_READY_TIMEOUT=${SWARM_READY_TIMEOUT:-60}",
-      'read -r -a ssh_command <<<"$SWARM_SSH"',
       "",
       ...data,
       ...functions(),

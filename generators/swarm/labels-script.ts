@@ -1,5 +1,5 @@
 import type { Node } from "../../src/model/node.js";
-import { bashScript, shellWord } from "./shell.js";
+import { bashScript, shellWord } from "../shell.js";
 
 /**
  * `swarm/labels.sh`: applies the node labels the stacks' placement constraints select on. `--label-add`

@@ -1,5 +1,5 @@
 import type { OverlayNetwork } from "../../src/model/network.js";
-import { bashScript, shellWord } from "./shell.js";
+import { bashScript, shellWord } from "../shell.js";
 
 /**
  * `swarm/networks.sh`: creates every overlay the stacks reference as external. Idempotent, because an

@@ -10,8 +10,8 @@
 set -euo pipefail
 
 SWARM_SSH=${SWARM_SSH:-ssh}
-SWARM_READY_TIMEOUT=${SWARM_READY_TIMEOUT:-60}
 read -r -a ssh_command <<<"$SWARM_SSH"
+SWARM_READY_TIMEOUT=${SWARM_READY_TIMEOUT:-60}
 
 # Every node: hostname, private address, Swarm role. The first manager initialises the Swarm; the others
 # join through it.

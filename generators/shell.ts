@@ -1,4 +1,4 @@
-import { GENERATED_NOTICE } from "../../src/synth/header.js";
+import { GENERATED_NOTICE } from "../src/synth/header.js";
 
 /** A word bash reads back unchanged: plain when it only has safe characters, single-quoted otherwise. */
 export function shellWord(value: string): string {
@@ -18,3 +18,12 @@ export function bashScript(purpose: readonly string[], body: readonly string[]):
     "",
   ].join("\n");
 }
+
+/** The account the operator's scripts log in to nodes as (Flatcar's and Fedora CoreOS's default user). */
+export const SSH_USER = "core";
+
+/**
+ * How the operator's scripts (swarm/bootstrap.sh, nodes/<host>/apply.sh) reach a node: `$SWARM_SSH`,
+ * split into words so it can carry options (`ssh -J bastion`), into the array `ssh_command`.
+ */
+export const SSH_COMMAND_SETUP: readonly string[] = ["SWARM_SSH=${SWARM_SSH:-ssh}", 'read -r -a ssh_command <<<"$SWARM_SSH"'];
