@@ -1,12 +1,11 @@
 /** The public API of swarm-cluster: what cluster.config.ts imports. */
 export { Cluster, type ClusterProps, type OperatingSystem } from "./model/cluster.js";
-export { Node, type NodeProps, type SwarmRole } from "./model/node.js";
-export { HostFile, type HostFileProps } from "./model/host-file.js";
-export { SystemdUnit, type SystemdUnitProps } from "./model/systemd-unit.js";
+export { Node, HostFile, SystemdUnit, type NodeProps, type SwarmRole, type HostFileProps, type SystemdUnitProps } from "./model/node.js";
 export { OverlayNetwork, type OverlayNetworkProps } from "./model/network.js";
-export { Stack } from "./model/stack.js";
-export { StackConfig, type StackConfigProps } from "./model/stack-config.js";
-export { Service, type ServiceProps, type Placement, type PortMapping, type ConfigMount } from "./model/service.js";
+export { Stack, StackConfig, type StackConfigProps } from "./model/stack.js";
+export { ClusterConstruct } from "./model/base.js";
+export type { Problem, Severity } from "./core/problems.js";
+export { Service, type ServiceProps, type Placement, type PortMapping, type ConfigMount, type ServiceHealthcheck } from "./model/stack.js";
 export { Secret, type SecretProps } from "./model/secret.js";
 export { Site, type SiteProps } from "./model/site.js";
 export { CertificateAuthority, Certificate, type CertificateProps, type CertificateAuthorityProps, type CertificateUsage } from "./model/certificate.js";
@@ -14,11 +13,5 @@ export { type Tier, TIER_LABEL } from "./model/tier.js";
 export type { DeepPartial } from "./core/deep-merge.js";
 export { defineCluster } from "./config/define.js";
 export { Testing, type TestSynthOptions } from "./testing.js";
-export { XtraDbCluster, type XtraDbClusterProps, type GaleraBackend, type ApplicationDatabase } from "./constructs/xtradb-cluster.js";
-export { ProxySql, type ProxySqlProps, type ProxySqlCredentials } from "./constructs/proxysql.js";
-export { EtcdCluster, type EtcdClusterProps } from "./constructs/etcd-cluster.js";
-export { DockerHost, type DockerHostProps } from "./constructs/docker-host.js";
-export { ClusterPki, type ClusterPkiProps } from "./constructs/cluster-pki.js";
-export { FrontProxy, DEFAULT_NGINX_LAYOUT, type FrontProxyProps, type FrontProxySettings, type NginxLayout } from "./constructs/front-proxy.js";
-export { Monitoring, type MonitoringProps, type MonitoringSettings } from "./constructs/monitoring.js";
-export { HostFirewall, type HostFirewallProps } from "./constructs/host-firewall.js";
+// The families: their constructs (FrontProxy, XtraDbCluster, …) and generators.
+export * from "../generators/index.js";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { HOST_TLS } from "../src/constructs/host-paths.js";
+import { HOST_TLS } from "../generators/pki/host-paths.js";
 import { ignitionGenerator } from "../generators/ignition/index.js";
 import { ConfigError } from "../src/core/problems.js";
 import { Cluster, DockerHost, Node, Testing } from "../src/index.js";
@@ -166,7 +166,7 @@ describe("DockerHost on Fedora CoreOS", () => {
     const failure = await Testing.synth(cluster, { generators: [ignitionGenerator] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);
     expect((failure as ConfigError).problems).toEqual([
-      expect.objectContaining({ code: "construct/own-check", construct: "cluster/docker", message: expect.stringContaining("without TLS") }),
+      expect.objectContaining({ code: "docker-host/tls-api-on-fedora-coreos", construct: "cluster/docker", message: expect.stringContaining("without TLS") }),
     ]);
   });
 });

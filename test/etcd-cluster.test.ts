@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Cluster, EtcdCluster, Node, Testing } from "../src/index.js";
-import { HOST_TLS } from "../src/constructs/host-paths.js";
+import { HOST_TLS } from "../generators/pki/host-paths.js";
 import { hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "etcd-cluster-test-"));
@@ -177,6 +177,8 @@ describe("EtcdCluster members that join a running cluster", () => {
     const members = [1, 2, 3].map((i) => new Node(cluster, `m${i}`, { tier: "app", privateIp: `10.0.0.${i}` }));
     const stranger = new Node(cluster, "w1", { tier: "app", privateIp: "10.0.0.9" });
     const etcd = new EtcdCluster(cluster, "etcd", { members, joining: [stranger] });
-    expect(etcd.node.validate()).toEqual(["w1 is listed as joining but is not one of the members"]);
+    expect(etcd.validateConstruct()).toMatchObject([
+      { code: "etcd/joining-not-member", field: "joining", message: "w1 is listed as joining but is not one of the members" },
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ETCD_QUOTA_BACKEND_BYTES, etcdFlags, type EtcdPeer } from "../src/constructs/etcd-flags.js";
+import { ETCD_QUOTA_BACKEND_BYTES, etcdFlags, type EtcdPeer } from "../generators/etcd/etcd-flags.js";
 import { pkiGenerator } from "../generators/pki/index.js";
 import { ClusterPki, Testing } from "../src/index.js";
 import { writeStateFiles } from "../src/synth/write-out.js";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cidrContains, parseCidr } from "../src/core/ipv4.js";
-import { privatePrefix } from "../src/constructs/private-network.js";
-import { REBOOT_WINDOW_SLOTS, rebootWindows, WEEKDAYS } from "../src/constructs/update-windows.js";
+import { privatePrefix } from "../generators/ignition/private-network.js";
+import { REBOOT_WINDOW_SLOTS, rebootWindowProblems, rebootWindows, WEEKDAYS } from "../generators/ignition/update-windows.js";
 import { Cluster, EtcdCluster, HostFile, Node, type NodeProps, type OperatingSystem } from "../src/index.js";
 import { hostCluster, iniEntries, iniValues, synthHosts } from "./host-families.fixture.js";
 
@@ -166,7 +166,7 @@ describe("OS update reboot windows", async () => {
     }));
     for (const [i, a] of all.entries()) for (const b of all.slice(i + 1)) expect(gapBetween(a, b)).toBeGreaterThanOrEqual(120);
     new Node(big, "one-too-many", { tier: "app", privateIp: "10.0.9.1" });
-    expect(() => rebootWindows(big)).toThrow(/disjoint weekly reboot windows/);
+    expect(rebootWindowProblems(big)).toMatchObject([{ code: "ignition/reboot-windows-exhausted", construct: "cluster" }]);
   });
 
   it("keeps the comments free of '=', which update_engine would read as settings", () => {

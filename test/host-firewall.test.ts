@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIREWALL_RULESET_PATH, FIREWALL_UNIT, publicPorts } from "../src/constructs/host-firewall.js";
+import { FIREWALL_RULESET_PATH, FIREWALL_UNIT, publicPorts } from "../generators/firewall/host-firewall.js";
 import { ConfigError } from "../src/core/problems.js";
 import { cidrContains, parseCidr } from "../src/core/ipv4.js";
 import type { IgnitionConfig } from "../src/imports/ignition-v3.3.js";

@@ -168,7 +168,6 @@ describe("ignition generator", async () => {
       cluster,
       pki: { caCertificatePem: ca, certificates: new Map([["sw-node-1", node1]]) },
       ha: { findings: [] },
-      emitted: new Map(),
     });
     const byPath = new Map(out.map((file) => [file.path, file.content]));
     expect(byPath.get("nodes/sw-node-1/files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);

@@ -1,9 +1,9 @@
+import { stacksGenerator } from "../generators/stacks/index.js";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nginxGenerator } from "../generators/nginx/index.js";
 import { ConfigError } from "../src/core/problems.js";
 import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../src/index.js";
 import { renderDebianNginx } from "./helpers/nginx-debian.js";
@@ -195,8 +195,8 @@ describe("the generated nginx, with ModSecurity turned off", () => {
   let port = 0;
   beforeAll(async () => {
     ({ https: port } = await serve("no-waf", (files) => {
-      const main = files.get("nginx/nginx.conf") ?? "";
-      files.set("nginx/nginx.conf", main.replace(/^ +modsecurity on;$/m, "    modsecurity off;"));
+      const main = files.get("stacks/front/nginx.conf") ?? "";
+      files.set("stacks/front/nginx.conf", main.replace(/^ +modsecurity on;$/m, "    modsecurity off;"));
     }));
   });
 
@@ -216,10 +216,10 @@ describe("the generated nginx, with loopback no longer exempt from the limits", 
   it("answers 429 once a client exceeds the burst, so the exemption is what spares loopback above", async () => {
     let changed = false;
     const { https: port } = await serve("counted", (files) => {
-      const main = files.get("nginx/nginx.conf") ?? "";
+      const main = files.get("stacks/front/nginx.conf") ?? "";
       const edited = main.replace(/^ +127\.0\.0\.0\/8 0;\n/m, "");
       changed = edited !== main;
-      files.set("nginx/nginx.conf", edited);
+      files.set("stacks/front/nginx.conf", edited);
     });
     expect(changed).toBe(true);
     const statuses = await quickRequests(port, 40);
@@ -248,22 +248,22 @@ async function quickRequests(port: number, count: number): Promise<number[]> {
 describe("listen addresses and ports of the layout", () => {
   const render = async (layout: Partial<NginxLayout>) => {
     const { cluster, proxy } = swarmCluster({ proxy: { layout } });
-    return { files: await Testing.synth(cluster, { generators: [nginxGenerator] }), proxy };
+    return { files: await Testing.synth(cluster, { generators: [stacksGenerator] }), proxy };
   };
   /** The first parameter of each server's `listen`. */
   const listens = (conf = "") => [...conf.matchAll(/^ {4}listen ([^\s;]+)/gm)].map((match) => match[1]);
 
   it("listens on every address, ports 80 and 443, by default", async () => {
     const { files, proxy } = await render({});
-    expect(files.get("nginx/nginx.conf")).toMatch(/listen 80 default_server;\n {8}listen 443 ssl default_server;/);
-    expect(listens(files.get("nginx/sites/www.conf"))).toEqual(["80", "443", "443"]);
+    expect(files.get("stacks/front/nginx.conf")).toMatch(/listen 80 default_server;\n {8}listen 443 ssl default_server;/);
+    expect(listens(files.get("stacks/front/nginx-site-www.conf"))).toEqual(["80", "443", "443"]);
     expect(proxy.service.props.ports).toMatchObject([{ published: 80, target: 80 }, { published: 443, target: 443 }]);
   });
 
   it("binds the given address and ports, and publishes 80 and 443 to them", async () => {
     const { files, proxy } = await render({ listenAddress: "::1", httpPort: 8080, httpsPort: 8443 });
-    expect(files.get("nginx/nginx.conf")).toMatch(/listen \[::1\]:8080 default_server;\n {8}listen \[::1\]:8443 ssl default_server;/);
-    expect(listens(files.get("nginx/sites/www.conf"))).toEqual(["[::1]:8080", "[::1]:8443", "[::1]:8443"]);
+    expect(files.get("stacks/front/nginx.conf")).toMatch(/listen \[::1\]:8080 default_server;\n {8}listen \[::1\]:8443 ssl default_server;/);
+    expect(listens(files.get("stacks/front/nginx-site-www.conf"))).toEqual(["[::1]:8080", "[::1]:8443", "[::1]:8443"]);
     expect(proxy.service.props.ports).toMatchObject([{ published: 80, target: 8080 }, { published: 443, target: 8443 }]);
   });
 

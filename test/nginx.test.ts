@@ -1,11 +1,11 @@
+import { stacksGenerator } from "../generators/stacks/index.js";
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../src/synth/header.js";
-import { parseNginxVersion, usesHttp2Directive } from "../generators/nginx/checks.js";
-import { nginxGenerator } from "../generators/nginx/index.js";
+import { parseNginxVersion, usesHttp2Directive } from "../generators/nginx/version.js";
 import { ConfigError } from "../src/core/problems.js";
 import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../src/index.js";
 import { installedNginxVersion, renderDebianNginx } from "./helpers/nginx-debian.js";
@@ -56,7 +56,7 @@ describe("nginx generator", () => {
     const installed = parseNginxVersion(installedNginxVersion()) ?? [0, 0, 0];
     const other = usesHttp2Directive(installed) ? "1.24.0" : "1.26.0";
     const { status, output, files } = await nginxCheck("other-version", { nginxVersion: other });
-    const site = files.get("nginx/sites/www.conf") ?? "";
+    const site = files.get("stacks/front/nginx-site-www.conf") ?? "";
     if (usesHttp2Directive(installed)) {
       // A newer nginx still accepts the old parameter, with a deprecation warning on every start.
       expect(site).toContain("listen 443 ssl http2;");
@@ -76,7 +76,7 @@ describe("nginx generator", () => {
 
   it("fails nginx -t on a broken site file", async () => {
     const { status, output } = await nginxCheck("broken", {}, (files) => {
-      files.set("nginx/sites/www.conf", (files.get("nginx/sites/www.conf") ?? "").replace("return 301", "retrun 301"));
+      files.set("stacks/front/nginx-site-www.conf", (files.get("stacks/front/nginx-site-www.conf") ?? "").replace("return 301", "retrun 301"));
     });
     expect(status).not.toBe(0);
     expect(output).toMatch(/unknown directive "retrun"/);
@@ -84,13 +84,13 @@ describe("nginx generator", () => {
 
   it("writes the front's settings: limits, WAF, TLS and the PHP hand-off", async () => {
     const { cluster } = swarmCluster();
-    const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
-    expect([...files.keys()].filter((f) => f.startsWith("nginx/")).sort()).toEqual([
-      "nginx/modsecurity/main.conf",
-      "nginx/nginx.conf",
-      "nginx/sites/www.conf",
+    const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
+    expect([...files.keys()].filter((f) => f.startsWith("stacks/front/")).sort()).toEqual([
+      "stacks/front/nginx-modsecurity.conf",
+      "stacks/front/nginx-site-www.conf",
+      "stacks/front/nginx.conf",
     ]);
-    const main = files.get("nginx/nginx.conf") ?? "";
+    const main = files.get("stacks/front/nginx.conf") ?? "";
     expect(main.split("\n")[0]).toBe(`# ${GENERATED_NOTICE}`);
     for (const directive of [
       "load_module modules/ngx_http_modsecurity_module.so;",
@@ -108,13 +108,13 @@ describe("nginx generator", () => {
     ]) expect(main).toContain(directive);
     expect(main).toMatch(/10\.0\.0\.0\/8 0;/);
 
-    const modsecurity = files.get("nginx/modsecurity/main.conf") ?? "";
+    const modsecurity = files.get("stacks/front/nginx-modsecurity.conf") ?? "";
     for (const directive of ["SecRuleEngine On", "SecRequestBodyAccess On", "SecAuditLogFormat JSON", "SecAuditLog /dev/stdout"]) {
       expect(modsecurity).toContain(directive);
     }
     expect(modsecurity).toMatch(/^Include \/etc\/nginx\/modsecurity\/crs\/crs-setup\.conf\nInclude \/etc\/nginx\/modsecurity\/crs\/rules\/\*\.conf$/m);
 
-    const site = files.get("nginx/sites/www.conf") ?? "";
+    const site = files.get("stacks/front/nginx-site-www.conf") ?? "";
     expect(site).toContain("ssl_certificate /etc/letsencrypt/live/example.org/fullchain.pem;");
     expect(site).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
     expect(site).toContain("ssl_session_cache shared:SSL:10m;");
@@ -130,7 +130,7 @@ describe("nginx generator", () => {
     expect(site.indexOf("ya?ml|log|zip|tar|gz")).toBeLessThan(site.indexOf("location ~ \\.php$"));
   });
 
-  it("refuses a second FrontProxy, which would write the same files", async () => {
+  it("builds a second FrontProxy in its own stack: out/ paths follow the stack and the config's id", async () => {
     const { cluster, site, frontnet, appnet, php } = swarmCluster();
     new FrontProxy(cluster, "other-proxy", {
       stack: new Stack(cluster, "front2"),
@@ -141,9 +141,10 @@ describe("nginx generator", () => {
       serviceName: "nginx2",
       placement: { tier: "app" },
     });
-    const error = await Testing.synth(cluster, { generators: [nginxGenerator] }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toMatchObject([{ code: "nginx/second-front-proxy", construct: "cluster/other-proxy" }]);
+    const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
+    expect(files.get("stacks/front/nginx.conf")).toContain("modsecurity on;");
+    expect(files.get("stacks/front2/nginx2.conf")).toBe(files.get("stacks/front/nginx.conf"));
+    expect(files.get("stacks/front2/nginx2-site-www.conf")).toBe(files.get("stacks/front/nginx-site-www.conf"));
   });
 
   it("derives the FastCGI upstream from the php Service's name and port", () => {
@@ -167,7 +168,7 @@ describe("nginx generator", () => {
   it("renders the HTTP/2 syntax of the image's nginx version, 1.26 by default", async () => {
     const render = async (layout: Partial<NginxLayout>) => {
       const { cluster } = swarmCluster({ proxy: { layout } });
-      return (await Testing.synth(cluster, { generators: [nginxGenerator] })).get("nginx/sites/www.conf") ?? "";
+      return (await Testing.synth(cluster, { generators: [stacksGenerator] })).get("stacks/front/nginx-site-www.conf") ?? "";
     };
     const current = await render({});
     expect(current.match(/^ {4}listen 443 ssl;\n {4}http2 on;$/gm)).toHaveLength(2);
@@ -179,8 +180,8 @@ describe("nginx generator", () => {
 
   it("accepts smallFront's defaults, so each problem row below is caused by its one change", async () => {
     const { cluster } = smallFront({});
-    const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
-    expect(files.get("nginx/sites/www.conf")).toContain("set $php_upstream php:9000;");
+    const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
+    expect(files.get("stacks/front/nginx-site-www.conf")).toContain("set $php_upstream php:9000;");
   });
 
   it.each<{ code: string; options: SmallFrontOptions; field: string }>([
@@ -190,7 +191,7 @@ describe("nginx generator", () => {
     { code: "nginx/shared-site-root", options: { sites: [{ name: "www" }, { name: "blog" }] }, field: "sites" },
   ])("reports $code", async ({ code, options, field }) => {
     const { cluster } = smallFront(options);
-    const error = await Testing.synth(cluster, { generators: [nginxGenerator] }).catch((caught: unknown) => caught);
+    const error = await Testing.synth(cluster, { generators: [stacksGenerator] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toMatchObject([{ code, construct: "cluster/front-proxy", field }]);
   });

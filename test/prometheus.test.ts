@@ -1,3 +1,4 @@
+import { stacksGenerator } from "../generators/stacks/index.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -5,7 +6,6 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../src/synth/header.js";
 import { parse } from "yaml";
-import { prometheusGenerator } from "../generators/prometheus/index.js";
 import { Cluster, Node, Testing } from "../src/index.js";
 import { swarmCluster } from "./swarm-side.fixture.js";
 
@@ -30,9 +30,9 @@ interface ScrapeConfig {
 
 async function prometheusYml(options: Parameters<typeof swarmCluster>[0] = { dockerHost: true }): Promise<string> {
   const { cluster } = swarmCluster(options);
-  const files = await Testing.synth(cluster, { generators: [prometheusGenerator] });
-  const content = files.get("prometheus/prometheus.yml");
-  if (content === undefined) throw new Error("prometheus/prometheus.yml not generated");
+  const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
+  const content = files.get("stacks/stats/prometheus.yml");
+  if (content === undefined) throw new Error("stacks/stats/prometheus.yml not generated");
   return content;
 }
 
@@ -96,7 +96,7 @@ describe("prometheus generator", () => {
   it("writes nothing without a Monitoring construct", async () => {
     const cluster = new Cluster({ name: "bare", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
-    const files = await Testing.synth(cluster, { generators: [prometheusGenerator] });
+    const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
     expect([...files.keys()].filter((file) => file.startsWith("prometheus/"))).toEqual([]);
   });
 });

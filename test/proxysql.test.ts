@@ -4,8 +4,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { proxysqlGenerator } from "../generators/proxysql/index.js";
-import { xtradbGenerator } from "../generators/xtradb/index.js";
 import { stacksGenerator } from "../generators/stacks/index.js";
 import type { StackFile } from "../src/imports/docker-stack-v3.js";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDbCluster } from "../src/index.js";
@@ -44,8 +42,8 @@ function proxied(options: { dbs?: number; image?: string; maxConnections?: numbe
   return { cluster, proxy, database };
 }
 
-const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [xtradbGenerator, proxysqlGenerator, stacksGenerator] });
-const cnfOf = async (cluster: Cluster) => (await synth(cluster)).get("proxysql/db-proxysql.cnf") ?? "";
+const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [stacksGenerator] });
+const cnfOf = async (cluster: Cluster) => (await synth(cluster)).get("stacks/db/proxysql.cnf") ?? "";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-proxysql-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -176,7 +174,7 @@ describe("proxysql.cnf through libconfig", () => {
 describe("ProxySql construct", () => {
   it("includes each credential from the path Docker mounts its secret at, and mounts those secrets", async () => {
     const files = await synth(proxied().cluster);
-    const includes = (files.get("proxysql/db-proxysql.cnf") ?? "").split("\n").filter((line) => line.startsWith("@include"));
+    const includes = (files.get("stacks/db/proxysql.cnf") ?? "").split("\n").filter((line) => line.startsWith("@include"));
     expect(includes).toEqual([
       '@include "/run/secrets/proxysql_admin"',
       '@include "/run/secrets/proxysql_monitor"',
@@ -184,7 +182,7 @@ describe("ProxySql construct", () => {
     ]);
     const service = (parse(files.get("stacks/db.yml") ?? "") as StackFile).services?.proxysql;
     expect(service?.secrets).toEqual(["proxysql_admin", "proxysql_monitor", "proxysql_users"]);
-    expect(service?.configs).toEqual([{ source: "proxysql-cnf", target: "/etc/proxysql.cnf" }]);
+    expect(service?.configs).toEqual([{ source: "proxysql.cnf", target: "/etc/proxysql.cnf" }]);
   });
 
   it.each([
@@ -211,6 +209,6 @@ describe("ProxySql construct", () => {
       // Together the tasks stay within the member's max_connections, with room for root, the monitor and SST.
       expect(perBackend * built.proxy.service.replicaCount).toBeLessThanOrEqual(built.database.maxConnections - 10);
     }
-    expect((await synth(built.cluster)).get("xtradb/db-xtradb.cnf")).toContain(`max_connections=${built.database.maxConnections}\n`);
+    expect((await synth(built.cluster)).get("stacks/db/xtradb.cnf")).toContain(`max_connections=${built.database.maxConnections}\n`);
   });
 });

@@ -32,7 +32,7 @@ describe("the reference cluster's out/", () => {
   });
 
   it("prometheus.yml passes promtool check config", () => {
-    const run = runTool("promtool", ["check", "config", path.join(out, "prometheus/prometheus.yml")]);
+    const run = runTool("promtool", ["check", "config", path.join(out, "stacks/stats/prometheus.yml")]);
     expect(run.status, run.output).toBe(0);
   });
 

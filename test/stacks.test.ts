@@ -36,7 +36,7 @@ function stackOf(files: ReadonlyMap<string, string>, stack: string): StackFile {
 describe("stacks generator", () => {
   it("writes one stack file per Stack, each accepted by the schema and by docker stack config", async () => {
     const files = await synthSwarm(swarmCluster().cluster);
-    const stacks = [...files.keys()].filter((file) => file.startsWith("stacks/")).sort();
+    const stacks = [...files.keys()].filter((file) => /^stacks\/[^/]+\.yml$/.test(file)).sort();
     expect(stacks).toEqual(["stacks/front.yml", "stacks/php.yml", "stacks/stats.yml"]);
     for (const file of stacks) {
       const stack = path.basename(file, ".yml");
@@ -106,25 +106,33 @@ describe("stacks generator", () => {
   it("links configs to the generated files, named after their content", async () => {
     const files = await synthSwarm(swarmCluster().cluster);
     const configs = stackOf(files, "front").configs ?? {};
-    expect(configs["nginx-conf"]).toEqual({ name: `front_nginx-conf_${shortHash(files.get("nginx/nginx.conf") ?? "")}`, file: "../nginx/nginx.conf" });
-    expect(configs["nginx-site-www"]?.file).toBe("../nginx/sites/www.conf");
-    expect(stackOf(files, "front").services?.nginx?.configs).toContainEqual({ source: "nginx-conf", target: "/etc/nginx/nginx.conf" });
-    expect(stackOf(files, "stats").configs?.["prometheus-yml"]?.file).toBe("../prometheus/prometheus.yml");
+    expect(configs["nginx.conf"]).toEqual({ name: `front_nginx.conf_${shortHash(files.get("stacks/front/nginx.conf") ?? "")}`, file: "./front/nginx.conf" });
+    expect(configs["nginx-site-www.conf"]?.file).toBe("./front/nginx-site-www.conf");
+    expect(stackOf(files, "front").services?.nginx?.configs).toContainEqual({ source: "nginx.conf", target: "/etc/nginx/nginx.conf" });
+    expect(stackOf(files, "stats").configs?.["prometheus.yml"]?.file).toBe("./stats/prometheus.yml");
 
     // A changed nginx.conf gets a new config name (so the deploy rolls nginx); unchanged files keep theirs.
     const changed = stackOf(await synthSwarm(swarmCluster({ proxy: { clientMaxBodySize: "16m" } }).cluster), "front").configs ?? {};
-    expect(changed["nginx-conf"]?.name).not.toBe(configs["nginx-conf"]?.name);
-    expect(changed["nginx-modsecurity"]?.name).toBe(configs["nginx-modsecurity"]?.name);
+    expect(changed["nginx.conf"]?.name).not.toBe(configs["nginx.conf"]?.name);
+    expect(changed["nginx-modsecurity.conf"]?.name).toBe(configs["nginx-modsecurity.conf"]?.name);
   });
 
-  it("reports a StackConfig whose file no generator wrote", async () => {
+  it("writes a StackConfig's content beside its stack file, named by its id", async () => {
     const { cluster, phpStack } = swarmCluster();
-    const orphan = new StackConfig(phpStack, "php-ini", { file: "php/php.ini" });
-    new Service(phpStack, "worker", { image: "example/worker:1", configs: [{ config: orphan, target: "/usr/local/etc/php/php.ini" }] });
+    const ini = new StackConfig(phpStack, "php.ini", { contents: () => "memory_limit = 256M\n" });
+    new Service(phpStack, "worker", { image: "example/worker:1", configs: [{ config: ini, target: "/usr/local/etc/php/php.ini" }] });
+    const files = await synthSwarm(cluster);
+    expect(files.get("stacks/php/php.ini")).toBe("memory_limit = 256M\n");
+    expect(stackOf(files, "php").configs?.["php.ini"]).toEqual({ name: `php_php.ini_${shortHash("memory_limit = 256M\n")}`, file: "./php/php.ini" });
+  });
+
+  it("refuses a StackConfig mounted from another stack, before any file is written", async () => {
+    const { cluster, phpStack } = swarmCluster();
+    const ini = new StackConfig(new Stack(cluster, "other"), "php.ini", { contents: "x" });
+    new Service(phpStack, "worker", { image: "example/worker:1", configs: [{ config: ini, target: "/usr/local/etc/php/php.ini" }] });
     const error = await synthSwarm(cluster).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toMatchObject([{ code: "stack/config-file-missing", construct: "cluster/php/php-ini", field: "file" }]);
-    expect((error as ConfigError).message).toContain("out/php/php.ini");
+    expect((error as ConfigError).problems).toMatchObject([{ code: "stack/config-in-other-stack", construct: "cluster/php/worker", field: "configs" }]);
   });
 
   it("a broken override is caught by the schema and by docker", async () => {
@@ -200,7 +208,7 @@ describe("stacks generator", () => {
     const { cluster } = swarmCluster();
     new Node(cluster, "sw-front-9", { tier: "front", privateIp: "10.10.1.19", publicIp: "203.0.113.19" });
     expect(codes(cluster)).toMatchObject([
-      { severity: "warning", construct: "cluster/stats/node-exporter", message: expect.stringMatching(/sw-front-9.*declare a HostFirewall/) },
+      { severity: "warning", construct: "cluster/stats/node-exporter", message: expect.stringMatching(/sw-front-9/), hint: expect.stringMatching(/declare a HostFirewall/) },
     ]);
     new HostFirewall(cluster, "firewall");
     expect(codes(cluster)).toEqual([]);

@@ -1,8 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { nginxGenerator } from "../generators/nginx/index.js";
-import { prometheusGenerator } from "../generators/prometheus/index.js";
 import { stacksGenerator } from "../generators/stacks/index.js";
 import { swarmGenerator } from "../generators/swarm/index.js";
 import {
@@ -85,7 +83,7 @@ export function swarmCluster(options: SwarmClusterOptions = {}): SwarmCluster {
 
 /** Only the Swarm-side families run, so these tests do not depend on the host families' progress. */
 export function synthSwarm(cluster: Cluster): Promise<Map<string, string>> {
-  return Testing.synth(cluster, { generators: [swarmGenerator, nginxGenerator, prometheusGenerator, stacksGenerator] });
+  return Testing.synth(cluster, { generators: [swarmGenerator, stacksGenerator] });
 }
 
 /** Writes a synthesized out/ into a fresh temporary folder and returns it. */

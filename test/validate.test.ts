@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/core/problems.js";
 import { Cluster, Node, OverlayNetwork, Secret, Service, Site, Stack, Testing } from "../src/index.js";
 import { ClusterConstruct } from "../src/model/base.js";
-import type { ServiceProps } from "../src/model/service.js";
+import type { ServiceProps } from "../src/model/stack.js";
 import { locateDocumentPath } from "../src/validate/document-path.js";
 import { duplicateIdProblem } from "../src/validate/duplicate-id.js";
 import { validateModel } from "../src/validate/index.js";

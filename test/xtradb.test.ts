@@ -5,14 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { proxysqlGenerator } from "../generators/proxysql/index.js";
-import { xtradbGenerator } from "../generators/xtradb/index.js";
 import { stacksGenerator } from "../generators/stacks/index.js";
 import { analyseHa } from "../src/analysis/ha.js";
 import type { StackFile, StackService } from "../src/imports/docker-stack-v3.js";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDbCluster } from "../src/index.js";
 import type { Tier } from "../src/index.js";
-import type { XtraDbClusterProps } from "../src/constructs/xtradb-cluster.js";
+import type { XtraDbClusterProps } from "../generators/xtradb/xtradb-cluster.js";
 import { validateModel } from "../src/validate/index.js";
 
 const temps: string[] = [];
@@ -58,7 +56,7 @@ function dbCluster(options: { dbs?: number; props?: (cluster: Cluster) => Partia
   return { cluster, app, proxyHost, dbs, dbnet, stack, xtradb, monitor };
 }
 
-const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [xtradbGenerator, proxysqlGenerator, stacksGenerator] });
+const synth = (cluster: Cluster) => Testing.synth(cluster, { generators: [stacksGenerator] });
 
 function services(files: ReadonlyMap<string, string>): Record<string, StackService> {
   return (parse(files.get("stacks/db.yml") ?? "") as StackFile).services ?? {};
@@ -132,9 +130,9 @@ describe("XtraDB bootstrap", () => {
       const member = services(files)[name];
       expect(member?.entrypoint).toEqual(["bash", "/usr/local/bin/swarm-cluster-start.sh"]);
       expect(member?.command).toEqual(["mysqld"]);
-      expect(member?.configs).toContainEqual({ source: "xtradb-start", target: "/usr/local/bin/swarm-cluster-start.sh" });
+      expect(member?.configs).toContainEqual({ source: "xtradb-start.sh", target: "/usr/local/bin/swarm-cluster-start.sh" });
     }
-    const script = files.get("xtradb/db-xtradb-start.sh") ?? "";
+    const script = files.get("stacks/db/xtradb-start.sh") ?? "";
     const lint = spawnSync("shellcheck", ["-"], { input: script, encoding: "utf8" });
     expect(lint.stdout).toBe("");
     expect(lint.status).toBe(0);
@@ -166,7 +164,7 @@ describe("XtraDB bootstrap", () => {
       writeFileSync(path.join(dir, fake), `#!/bin/bash\nprintf "%s|%s\\n" "\${CLUSTER_JOIN-unset}" "${fake} $*"\n`);
       chmodSync(path.join(dir, fake), 0o755);
     }
-    const script = localScript(files.get("xtradb/db-xtradb-start.sh") ?? "", dir, {
+    const script = localScript(files.get("stacks/db/xtradb-start.sh") ?? "", dir, {
       "/var/lib/mysql": path.join(dir, "data"),
       "/entrypoint.sh": path.join(dir, "entrypoint.sh"),
     });
@@ -258,7 +256,7 @@ describe("XtraDB bootstrap", () => {
     const files = await synth(dbCluster().cluster);
     const garbd = services(files).garbd;
     expect(garbd?.entrypoint).toEqual(["bash", "/usr/local/bin/swarm-cluster-start.sh"]);
-    expect(garbd?.configs).toContainEqual({ source: "xtradb-start", target: "/usr/local/bin/swarm-cluster-start.sh" });
+    expect(garbd?.configs).toContainEqual({ source: "xtradb-start.sh", target: "/usr/local/bin/swarm-cluster-start.sh" });
     expect(garbd?.environment).toEqual({ PXC_PEERS: "pxc-1,pxc-2" });
     const args = ["garbd", "--group", "xtracluster"];
     const up = await start("garbd", { args, env: { PXC_PEERS: loopback("CLOSED,LISTENING") } });
@@ -294,7 +292,7 @@ describe("XtraDB members under Swarm", () => {
     const finding = analyseHa(dbCluster().cluster).findings.find((f) => f.code === "galera/rolling-update");
     expect(finding?.severity).toBe("warning");
     expect(finding?.message).toContain("db_pxc-1, db_pxc-2");
-    expect(finding?.message).toContain("one at a time");
+    expect(finding?.hint).toContain("one at a time");
   });
 
   it("runs garbd from an image that ships it, with the members' TLS", async () => {
@@ -318,7 +316,7 @@ describe("XtraDB members under Swarm", () => {
 describe("XtraDB Galera TLS", () => {
   it("turns cluster-traffic encryption on explicitly, with one CA and certificate from Docker secrets", async () => {
     const files = await synth(dbCluster().cluster);
-    const cnf = files.get("xtradb/db-xtradb.cnf") ?? "";
+    const cnf = files.get("stacks/db/xtradb.cnf") ?? "";
     expect(cnf).toMatch(/^pxc-encrypt-cluster-traffic=ON$/m);
     expect(cnf).toMatch(/^ssl-ca=\/run\/secrets\/xtradb_tls_ca$/m);
     expect(cnf).toMatch(/^ssl-cert=\/run\/secrets\/xtradb_tls_cert$/m);
@@ -327,7 +325,7 @@ describe("XtraDB Galera TLS", () => {
     for (const name of ["pxc-1", "pxc-2"]) {
       const member = services(files)[name];
       expect(member?.secrets).toEqual(expect.arrayContaining(["xtradb_tls_ca", "xtradb_tls_cert", "xtradb_tls_key"]));
-      expect(member?.configs).toContainEqual({ source: "xtradb-cnf", target: "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf" });
+      expect(member?.configs).toContainEqual({ source: "xtradb.cnf", target: "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf" });
     }
     const stack = parse(files.get("stacks/db.yml") ?? "") as StackFile;
     expect(stack.secrets?.xtradb_tls_key).toEqual({ external: true });
@@ -344,7 +342,7 @@ describe("XtraDB Galera TLS", () => {
       }),
     });
     const files = await synth(cluster);
-    expect(files.get("xtradb/db-xtradb.cnf")).toContain("ssl-key=/run/secrets/galera_key\n");
+    expect(files.get("stacks/db/xtradb.cnf")).toContain("ssl-key=/run/secrets/galera_key\n");
     expect(services(files)["pxc-2"]?.secrets).toEqual(["mysql_root_password", "galera_ca", "galera_cert", "galera_key"]);
     expect(cluster.secrets.map((secret) => secret.name)).not.toContain("xtradb_tls_ca");
   });
@@ -354,18 +352,18 @@ describe("ProxySQL's monitor user", () => {
   it("is created by the first member's bootstrap only, from the secret ProxySQL includes", async () => {
     const files = await synth(dbCluster().cluster);
     const [first, second] = [services(files)["pxc-1"], services(files)["pxc-2"]];
-    expect(first?.configs).toContainEqual({ source: "xtradb-init", target: "/docker-entrypoint-initdb.d/proxysql-monitor.sh" });
+    expect(first?.configs).toContainEqual({ source: "xtradb-init.sh", target: "/docker-entrypoint-initdb.d/proxysql-monitor.sh" });
     expect(first?.secrets).toContain("proxysql_monitor");
     expect(second?.configs?.map((config) => (typeof config === "string" ? config : config.source))).not.toContain("xtradb-init");
     expect(second?.secrets).not.toContain("proxysql_monitor");
-    const lint = spawnSync("shellcheck", ["-"], { input: files.get("xtradb/db-xtradb-init.sh"), encoding: "utf8" });
+    const lint = spawnSync("shellcheck", ["-"], { input: files.get("stacks/db/xtradb-init.sh"), encoding: "utf8" });
     expect(lint.stdout).toBe("");
     expect(lint.status).toBe(0);
   });
 
   it("has no init script when no ProxySQL watches the cluster", async () => {
     const files = await synth(dbCluster({ proxy: false }).cluster);
-    expect(files.has("xtradb/db-xtradb-init.sh")).toBe(false);
+    expect(files.has("stacks/db/xtradb-init.sh")).toBe(false);
     expect(services(files)["pxc-1"]?.configs).toHaveLength(2);
   });
 
@@ -374,7 +372,7 @@ describe("ProxySQL's monitor user", () => {
     const files = await synth(dbCluster().cluster);
     const dir = tempDir();
     writeFileSync(path.join(dir, "proxysql_monitor"), secretLine);
-    const script = localScript(files.get("xtradb/db-xtradb-init.sh") ?? "", dir, { "/run/secrets/": `${dir}/` });
+    const script = localScript(files.get("stacks/db/xtradb-init.sh") ?? "", dir, { "/run/secrets/": `${dir}/` });
     return spawnSync("bash", ["-c", `set -eo pipefail; set -o xtrace; mysql=(cat); . "${script}"; : traced again`], { encoding: "utf8" });
   }
 

@@ -1,6 +1,6 @@
-import { HOST_TLS } from "../../src/constructs/host-paths.js";
-import { privateNetworkFile } from "../../src/constructs/private-network.js";
-import { updateStrategyFile } from "../../src/constructs/update-windows.js";
+import { HOST_TLS } from "../pki/host-paths.js";
+import { privateNetworkFile } from "./private-network.js";
+import { updateStrategyFile } from "./update-windows.js";
 import { isIpv4, ipv4ToNumber } from "../../src/core/ipv4.js";
 import { compareStrings } from "../../src/core/stable-json.js";
 import type { Cluster } from "../../src/model/cluster.js";

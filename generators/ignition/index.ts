@@ -2,10 +2,11 @@ import { toJson } from "../../src/core/stable-json.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import type { PkiMaterial } from "../../src/pki/material.js";
-import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { applyScript } from "./apply-script.js";
 import { fromDataUrl } from "./data-url.js";
 import { nodeIgnition } from "./node-config.js";
+import { rebootWindowProblems } from "./update-windows.js";
 
 /**
  * One Ignition 3.3.0 config per node, `nodes/<hostname>/config.ign`, which Flatcar applies at first boot:
@@ -13,12 +14,13 @@ import { nodeIgnition } from "./node-config.js";
  * file it writes (`nodes/<hostname>/files/<path>`), because a data URL is unreadable in a diff, and the day-2
  * script that brings a running node to it (`nodes/<hostname>/apply.sh`).
  */
-export const ignitionGenerator: Generator = {
+export const ignitionGenerator = defineGenerator({
   name: "ignition",
+  validate: rebootWindowProblems,
   generate({ cluster, pki }): GeneratedFile[] {
     return cluster.nodes.flatMap((node) => nodeFiles(cluster, node, pki));
   },
-};
+});
 
 function nodeFiles(cluster: Cluster, node: Node, pki: PkiMaterial): GeneratedFile[] {
   const delivery = { kind: "host", nodes: [node.hostname] } as const;

@@ -1,8 +1,9 @@
+export { ClusterPki, type ClusterPkiProps } from "./cluster-pki.js";
 import { X509Certificate } from "node:crypto";
 import { compareStrings, toJson } from "../../src/core/stable-json.js";
 import { CertificateAuthority } from "../../src/model/certificate.js";
 import { commonNameOf, subjectAltNamesOf, usagesOf } from "../../src/pki/compare.js";
-import type { Delivery, GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { defineGenerator, type Delivery, type GeneratedFile } from "../../src/synth/generator.js";
 
 /**
  * The public half of the PKI in out/: the CA and every issued certificate, as committed in pki/, plus an
@@ -10,7 +11,7 @@ import type { Delivery, GeneratedFile, Generator } from "../../src/synth/generat
  * PEM files carry no "generated" banner: they are byte-identical copies of the committed state, so their
  * fingerprints match pki/ and what the hosts hold.
  */
-export const pkiGenerator: Generator = {
+export const pkiGenerator = defineGenerator({
   name: "pki",
   generate({ cluster, pki }) {
     const authority = cluster.all(CertificateAuthority)[0];
@@ -38,7 +39,7 @@ export const pkiGenerator: Generator = {
     });
     return files;
   },
-};
+});
 
 interface Identity {
   readonly commonName: string | null;

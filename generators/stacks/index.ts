@@ -1,58 +1,58 @@
 import { Document, isMap, isScalar, type YAMLMap } from "yaml";
 import { shortHash } from "../../src/core/hash.js";
-import { ConfigError, type Problem } from "../../src/core/problems.js";
 import type { StackConfigEntry, StackFile, StackService } from "../../src/imports/docker-stack-v3.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Secret } from "../../src/model/secret.js";
-import type { Service } from "../../src/model/service.js";
-import type { StackConfig } from "../../src/model/stack-config.js";
-import type { Stack } from "../../src/model/stack.js";
-import type { EmittedFile, GeneratedFile, Generator } from "../../src/synth/generator.js";
+import type { Stack, StackConfig } from "../../src/model/stack.js";
+import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { withHashHeader } from "../../src/synth/header.js";
+import { OUT_PATHS } from "../../src/synth/out-paths.js";
+import { stackProblems } from "./checks.js";
 import { HOST_NETWORK_KEY, serviceEntry } from "./service-entry.js";
 import { namedVolumes } from "./volumes.js";
 
 /** Compose file format written; 3.8 is the newest version tag every Swarm-era docker CLI accepts. */
 const STACK_FILE_VERSION = "3.8";
-/** Swarm refuses config (and secret) names longer than this. */
-const DOCKER_NAME_MAX = 64;
 
 /**
- * One `stacks/<name>.yml` per Stack, deployed with `docker stack deploy -c`. Runs last: it links the
- * files the other families wrote (nginx.conf, prometheus.yml...) into Docker configs.
+ * One `stacks/<name>.yml` per Stack, deployed with `docker stack deploy -c`, and beside it every Docker config
+ * its services mount (`stacks/<name>/<config id>`), whose content the StackConfig carries.
  */
-export const stacksGenerator: Generator = {
+export const stacksGenerator = defineGenerator({
   name: "stacks",
-  generate({ cluster, emitted }): GeneratedFile[] {
-    const problems: Problem[] = [];
-    const files = cluster.stacks.map((stack) => ({
-      path: `stacks/${stack.name}.yml`,
-      content: renderStack(stack, emitted, problems),
-      construct: stack.path,
-      delivery: { kind: "stack", stack: stack.name } as const,
-    }));
-    if (problems.length > 0) throw new ConfigError(problems);
-    return files;
+  validate: stackProblems,
+  generate({ cluster }): GeneratedFile[] {
+    return cluster.stacks.flatMap((stack) => {
+      const delivery = { kind: "stack", stack: stack.name } as const;
+      const configs = mountedConfigs(stack);
+      return [
+        { path: OUT_PATHS.stackFile(stack), content: renderStack(stack, configs), construct: stack.path, delivery },
+        ...[...configs.values()].map((config) => ({ path: OUT_PATHS.stackConfig(config), content: config.contents, construct: config.path, delivery })),
+      ];
+    });
   },
-};
+});
 
-function renderStack(stack: Stack, emitted: ReadonlyMap<string, EmittedFile>, problems: Problem[]): string {
+/** The configs the stack's services mount, by name: only those are declared in, and written beside, the stack file. */
+function mountedConfigs(stack: Stack): Map<string, StackConfig> {
+  const configs = new Map<string, StackConfig>();
+  for (const service of stack.services) for (const mount of service.props.configs ?? []) configs.set(mount.config.name, mount.config);
+  return configs;
+}
+
+function renderStack(stack: Stack, configs: ReadonlyMap<string, StackConfig>): string {
   const services: Record<string, StackService> = {};
   const networks = new Map<string, OverlayNetwork>();
   const secrets = new Map<string, Secret>();
-  const configs = new Map<string, StackConfig>();
   let hostNetwork = false;
   for (const service of stack.services) {
-    if (service.hostNetwork && service.networks.length > 0) problems.push(hostAndOverlay(service));
     services[service.name] = service.applyOverrides(serviceEntry(service));
     hostNetwork ||= service.hostNetwork;
     for (const network of service.networks) networks.set(network.name, network);
     for (const secret of service.props.secrets ?? []) secrets.set(secret.name, secret);
-    for (const mount of service.props.configs ?? []) configs.set(mount.config.name, mount.config);
   }
 
   const file: StackFile = { version: STACK_FILE_VERSION, services };
-  if (hostNetwork && networks.has(HOST_NETWORK_KEY)) problems.push(hostKeyTaken(stack));
   if (networks.size > 0 || hostNetwork) {
     file.networks = Object.fromEntries([
       ...[...networks.keys()].sort().map((name) => [name, { external: true, name }]),
@@ -65,65 +65,22 @@ function renderStack(stack: Stack, emitted: ReadonlyMap<string, EmittedFile>, pr
   if (volumes.length > 0) file.volumes = Object.fromEntries(volumes.map((name) => [name, { name }]));
   if (secrets.size > 0) file.secrets = Object.fromEntries([...secrets.keys()].sort().map((name) => [name, { external: true }]));
   if (configs.size > 0) {
-    file.configs = Object.fromEntries(
-      [...configs.keys()].sort().map((key) => [key, linkConfig(stack, configs.get(key) as StackConfig, emitted, problems)]),
-    );
+    file.configs = Object.fromEntries([...configs.keys()].sort().map((key) => [key, configEntry(configs.get(key) as StackConfig)]));
   }
   return withHashHeader(`# deploy: docker stack deploy -c out/stacks/${stack.name}.yml ${stack.name}\n${toYaml(file, secrets)}`);
-}
-
-/** A task is either in its node's network namespace or on overlays, never both. */
-function hostAndOverlay(service: Service): Problem {
-  return {
-    code: "stack/host-network-with-overlays",
-    construct: service.path,
-    field: "networks",
-    message: `service "${service.name}" sets hostNetwork and joins overlays (${service.networks.map((network) => network.name).join(", ")})`,
-    hint: "drop `networks`: a host-network service is reached at its node's private address",
-    location: service.location,
-  };
-}
-
-function hostKeyTaken(stack: Stack): Problem {
-  return {
-    code: "stack/host-network-key-taken",
-    construct: stack.path,
-    field: "",
-    message: `an overlay named "${HOST_NETWORK_KEY}" and a hostNetwork service share stack "${stack.name}": both need the stack-file key "${HOST_NETWORK_KEY}"`,
-    hint: `rename the overlay "${HOST_NETWORK_KEY}"`,
-    location: stack.location,
-  };
 }
 
 /**
  * Docker configs are immutable and `docker stack deploy` refuses to change one in place: naming the config
  * after a hash of its content gives a changed file a new config, which is what rolls the services using it.
+ * (The name's length is checked before synthesis: checks.ts.)
  */
-function linkConfig(stack: Stack, config: StackConfig, emitted: ReadonlyMap<string, EmittedFile>, problems: Problem[]): StackConfigEntry {
-  const source = emitted.get(config.file);
-  if (!source) {
-    problems.push({
-      code: "stack/config-file-missing",
-      construct: config.path,
-      field: "file",
-      message: `StackConfig "${config.name}" points at out/${config.file}, which no generator wrote`,
-      hint: "use the path of a file a generator writes (see out/manifest), or declare the construct that writes it (FrontProxy, Monitoring)",
-      location: config.location,
-    });
-    return { name: `${stack.name}_${config.name}`, file: `../${config.file}` };
-  }
-  const name = `${stack.name}_${config.name}_${shortHash(source.content)}`;
-  if (name.length > DOCKER_NAME_MAX) {
-    problems.push({
-      code: "stack/config-name-too-long",
-      construct: config.path,
-      field: "",
-      message: `the Docker config name "${name}" has ${name.length} characters; Swarm accepts at most ${DOCKER_NAME_MAX}`,
-      hint: "shorten the StackConfig's id or the stack's name",
-      location: config.location,
-    });
-  }
-  return { name, file: `../${config.file}` };
+export function configEntry(config: StackConfig): StackConfigEntry {
+  return { name: dockerConfigName(config), file: OUT_PATHS.stackConfigReference(config) };
+}
+
+export function dockerConfigName(config: StackConfig): string {
+  return `${config.stack.name}_${config.name}_${shortHash(config.contents)}`;
 }
 
 function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>): string {

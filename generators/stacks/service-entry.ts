@@ -1,6 +1,6 @@
 import { sortKeys } from "../../src/core/stable-json.js";
 import type { StackDeployment, StackHealthcheck, StackService } from "../../src/imports/docker-stack-v3.js";
-import type { Service, ServiceHealthcheck } from "../../src/model/service.js";
+import type { Service, ServiceHealthcheck } from "../../src/model/stack.js";
 
 /**
  * Stack-file key under which a stack joins Docker's predefined `host` network: a stack declares it as an

@@ -1,4 +1,4 @@
-import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { bootstrapScript } from "./bootstrap-script.js";
 import { labelsScript } from "./labels-script.js";
 import { networksScript } from "./networks-script.js";
@@ -7,7 +7,7 @@ import { networksScript } from "./networks-script.js";
  * Operator scripts that form the Swarm and prepare it for the stacks: bootstrap (init, joins, roles), then
  * overlay networks and node labels.
  */
-export const swarmGenerator: Generator = {
+export const swarmGenerator = defineGenerator({
   name: "swarm",
   generate({ cluster }): GeneratedFile[] {
     const delivery = { kind: "swarm" } as const;
@@ -17,4 +17,4 @@ export const swarmGenerator: Generator = {
       { path: "swarm/labels.sh", content: labelsScript(cluster.nodes), construct: "cluster", delivery },
     ];
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { GeneratedFile, Generator } from "../../src/synth/generator.js";
+import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { nodeIgnition } from "../ignition/node-config.js";
 
 /**
@@ -7,7 +7,7 @@ import { nodeIgnition } from "../ignition/node-config.js";
  * checks. They are read from the node's FINAL Ignition config, after `overrideIgnition`, so a patched unit
  * shows here exactly as it boots; a unit Ignition only enables (no contents) has no copy.
  */
-export const systemdGenerator: Generator = {
+export const systemdGenerator = defineGenerator({
   name: "systemd",
   generate({ cluster, pki }): GeneratedFile[] {
     return cluster.nodes.flatMap((node) => {
@@ -26,4 +26,4 @@ export const systemdGenerator: Generator = {
       ]);
     });
   },
-};
+});

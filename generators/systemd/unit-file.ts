@@ -1,4 +1,4 @@
-import type { SystemdUnit } from "../../src/model/systemd-unit.js";
+import type { SystemdUnit } from "../../src/model/node.js";
 import { GENERATED_NOTICE, withHashHeader } from "../../src/synth/header.js";
 
 /**

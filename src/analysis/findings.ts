@@ -1,30 +1,40 @@
-/** Severity of a high-availability finding; `swarm-cluster build --strict` fails on `error`. */
-export type FindingSeverity = "error" | "warning" | "info";
+import type { Problem, Severity } from "../core/problems.js";
+import type { Declared } from "../validate/problem.js";
 
-/** One result of the architecture analysis: a quorum at risk, a single point of failure, or a note. */
-export interface Finding {
-  readonly severity: FindingSeverity;
-  /** Stable identifier, e.g. `spof/single-replica`. */
-  readonly code: string;
-  /** Construct path the finding is about. */
-  readonly construct: string;
-  /** One line a person can act on. */
+/** The availability analysis' results: Problems of origin `availability`, sorted errors first. */
+export interface HaReport {
+  readonly findings: readonly Problem[];
+}
+
+/** What a finding says: the message, how to fix it, and for quorum groups how many losses they tolerate. */
+export interface FindingText {
   readonly message: string;
-  /** How many members can be lost while the component keeps working (quorum findings). */
+  readonly hint: string;
   readonly tolerates?: number;
 }
 
-export interface HaReport {
-  readonly findings: readonly Finding[];
+/** One result of the architecture analysis, pinned on the construct it is about. */
+export function finding(severity: Severity, code: string, at: Declared, text: FindingText): Problem {
+  return {
+    severity,
+    origin: "availability",
+    code,
+    construct: at.path,
+    field: "",
+    message: text.message,
+    hint: text.hint,
+    location: at.location,
+    ...(text.tolerates === undefined ? {} : { tolerates: text.tolerates }),
+  };
 }
 
-export function errorsOf(report: HaReport): Finding[] {
-  return report.findings.filter((finding) => finding.severity === "error");
+export function errorsOf(report: HaReport): Problem[] {
+  return report.findings.filter((entry) => entry.severity === "error");
 }
 
 /** A construct that knows the availability of what it builds (a quorum, a replica set) reports it itself. */
 export interface AvailabilitySource {
-  availabilityFindings(): Finding[];
+  availabilityFindings(): Problem[];
 }
 
 export function isAvailabilitySource(value: unknown): value is AvailabilitySource {

@@ -1,8 +1,9 @@
 import { cidrSize, parseCidr } from "../core/ipv4.js";
 import type { Cluster } from "../model/cluster.js";
 import type { OverlayNetwork } from "../model/network.js";
-import { Service } from "../model/service.js";
-import type { Finding } from "./findings.js";
+import { Service } from "../model/stack.js";
+import type { Problem } from "../core/problems.js";
+import { finding } from "./findings.js";
 
 /** Network, broadcast and gateway addresses: never handed to a task. */
 const RESERVED_ADDRESSES = 3;
@@ -19,30 +20,26 @@ export function overlayDemand(cluster: Cluster, network: OverlayNetwork): number
   return tasks + services.length + hosts.size;
 }
 
-export function overlayCapacityFindings(cluster: Cluster): Finding[] {
-  return cluster.networks.flatMap((network): Finding[] => {
+export function overlayCapacityFindings(cluster: Cluster): Problem[] {
+  return cluster.networks.flatMap((network): Problem[] => {
     const cidr = parseCidr(network.subnet);
     if (!cidr) return []; // malformed subnets are validation errors, reported before analysis runs
     const usable = cidrSize(cidr) - RESERVED_ADDRESSES;
     const needed = overlayDemand(cluster, network);
     if (needed > usable) {
       return [
-        {
-          severity: "error",
-          code: "capacity/overlay-exhausted",
-          construct: network.path,
-          message: `${network.name} (${network.subnet}) has ${usable} usable addresses but its tasks, service VIPs and node endpoints need ${needed}: tasks beyond that stay pending; use a larger subnet`,
-        },
+        finding("error", "capacity/overlay-exhausted", network, {
+          message: `${network.name} (${network.subnet}) has ${usable} usable addresses but its tasks, service VIPs and node endpoints need ${needed}: tasks beyond that stay pending`,
+          hint: `use a larger subnet (at least twice ${needed} addresses), e.g. a /24`,
+        }),
       ];
     }
     if (needed * 2 > usable) {
       return [
-        {
-          severity: "warning",
-          code: "capacity/overlay-tight",
-          construct: network.path,
+        finding("warning", "capacity/overlay-tight", network, {
           message: `${network.name} (${network.subnet}) uses ${needed} of ${usable} addresses: scaling out or a start-first rolling update may exhaust it`,
-        },
+          hint: `use a subnet with at least ${needed * 2} usable addresses`,
+        }),
       ];
     }
     return [];

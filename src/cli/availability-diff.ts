@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Finding, HaReport } from "../analysis/findings.js";
+import type { Problem } from "../core/problems.js";
+import type { HaReport } from "../analysis/findings.js";
+
+/** A finding as the committed report holds it (generators/analysis). */
+type Finding = Pick<Problem, "severity" | "code" | "construct" | "message">;
 
 /** Where the analysis generator writes the report `diff` compares against. */
 const REPORT_PATH = "analysis/ha-report.json";

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { Problem } from "../core/problems.js";
 import type { RawFrame, SourceLocation } from "../core/source-location.js";
 import { captureConfigFrame, resolveFrame } from "../core/source-location.js";
 
@@ -24,6 +25,15 @@ export abstract class ClusterConstruct extends Construct {
   /** The construct path, e.g. `cluster/sw-node-1`; used in errors, the manifest and the HA report. */
   get path(): string {
     return this.node.path;
+  }
+
+  /**
+   * The construct's own checks of its props and of what it derives from the tree, run in the validation
+   * phase (after prepare and lock, before any generator), so every problem of the config is reported at once.
+   * Constructs override it; report with a catalogue (`defineMessages`) so each problem has a code and a fix.
+   */
+  validateConstruct(): Problem[] {
+    return [];
   }
 }
 

@@ -1,9 +1,7 @@
-import type { Construct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
 import { deepMerge, type DeepPartial } from "../core/deep-merge.js";
 import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
-import { ClusterConstruct } from "./base.js";
-import { HostFile } from "./host-file.js";
-import { SystemdUnit } from "./systemd-unit.js";
+import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
 
 export type SwarmRole = "manager" | "worker";
@@ -73,5 +71,68 @@ export class Node extends ClusterConstruct {
 
   applyIgnitionOverrides(config: IgnitionConfig): IgnitionConfig {
     return this.ignitionPatches.reduce<IgnitionConfig>((merged, patch) => deepMerge(merged, patch), config);
+  }
+}
+
+/** Every node of the tree that holds `construct`, in declaration order. */
+export function nodesOf(construct: IConstruct): Node[] {
+  return construct.node.root.node.findAll().filter((c): c is Node => c instanceof Node);
+}
+
+export interface HostFileProps {
+  /** Absolute path on the host. */
+  readonly path: string;
+  /** File contents; a function is called at synthesis, once the whole tree is known. */
+  readonly contents: Lazy<string>;
+  /**
+   * Permission bits.
+   * @default 0o644
+   */
+  readonly mode?: number;
+}
+
+/** A file written on a node at first boot (an Ignition `storage.files` entry). */
+export class HostFile extends ClusterConstruct {
+  readonly filePath: string;
+  readonly mode: number;
+  private readonly source: Lazy<string>;
+
+  constructor(scope: Node, id: string, props: HostFileProps) {
+    super(scope, id);
+    this.filePath = props.path;
+    this.mode = props.mode ?? 0o644;
+    this.source = props.contents;
+  }
+
+  get contents(): string {
+    return resolveLazy(this.source);
+  }
+}
+
+export interface SystemdUnitProps {
+  /** Unit contents; a function is called at synthesis, once the whole tree is known. */
+  readonly contents: Lazy<string>;
+  /**
+   * Whether the unit is enabled (its [Install] section acted on at boot).
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** A systemd unit on a node; its id is the unit name, e.g. `etcd-member.service`. */
+export class SystemdUnit extends ClusterConstruct {
+  readonly unitName: string;
+  readonly enabled: boolean;
+  private readonly source: Lazy<string>;
+
+  constructor(scope: Node, unitName: string, props: SystemdUnitProps) {
+    super(scope, unitName);
+    this.unitName = unitName;
+    this.enabled = props.enabled ?? true;
+    this.source = props.contents;
+  }
+
+  get contents(): string {
+    return resolveLazy(this.source);
   }
 }

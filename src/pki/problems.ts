@@ -15,6 +15,8 @@ export function caKeyMissing(certificate: Certificate, changes: readonly Change[
   const key = state.display(state.caKey);
   const what = isNew ? "must be issued (it is new)" : `must be re-issued (${describe(changes)})`;
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/ca-key-missing",
     construct: certificate.path,
     field: changes.find((change) => change.field !== "")?.field ?? "",
@@ -27,6 +29,8 @@ export function caKeyMissing(certificate: Certificate, changes: readonly Change[
 export function caKeyMismatch(authority: CertificateAuthority, state: PkiState): Problem {
   const key = state.display(state.caKey);
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/ca-key-mismatch",
     construct: authority.path,
     field: "",
@@ -38,6 +42,8 @@ export function caKeyMismatch(authority: CertificateAuthority, state: PkiState):
 
 export function caRenamed(authority: CertificateAuthority, committedName: string, state: PkiState): Problem {
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/ca-renamed",
     construct: authority.path,
     field: "commonName",
@@ -49,6 +55,8 @@ export function caRenamed(authority: CertificateAuthority, committedName: string
 
 export function caExpiring(authority: CertificateAuthority, expires: string, state: PkiState): Problem {
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/ca-expiring",
     construct: authority.path,
     field: "validityDays",
@@ -61,6 +69,8 @@ export function caExpiring(authority: CertificateAuthority, expires: string, sta
 export function caKeyWithoutCertificate(authority: CertificateAuthority, state: PkiState): Problem {
   const key = state.display(state.caKey);
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/ca-certificate-missing",
     construct: authority.path,
     field: "",
@@ -72,6 +82,8 @@ export function caKeyWithoutCertificate(authority: CertificateAuthority, state: 
 
 export function unreadableCaCertificate(authority: CertificateAuthority, state: PkiState): Problem {
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/ca-certificate-unreadable",
     construct: authority.path,
     field: "",
@@ -83,6 +95,8 @@ export function unreadableCaCertificate(authority: CertificateAuthority, state: 
 
 export function singleAuthority(authority: CertificateAuthority): Problem {
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/one-ca",
     construct: authority.path,
     field: "",
@@ -94,6 +108,8 @@ export function singleAuthority(authority: CertificateAuthority): Problem {
 
 export function reservedName(certificate: Certificate): Problem {
   return {
+    severity: "error",
+    origin: "model",
     code: "pki/reserved-name",
     construct: certificate.path,
     field: "",

@@ -1,5 +1,5 @@
 import { fromDataUrl } from "../../generators/ignition/data-url.js";
-import { HOST_TLS } from "../constructs/host-paths.js";
+import { HOST_TLS } from "../../generators/pki/host-paths.js";
 import { toJson } from "../core/stable-json.js";
 import type { File as IgnitionFile, IgnitionConfig } from "../imports/ignition-v3.3.js";
 

@@ -1,4 +1,4 @@
-import { HOST_TLS } from "../constructs/host-paths.js";
+import { HOST_TLS } from "../../generators/pki/host-paths.js";
 import type { PkiState } from "../pki/state.js";
 
 /** Why a node's overlay cannot be written, and how to get out. Never carries key material. */

@@ -29,5 +29,5 @@ export function checkFileSet(files: readonly EmittedFile[]): Problem[] {
 }
 
 function fileProblem(file: EmittedFile, code: string, message: string): Problem {
-  return { code, construct: file.construct, field: "", message, hint: "this is a bug in the generator: report it with the config that triggers it" };
+  return { severity: "error", origin: "model", code, construct: file.construct, field: "", message, hint: "this is a bug in the generator: report it with the config that triggers it" };
 }

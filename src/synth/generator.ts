@@ -1,5 +1,6 @@
-import type { Cluster } from "../model/cluster.js";
 import type { HaReport } from "../analysis/findings.js";
+import type { Problem } from "../core/problems.js";
+import type { Cluster } from "../model/cluster.js";
 import type { PkiMaterial } from "../pki/material.js";
 
 /**
@@ -35,13 +36,31 @@ export interface SynthContext {
   readonly cluster: Cluster;
   readonly pki: PkiMaterial;
   readonly ha: HaReport;
-  /** Files returned by the generators that ran before this one (the stack generator links configs). */
-  readonly emitted: ReadonlyMap<string, EmittedFile>;
 }
 
-/** One artifact family. Reads the model, returns files, never touches the disk. */
+/**
+ * One artifact family's writer. Reads the model, returns files, never touches the disk, and never reads
+ * another generator's files: what a file holds comes from the model (a StackConfig or HostFile carries its
+ * content), so generators run in any order.
+ */
 export interface Generator {
   /** Family name; matches its folder under generators/. */
   readonly name: string;
+  /**
+   * What would stop this generator, found before any generator runs (the one validation phase): every
+   * problem of every family is then reported at once.
+   */
+  validate?(cluster: Cluster): Problem[];
   generate(context: SynthContext): GeneratedFile[];
+}
+
+const GENERATOR = Symbol.for("swarm-cluster.generator");
+
+/** Marks a family's generator, so the registry finds it among the exports of generators/index.ts. */
+export function defineGenerator<G extends Generator>(generator: G): G {
+  return Object.assign(generator, { [GENERATOR]: true });
+}
+
+export function isGenerator(value: unknown): value is Generator {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[GENERATOR] === true;
 }

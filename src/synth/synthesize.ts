@@ -1,18 +1,20 @@
-import { ConfigError } from "../core/problems.js";
+import type { IConstruct } from "constructs";
 import { analyseHa } from "../analysis/ha.js";
 import type { HaReport } from "../analysis/findings.js";
-import type { IConstruct } from "constructs";
-import { isPreparable, type ClusterConstruct, type Preparable } from "../model/base.js";
+import { ConfigError, isFatal, type Problem } from "../core/problems.js";
+import { compareStrings } from "../core/stable-json.js";
+import { isPreparable, type Preparable } from "../model/base.js";
 import type { Cluster } from "../model/cluster.js";
 import type { PkiOptions, PkiResolver, StateWrite } from "../pki/material.js";
 import { validateModel } from "../validate/index.js";
+import { sortProblems } from "../validate/problem.js";
 import { checkFileSet } from "./file-set.js";
 import type { EmittedFile, Generator } from "./generator.js";
+import { unexpectedFailure } from "./unexpected.js";
 import { buildManifest, manifestFile } from "./manifest.js";
-import { compareStrings } from "../core/stable-json.js";
 
 export interface SynthOptions {
-  /** Generators in the order they run; the stack linker comes last. */
+  /** Every family's generator; they run in any order. */
   readonly generators: readonly Generator[];
   readonly resolvePki: PkiResolver;
   readonly pki: PkiOptions;
@@ -24,6 +26,8 @@ export interface SynthResult {
   /** Every file of out/, manifest included, sorted by path. */
   readonly files: readonly EmittedFile[];
   readonly ha: HaReport;
+  /** Warnings and notes of the validation and the availability analysis, for the CLI to print. */
+  readonly problems: readonly Problem[];
   /** PKI state to persist alongside out/. */
   readonly stateWrites: readonly StateWrite[];
   /** Certificates that needed issuing (for --check). */
@@ -31,28 +35,32 @@ export interface SynthResult {
 }
 
 /**
- * Synthesis in fixed phases, as cdk8s does: prepare → lock the tree → validate every construct (all problems at
- * once) → analyse availability → resolve certificates → run each generator → check the file set → manifest.
- * Nothing here writes to disk; the caller decides whether to write or compare.
+ * Synthesis in fixed phases, as cdk8s does: prepare → lock the tree → the one validation phase (the model's
+ * schema and rules, every construct's own checks, every generator's preconditions, and the availability
+ * analysis: all problems at once) → resolve certificates → run the generators → check the file set →
+ * manifest. Nothing here writes to disk; the caller decides whether to write or compare. Whatever goes
+ * wrong comes out as a ConfigError of Problems, never as a JavaScript error.
  */
 export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
   prepareTree(cluster);
   cluster.node.lock();
 
-  const problems = validateModel(cluster);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const { problems, ha } = guarded("validating the model", cluster, () => {
+    const ha = analyseHa(cluster);
+    const found = [
+      ...validateModel(cluster),
+      ...options.generators.flatMap((generator) => generator.validate?.(cluster) ?? []),
+    ];
+    return { problems: sortProblems([...found, ...ha.findings]), ha };
+  });
+  if (problems.some(isFatal)) throw new ConfigError(problems.filter(isFatal));
 
-  const ha = analyseHa(cluster);
   const pki = await options.resolvePki(cluster, options.pki);
 
-  const emitted = new Map<string, EmittedFile>();
   const files: EmittedFile[] = [];
   for (const generator of options.generators) {
-    for (const file of generator.generate({ cluster, pki: pki.material, ha, emitted })) {
-      const tagged: EmittedFile = { ...file, generator: generator.name };
-      files.push(tagged);
-      if (!emitted.has(file.path)) emitted.set(file.path, tagged);
-    }
+    const generated = guarded(`generating the ${generator.name} files`, cluster, () => generator.generate({ cluster, pki: pki.material, ha }));
+    for (const file of generated) files.push({ ...file, generator: generator.name });
   }
 
   const fileProblems = checkFileSet(files);
@@ -60,7 +68,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
 
   files.push(manifestFile(buildManifest(files, options.configName)));
   files.sort((a, b) => compareStrings(a.path, b.path));
-  return { files, ha, stateWrites: pki.writes, pendingIssues: pki.pending };
+  return { files, ha, problems: problems.filter((entry) => entry.origin === "model"), stateWrites: pki.writes, pendingIssues: pki.pending };
 }
 
 /**
@@ -74,22 +82,17 @@ function prepareTree(cluster: Cluster): void {
     if (pending.length === 0) return;
     for (const construct of pending) {
       prepared.add(construct);
-      try {
-        (construct as IConstruct & Preparable).prepare();
-      } catch (error) {
-        if (error instanceof ConfigError) throw error;
-        const declared = construct as Partial<ClusterConstruct>;
-        throw new ConfigError([
-          {
-            code: "construct/prepare-failed",
-            construct: construct.node.path,
-            field: "",
-            message: error instanceof Error ? error.message : String(error),
-            hint: "change the construct's props as the message says",
-            location: declared.location,
-          },
-        ]);
-      }
+      guarded("preparing", construct, () => (construct as IConstruct & Preparable).prepare());
     }
+  }
+}
+
+/** Runs one step of synthesis; an exception that is not a ConfigError becomes a located Problem. */
+function guarded<T>(step: string, construct: IConstruct, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError([unexpectedFailure(step, construct, error)]);
   }
 }

@@ -1,15 +1,19 @@
+import type { Severity } from "../core/problems.js";
+
 /**
  * Every message the model validation prints, grouped by topic, each with how to fix it (as Butane keeps
  * config/common/errors.go). A check picks an entry by code and supplies the specifics; the code is the
  * stable identifier tests and users search for.
  */
-interface Entry<A> {
+export interface Entry<A> {
   readonly message: (args: A) => string;
   readonly hint: string | ((args: A) => string);
+  /** @default "error" */
+  readonly severity?: Severity;
 }
 
-function entry<A>(message: (args: A) => string, hint: string | ((args: A) => string)): Entry<A> {
-  return { message, hint };
+export function entry<A>(message: (args: A) => string, hint: string | ((args: A) => string), severity?: Severity): Entry<A> {
+  return severity ? { message, hint, severity } : { message, hint };
 }
 
 /** The value as the user wrote it, for messages: strings quoted, the rest as JSON. */
@@ -72,6 +76,11 @@ export const MESSAGES = {
       `another construct under ${scope} already has the id "${id}"${field === "id" ? "" : ` (a ${kind}'s id is its ${field})`}`,
     ({ field }) =>
       `rename one of the two: ids are unique among the children of a construct${field === "hostname" ? ", so two nodes cannot share a hostname" : ""}`,
+  ),
+
+  "construct/unexpected-failure": entry<{ step: string }>(
+    ({ step }) => `swarm-cluster failed while ${step}: a value of this construct or of what it references is not what the checks expected`,
+    "check this construct's props against its documentation (tsc --noEmit on the config finds type errors); if they are right, report it with the config (SWARM_CLUSTER_DEBUG=1 prints the internal error)",
   ),
 
   "construct/own-check": entry<{ detail: string }>(

@@ -7,7 +7,7 @@
  * document path such as `/nodes/3/privateIp` is mapped back to its construct (see document-path.ts).
  */
 import type { Cluster } from "../model/cluster.js";
-import type { Service } from "../model/service.js";
+import type { Service } from "../model/stack.js";
 import type {
   AbsolutePath,
   Cidr,

@@ -1,7 +1,8 @@
+import { stacksGenerator } from "../../generators/stacks/index.js";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { nginxGenerator } from "../../generators/nginx/index.js";
+import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { FrontProxy, Testing, type Cluster, type NginxLayout } from "../../src/index.js";
 
 /**
@@ -75,13 +76,14 @@ export async function renderDebianNginx(
   for (const proxy of cluster.all(FrontProxy)) {
     for (const site of proxy.sites) fakeLetsEncrypt(proxy.settings.layout.letsencryptDir, site.domains);
   }
-  const files = await Testing.synth(cluster, { generators: [nginxGenerator] });
+  const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
   options.edit?.(files);
-  for (const [file, content] of files) {
-    if (!file.startsWith("nginx/")) continue;
-    const target = path.join(dir, file.slice("nginx/".length));
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, content);
+  // Each config where the nginx service mounts it: under `dir`, the layout's configDir.
+  for (const proxy of cluster.all(FrontProxy)) {
+    for (const mount of proxy.service.props.configs ?? []) {
+      mkdirSync(path.dirname(mount.target), { recursive: true });
+      writeFileSync(mount.target, files.get(OUT_PATHS.stackConfig(mount.config)) ?? "");
+    }
   }
   return files;
 }

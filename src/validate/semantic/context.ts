@@ -1,5 +1,5 @@
 import type { Cluster } from "../../model/cluster.js";
-import type { Service } from "../../model/service.js";
+import type { Service } from "../../model/stack.js";
 import type { ModelDocument, ServiceSpec } from "../model-document.js";
 
 /** What every semantic check reads: the tree (identities, derived values) and its plain JSON view. */

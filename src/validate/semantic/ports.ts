@@ -1,5 +1,5 @@
 import type { Problem } from "../../core/problems.js";
-import type { Service } from "../../model/service.js";
+import type { Service } from "../../model/stack.js";
 import { problem } from "../problem.js";
 import { serviceEntries, type CheckContext } from "./context.js";
 

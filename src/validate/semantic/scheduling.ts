@@ -1,6 +1,6 @@
 import type { Problem } from "../../core/problems.js";
 import type { Node } from "../../model/node.js";
-import type { Service } from "../../model/service.js";
+import type { Service } from "../../model/stack.js";
 import { TIER_LABEL } from "../../model/tier.js";
 import { problem } from "../problem.js";
 import { serviceEntries, type CheckContext } from "./context.js";

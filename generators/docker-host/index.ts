@@ -1,0 +1,1 @@
+export { DockerHost, type DockerHostProps } from "./docker-host.js";

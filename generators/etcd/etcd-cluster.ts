@@ -1,0 +1,201 @@
+import type { Construct } from "constructs";
+import type { AvailabilitySource } from "../../src/analysis/findings.js";
+import type { Problem } from "../../src/core/problems.js";
+import { ETCD_MESSAGES } from "./messages.js";
+import { quorumFindings } from "../../src/analysis/quorum.js";
+import { ClusterConstruct } from "../../src/model/base.js";
+import { Cluster } from "../../src/model/cluster.js";
+import { HostFile } from "../../src/model/node.js";
+import type { Node } from "../../src/model/node.js";
+import { SystemdUnit } from "../../src/model/node.js";
+import { withHashHeader } from "../../src/synth/header.js";
+import type { QuorumGroup } from "../../src/validate/quorum-group.js";
+import {
+  clientEndpointsOf,
+  ETCD_CLIENT_PORT,
+  ETCD_PEER_PORT,
+  etcdFlags,
+  initialClusterOf,
+  type EtcdPeer,
+} from "./etcd-flags.js";
+import { HOST_TLS } from "../pki/host-paths.js";
+import { commandLine, renderUnit } from "../systemd/unit-text.js";
+
+export interface EtcdClusterProps {
+  /** Nodes that run a member, one each; 3 or 5 keep a majority through one or two failures. */
+  readonly members: readonly Node[];
+  /**
+   * etcd release, used for the default image tag.
+   * @default "v3.5.17"
+   */
+  readonly version?: string;
+  /**
+   * Container image of etcd.
+   * @default `quay.io/coreos/etcd:<version>`
+   */
+  readonly image?: string;
+  /**
+   * Members that join the running cluster instead of forming it: a replaced node (its data dir is new) or
+   * an added one. Before provisioning it, run `etcdctl member remove <old id>` (a replacement) and
+   * `etcdctl member add <hostname> --peer-urls=https://<privateIp>:2380` on a healthy member; the new member
+   * then starts with `--initial-cluster-state=existing` and receives the data from its peers. Leaving it
+   * listed afterwards is harmless: etcd reads the initial-cluster flags only while its data dir is empty.
+   * @default none: every member forms the cluster
+   */
+  readonly joining?: readonly Node[];
+}
+
+/** Name of the unit and of its container; `docker exec etcd-member etcdctl …` reaches a member. */
+const MEMBER = "etcd-member";
+const DATA_DIR = "/var/lib/etcd";
+
+/**
+ * A TLS etcd cluster on some nodes, each member a container started by systemd. The seed ran etcd through
+ * CoreOS's etcd-wrapper, which current Flatcar no longer ships; Flatcar still ships Docker, so the member
+ * runs as a host-network container with the data dir and certificates mounted from the host.
+ */
+export class EtcdCluster extends ClusterConstruct implements AvailabilitySource, QuorumGroup {
+  /** Marks the construct for the model validation's etcd membership checks. */
+  readonly quorumKind = "etcd";
+  readonly members: readonly Node[];
+  /** Members that join the running cluster (see EtcdClusterProps.joining). */
+  readonly joining: readonly Node[];
+  readonly version: string;
+  readonly image: string;
+
+  constructor(scope: Construct, id: string, props: EtcdClusterProps) {
+    super(scope, id);
+    this.members = [...props.members];
+    this.joining = [...(props.joining ?? [])];
+    this.version = props.version ?? "v3.5.17";
+    this.image = props.image ?? `quay.io/coreos/etcd:${this.version}`;
+    for (const member of this.members) {
+      new SystemdUnit(member, `${MEMBER}.service`, { contents: () => this.unitText(member) });
+      new SystemdUnit(member, `${MEMBER}.path`, { contents: () => keyWatchText() });
+      new HostFile(member, "etcd-profile", { path: "/etc/profile.d/01-etcd.sh", contents: () => this.profileScript() });
+    }
+  }
+
+  /** The members as etcd addresses them: hostname, private IP, the standard ports. */
+  get peers(): EtcdPeer[] {
+    return this.members.map((member) => ({
+      name: member.hostname,
+      host: member.privateIp,
+      clientPort: ETCD_CLIENT_PORT,
+      peerPort: ETCD_PEER_PORT,
+    }));
+  }
+
+  /** `--initial-cluster`: `sw-node-1=https://10.10.1.21:2380,…`, derived from the members. */
+  get initialCluster(): string {
+    return initialClusterOf(this.peers);
+  }
+
+  /** Client URLs of every member, for etcdctl and for anything that uses etcd (e.g. discovery). */
+  get clientEndpoints(): string[] {
+    return clientEndpointsOf(this.peers);
+  }
+
+  /** The etcd flags of one member, as its unit runs them. */
+  flagsFor(member: Node): string[] {
+    const peers = this.peers;
+    const self = peers.find((peer) => peer.name === member.hostname);
+    if (!self) throw new Error(`${member.path} is not a member of ${this.path}`);
+    return etcdFlags({
+      self,
+      peers,
+      clusterToken: Cluster.of(this).name,
+      dataDir: DATA_DIR,
+      tls: { ca: HOST_TLS.caCertificate, cert: HOST_TLS.nodeCertificate, key: HOST_TLS.nodeKey },
+      clusterState: this.joining.includes(member) ? "existing" : "new",
+    });
+  }
+
+  override validateConstruct(): Problem[] {
+    return this.joining
+      .filter((node) => !this.members.includes(node))
+      .map((node) => ETCD_MESSAGES.problem("etcd/joining-not-member", this, "joining", { hostname: node.hostname }));
+  }
+
+  availabilityFindings(): Problem[] {
+    return quorumFindings(this, { component: "etcd", codePrefix: "etcd", addVoter: "add members (nodes of the app tier) to `members`" }, this.members.length);
+  }
+
+  private unitText(member: Node): string {
+    const docker = "/usr/bin/docker";
+    const run = [
+      "--rm",
+      `--name=${MEMBER}`,
+      "--net=host",
+      `--volume=${DATA_DIR}:${DATA_DIR}`,
+      `--volume=${HOST_TLS.nodeDirectory}:${HOST_TLS.nodeDirectory}:ro`,
+      `--volume=${HOST_TLS.caCertificate}:${HOST_TLS.caCertificate}:ro`,
+      this.image,
+      "/usr/local/bin/etcd",
+      ...this.flagsFor(member),
+    ];
+    return renderUnit({
+      Unit: [
+        ["Description", `etcd member ${member.hostname} of the ${Cluster.of(this).name} cluster`],
+        // The member binds the private address: wait until the network is configured.
+        ["Wants", "network-online.target"],
+        ["After", "network-online.target docker.service"],
+        ["Requires", "docker.service"],
+        // The node key is delivered apart from the public config (it never enters out/). Without it etcd
+        // would exit at once and restart every 5 s; with this condition the unit is skipped instead, and
+        // etcd-member.path starts it when the key arrives.
+        ["ConditionPathExists", HOST_TLS.nodeKey],
+      ],
+      Service: [
+        // A container left over from a crash would hold the name; "-" because usually there is none.
+        ["ExecStartPre", `-${docker} rm --force ${MEMBER}`],
+        ["ExecStart", commandLine(`${docker} run`, run)],
+        ["ExecStop", `${docker} stop ${MEMBER}`],
+        ["Restart", "always"],
+        ["RestartSec", "5s"],
+      ],
+      Install: [["WantedBy", "multi-user.target"]],
+    });
+  }
+
+  private profileScript(): string {
+    const environment = [
+      ["ETCDCTL_API", "3"],
+      ["ETCDCTL_ENDPOINTS", this.clientEndpoints.join(",")],
+      ["ETCDCTL_CACERT", HOST_TLS.caCertificate],
+      ["ETCDCTL_CERT", HOST_TLS.nodeCertificate],
+      ["ETCDCTL_KEY", HOST_TLS.nodeKey],
+    ] as const;
+    const names = environment.map(([name]) => `-e ${name}`).join(" ");
+    return withHashHeader(
+      [
+        `# etcdctl environment for the ${Cluster.of(this).name} etcd cluster (TLS with client certificates).`,
+        ...environment.map(([name, value]) => `export ${name}=${value}`),
+        "# etcdctl of the member's own release, from its container, which mounts the certificates at these paths",
+        "# (`docker exec -e NAME` passes this shell's value through).",
+        `alias etcdctl='docker exec ${names} ${MEMBER} etcdctl'`,
+        "",
+      ].join("\n"),
+    );
+  }
+}
+
+/**
+ * Starts the member when the node key appears, on a boot where it was missing. On boots where the key is
+ * there, the member starts with multi-user.target and this unit is skipped: a path unit left watching
+ * would start the member again after an operator stops it. (On the boot the key arrives, stop
+ * etcd-member.path before stopping the member.)
+ */
+function keyWatchText(): string {
+  return renderUnit({
+    Unit: [
+      ["Description", "Start etcd-member.service once the node key is delivered"],
+      ["ConditionPathExists", `!${HOST_TLS.nodeKey}`],
+    ],
+    Path: [
+      ["PathExists", HOST_TLS.nodeKey],
+      ["Unit", `${MEMBER}.service`],
+    ],
+    Install: [["WantedBy", "paths.target"]],
+  });
+}

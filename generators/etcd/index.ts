@@ -1,0 +1,1 @@
+export { EtcdCluster, type EtcdClusterProps } from "./etcd-cluster.js";

@@ -1,0 +1,1 @@
+export { HostFirewall, type HostFirewallProps } from "./host-firewall.js";

@@ -1,0 +1,1 @@
+export { Monitoring, type MonitoringProps, type MonitoringSettings } from "./monitoring.js";

@@ -1,0 +1,125 @@
+import type { Construct } from "constructs";
+import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
+import type { Problem } from "../../src/core/problems.js";
+import { ClusterConstruct } from "../../src/model/base.js";
+import { Cluster } from "../../src/model/cluster.js";
+import type { OverlayNetwork } from "../../src/model/network.js";
+import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { DockerHost } from "../docker-host/docker-host.js";
+import { HostFirewall } from "../firewall/host-firewall.js";
+import { prometheusYaml, SCRAPE_PORTS } from "./prometheus-config.js";
+
+export interface MonitoringProps {
+  /** Stack the monitoring services are deployed in (the seed's `stats`). */
+  readonly stack: Stack;
+  /** Overlay Prometheus joins (node-exporter runs on each node's host network). */
+  readonly network: OverlayNetwork;
+  /** @default "prom/prometheus:v2.53.0" */
+  readonly prometheusImage?: string;
+  /** @default "prom/node-exporter:v1.8.2" */
+  readonly nodeExporterImage?: string;
+  /**
+   * How long Prometheus keeps samples.
+   * @default "24h" (as the seed's swarmprom)
+   */
+  readonly retention?: string;
+  /** @default "15s" */
+  readonly scrapeInterval?: string;
+  /** @default "2G" */
+  readonly prometheusMemoryLimit?: string;
+  /** @default "128M" */
+  readonly exporterMemoryLimit?: string;
+  /**
+   * Where Prometheus runs. Its data is a node-local volume: if the task moves to another node, history starts
+   * again there. Pin it to one node (`{ hostname }`) to keep history; the reference config pins it to the
+   * first manager.
+   * @default { tier: "app", role: "manager" }
+   */
+  readonly prometheusPlacement?: Placement;
+}
+
+export interface MonitoringSettings {
+  readonly scrapeInterval: string;
+}
+
+/** Swarm service template resolved per task to the hostname of the node it runs on. */
+export const NODE_HOSTNAME_TEMPLATE = "{{.Node.Hostname}}";
+
+/**
+ * Metrics for the cluster: Prometheus on an overlay plus node-exporter on every node's host network, and
+ * prometheus.yml rendered from the model as a Docker config.
+ */
+export class Monitoring extends ClusterConstruct implements AvailabilitySource {
+  readonly stack: Stack;
+  readonly prometheus: Service;
+  readonly nodeExporter: Service;
+  readonly settings: MonitoringSettings;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.stack = props.stack;
+    this.settings = { scrapeInterval: props.scrapeInterval ?? "15s" };
+    const config = new StackConfig(props.stack, "prometheus.yml", {
+      // dockerd serves metrics only where DockerHost's daemon.json sets `metrics-addr`.
+      contents: () => {
+        const cluster = Cluster.of(this);
+        const hardened = new Set(cluster.all(DockerHost).flatMap((host) => host.nodes));
+        return prometheusYaml({
+          cluster,
+          scrapeInterval: this.settings.scrapeInterval,
+          nodeExporterNodes: this.nodeExporter.eligibleNodes,
+          dockerdNodes: cluster.nodes.filter((node) => hardened.has(node)),
+        });
+      },
+    });
+
+    this.prometheus = new Service(props.stack, "prometheus", {
+      image: props.prometheusImage ?? "prom/prometheus:v2.53.0",
+      command: [
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--storage.tsdb.path=/prometheus",
+        `--storage.tsdb.retention.time=${props.retention ?? "24h"}`,
+      ],
+      placement: props.prometheusPlacement ?? { tier: "app", role: "manager" },
+      networks: [props.network],
+      volumes: ["prometheus-data:/prometheus"],
+      configs: [{ config, target: "/etc/prometheus/prometheus.yml" }],
+      memoryLimit: props.prometheusMemoryLimit ?? "2G",
+    });
+
+    // On the host network: node_network_* and the other namespaced metrics then describe the node, not a
+    // container. Without a published port it listens on every address of the node, public ones included;
+    // the HostFirewall's input chain lets only the private network in (availabilityFindings() warns about
+    // public nodes it does not cover). Prometheus scrapes each node at <privateIp>:9100, the model's list.
+    this.nodeExporter = new Service(props.stack, "node-exporter", {
+      image: props.nodeExporterImage ?? "prom/node-exporter:v1.8.2",
+      mode: "global",
+      hostNetwork: true,
+      command: [
+        "--path.procfs=/host/proc",
+        "--path.sysfs=/host/sys",
+        "--path.rootfs=/host",
+        `--web.listen-address=:${SCRAPE_PORTS.nodeExporter}`,
+      ],
+      // rslave: file systems the host mounts later (a new data disk) show up in node_filesystem_*.
+      volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/host:ro,rslave"],
+      memoryLimit: props.exporterMemoryLimit ?? "128M",
+    });
+    // node_uname_info{nodename} reports the container's hostname: the node's, through Swarm's template.
+    this.nodeExporter.override({ hostname: NODE_HOSTNAME_TEMPLATE });
+  }
+
+  /** node-exporter answers on every address of its node: a public node needs a HostFirewall in front of it. */
+  availabilityFindings(): Problem[] {
+    const cluster = Cluster.of(this);
+    const protectedNodes = new Set(cluster.all(HostFirewall).flatMap((firewall) => firewall.nodes));
+    const exposed = this.nodeExporter.eligibleNodes.filter((node) => node.publicIp !== undefined && !protectedNodes.has(node));
+    if (exposed.length === 0) return [];
+    return [
+      finding("warning", "monitoring/node-exporter-public", this.nodeExporter, {
+        message: `node-exporter listens on public addresses (${exposed.map((node) => node.hostname).join(", ")})`,
+        hint: "declare a HostFirewall covering these nodes: it lets only the private network reach port 9100",
+      }),
+    ];
+  }
+}

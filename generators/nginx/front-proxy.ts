@@ -1,0 +1,133 @@
+import type { Construct } from "constructs";
+import type { Problem } from "../../src/core/problems.js";
+import { ClusterConstruct } from "../../src/model/base.js";
+import type { OverlayNetwork } from "../../src/model/network.js";
+import type { Site } from "../../src/model/site.js";
+import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { frontProxyProblems } from "./checks.js";
+import { DEFAULT_NGINX_LAYOUT, type FrontProxySettings, type NginxLayout } from "./layout.js";
+import { renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
+
+export interface FrontProxyProps {
+  /** Stack the nginx service is deployed in (the seed's `front`). */
+  readonly stack: Stack;
+  /** Sites served, one server file each; their volumes are mounted read-only at their document roots. */
+  readonly sites: readonly Site[];
+  /** Overlays nginx joins: the front network and the network php-fpm listens on. */
+  readonly networks: readonly OverlayNetwork[];
+  /**
+   * The php-fpm Service PHP requests are passed to; it must share one of {@link networks} and mount every
+   * site's volume (`site.volumeMount()`).
+   */
+  readonly php: Service;
+  /** @default 9000 */
+  readonly phpPort?: number;
+  /**
+   * nginx built with ModSecurity v3 and the OWASP CRS (the seed's nginx-waf image), with the registry host
+   * it is pulled from: every node pulls it, so a bare name would go to Docker Hub.
+   */
+  readonly image: string;
+  /** @default "one-per-node" */
+  readonly replicas?: number | "one-per-node";
+  /** @default { tier: "front" } */
+  readonly placement?: Placement;
+  /** The image's version and paths; see {@link NginxLayout}. */
+  readonly layout?: Partial<NginxLayout>;
+  /**
+   * Named volume holding the Let's Encrypt certificates, mounted read-only at `layout.letsencryptDir`.
+   * @default "letsencrypt"
+   */
+  readonly certificateVolume?: string;
+  /**
+   * DNS server nginx re-resolves the FastCGI upstream with.
+   * @default "127.0.0.11" (Docker's embedded DNS)
+   */
+  readonly resolver?: string;
+  /** @default "2048m" */
+  readonly clientMaxBodySize?: string;
+  /**
+   * User-agent fragments (case-insensitive regular expressions) answered with 444: scanners and bad bots.
+   * @default ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"]
+   */
+  readonly blockedUserAgents?: readonly string[];
+  /** @default "256M" */
+  readonly memoryLimit?: string;
+  /** @default "nginx" */
+  readonly serviceName?: string;
+}
+
+/**
+ * The front tier: nginx with ModSecurity terminating TLS for every Site, serving static files from the
+ * site's volume and passing PHP to php-fpm. It declares the nginx Service and its Docker configs, which
+ * render nginx.conf, the ModSecurity entry point and one server file per Site from the model.
+ */
+export class FrontProxy extends ClusterConstruct {
+  readonly stack: Stack;
+  readonly sites: readonly Site[];
+  readonly php: Service;
+  readonly service: Service;
+  readonly settings: FrontProxySettings;
+  /** The volume the certificates are expected in; a certbot job mounts the same one to write them. */
+  readonly certificateVolume: string;
+
+  constructor(scope: Construct, id: string, props: FrontProxyProps) {
+    super(scope, id);
+    this.stack = props.stack;
+    this.sites = props.sites;
+    this.php = props.php;
+    this.certificateVolume = props.certificateVolume ?? "letsencrypt";
+    const layout = { ...DEFAULT_NGINX_LAYOUT, ...props.layout };
+    this.settings = {
+      layout,
+      fastcgiUpstream: props.php.address(props.phpPort ?? 9000),
+      resolver: props.resolver ?? "127.0.0.11",
+      clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
+      blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
+    };
+
+    const serviceName = props.serviceName ?? "nginx";
+    const settings = this.settings;
+    // Config ids (their file names beside the stack file) start with the service's name, which is unique
+    // in the stack, so two front proxies in one stack keep apart.
+    const config = (suffix: string, target: string, contents: () => string) => ({
+      config: new StackConfig(props.stack, `${serviceName}${suffix}`, { contents }),
+      target,
+    });
+    this.service = new Service(props.stack, serviceName, {
+      image: props.image,
+      replicas: props.replicas ?? "one-per-node",
+      placement: props.placement ?? { tier: "front" },
+      networks: props.networks,
+      // Host-mode publishing: Route53 (simple routing) hands out every front's public address, so each front
+      // must answer on its own address. Through the ingress mesh nginx would see the mesh's 10.0.0.x address
+      // instead of the client's, which would blind the per-IP rate limits (private ranges are exempt) and
+      // ModSecurity's IP-based rules. The price: one task per node, as `one-per-node` already spreads them.
+      ports: [
+        { published: 80, target: layout.httpPort, mode: "host" },
+        { published: 443, target: layout.httpsPort, mode: "host" },
+      ],
+      volumes: [
+        // Certificates are expected in this volume, written by the certbot (dns-route53) job of a later
+        // issue; they are never Docker configs or files in out/. Until it has run, nginx refuses to start
+        // for want of the certificate files. A named volume, not a bind mount: Swarm rejects a task whose
+        // bind source does not exist on the host, and nothing creates /etc/letsencrypt on the fronts.
+        `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
+        // Static files straight from the site's volume; nginx never writes there.
+        ...props.sites.map((site) => site.volumeMount({ readOnly: true })),
+      ],
+      configs: [
+        config(".conf", `${layout.configDir}/nginx.conf`, () => renderNginxConf(settings)),
+        config("-modsecurity.conf", `${layout.configDir}/modsecurity/main.conf`, () => renderModsecurityConf(settings)),
+        ...props.sites.map((site) =>
+          config(`-site-${site.name}.conf`, `${layout.configDir}/sites/${site.name}.conf`, () => renderSiteConf(settings, site)),
+        ),
+      ],
+      memoryLimit: props.memoryLimit ?? "256M",
+      critical: true,
+    });
+  }
+
+  override validateConstruct(): Problem[] {
+    return frontProxyProblems({ at: this, settings: this.settings, nginx: this.service, php: this.php, sites: this.sites });
+  }
+}

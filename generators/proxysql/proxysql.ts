@@ -1,0 +1,116 @@
+import type { Construct } from "constructs";
+import { ClusterConstruct } from "../../src/model/base.js";
+import type { OverlayNetwork } from "../../src/model/network.js";
+import type { Secret } from "../../src/model/secret.js";
+import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import type { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
+import { renderProxySqlCnf } from "./render.js";
+
+export interface ProxySqlCredentials {
+  readonly admin: Secret;
+  readonly monitor: Secret;
+  readonly users: Secret;
+}
+
+export interface ProxySqlProps {
+  readonly stack: Stack;
+  /** Overlays it serves on (appnet, for the application) and reaches the database on (dbnet). */
+  readonly networks: readonly OverlayNetwork[];
+  readonly database: XtraDbCluster;
+  /** Where ProxySQL runs. */
+  readonly placement: Placement;
+  /**
+   * Task count; `"one-per-node"` runs one on every node the placement selects, so no single node carries it.
+   * @default "one-per-node"
+   */
+  readonly replicas?: number | "one-per-node";
+  /**
+   * Docker secrets holding credentials as ProxySQL config lines; the generated proxysql.cnf `@include`s each
+   * where it belongs, so no password enters out/:
+   * `admin` holds `admin_credentials="…"`, `monitor` holds `monitor_password="…"`, `users` holds `mysql_users=(…)`.
+   *
+   * The `monitor` user must exist in the XtraDB cluster: its first member creates it when it bootstraps a new
+   * cluster, with the password of the `monitor` secret (no quote or backslash in it). For a cluster
+   * bootstrapped without it, create it once on any member (it replicates):
+   * `CREATE USER 'monitor'@'%' IDENTIFIED BY '…'; GRANT USAGE, REPLICATION CLIENT ON *.* TO 'monitor'@'%';
+   * GRANT SELECT ON performance_schema.* TO 'monitor'@'%';`
+   */
+  readonly credentials: ProxySqlCredentials;
+  /** @default "proxysql/proxysql:2.7.1" */
+  readonly image?: string;
+  /**
+   * The server version ProxySQL announces to clients (`mysql-server_version`).
+   * @default the version in the XtraDB image's tag (`8.0.39` for `…:8.0.39-30.1`), else "8.0"
+   */
+  readonly serverVersion?: string;
+  /**
+   * Connections each ProxySQL task may open to each member (`max_connections` of mysql_servers). Every task
+   * opens its own, so together they must stay under the member's `max_connections`.
+   * @default (XtraDB maxConnections − 10 kept for the operator, monitor and SST) ÷ ProxySQL tasks, at least 1
+   */
+  readonly maxConnectionsPerBackend?: number;
+}
+
+/** Connections of a member's max_connections that ProxySQL leaves to others (root, the monitor, SST). */
+const RESERVED_CONNECTIONS = 10;
+
+/** ProxySQL in front of the Galera cluster: one writer at a time, readers spread, members health-checked. */
+export class ProxySql extends ClusterConstruct {
+  readonly service: Service;
+  readonly database: XtraDbCluster;
+  readonly credentials: ProxySqlCredentials;
+  readonly stackName: string;
+  private readonly props: ProxySqlProps;
+
+  /** Where the application connects: the ProxySQL service's MySQL port on the shared overlay. */
+  get endpoint(): string {
+    return this.service.address(3306);
+  }
+
+  constructor(scope: Construct, id: string, props: ProxySqlProps) {
+    super(scope, id);
+    this.props = props;
+    this.database = props.database;
+    this.credentials = props.credentials;
+    this.stackName = props.stack.name;
+    const config = new StackConfig(props.stack, `${id}.cnf`, { contents: () => this.renderConfig() });
+    this.service = new Service(props.stack, "proxysql", {
+      image: props.image ?? "proxysql/proxysql:2.7.1",
+      replicas: props.replicas ?? "one-per-node",
+      placement: props.placement,
+      networks: props.networks,
+      configs: [{ config, target: "/etc/proxysql.cnf" }],
+      secrets: [props.credentials.admin, props.credentials.monitor, props.credentials.users],
+      critical: true,
+    });
+    props.database.grantMonitor(props.credentials.monitor);
+  }
+
+  get serverVersion(): string {
+    return this.props.serverVersion ?? versionOfImage(this.database.image) ?? "8.0";
+  }
+
+  /** Read at synthesis: the task count depends on the nodes the placement selects. */
+  get maxConnectionsPerBackend(): number {
+    if (this.props.maxConnectionsPerBackend !== undefined) return this.props.maxConnectionsPerBackend;
+    const tasks = Math.max(1, this.service.replicaCount);
+    return Math.max(1, Math.floor((this.database.maxConnections - RESERVED_CONNECTIONS) / tasks));
+  }
+
+  private renderConfig(): string {
+    const { admin, monitor, users } = this.credentials;
+    return renderProxySqlCnf({
+      serverVersion: this.serverVersion,
+      secrets: { admin: admin.mountPath, monitor: monitor.mountPath, users: users.mountPath },
+      backends: this.database.backends,
+      maxConnectionsPerBackend: this.maxConnectionsPerBackend,
+      memberMaxConnections: this.database.maxConnections,
+    });
+  }
+}
+
+/** `8.0.39` from `percona/percona-xtradb-cluster:8.0.39-30.1`; undefined for a tag without a version. */
+function versionOfImage(image: string): string | undefined {
+  const tag = image.split("@")[0]?.split("/").pop()?.split(":")[1];
+  return tag?.match(/^\d+\.\d+(\.\d+)?/)?.[0];
+}

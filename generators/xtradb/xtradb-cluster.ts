@@ -1,0 +1,313 @@
+import type { Construct } from "constructs";
+import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
+import { quorumFindings } from "../../src/analysis/quorum.js";
+import type { Problem } from "../../src/core/problems.js";
+import { ClusterConstruct } from "../../src/model/base.js";
+import type { OverlayNetwork } from "../../src/model/network.js";
+import type { Node } from "../../src/model/node.js";
+import { Secret } from "../../src/model/secret.js";
+import { Service, StackConfig, type ConfigMount, type Stack } from "../../src/model/stack.js";
+import { renderInitScript, renderMemberCnf, renderStartScript } from "./render.js";
+
+/** The CA, certificate and key every member and the arbitrator present on Galera's encrypted channels. */
+export interface XtraDbTls {
+  /** PEM of the CA that signed `cert`. */
+  readonly ca: Secret;
+  /** PEM server certificate, one for all members (Galera expects homogeneous nodes). */
+  readonly cert: Secret;
+  /** PEM private key of `cert`. */
+  readonly key: Secret;
+}
+
+export interface XtraDbClusterProps {
+  readonly stack: Stack;
+  /** The overlay the Galera members and their proxies share (dbnet). */
+  readonly network: OverlayNetwork;
+  /** Database (db-tier) nodes, each holding one member: a member has an identity and a data dir. */
+  readonly nodes: readonly Node[];
+  /**
+   * A node that runs the Galera arbitrator (garbd): a voter without data, so that two data nodes keep a
+   * majority when one fails. Not one of `nodes`.
+   */
+  readonly arbitrator?: Node;
+  /** Docker secret holding the MySQL root password. */
+  readonly rootPassword: Secret;
+  /**
+   * Galera cluster name (`wsrep_cluster_name`).
+   * @default "xtracluster"
+   */
+  readonly clusterName?: string;
+  /** @default "percona/percona-xtradb-cluster:8.0.39-30.1" */
+  readonly image?: string;
+  /**
+   * Image garbd runs from. The server image does not ship garbd (Percona packages it apart, as
+   * percona-xtradb-cluster-garbd); the backup image of Percona's PXC operator does, built from the same
+   * Galera 4 release line as the server. garbd starts through the members' start script: the image needs
+   * bash and coreutils' `timeout`.
+   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35"
+   */
+  readonly arbitratorImage?: string;
+  /**
+   * Docker secrets for Galera's TLS. PXC 8.0 encrypts replication, IST and SST by default
+   * (`pxc-encrypt-cluster-traffic=ON`) and then needs the same CA and certificate on every member; the
+   * certificates it generates by itself differ per member, so a second member could never join. Create
+   * them once, e.g. with the image's `mysql_ssl_rsa_setup -d <dir>` (ca.pem, server-cert.pem,
+   * server-key.pem) and `docker secret create`; the key never enters out/.
+   * @default three secrets declared here, named `<id>_tls_ca`, `<id>_tls_cert`, `<id>_tls_key`
+   */
+  readonly tls?: XtraDbTls;
+  /**
+   * `max_connections` of each member, written into the members' my.cnf; ProxySQL divides it between its tasks.
+   * @default 151 (MySQL's default)
+   */
+  readonly maxConnections?: number;
+  /**
+   * How long a starting member may fail its health check before it counts: a joining member copies the
+   * whole data set (SST) before mysqld answers. Past it, Swarm replaces the task and the copy starts over.
+   * @default "1h"
+   */
+  readonly startPeriod?: string;
+  /**
+   * The application's database and user, created by the first member when it bootstraps a new cluster
+   * (the image's MYSQL_DATABASE / MYSQL_USER / MYSQL_PASSWORD_FILE); the others receive them with the data.
+   */
+  readonly database?: ApplicationDatabase;
+}
+
+export interface ApplicationDatabase {
+  readonly name: string;
+  readonly user: string;
+  /** Docker secret holding the user's password; the application reads the same secret. */
+  readonly password: Secret;
+}
+
+export interface GaleraBackend {
+  /** Service name, resolvable on the overlay. */
+  readonly host: string;
+  readonly port: number;
+  readonly node: Node;
+}
+
+/** In-container paths of the members' generated configs. */
+const MEMBER_CNF_TARGET = "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf";
+const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
+const INIT_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/proxysql-monitor.sh";
+const ARBITRATOR_SERVICE = "garbd";
+
+/**
+ * A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator.
+ *
+ * Bootstrap: only the first member may start a new cluster (empty `CLUSTER_JOIN`, which is how the image
+ * bootstraps), and only when its data dir is empty and no other member nor the arbitrator answers on
+ * Galera's port for 30 s; the others, and garbd, start once a member answers, then join and receive a full
+ * copy (SST). A member that already holds data always joins the others, so a restarted first member, or
+ * one whose volume was emptied while the cluster ran on, never starts a second cluster (the xtradb start
+ * script explains the timing and its limit: after a node loses its data, start its member once the others
+ * are up).
+ *
+ * Restart after a full outage (every member down): a member shut down cleanly as the last one has
+ * `safe_to_bootstrap: 1` in `grastate.dat` and re-forms the cluster by itself; the others join it. After a
+ * crash no member has it; Galera may still restore the cluster when every member of the last primary view
+ * comes back (pc.recovery). When it does not (members keep restarting): read `seqno` in each member's grastate.dat (when it is -1, the member's log shows
+ * "Recovered position: <uuid>:<seqno>", which the image's entrypoint prints at each start), pick the member
+ * with the highest, set `safe_to_bootstrap: 1` in its grastate.dat (the `xtradb-data` volume on its
+ * node), and let Swarm restart it: it bootstraps, the others join.
+ *
+ * Updates: members are separate services, so a deploy that changes them all (a new image, their shared
+ * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time
+ * (see availabilityFindings).
+ */
+export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource {
+  readonly clusterName: string;
+  readonly image: string;
+  readonly maxConnections: number;
+  readonly tls: XtraDbTls;
+  readonly members: readonly Service[];
+  readonly arbitrator: Service | undefined;
+  /** The nodes given, in order: member i runs on dataNodes[i]. */
+  readonly dataNodes: readonly Node[];
+  readonly arbitratorNode: Node | undefined;
+  readonly stackName: string;
+  private readonly stack: Stack;
+  private readonly monitorSecrets: Secret[] = [];
+  /** The first member's own lists: grantMonitor() adds the monitor secret and the init script to them. */
+  private readonly bootstrapSecrets: Secret[];
+  /** The application's database, when one is declared. */
+  readonly database: ApplicationDatabase | undefined;
+  private readonly bootstrapConfigs: ConfigMount[];
+
+  constructor(scope: Construct, id: string, props: XtraDbClusterProps) {
+    super(scope, id);
+    this.clusterName = props.clusterName ?? "xtracluster";
+    this.image = props.image ?? "percona/percona-xtradb-cluster:8.0.39-30.1";
+    this.maxConnections = props.maxConnections ?? 151;
+    this.dataNodes = props.nodes;
+    this.arbitratorNode = props.arbitrator;
+    this.stack = props.stack;
+    this.stackName = props.stack.name;
+    this.tls = props.tls ?? {
+      ca: new Secret(this, `${id}_tls_ca`, { description: `CA certificate (PEM) of XtraDB cluster ${id}'s Galera TLS` }),
+      cert: new Secret(this, `${id}_tls_cert`, { description: `Server certificate (PEM) shared by XtraDB cluster ${id}'s members and garbd` }),
+      key: new Secret(this, `${id}_tls_key`, { description: `Private key (PEM) of ${id}_tls_cert` }),
+    };
+    const tlsSecrets = [this.tls.ca, this.tls.cert, this.tls.key];
+    const startScript: ConfigMount = {
+      config: new StackConfig(props.stack, `${id}-start.sh`, { contents: () => renderStartScript(this.clusterName) }),
+      target: START_SCRIPT_TARGET,
+    };
+    const configs: ConfigMount[] = [
+      { config: new StackConfig(props.stack, `${id}.cnf`, { contents: () => this.memberCnf() }), target: MEMBER_CNF_TARGET },
+      startScript,
+    ];
+    this.database = props.database;
+    this.bootstrapSecrets = [props.rootPassword, ...tlsSecrets, ...(props.database ? [props.database.password] : [])];
+    this.bootstrapConfigs = [...configs];
+
+    const names = props.nodes.map((_, index) => `pxc-${index + 1}`);
+    this.members = props.nodes.map((node, index) => {
+      const first = index === 0;
+      return new Service(props.stack, names[index] as string, {
+        image: this.image,
+        // The start script picks CLUSTER_JOIN from the data dir's state and the peers that answer, then
+        // runs the image's entrypoint.
+        entrypoint: ["bash", START_SCRIPT_TARGET],
+        command: ["mysqld"],
+        placement: { hostname: node.hostname, tier: "db" },
+        networks: [props.network],
+        environment: {
+          CLUSTER_NAME: this.clusterName,
+          // Empty on the one member that may bootstrap (the image starts a new cluster when CLUSTER_JOIN is
+          // empty): the first. The start script decides whether it does; any other member only ever joins.
+          CLUSTER_JOIN: names.slice(0, index).join(","),
+          // What a member joins, whichever of them is up; a member without data probes them first.
+          PXC_PEERS: names.filter((_, other) => other !== index).join(","),
+          // garbd answers on Galera's port too: a first member without data that hears only it still joins.
+          ...(props.arbitrator ? { PXC_ARBITRATOR: ARBITRATOR_SERVICE } : {}),
+          MYSQL_ROOT_PASSWORD_FILE: props.rootPassword.mountPath,
+          // The image creates local accounts (xtrabackup, clustercheck, monitor @localhost) with well-known
+          // default passwords unless given one; PXC 8.0's SST needs none of them (it makes its own user per
+          // transfer), so they get the root password rather than a default.
+          XTRABACKUP_PASSWORD_FILE: props.rootPassword.mountPath,
+          CLUSTERCHECK_PASSWORD_FILE: props.rootPassword.mountPath,
+          MONITOR_PASSWORD_FILE: props.rootPassword.mountPath,
+          ...(first && props.database
+            ? {
+                MYSQL_DATABASE: props.database.name,
+                MYSQL_USER: props.database.user,
+                MYSQL_PASSWORD_FILE: props.database.password.mountPath,
+              }
+            : {}),
+        },
+        secrets: first ? this.bootstrapSecrets : [props.rootPassword, ...tlsSecrets],
+        configs: first ? this.bootstrapConfigs : configs,
+        // One volume name for every member: they are on distinct nodes (validated), each has its own.
+        volumes: [`xtradb-data:/var/lib/mysql`],
+        // A mysqld killed mid-shutdown leaves no clean state, and the member then needs a full copy (SST)
+        // to rejoin instead of the missing writes (IST).
+        stopGracePeriod: "120s",
+        // Alive, not Synced: `mysqladmin ping` succeeds even when access is denied, so it needs no
+        // credentials; ProxySQL's Galera monitor decides which member serves. It gives an update's
+        // `failure_action: rollback` something to watch: a member whose mysqld never comes up.
+        healthcheck: {
+          test: ["CMD", "mysqladmin", "ping", "--silent"],
+          interval: "10s",
+          timeout: "5s",
+          retries: 6,
+          startPeriod: props.startPeriod ?? "1h",
+        },
+      });
+    });
+    this.arbitrator = props.arbitrator
+      ? new Service(props.stack, ARBITRATOR_SERVICE, {
+          image: props.arbitratorImage ?? "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35",
+          placement: { hostname: props.arbitrator.hostname },
+          networks: [props.network],
+          // Through the members' start script, which holds garbd back until a member answers: garbd listens on
+          // Galera's port as soon as it runs, and on a first deploy the first member would take that for a
+          // running cluster and never bootstrap.
+          entrypoint: ["bash", START_SCRIPT_TARGET],
+          environment: { PXC_PEERS: names.join(",") },
+          configs: [startScript],
+          // garbd reads no my.cnf: the TLS options the members get from pxc-encrypt-cluster-traffic are
+          // given here. An empty ssl_cipher lets OpenSSL choose (garbd aborts when the option is unset).
+          command: [
+            "garbd",
+            "--group",
+            this.clusterName,
+            "--address",
+            `gcomm://${names.join(",")}`,
+            "--options",
+            `socket.ssl_ca=${this.tls.ca.mountPath};socket.ssl_cert=${this.tls.cert.mountPath};socket.ssl_key=${this.tls.key.mountPath};socket.ssl_cipher=`,
+          ],
+          secrets: tlsSecrets,
+        })
+      : undefined;
+  }
+
+  /** What ProxySQL routes to: each member by service name on the database overlay. */
+  get backends(): GaleraBackend[] {
+    return this.members.map((service, index) => ({ host: service.name, port: 3306, node: this.dataNodes[index] as Node }));
+  }
+
+  /** Secrets holding ProxySQL's `monitor_password="…"` line, from which the first member creates the user. */
+  get monitorCredentials(): readonly Secret[] {
+    return this.monitorSecrets;
+  }
+
+  /**
+   * Lets a ProxySQL monitor the members: when the first member bootstraps the cluster it creates the
+   * `monitor` user with the password in `secret` (the generated init script); joining members receive the
+   * user with the data. A cluster bootstrapped before this call lacks the user: create it by hand.
+   */
+  grantMonitor(secret: Secret): void {
+    if (this.monitorSecrets.includes(secret)) return;
+    this.monitorSecrets.push(secret);
+    this.bootstrapSecrets.push(secret);
+    if (this.monitorSecrets.length === 1 && this.members.length > 0) {
+      // Several ProxySQLs must share one monitor secret (the galera check reports otherwise): the first counts.
+      const init = new StackConfig(this.stack, `${this.node.id}-init.sh`, { contents: () => renderInitScript(secret.mountPath) });
+      this.bootstrapConfigs.push({ config: init, target: INIT_SCRIPT_TARGET });
+    }
+  }
+
+  private memberCnf(): string {
+    const { ca, cert, key } = this.tls;
+    return renderMemberCnf({
+      clusterName: this.clusterName,
+      tls: { ca: ca.mountPath, cert: cert.mountPath, key: key.mountPath },
+      maxConnections: this.maxConnections,
+    });
+  }
+
+  availabilityFindings(): Problem[] {
+    const voters = this.members.length + (this.arbitrator ? 1 : 0);
+    const group = {
+      component: `XtraDB cluster "${this.clusterName}" (Galera)`,
+      codePrefix: "galera",
+      addVoter: this.arbitrator ? "add a database node" : "add a Galera arbitrator (`arbitrator:` a node without a member) or a database node",
+    };
+    const findings = quorumFindings(this, group, voters);
+    if (this.members.length < 2) {
+      findings.push(
+        finding("error", "galera/single-copy", this, {
+          message: `XtraDB cluster "${this.clusterName}" keeps its data on ${this.members.length} node(s): losing it loses the data`,
+          hint: "list a second database node in `nodes`",
+        }),
+      );
+    }
+    if (this.members.length > 1) {
+      const services = this.members.map((member) => `${this.stackName}_${member.name}`);
+      findings.push(
+        finding("warning", "galera/rolling-update", this, {
+          message:
+            `XtraDB members ${services.join(", ")} are separate services: a deploy that changes them all (a new image, ` +
+            `their shared my.cnf or start script) restarts them at once and the cluster loses quorum`,
+          hint:
+            `roll them one at a time (\`docker service update --image … ${services[0]}\`, wait until its wsrep_local_state_comment ` +
+            `is Synced, then the next) before \`docker stack deploy\``,
+        }),
+      );
+    }
+    return findings;
+  }
+}
