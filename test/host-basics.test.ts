@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cidrContains, parseCidr } from "../src/core/ipv4.js";
+import { cidrContains, parseCidr } from "../src/core/ip.js";
 import { privatePrefix } from "../src/constructs/private-network.js";
 import { REBOOT_WINDOW_SLOTS, rebootWindows, WEEKDAYS } from "../src/constructs/update-windows.js";
 import { Cluster, EtcdCluster, HostFile, Node, type NodeProps, type OperatingSystem } from "../src/index.js";

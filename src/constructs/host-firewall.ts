@@ -1,6 +1,5 @@
-import { isIP } from "node:net";
 import type { Construct } from "constructs";
-import { parseCidr } from "../core/ipv4.js";
+import { isIpAddress, isNetwork } from "../core/ip.js";
 import { compareStrings } from "../core/stable-json.js";
 import { ClusterConstruct, type Preparable } from "../model/base.js";
 import { Cluster } from "../model/cluster.js";
@@ -112,13 +111,9 @@ function dockerName(service: Service): string {
 }
 
 function isAddressOrNetwork(source: string): boolean {
-  const [address = "", prefix, ...rest] = source.split("/");
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
   // nft masks host bits away: `203.0.113.7/24` would silently allow the whole /24, most likely a typo for
-  // /32, so an IPv4 network must be written with its host bits clear. IPv6 prefixes are checked for range only.
-  return family === 4 ? parseCidr(source) !== undefined : /^\d{1,3}$/.test(prefix) && Number(prefix) <= 128;
+  // /32, so a network must be written with its host bits clear.
+  return isIpAddress(source) || isNetwork(source);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseCidr } from "../core/ipv4.js";
+import { parseCidr } from "../core/ip.js";
 import type { Cluster } from "../model/cluster.js";
 import type { Node } from "../model/node.js";
 import { withHashHeader } from "../synth/header.js";
