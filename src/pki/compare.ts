@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { canonicalIp } from "../core/ip.js";
 import type { Certificate, CertificateUsage } from "../model/certificate.js";
+import { pkiNow } from "./clock.js";
 
 /**
  * What a certificate must say, normalized so that two requests meaning the same thing compare equal:
@@ -60,7 +61,7 @@ export function compareWithRequest(
   request: CertificateRequest,
   existing: X509Certificate,
   authority: X509Certificate | undefined,
-  now: Date = new Date(),
+  now: Date = pkiNow(),
 ): Change[] {
   const changes: Change[] = [];
   const expires = new Date(existing.validTo);
