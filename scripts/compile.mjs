@@ -26,6 +26,7 @@ await build({
     "esbuild",
     "constructs",
     "@peculiar/x509",
+    "reflect-metadata",
     "ts-morph",
     "ts-json-schema-generator",
     "typescript",

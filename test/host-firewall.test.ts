@@ -6,7 +6,7 @@ import type { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIREWALL_RULESET_PATH, FIREWALL_UNIT, publicPorts } from "../generators/firewall/host-firewall.js";
 import { ConfigError } from "../src/core/problems.js";
-import { cidrContains, parseCidr } from "../src/core/ipv4.js";
+import { cidrContains, parseCidr } from "../src/core/ip.js";
 import type { IgnitionConfig } from "../src/imports/ignition-v3.3.js";
 import { GENERATED_NOTICE } from "../src/synth/header.js";
 import { Cluster, HostFirewall, Node, Service, Stack, type HostFirewallProps } from "../src/index.js";
@@ -158,12 +158,12 @@ describe("HostFirewall rulesets", async () => {
   });
 
   it("refuses an SSH source nft would reject or widen", async () => {
-    const { cluster: bad } = firewallCluster({ allowSsh: ["198.51.100.7/24", "example.org", "2001:db8::/129", "198.51.100.7"] });
+    const { cluster: bad } = firewallCluster({ allowSsh: ["198.51.100.7/24", "example.org", "2001:db8::/129", "2001:db8::1/32", "198.51.100.7"] });
     const failure = await synthHosts(bad).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);
     const messages = (failure as ConfigError).problems.filter((problem) => problem.construct === "cluster/firewall").map((problem) => problem.message);
-    expect(messages).toHaveLength(3);
-    for (const pattern of [/"198\.51\.100\.7\/24"/, /"example\.org"/, /"2001:db8::\/129"/]) {
+    expect(messages).toHaveLength(4);
+    for (const pattern of [/"198\.51\.100\.7\/24"/, /"example\.org"/, /"2001:db8::\/129"/, /"2001:db8::1\/32"/]) {
       expect(messages.some((message) => pattern.test(message)), String(pattern)).toBe(true);
     }
   });

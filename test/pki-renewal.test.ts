@@ -2,15 +2,26 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { pkiGenerator } from "../generators/pki/index.js";
 import { ConfigError } from "../src/core/problems.js";
 import { writeStateFiles } from "../src/synth/write-out.js";
 import { Cluster, ClusterPki, Node, Testing } from "../src/index.js";
+import { pkiNow } from "../src/pki/clock.js";
 import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../src/pki/compare.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-renewal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.unstubAllEnvs());
+
+const DAY = 86_400_000;
+/** 2030-01-01T00:00:00Z: a date no test run happens on, so nothing below depends on the real one. */
+const START = new Date("2030-01-01T00:00:00Z");
+
+/** Sets the PKI's clock, as a reproducible build does, to `days` after `from`. */
+function setClock(from: Date, days = 0): void {
+  vi.stubEnv("SOURCE_DATE_EPOCH", String((from.getTime() + days * DAY) / 1000));
+}
 
 function openssl(...args: string[]): void {
   execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
@@ -34,52 +45,98 @@ const request: CertificateRequest = {
 };
 
 describe("certificate renewal", () => {
+  // openssl dates what it signs by the real clock; the PKI's clock is set relative to each certificate instead.
   it(`re-issues a certificate that expires within ${RENEW_WITHIN_DAYS} days`, () => {
     const { ca, cert } = issue(RENEW_WITHIN_DAYS - 5);
-    const changes = compareWithRequest(request, parseCertificate(cert)!, parseCertificate(ca));
-    expect(changes.map((change) => change.text)).toEqual([expect.stringMatching(/^expires on \d{4}-\d\d-\d\d, within 30 days: renew it$/)]);
+    const parsed = parseCertificate(cert)!;
+    setClock(new Date(parsed.validFrom));
+    const changes = compareWithRequest(request, parsed, parseCertificate(ca));
+    const expires = new Date(parsed.validTo).toISOString().slice(0, 10);
+    expect(changes.map((change) => change.text)).toEqual([`expires on ${expires}, within 30 days: renew it`]);
   });
 
   it("keeps a certificate with more time left, and renews it once the window is reached", () => {
     const { ca, cert } = issue(RENEW_WITHIN_DAYS + 30);
     const parsed = parseCertificate(cert)!;
-    expect(compareWithRequest(request, parsed, parseCertificate(ca))).toEqual([]);
-    const later = new Date(Date.now() + 40 * 86_400_000);
-    expect(compareWithRequest(request, parsed, parseCertificate(ca), later)).toHaveLength(1);
+    const authority = parseCertificate(ca);
+    setClock(new Date(parsed.validFrom));
+    expect(compareWithRequest(request, parsed, authority)).toEqual([]);
+    setClock(new Date(parsed.validFrom), 29);
+    expect(compareWithRequest(request, parsed, authority)).toEqual([]);
+    setClock(new Date(parsed.validFrom), 31);
+    expect(compareWithRequest(request, parsed, authority).map((change) => change.text)).toEqual([expect.stringMatching(/^expires on .*: renew it$/)]);
   });
 });
 
 describe("certificate validity", () => {
-  it("never outlives the CA that signed it", async () => {
+  it("starts at the build's clock and never outlives the CA that signed it", async () => {
+    setClock(START);
     const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
     new ClusterPki(cluster, "pki", { validityDays: 60, certificateValidityDays: 825 });
     const files = await Testing.synth(cluster, { generators: [pkiGenerator] });
     const ca = parseCertificate(files.get("pki/ca.crt") ?? "")!;
     const node = parseCertificate(files.get("pki/certs/sw-node-1.crt") ?? "")!;
-    expect(new Date(node.validTo).getTime()).toBeLessThanOrEqual(new Date(ca.validTo).getTime());
-    expect(new Date(node.validTo).getTime()).toBeGreaterThan(Date.now() + 50 * 86_400_000);
+    for (const certificate of [ca, node]) expect(new Date(certificate.validFrom)).toEqual(START);
+    expect(new Date(ca.validTo)).toEqual(new Date(START.getTime() + 60 * DAY));
+    expect(new Date(node.validTo)).toEqual(new Date(ca.validTo));
   }, 30_000);
 });
 
 describe("a CA near its own expiry", () => {
-  it("stops the build with a roll-over hint instead of re-issuing certificates that would die with it", async () => {
+  it("stops the build with a roll-over hint once the CA enters the renewal window, instead of re-issuing certificates that would die with it", async () => {
     const project = mkdtempSync(path.join(tmpdir(), "swarm-cluster-ca-expiry-"));
     const make = () => {
       const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
       new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
-      new ClusterPki(cluster, "pki", { validityDays: RENEW_WITHIN_DAYS - 10 });
+      new ClusterPki(cluster, "pki", { validityDays: 100 });
       return cluster;
     };
     try {
+      setClock(START);
       const first = await Testing.synthResult(make(), { projectDir: project, generators: [pkiGenerator] });
       writeStateFiles(first.stateWrites);
+
+      // 40 days left: the CA and its certificate still stand, nothing to issue.
+      setClock(START, 60);
+      const later = await Testing.synthResult(make(), { projectDir: project, generators: [pkiGenerator] });
+      expect(later.stateWrites).toEqual([]);
+
+      setClock(START, 100 - RENEW_WITHIN_DAYS + 1);
       const failure = await Testing.synthResult(make(), { projectDir: project, generators: [pkiGenerator] }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(ConfigError);
       expect((failure as ConfigError).problems.map((p) => p.code)).toEqual(["pki/ca-expiring"]);
+      expect((failure as ConfigError).problems[0]?.message).toContain("expires on 2030-04-11");
       expect((failure as ConfigError).problems[0]?.hint).toContain("re-provisioned");
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe("the PKI clock", () => {
+  it("is SOURCE_DATE_EPOCH when set, in seconds since the epoch, and the system clock otherwise", () => {
+    expect(pkiNow({ SOURCE_DATE_EPOCH: "1893456000" })).toEqual(START);
+    expect(pkiNow({ SOURCE_DATE_EPOCH: "0" })).toEqual(new Date(0));
+    const before = Date.now();
+    const now = pkiNow({ SOURCE_DATE_EPOCH: "" }).getTime();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
+
+  it.each(["2030-01-01", "1893456000.5", "-1", "1893456000000000", " 1893456000"])("refuses SOURCE_DATE_EPOCH=%j", (value) => {
+    expect(() => pkiNow({ SOURCE_DATE_EPOCH: value })).toThrow(/SOURCE_DATE_EPOCH=.* is not a whole number of seconds/);
+  });
+
+  it("stops a build with a malformed SOURCE_DATE_EPOCH, naming the variable, before anything is issued", async () => {
+    vi.stubEnv("SOURCE_DATE_EPOCH", "yesterday");
+    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+    new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
+    new ClusterPki(cluster, "pki");
+    const failure = await Testing.synthResult(cluster, { generators: [pkiGenerator] }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as ConfigError).problems).toMatchObject([
+      { code: "pki/invalid-clock", construct: "cluster/pki/ca", message: expect.stringContaining('SOURCE_DATE_EPOCH="yesterday"') },
+    ]);
+  });
 });

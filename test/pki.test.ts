@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pkiGenerator } from "../generators/pki/index.js";
 import { ConfigError } from "../src/core/problems.js";
 import { Cluster, ClusterPki, EtcdCluster, Node, Testing } from "../src/index.js";
-import { normalizeIp } from "../src/pki/compare.js";
+import { canonicalIp } from "../src/core/ip.js";
 import { resolvePki } from "../src/pki/resolve.js";
 import { synthesize, type SynthResult } from "../src/synth/synthesize.js";
 import { writeOutAtomically, writeStateFiles } from "../src/synth/write-out.js";
@@ -404,14 +404,15 @@ describe("ClusterPki", () => {
   });
 });
 
-describe("normalizeIp", () => {
+describe("canonicalIp (IP SANs compared with what OpenSSL prints)", () => {
   it.each([
     ["10.10.1.21", "10.10.1.21"],
     ["fd00::1", "fd00:0:0:0:0:0:0:1"],
     ["FD00:0000::0001", "fd00:0:0:0:0:0:0:1"],
     ["::1", "0:0:0:0:0:0:0:1"],
     ["2001:db8:1:2:3:4:5:6", "2001:db8:1:2:3:4:5:6"],
+    ["::ffff:10.10.1.21", "0:0:0:0:0:ffff:a0a:115"],
   ])("%s → %s", (input, expected) => {
-    expect(normalizeIp(input)).toBe(expected);
+    expect(canonicalIp(input)).toBe(expected);
   });
 });

@@ -1,8 +1,7 @@
-import { isIP } from "node:net";
 import type { Construct } from "constructs";
 import type { Problem } from "../../src/core/problems.js";
 import { FIREWALL_MESSAGES } from "./messages.js";
-import { parseCidr } from "../../src/core/ipv4.js";
+import { isIpAddress, isNetwork } from "../../src/core/ip.js";
 import { compareStrings } from "../../src/core/stable-json.js";
 import { ClusterConstruct, type Preparable } from "../../src/model/base.js";
 import { Cluster } from "../../src/model/cluster.js";
@@ -114,13 +113,9 @@ function dockerName(service: Service): string {
 }
 
 function isAddressOrNetwork(source: string): boolean {
-  const [address = "", prefix, ...rest] = source.split("/");
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
   // nft masks host bits away: `203.0.113.7/24` would silently allow the whole /24, most likely a typo for
-  // /32, so an IPv4 network must be written with its host bits clear. IPv6 prefixes are checked for range only.
-  return family === 4 ? parseCidr(source) !== undefined : /^\d{1,3}$/.test(prefix) && Number(prefix) <= 128;
+  // /32, so a network must be written with its host bits clear.
+  return isIpAddress(source) || isNetwork(source);
 }
 
 /**

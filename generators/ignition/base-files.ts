@@ -1,7 +1,7 @@
 import { HOST_TLS } from "../pki/host-paths.js";
 import { privateNetworkFile } from "./private-network.js";
 import { updateStrategyFile } from "./update-windows.js";
-import { isIpv4, ipv4ToNumber } from "../../src/core/ipv4.js";
+import { isIpv4, ipv4ToNumber } from "../../src/core/ip.js";
 import { compareStrings } from "../../src/core/stable-json.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";

@@ -1,4 +1,4 @@
-import { parseCidr } from "../../src/core/ipv4.js";
+import { parseCidr } from "../../src/core/ip.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import { withHashHeader } from "../../src/synth/header.js";

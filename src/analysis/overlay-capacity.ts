@@ -1,4 +1,4 @@
-import { cidrSize, parseCidr } from "../core/ipv4.js";
+import { cidrSize, parseCidr } from "../core/ip.js";
 import type { Cluster } from "../model/cluster.js";
 import type { OverlayNetwork } from "../model/network.js";
 import { Service } from "../model/stack.js";

@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
-import { isIPv6 } from "node:net";
+import { canonicalIp } from "../core/ip.js";
 import type { Certificate, CertificateUsage } from "../model/certificate.js";
+import { pkiNow } from "./clock.js";
 
 /**
  * What a certificate must say, normalized so that two requests meaning the same thing compare equal:
@@ -34,7 +35,7 @@ export function requestOf(certificate: Certificate): CertificateRequest {
     name: certificate.name,
     commonName: certificate.commonName,
     dnsNames: normalizedSet(certificate.dnsNames.map((name) => name.toLowerCase())),
-    ipAddresses: normalizedSet(certificate.ipAddresses.map(normalizeIp)),
+    ipAddresses: normalizedSet(certificate.ipAddresses.map(canonicalIp)),
     usages: orderedUsages(certificate.usages) as CertificateUsage[],
   };
 }
@@ -60,7 +61,7 @@ export function compareWithRequest(
   request: CertificateRequest,
   existing: X509Certificate,
   authority: X509Certificate | undefined,
-  now: Date = new Date(),
+  now: Date = pkiNow(),
 ): Change[] {
   const changes: Change[] = [];
   const expires = new Date(existing.validTo);
@@ -99,7 +100,7 @@ export function subjectAltNamesOf(certificate: X509Certificate): { dnsNames: str
   const ipAddresses: string[] = [];
   for (const entry of (certificate.subjectAltName ?? "").split(", ")) {
     if (entry.startsWith("DNS:")) dnsNames.push(entry.slice(4).toLowerCase());
-    else if (entry.startsWith("IP Address:")) ipAddresses.push(normalizeIp(entry.slice(11)));
+    else if (entry.startsWith("IP Address:")) ipAddresses.push(canonicalIp(entry.slice(11)));
   }
   return { dnsNames: normalizedSet(dnsNames), ipAddresses: normalizedSet(ipAddresses) };
 }
@@ -125,16 +126,6 @@ function setChange(label: string, before: readonly string[], after: readonly str
   if (removed.length === 0) return `${label} changed (added ${added.join(", ")})`;
   if (added.length === 0) return `${label} changed (removed ${removed.join(", ")})`;
   return `${label} changed (${removed.join(", ")} → ${added.join(", ")})`;
-}
-
-/** IPv6 in the one spelling OpenSSL prints (all eight groups, no leading zeros), lower-cased; IPv4 as is. */
-export function normalizeIp(address: string): string {
-  if (!isIPv6(address)) return address;
-  const [head = "", tail] = address.toLowerCase().split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const missing = tail === undefined ? [] : new Array<string>(8 - left.length - right.length).fill("0");
-  return [...left, ...missing, ...right].map((group) => group.replace(/^0+(?=.)/, "")).join(":");
 }
 
 function normalizedSet<T extends string>(values: readonly T[]): T[] {

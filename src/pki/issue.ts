@@ -2,11 +2,11 @@ import { createHash, createPrivateKey, createPublicKey, type KeyObject, type web
 import type * as X509 from "@peculiar/x509";
 import type { CertificateRequest } from "./compare.js";
 import { usageOid } from "./compare.js";
-import { installReflectMetadata } from "./reflect-metadata.js";
 
 /**
  * Issuing with @peculiar/x509 over Node's WebCrypto. The library is loaded on first use only: most builds
- * reuse every committed certificate and must not pay for loading it.
+ * reuse every committed certificate and must not pay for loading it. Its dependency injection (tsyringe)
+ * refuses to load without the `Reflect` metadata API, so the standard polyfill goes in first, and only then.
  */
 type X509Library = typeof X509;
 
@@ -14,7 +14,7 @@ let library: Promise<X509Library> | undefined;
 
 function loadLibrary(): Promise<X509Library> {
   library ??= (async () => {
-    installReflectMetadata();
+    await import("reflect-metadata");
     const loaded = await import("@peculiar/x509");
     loaded.cryptoProvider.set(globalThis.crypto);
     return loaded;

@@ -1,5 +1,6 @@
 import type { Problem } from "../core/problems.js";
 import type { Certificate, CertificateAuthority } from "../model/certificate.js";
+import type { InvalidClock } from "./clock.js";
 import type { Change } from "./compare.js";
 import type { PkiState } from "./state.js";
 
@@ -116,6 +117,19 @@ export function reservedName(certificate: Certificate): Problem {
     message: `a certificate cannot be named "ca": its key would be secrets/pki/ca.key, the CA's own key`,
     hint: "give the certificate another id",
     location: certificate.location,
+  };
+}
+
+export function invalidClock(authority: CertificateAuthority, error: InvalidClock): Problem {
+  return {
+    severity: "error",
+    origin: "model",
+    code: "pki/invalid-clock",
+    construct: authority.path,
+    field: "",
+    message: `${error.message}, so the build cannot tell which certificates have expired or date new ones`,
+    hint: "set SOURCE_DATE_EPOCH to whole seconds, e.g. SOURCE_DATE_EPOCH=$(date -d 2027-01-01 +%s), or unset it to use the system clock",
+    location: authority.location,
   };
 }
 

@@ -2,6 +2,7 @@ import type { X509Certificate } from "node:crypto";
 import { ConfigError } from "../core/problems.js";
 import { compareStrings } from "../core/stable-json.js";
 import { type Certificate, CertificateAuthority } from "../model/certificate.js";
+import { InvalidClock, pkiNow } from "./clock.js";
 import { type Change, type CertificateRequest, commonNameOf, compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, requestOf } from "./compare.js";
 import type { PkiOptions, PkiResolver, StateWrite } from "./material.js";
 import { NO_PKI } from "./material.js";
@@ -21,7 +22,7 @@ export const resolvePki: PkiResolver = async (cluster, options) => {
   if (misdeclared.length > 0) throw new ConfigError(misdeclared);
 
   const state = new PkiState(options);
-  const now = new Date();
+  const now = buildTime(authority);
   const ca = await resolveAuthority(authority, state, options, now);
   const writes: StateWrite[] = [...ca.writes];
   const pending: string[] = [...ca.pending];
@@ -36,7 +37,7 @@ export const resolvePki: PkiResolver = async (cluster, options) => {
     const changes: Change[] =
       committed === undefined ? [{ field: "", text: "not issued yet" }]
       : parsed === undefined ? [{ field: "", text: "not a readable PEM certificate" }]
-      : compareWithRequest(request, parsed, ca.certificate);
+      : compareWithRequest(request, parsed, ca.certificate, now);
     if (changes.length === 0 && committed !== undefined) {
       material.set(certificate.name, committed);
     } else if (!options.allowIssue) {
@@ -67,6 +68,16 @@ export const resolvePki: PkiResolver = async (cluster, options) => {
   const sorted = new Map([...material].sort(([a], [b]) => compareStrings(a, b)));
   return { material: { caCertificatePem: ca.pem ?? "", certificates: sorted }, writes, pending };
 };
+
+/** One "now" for the whole build, so every certificate is checked and issued against the same moment. */
+function buildTime(authority: CertificateAuthority): Date {
+  try {
+    return pkiNow();
+  } catch (error) {
+    if (error instanceof InvalidClock) throw new ConfigError([problem.invalidClock(authority, error)]);
+    throw error;
+  }
+}
 
 interface ResolvedAuthority {
   /** The CA certificate, committed or just created; undefined only when a check finds none. */

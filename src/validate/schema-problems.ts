@@ -1,4 +1,5 @@
 import type { ErrorObject } from "ajv";
+import { whyNotIpv4 } from "../core/ip.js";
 import type { Problem } from "../core/problems.js";
 import type { Cluster } from "../model/cluster.js";
 import { locateDocumentPath } from "./document-path.js";
@@ -77,17 +78,3 @@ function describe(error: ErrorObject): string {
   }
   return error.message ?? error.keyword;
 }
-
-/** What exactly is wrong with a would-be IPv4 address, which "does not match format" never says. */
-export function whyNotIpv4(value: unknown): string {
-  if (typeof value !== "string") return "not a string";
-  const octets = value.split(".");
-  if (octets.length !== 4) return `it has ${octets.length} part(s) separated by dots, not 4`;
-  for (const octet of octets) {
-    if (!/^\d+$/.test(octet)) return `"${octet}" is not a number`;
-    if (octet.length > 1 && octet.startsWith("0")) return `"${octet}" has a leading zero (read as octal by some tools)`;
-    if (Number(octet) > 255) return `${octet} is above 255`;
-  }
-  return "it is not a dotted quad";
-}
-

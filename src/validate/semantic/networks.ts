@@ -1,5 +1,5 @@
 import type { Problem } from "../../core/problems.js";
-import { cidrsOverlap, cidrSize, ipv4ToNumber, isIpv4, parseCidr, type Cidr } from "../../core/ipv4.js";
+import { alignedNetworkOf, cidrsOverlap, parseCidr, type Cidr } from "../../core/ip.js";
 import { problem, type Declared } from "../problem.js";
 import { repeats, type CheckContext } from "./context.js";
 
@@ -42,15 +42,7 @@ function checkedCidr(at: Declared, field: string, text: unknown, problems: Probl
   if (typeof text !== "string") return undefined;
   const cidr = parseCidr(text);
   if (cidr) return cidr;
-  const [address, prefixText] = text.split("/");
-  const prefix = Number(prefixText);
-  if (address === undefined || !isIpv4(address) || !/^\d{1,2}$/.test(prefixText ?? "") || prefix > 32) return undefined;
-  const size = cidrSize({ base: 0, prefix });
-  const base = ipv4ToNumber(address) - (ipv4ToNumber(address) % size);
-  problems.push(problem("network/host-bits-set", at, field, { cidr: text, aligned: `${numberToIpv4(base)}/${prefix}` }));
+  const aligned = alignedNetworkOf(text);
+  if (aligned) problems.push(problem("network/host-bits-set", at, field, { cidr: text, aligned }));
   return undefined;
-}
-
-function numberToIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }

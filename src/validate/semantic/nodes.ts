@@ -1,5 +1,5 @@
 import type { Problem } from "../../core/problems.js";
-import { cidrContains, cidrSize, ipv4ToNumber, isIpv4, parseCidr } from "../../core/ipv4.js";
+import { cidrContains, isIpv4, parseCidr, reservedAddressIn } from "../../core/ip.js";
 import { problem } from "../problem.js";
 import { repeats, type CheckContext } from "./context.js";
 
@@ -30,10 +30,8 @@ export function checkNodes({ cluster }: CheckContext): Problem[] {
     if (typeof ip !== "string" || !isIpv4(ip)) continue;
     if (!cidrContains(network, ip)) {
       problems.push(problem("node/private-ip-outside-network", node, "privateIp", { ip, network: networkText }));
-    } else if (network.prefix <= 30) {
-      // /31 and /32 have no network or broadcast address (RFC 3021).
-      const offset = ipv4ToNumber(ip) - network.base;
-      const which = offset === 0 ? "network" : offset === cidrSize(network) - 1 ? "broadcast" : undefined;
+    } else {
+      const which = reservedAddressIn(network, ip);
       if (which) problems.push(problem("node/private-ip-reserved", node, "privateIp", { ip, network: networkText, which }));
     }
   }
