@@ -183,6 +183,11 @@ export class Service extends ClusterConstruct {
     return this;
   }
 
+  /** The patches given to `override()`, in order. */
+  get overrides(): readonly DeepPartial<StackService>[] {
+    return this.patches;
+  }
+
   applyOverrides(service: StackService): StackService {
     return this.patches.reduce<StackService>((merged, patch) => deepMerge(merged, patch), service);
   }

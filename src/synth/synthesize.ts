@@ -7,6 +7,7 @@ import type { Cluster } from "../model/cluster.js";
 import type { PkiOptions, PkiResolver, StateWrite } from "../pki/material.js";
 import { validateModel } from "../validate/index.js";
 import { checkFileSet } from "./file-set.js";
+import { checkOutputSchemas } from "./output-schemas.js";
 import type { EmittedFile, Generator } from "./generator.js";
 import { buildManifest, manifestFile } from "./manifest.js";
 import { compareStrings } from "../core/stable-json.js";
@@ -32,7 +33,8 @@ export interface SynthResult {
 
 /**
  * Synthesis in fixed phases, as cdk8s does: prepare → lock the tree → validate every construct (all problems at
- * once) → analyse availability → resolve certificates → run each generator → check the file set → manifest.
+ * once) → analyse availability → resolve certificates → run each generator → check the file set, and each
+ * stack file and Ignition config against its official schema → manifest.
  * Nothing here writes to disk; the caller decides whether to write or compare.
  */
 export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
@@ -55,7 +57,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
     }
   }
 
-  const fileProblems = checkFileSet(files);
+  const fileProblems = [...checkFileSet(files), ...checkOutputSchemas(cluster, files)];
   if (fileProblems.length > 0) throw new ConfigError(fileProblems);
 
   files.push(manifestFile(buildManifest(files, options.configName)));
