@@ -146,6 +146,30 @@ describe("stacks generator", () => {
     expect(result.dockerOutput).toMatch(/replicas/);
   });
 
+  it("writes `$` in the model's values so that docker passes them on unchanged instead of substituting variables", async () => {
+    const { cluster, phpStack } = swarmCluster();
+    const written = "costs $HOME, ${HOME} or $$5";
+    const service = new Service(phpStack, "api", {
+      image: "example/api:1",
+      placement: { tier: "app" },
+      environment: { PRICE: written },
+      entrypoint: ["/bin/sh", "-c"],
+      command: [`echo "${written}"`],
+      healthcheck: { test: ["CMD-SHELL", `test -n "$PRICE"`] },
+    });
+    service.override({ labels: { home: "${HOME}" } });
+    const files = await synthSwarm(cluster);
+    const result = checkStack(files, "php");
+    expect(result.dockerStatus, result.dockerOutput).toBe(0);
+    // What `docker stack config` prints is the stack after interpolation: what the containers get.
+    const api = (parse(result.dockerOutput) as StackFile).services?.api;
+    expect(api?.environment).toEqual({ PRICE: written });
+    expect(api?.command).toEqual([`echo "${written}"`]);
+    expect(api?.healthcheck?.test).toEqual(["CMD-SHELL", `test -n "$PRICE"`]);
+    // Overrides stay raw stack-file text: there, `${HOME}` is docker's substitution.
+    expect(api?.labels).toEqual({ home: process.env.HOME });
+  });
+
   it("gives nginx and php-fpm the site's volume at one document root, and the certificates as a named volume", async () => {
     const files = await synthSwarm(swarmCluster().cluster);
     const front = stackOf(files, "front");
