@@ -33,6 +33,7 @@ await build({
     "ajv",
     "ajv/*",
     "ajv-formats",
+    "ajv-draft-04",
   ],
   // Bundled CommonJS dependencies (handlebars) call require(); give the ES module bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../src/synth/header.js";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { shortHash } from "../src/core/hash.js";
 import type { StackFile } from "../src/imports/docker-stack-v3.js";
 import { ConfigError } from "../src/core/problems.js";
@@ -135,14 +135,47 @@ describe("stacks generator", () => {
     expect((error as ConfigError).problems).toMatchObject([{ code: "stack/config-in-other-stack", construct: "cluster/php/worker", field: "configs" }]);
   });
 
-  it("a broken override is caught by the schema and by docker", async () => {
+  it("a broken override stops the build, and docker would have refused it too", async () => {
     const { cluster, php } = swarmCluster();
+    const unchecked = stackOf(await synthSwarm(cluster), "php");
     php.override({ deploy: { replicas: "two" as unknown as number } });
-    const result = checkStack(await synthSwarm(cluster), "php");
-    expect(result.schemaOk).toBe(false);
+    const error = await synthSwarm(cluster).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toMatchObject([
+      { code: "output/stack-schema", construct: "cluster/php/php", field: "services.php.deploy.replicas" },
+    ]);
+    // The file the build refused, as docker would have read it.
+    const php3 = unchecked.services?.php;
+    if (!php3?.deploy) throw new Error("php has no deploy section");
+    const refused = { ...unchecked, services: { php: { ...php3, deploy: { ...php3.deploy, replicas: "two" } } } };
+    const result = checkStack(new Map([["stacks/php.yml", stringify(refused)]]), "php");
     expect(result.schemaErrors).toMatch(/\/services\/php\/deploy\/replicas must be integer/);
     expect(result.dockerStatus).not.toBe(0);
     expect(result.dockerOutput).toMatch(/replicas/);
+  });
+
+  it("writes `$` in the model's values so that docker passes them on unchanged instead of substituting variables", async () => {
+    const { cluster, phpStack } = swarmCluster();
+    const written = "costs $HOME, ${HOME} or $$5";
+    const service = new Service(phpStack, "api", {
+      image: "example/api:1",
+      placement: { tier: "app" },
+      environment: { PRICE: written },
+      entrypoint: ["/bin/sh", "-c"],
+      command: [`echo "${written}"`],
+      healthcheck: { test: ["CMD-SHELL", `test -n "$PRICE"`] },
+    });
+    service.override({ labels: { home: "${HOME}" } });
+    const files = await synthSwarm(cluster);
+    const result = checkStack(files, "php");
+    expect(result.dockerStatus, result.dockerOutput).toBe(0);
+    // What `docker stack config` prints is the stack after interpolation: what the containers get.
+    const api = (parse(result.dockerOutput) as StackFile).services?.api;
+    expect(api?.environment).toEqual({ PRICE: written });
+    expect(api?.command).toEqual([`echo "${written}"`]);
+    expect(api?.healthcheck?.test).toEqual(["CMD-SHELL", `test -n "$PRICE"`]);
+    // Overrides stay raw stack-file text: there, `${HOME}` is docker's substitution.
+    expect(api?.labels).toEqual({ home: process.env.HOME });
   });
 
   it("gives nginx and php-fpm the site's volume at one document root, and the certificates as a named volume", async () => {

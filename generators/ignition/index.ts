@@ -3,6 +3,7 @@ import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import type { PkiMaterial } from "../../src/pki/material.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
+import { isValidIgnitionConfig } from "../../src/synth/output-schemas.js";
 import { applyScript } from "./apply-script.js";
 import { fromDataUrl } from "./data-url.js";
 import { nodeIgnition } from "./node-config.js";
@@ -25,6 +26,9 @@ export const ignitionGenerator = defineGenerator({
 function nodeFiles(cluster: Cluster, node: Node, pki: PkiMaterial): GeneratedFile[] {
   const delivery = { kind: "host", nodes: [node.hostname] } as const;
   const { config, constructOf } = nodeIgnition(cluster, node, pki);
+  const configFile: GeneratedFile = { path: `nodes/${node.hostname}/config.ign`, content: toJson(config), construct: node.path, delivery };
+  // An override that breaks the schema leaves nothing to derive the other files from; synthesis reports it.
+  if (!isValidIgnitionConfig(config)) return [configFile];
   const copies = (config.storage?.files ?? []).flatMap((file): GeneratedFile[] => {
     const text = file.contents?.compression ? undefined : fromDataUrl(file.contents?.source);
     if (text === undefined) return [];
@@ -32,7 +36,7 @@ function nodeFiles(cluster: Cluster, node: Node, pki: PkiMaterial): GeneratedFil
     return [{ path: `nodes/${node.hostname}/files/${relative}`, content: text, construct: constructOf(file.path), delivery }];
   });
   return [
-    { path: `nodes/${node.hostname}/config.ign`, content: toJson(config), construct: node.path, delivery },
+    configFile,
     { path: `nodes/${node.hostname}/apply.sh`, content: applyScript(node, config), construct: node.path, delivery },
     ...copies,
   ];

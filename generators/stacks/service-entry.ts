@@ -35,7 +35,19 @@ export function serviceEntry(service: Service): StackService {
   if (props.healthcheck) entry.healthcheck = healthcheck(props.healthcheck);
   if (props.stopGracePeriod) entry.stop_grace_period = props.stopGracePeriod;
   entry.deploy = deployment(service);
-  return entry;
+  return literalDollars(entry);
+}
+
+/**
+ * `docker stack deploy` substitutes `$VAR` and `${VAR}` in every value of a stack file (`$$` is a literal
+ * `$`). The model's values mean what they say — `costs $HOME` reaches the container as written — so every
+ * `$` is doubled. Overrides are merged afterwards and stay raw stack-file text, substitution included.
+ */
+function literalDollars<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("$", () => "$$") as T;
+  if (Array.isArray(value)) return value.map(literalDollars) as T;
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, literalDollars(field)])) as T;
 }
 
 function healthcheck(check: ServiceHealthcheck): StackHealthcheck {

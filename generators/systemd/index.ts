@@ -1,4 +1,5 @@
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
+import { isValidIgnitionConfig } from "../../src/synth/output-schemas.js";
 import { nodeIgnition } from "../ignition/node-config.js";
 
 /**
@@ -12,6 +13,8 @@ export const systemdGenerator = defineGenerator({
   generate({ cluster, pki }): GeneratedFile[] {
     return cluster.nodes.flatMap((node) => {
       const { config, constructOf } = nodeIgnition(cluster, node, pki);
+      // A config an override broke is reported on config.ign by synthesis; there are no units to copy from it.
+      if (!isValidIgnitionConfig(config)) return [];
       const file = (relative: string, content: string, unit: string): GeneratedFile => ({
         path: `nodes/${node.hostname}/systemd/${relative}`,
         content,

@@ -23,3 +23,14 @@ export function deepMerge<T>(base: T, patch: unknown): T {
   }
   return merged as T;
 }
+
+/** Whether a patch writes the value at `path`: sets it, or replaces one of its ancestors (arrays and scalars replace). */
+export function patchSets(patch: unknown, path: readonly string[]): boolean {
+  let node = patch;
+  for (const key of path) {
+    if (!isPlainObject(node)) return true;
+    if (!(key in node) || node[key] === undefined) return false;
+    node = node[key];
+  }
+  return true;
+}

@@ -2,18 +2,20 @@
 // Upstream: docker/cli cli/compose/schema/data/config_schema_v3.13.json @ 28f756087eea5fa301f3fbf12b01ae62f91521c2 (Apache-2.0).
 
 export interface StackFile {
+  [key: `x-${string}`]: unknown;
   version?: string;
   services?: Record<string, StackService>;
   networks?: Record<string, StackNetwork | null>;
   volumes?: Record<string, StackVolume | null>;
   secrets?: Record<string, StackSecret>;
   configs?: Record<string, StackConfigEntry>;
-  [key: `x-${string}`]: unknown;
 }
 
 export interface StackService {
+  [key: `x-${string}`]: unknown;
   deploy?: StackDeployment | null;
   build?: string | {
+    [key: string]: unknown;
     context?: string;
     dockerfile?: string;
     args?: StackListOrDict;
@@ -23,7 +25,6 @@ export interface StackService {
     target?: string;
     shm_size?: number | string;
     extra_hosts?: StackListOrDict;
-    [key: string]: unknown;
   };
   cap_add?: string[];
   cap_drop?: string[];
@@ -123,7 +124,6 @@ export interface StackService {
     };
   })[];
   working_dir?: string;
-  [key: `x-${string}`]: unknown;
 }
 
 export interface StackHealthcheck {
@@ -192,6 +192,7 @@ export type StackGenericResources = {
 }[];
 
 export interface StackNetwork {
+  [key: `x-${string}`]: unknown;
   name?: string;
   driver?: string;
   driver_opts?: Record<string, string | number>;
@@ -207,10 +208,10 @@ export interface StackNetwork {
   internal?: boolean;
   attachable?: boolean;
   labels?: StackListOrDict;
-  [key: `x-${string}`]: unknown;
 }
 
 export interface StackVolume {
+  [key: `x-${string}`]: unknown;
   name?: string;
   driver?: string;
   driver_opts?: Record<string, string | number>;
@@ -243,10 +244,10 @@ export interface StackVolume {
     };
     availability?: string;
   };
-  [key: `x-${string}`]: unknown;
 }
 
 export interface StackSecret {
+  [key: `x-${string}`]: unknown;
   name?: string;
   file?: string;
   external?: boolean | {
@@ -256,10 +257,10 @@ export interface StackSecret {
   driver?: string;
   driver_opts?: Record<string, string | number>;
   template_driver?: string;
-  [key: `x-${string}`]: unknown;
 }
 
 export interface StackConfigEntry {
+  [key: `x-${string}`]: unknown;
   name?: string;
   file?: string;
   external?: boolean | {
@@ -267,7 +268,6 @@ export interface StackConfigEntry {
   };
   labels?: StackListOrDict;
   template_driver?: string;
-  [key: `x-${string}`]: unknown;
 }
 
 export type StackStringOrList = string | StackListOfStrings;

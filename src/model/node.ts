@@ -69,6 +69,11 @@ export class Node extends ClusterConstruct {
     return this;
   }
 
+  /** The patches given to `overrideIgnition()`, in order. */
+  get ignitionOverrides(): readonly DeepPartial<IgnitionConfig>[] {
+    return this.ignitionPatches;
+  }
+
   applyIgnitionOverrides(config: IgnitionConfig): IgnitionConfig {
     return this.ignitionPatches.reduce<IgnitionConfig>((merged, patch) => deepMerge(merged, patch), config);
   }

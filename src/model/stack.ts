@@ -125,6 +125,7 @@ export interface ServiceProps {
    */
   readonly hostNetwork?: boolean;
   readonly ports?: readonly PortMapping[];
+  /** Reach the container as written, as do all the props' strings: a `$` is never substituted by Docker. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly secrets?: readonly Secret[];
   readonly configs?: readonly ConfigMount[];
@@ -224,11 +225,17 @@ export class Service extends ClusterConstruct {
 
   /**
    * Escape hatch: a patch merged over this service's generated stack entry (objects merge, arrays and
-   * scalars replace, `null` deletes). Typed from the docker CLI's stack file schema.
+   * scalars replace, `null` deletes). Typed from the docker CLI's stack file schema. The patch is raw stack-file
+   * text: `docker stack deploy` substitutes `${VAR}` in it (`$$` is a literal `$`).
    */
   override(patch: DeepPartial<StackService>): this {
     this.patches.push(patch);
     return this;
+  }
+
+  /** The patches given to `override()`, in order. */
+  get overrides(): readonly DeepPartial<StackService>[] {
+    return this.patches;
   }
 
   applyOverrides(service: StackService): StackService {

@@ -9,6 +9,7 @@ import type { PkiOptions, PkiResolver, StateWrite } from "../pki/material.js";
 import { validateModel } from "../validate/index.js";
 import { sortProblems } from "../validate/problem.js";
 import { checkFileSet } from "./file-set.js";
+import { checkOutputSchemas } from "./output-schemas.js";
 import type { EmittedFile, Generator } from "./generator.js";
 import { unexpectedFailure } from "./unexpected.js";
 import { buildManifest, manifestFile } from "./manifest.js";
@@ -37,9 +38,10 @@ export interface SynthResult {
 /**
  * Synthesis in fixed phases, as cdk8s does: prepare → lock the tree → the one validation phase (the model's
  * schema and rules, every construct's own checks, every generator's preconditions, and the availability
- * analysis: all problems at once) → resolve certificates → run the generators → check the file set →
- * manifest. Nothing here writes to disk; the caller decides whether to write or compare. Whatever goes
- * wrong comes out as a ConfigError of Problems, never as a JavaScript error.
+ * analysis: all problems at once) → resolve certificates → run the generators → check the file set, and each
+ * stack file and Ignition config against its official schema → manifest. Nothing here writes to disk; the
+ * caller decides whether to write or compare. Whatever goes wrong comes out as a ConfigError of Problems,
+ * never as a JavaScript error.
  */
 export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
   prepareTree(cluster);
@@ -63,7 +65,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
     for (const file of generated) files.push({ ...file, generator: generator.name });
   }
 
-  const fileProblems = checkFileSet(files);
+  const fileProblems = [...checkFileSet(files), ...checkOutputSchemas(cluster, files)];
   if (fileProblems.length > 0) throw new ConfigError(fileProblems);
 
   files.push(manifestFile(buildManifest(files, options.configName)));

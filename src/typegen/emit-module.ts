@@ -2,14 +2,13 @@
  * Builds one generated module with ts-morph: a declaration per named definition, in schema order, then
  * formatted, so the text is the same on every run and diffs of src/imports/ show only schema changes.
  */
-import { IndentationText, Project, QuoteKind, type OptionalKind, type PropertySignatureStructure, type SourceFile } from "ts-morph";
+import { IndentationText, Project, QuoteKind, type SourceFile } from "ts-morph";
 import { collectDefinitions, type Definition } from "./naming.js";
 import { isObject, type Schema, type SchemaObject } from "./schema.js";
 import { SchemaConverter } from "./schema-to-type.js";
 import { DefinitionShapes } from "./shapes.js";
 import type { ImportSpec } from "./specs.js";
-import type { TsProperty } from "./ts-type.js";
-import { docText, propertyName, writeType } from "./write-type.js";
+import { docText, membersStructure, writeType } from "./write-type.js";
 
 /** One schema as a TypeScript module: the root type, then every definition in schema order. */
 export function generateModule(schema: unknown, spec: ImportSpec, header: readonly string[] = []): string {
@@ -44,28 +43,10 @@ function emitDefinition(file: SourceFile, shapes: DefinitionShapes, converter: S
     file.addTypeAlias({ name: definition.name, isExported: true, docs, type: "Record<string, never>" });
     return;
   }
-  const declaration = file.addInterface({
-    name: definition.name,
-    isExported: true,
-    docs,
-    extends: parts?.bases.map((base) => base.name) ?? [],
-    properties: body.properties.map(propertyStructure),
-  });
-  // Added afterwards so that index signatures follow the named fields instead of leading them.
-  declaration.addIndexSignatures(
-    body.indexes.map((index) => ({ keyName: "key", keyType: index.key, returnType: (writer) => writeType(writer, index.value) })),
-  );
+  const bases = parts?.bases.map((base) => base.name) ?? [];
+  file.addInterface({ name: definition.name, isExported: true, docs, extends: bases, ...membersStructure(body) });
 }
 
 function descriptionOf(schema: Schema): string[] {
   return isObject(schema) && typeof schema.description === "string" ? [docText(schema.description)] : [];
-}
-
-function propertyStructure(property: TsProperty): OptionalKind<PropertySignatureStructure> {
-  return {
-    name: propertyName(property.name),
-    hasQuestionToken: property.optional,
-    type: (writer) => writeType(writer, property.type),
-    docs: property.description ? [docText(property.description)] : [],
-  };
 }

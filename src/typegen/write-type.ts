@@ -1,13 +1,13 @@
 /**
- * Prints the intermediate type model as TypeScript source through ts-morph's writer, so nested object
- * types are indented the way the surrounding declarations are.
+ * Prints the intermediate type model as TypeScript source through ts-morph's writer; object types go through
+ * ts-morph's own structures (fields with their JSDoc, index signatures), for interfaces and inline types alike.
  */
-import type { CodeBlockWriter } from "ts-morph";
+import { Writers, type CodeBlockWriter, type TypeElementMemberedNodeStructure } from "ts-morph";
 import type { TsObject, TsType } from "./ts-type.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Schema field names such as `kebab-name` or `x-owner` must be quoted to be valid property names. */
-export const propertyName = (name: string): string => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
+const propertyName = (name: string): string => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
 
 export function writeType(writer: CodeBlockWriter, type: TsType): void {
   switch (type.kind) {
@@ -62,25 +62,21 @@ function writeObjectType(writer: CodeBlockWriter, type: TsObject): void {
     writer.write(">");
     return;
   }
-  writer.inlineBlock(() => {
-    for (const property of type.properties) {
-      if (property.description) writer.writeLine(jsDoc(property.description));
-      writer.write(`${propertyName(property.name)}${property.optional ? "?" : ""}: `);
-      writeType(writer, property.type);
-      writer.write(";").newLine();
-    }
-    for (const index of type.indexes) {
-      writer.write(`[key: ${index.key}]: `);
-      writeType(writer, index.value);
-      writer.write(";").newLine();
-    }
-  });
+  Writers.objectType(membersStructure(type))(writer);
+}
+
+/** An object type's fields and index signatures as ts-morph structures, for interfaces and inline types alike. */
+export function membersStructure(type: TsObject): TypeElementMemberedNodeStructure {
+  return {
+    properties: type.properties.map((property) => ({
+      name: propertyName(property.name),
+      hasQuestionToken: property.optional,
+      type: (writer) => writeType(writer, property.type),
+      docs: property.description ? [docText(property.description)] : [],
+    })),
+    indexSignatures: type.indexes.map((index) => ({ keyName: "key", keyType: index.key, returnType: (writer) => writeType(writer, index.value) })),
+  };
 }
 
 /** The comment text without delimiters would let a description close the comment early. */
 export const docText = (description: string): string => description.trim().replace(/\*\//g, "*\\/");
-
-function jsDoc(description: string): string {
-  const lines = docText(description).split(/\r?\n/);
-  return lines.length === 1 ? `/** ${lines[0]} */` : ["/**", ...lines.map((line) => ` *${line ? ` ${line}` : ""}`), " */"].join("\n");
-}
