@@ -13,7 +13,7 @@ export { CertificateAuthority, Certificate, type CertificateProps, type Certific
 export { type Tier, TIER_LABEL } from "./model/tier.js";
 export type { DeepPartial } from "./core/deep-merge.js";
 export { defineCluster } from "./config/define.js";
-export { Testing, type TestSynthOptions } from "./testing.js";
+export { Testing, type TestClusterOptions, type TestSynthOptions } from "./testing.js";
 export { XtraDbCluster, type XtraDbClusterProps, type GaleraBackend, type ApplicationDatabase } from "./constructs/xtradb-cluster.js";
 export { ProxySql, type ProxySqlProps, type ProxySqlCredentials } from "./constructs/proxysql.js";
 export { EtcdCluster, type EtcdClusterProps } from "./constructs/etcd-cluster.js";
