@@ -12,6 +12,6 @@ export { CertificateAuthority, Certificate, type CertificateProps, type Certific
 export { type Tier, TIER_LABEL } from "./model/tier.js";
 export type { DeepPartial } from "./core/deep-merge.js";
 export { defineCluster } from "./config/define.js";
-export { Testing, type TestSynthOptions } from "./testing.js";
+export { Testing, type TestClusterOptions, type TestSynthOptions } from "./testing.js";
 // The families: their constructs (FrontProxy, XtraDbCluster, …) and generators.
 export * from "../generators/index.js";

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { HOST_TLS } from "../generators/pki/host-paths.js";
 import { ignitionGenerator } from "../generators/ignition/index.js";
 import { ConfigError } from "../src/core/problems.js";
-import { Cluster, DockerHost, Node, Testing } from "../src/index.js";
+import { DockerHost, Node, Testing } from "../src/index.js";
 import { filesUnder, hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "docker-host-test-"));
@@ -148,11 +148,10 @@ describe("DockerHost", async () => {
   });
 
   it("hardens nodes declared after a DockerHost that defaults to every node", async () => {
-    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
-    new Node(cluster, "early", { tier: "app", privateIp: "10.0.0.1" });
+    const cluster = Testing.cluster({ nodes: { app: 1 } });
     const docker = new DockerHost(cluster, "docker");
-    new Node(cluster, "late", { tier: "app", privateIp: "10.0.0.2" });
-    expect(docker.nodes.map((node) => node.hostname)).toEqual(["early", "late"]);
+    new Node(cluster, "late", { tier: "app", privateIp: "10.10.1.29" });
+    expect(docker.nodes.map((node) => node.hostname)).toEqual(["sw-node-1", "late"]);
     const files = await Testing.synth(cluster, { generators: [ignitionGenerator] });
     expect(files.has("nodes/late/files/etc/docker/daemon.json")).toBe(true);
   });
@@ -160,8 +159,7 @@ describe("DockerHost", async () => {
 
 describe("DockerHost on Fedora CoreOS", () => {
   it("refuses the TLS API, whose flags Fedora's docker.service would ignore", async () => {
-    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [], os: "fedora-coreos" });
-    new Node(cluster, "m1", { tier: "app", privateIp: "10.0.0.1", swarmRole: "manager" });
+    const cluster = Testing.cluster({ os: "fedora-coreos", nodes: { app: 1 } });
     new DockerHost(cluster, "docker");
     const failure = await Testing.synth(cluster, { generators: [ignitionGenerator] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);

@@ -254,9 +254,13 @@ describe("stacks generator", () => {
   });
 });
 
-// The committed builds of the two shipped configs (test/snapshots.test.ts keeps them equal to a fresh build).
-describe.each(["reference", "seed-literal"])("the %s config's management and monitoring stacks", (name) => {
-  const stack = (file: string) => parse(readFileSync(path.join(repoRoot, "snapshots", name, "stacks", `${file}.yml`), "utf8")) as StackFile;
+// The committed builds of the two shipped configs (build-cli.test.ts and snapshots.test.ts keep them equal to
+// a fresh build).
+describe.each([
+  ["reference", "out"],
+  ["seed-literal", "snapshots/seed-literal"],
+])("the %s config's management and monitoring stacks", (_name, built) => {
+  const stack = (file: string) => parse(readFileSync(path.join(repoRoot, built, "stacks", `${file}.yml`), "utf8")) as StackFile;
 
   it("keeps Portainer and its Docker-socket agents on their own overlay, publishing nothing", () => {
     const mng = stack("mng");
@@ -265,7 +269,7 @@ describe.each(["reference", "seed-literal"])("the %s config's management and mon
       expect(mng.services?.[service]?.networks).toEqual(["mngnet"]);
       expect(mng.services?.[service]?.ports).toBeUndefined();
     }
-    const networks = readFileSync(path.join(repoRoot, "snapshots", name, "swarm", "networks.sh"), "utf8");
+    const networks = readFileSync(path.join(repoRoot, built, "swarm", "networks.sh"), "utf8");
     expect(networks).toMatch(/docker network create --driver overlay --attachable --subnet 192\.168\.19\.0\/24 --opt encrypted .* mngnet$/m);
   });
 
