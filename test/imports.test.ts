@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Project, ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { runImport } from "../src/cli/import-command.js";
+import { runImport } from "../src/typegen/run-import.js";
 import { generateImports, generateModule, IMPORT_SPECS } from "../src/typegen/index.js";
 
 const repoRoot = new URL("../", import.meta.url);

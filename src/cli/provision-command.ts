@@ -4,7 +4,7 @@ import { PkiState } from "../pki/state.js";
 import { planOverlays } from "../provision/plan.js";
 import { formatProblem, type ProvisionProblem } from "../provision/problems.js";
 import { checkOverlayFolder, writeOverlays } from "../provision/write-overlays.js";
-import type { Output } from "./build-command.js";
+import type { Output } from "./output.js";
 import { compileProject } from "./compile.js";
 import { projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
@@ -39,7 +39,7 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
     // Never issues: a new certificate is state to commit, which is `build`'s job.
     build = await compileProject(paths, false);
   } catch (error) {
-    return reportError(error, io.err);
+    return reportError(error, io);
   }
 
   const { overlays, problems } = planOverlays(build, new PkiState(paths.pki), options.node ?? []);
