@@ -1,3 +1,4 @@
+import path from "node:path";
 import { compareWithDisk, isSame, type TreeDifference } from "../synth/compare.js";
 import { assertReplaceable, OutDirRefused } from "../synth/out-dir-guard.js";
 import type { SynthResult } from "../synth/synthesize.js";
@@ -125,7 +126,8 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
   const errors = countBySeverity(availability, "error");
   const warnings = countBySeverity(availability, "warning");
   if (errors + warnings > 0 && !options.quiet) {
-    io.err(`${errors} high-availability error(s), ${warnings} warning(s): see out/analysis/ha-report.md (--strict fails on them)\n`);
+    const report = path.relative(process.cwd(), path.join(paths.outDir, "analysis", "ha-report.md")) || "ha-report.md";
+    io.err(`${errors} high-availability error(s), ${warnings} warning(s): see ${report} (--strict fails on them)\n`);
   }
   return 0;
 }

@@ -6,16 +6,19 @@ import { processOutput, type Output } from "./output.js";
 
 const DEFAULT_CONFIG = "cluster.config.ts";
 
-const JSON_HELP = `
-With --json, stdout holds one JSON document (keys always present, null when unknown) and nothing else:
-  build: {command: "build", ok, outcome: "written"|"unchanged"|"up-to-date"|"out-of-date"|"failed", outDir,
-          files, changes: {added, changed, removed}, pendingCertificates, findings}
-  diff:  {command: "diff", ok, changed, files: [{path, change: "added"|"removed"|"changed", delivery}],
-          pendingCertificates, availability: [{change: "new"|"resolved", ...finding}], findings}
-  finding: {severity: "error"|"warning"|"info", code, construct, field, message, hint, location: {file, line, column}}
-Exit status: 0 success, 1 failure (a config problem, --strict, --check finding differences, diff --exit-code
-finding changes).
-Colour only on a terminal, never when NO_COLOR is set.`;
+const FINDING_JSON = `  finding: {severity: "error"|"warning"|"info", code, construct, field, message, hint,
+           location: {file, line, column}}`;
+const BUILD_JSON = `  {command: "build", ok, outcome: "written"|"unchanged"|"up-to-date"|"out-of-date"|"failed", outDir,
+   files, changes: {added, changed, removed}, pendingCertificates, findings: [finding]}`;
+const DIFF_JSON = `  {command: "diff", ok, changed, files: [{path, change: "added"|"removed"|"changed", delivery}],
+   pendingCertificates, availability: [{change: "new"|"resolved", ...finding}], findings: [finding]}`;
+const jsonHelp = (...shapes: string[]): string =>
+  `\nWith --json, stdout holds one JSON document and nothing else (every key always present, null when unknown):\n${[...shapes, FINDING_JSON].join("\n")}`;
+
+const CONVENTIONS_HELP = `${jsonHelp(BUILD_JSON, DIFF_JSON)}
+Exit status: 0 on success; 1 when the config has a problem, --strict finds an error or warning, --check
+finds a difference, or diff --exit-code (or --quiet) finds a change.
+Colour on a terminal only, and never when NO_COLOR is set.`;
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
@@ -28,7 +31,7 @@ export function createProgram(io: Output = processOutput(), setExitCode: (code: 
     .version(packageVersion(), "-V, --version", "print the version of swarm-cluster")
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .addHelpText("after", JSON_HELP);
+    .addHelpText("after", CONVENTIONS_HELP);
 
   program
     .command("build")
@@ -39,7 +42,7 @@ export function createProgram(io: Output = processOutput(), setExitCode: (code: 
     .option("--strict", "fail on any high-availability finding of severity error or warning")
     .option("-q, --quiet", "print only errors")
     .option("--json", "print the result and findings as one JSON document on stdout")
-    .addHelpText("after", JSON_HELP)
+    .addHelpText("after", jsonHelp(BUILD_JSON))
     .action(async (options: { config: string; out?: string; check?: boolean; strict?: boolean; quiet?: boolean; json?: boolean }) => {
       const { runBuild } = await import("./build-command.js");
       setExitCode(await runBuild(options, io));
@@ -53,7 +56,7 @@ export function createProgram(io: Output = processOutput(), setExitCode: (code: 
     .option("--exit-code", "exit 1 when a build would change something, 0 when not (as git diff --exit-code)")
     .option("-q, --quiet", "print nothing but errors; implies --exit-code (as git diff --quiet)")
     .option("--json", "print the changes as one JSON document on stdout")
-    .addHelpText("after", JSON_HELP)
+    .addHelpText("after", jsonHelp(DIFF_JSON))
     .action(async (options: { config: string; out?: string; exitCode?: boolean; quiet?: boolean; json?: boolean }) => {
       const { runDiff } = await import("./diff-command.js");
       setExitCode(await runDiff(options, io));
