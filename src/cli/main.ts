@@ -71,7 +71,8 @@ export function createProgram(io: Output = processOutput(), setExitCode: (code: 
     .addOption(new Option("-c, --config <file>", "cluster config to compile").default(DEFAULT_CONFIG))
     .option("-n, --node <hostname...>", "nodes to provision (default: every node)")
     .option("-o, --out <dir>", "folder for the overlays (default: secrets/ignition/ beside the config; never inside out/)")
-    .action(async (options: { config: string; node?: string[]; out?: string }) => {
+    .option("-q, --quiet", "print only errors")
+    .action(async (options: { config: string; node?: string[]; out?: string; quiet?: boolean }) => {
       const { runProvision } = await import("./provision-command.js");
       setExitCode(await runProvision(options, io));
     });
