@@ -10,6 +10,7 @@ import { configDefaults, defineConfig } from "vitest/config";
  * here whole.
  */
 const SYSTEM_TESTS = [
+  "test/cli-conventions.test.ts", // script (a pseudo-terminal for the colour test)
   "test/etcd-cluster.test.ts", // shellcheck
   "test/etcd-real.test.ts", // etcd daemons
   "test/host-apply.test.ts", // shellcheck

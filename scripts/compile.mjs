@@ -15,7 +15,8 @@ const outdir = path.join(root, "dist");
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts" },
+  // `import` is the maintainers' type generator (scripts/import.mjs), apart from the operator CLI.
+  entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", import: "src/typegen/run-import.ts" },
   outdir,
   bundle: true,
   splitting: true,

@@ -22,6 +22,8 @@ declare -A PACKAGE_OF=(
   [python3]=python3
   [sysctl]=procps
   # The ProxySQL tests compile a small libconfig reader (ProxySQL parses proxysql.cnf with libconfig).
+  # The colour test runs the CLI on a pseudo-terminal with util-linux's script.
+  [script]=bsdutils
   [cc]=gcc
   [pkg-config]=pkg-config
 )

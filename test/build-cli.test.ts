@@ -20,6 +20,7 @@ describe("a fresh clone", () => {
   it("has no private keys, yet `build --check` passes against the committed out/", () => {
     expect(existsSync(path.join(project, "secrets"))).toBe(false);
     const result = runCli(["build", "--check", "--config", config()]);
+    // No availability error or warning either: nothing on stderr.
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
@@ -96,9 +97,28 @@ describe("build --check", () => {
 });
 
 describe("build --strict", () => {
-  it("passes on the reference cluster", () => {
-    const result = runCli(["build", "--strict", "--config", config(), "--out", path.join(project, "strict-out")]);
+  it("passes on the reference cluster, whose findings are notes only", () => {
+    const target = path.join(project, "strict-out");
+    const result = runCli(["build", "--strict", "--config", config(), "--out", target]);
+    expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
+  });
+
+  it("fails on a warning, as Butane's --strict does, and writes nothing", () => {
+    const target = path.join(project, "strict-warning-out");
+    const config = path.join(project, "cluster.config.ts");
+    const original = readFileSync(config, "utf8");
+    // A /27 appnet holds the reference's tasks, but with less than half its addresses to spare: a warning.
+    writeFileSync(config, original.replace('"192.168.17.0/24"', '"192.168.17.0/27"'));
+    try {
+      const result = runCli(["build", "--strict", "--config", config, "--out", target]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("--strict: 1 error(s) or warning(s)");
+      expect(result.stderr).toMatch(/availability warning capacity\/overlay-tight: cluster\/appnet/);
+      expect(existsSync(target)).toBe(false);
+    } finally {
+      writeFileSync(config, original);
+    }
   });
 
   it("refuses the seed taken literally, naming each availability error, and writes nothing", () => {
@@ -187,7 +207,7 @@ describe("a failed build", () => {
 });
 
 describe("the CLI", () => {
-  it.each([["build"], ["diff"], ["import"], ["provision"]])("documents `%s` in --help", (command) => {
+  it.each([["build"], ["diff"], ["provision"]])("documents `%s` in --help", (command) => {
     const result = runCli([command, "--help"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Usage: swarm-cluster ${command}`);

@@ -1,10 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Project, ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { runImport } from "../src/cli/import-command.js";
+import { runImport } from "../src/typegen/run-import.js";
 import { generateImports, generateModule, IMPORT_SPECS } from "../src/typegen/index.js";
 
 const repoRoot = new URL("../", import.meta.url);
@@ -37,7 +38,7 @@ const diagnostics = createChecker();
 
 const silent = { out: () => {}, err: () => {} };
 
-describe("swarm-cluster import", () => {
+describe("npm run import", () => {
   const generated = generateImports(schemasDir);
 
   it("reproduces the committed src/imports modules exactly", () => {
@@ -60,6 +61,13 @@ describe("swarm-cluster import", () => {
     for (const name of ["StackFile", "StackService", "StackNetwork", "StackConfigEntry", "StackSecret", "StackDeployment", "StackListOrDict"]) {
       expect(stack).toMatch(new RegExp(`^export (interface|type) ${name}\\b`, "m"));
     }
+  });
+
+  it("is the maintainers' script: `node scripts/import.mjs --check` passes on the repository", () => {
+    const result = spawnSync(process.execPath, ["scripts/import.mjs", "--check"], { cwd: fileURLToPath(repoRoot), encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    for (const spec of IMPORT_SPECS) expect(result.stdout).toContain(`unchanged src/imports/${spec.output}`);
   });
 
   it("--check passes on the repository and fails on a missing output, which a plain run then writes", async () => {

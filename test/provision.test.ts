@@ -232,6 +232,19 @@ describe("provision", () => {
     }
   });
 
+  it("--quiet prints neither the files written nor notes", () => {
+    const committed = path.join(out(), "nodes", "sw-node-1", "config.ign");
+    const original = readFileSync(committed, "utf8");
+    writeFileSync(committed, original.replace("3.3.0", "3.3.0 "));
+    try {
+      const quiet = provision("--node", "sw-node-1", "--quiet");
+      expect([quiet.status, quiet.stdout, quiet.stderr]).toEqual([0, "", ""]);
+      expect(overlayOf("sw-node-1").ignition.version).toBe("3.3.0");
+    } finally {
+      writeFileSync(committed, original);
+    }
+  });
+
   it("--help documents --node and --out", () => {
     const help = cli(["provision", "--help"]);
     expect(help.status).toBe(0);

@@ -298,7 +298,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     if (this.members.length > 1) {
       const services = this.members.map((member) => `${this.stackName}_${member.name}`);
       findings.push(
-        finding("warning", "galera/rolling-update", this, {
+        finding("info", "galera/rolling-update", this, {
           message:
             `XtraDB members ${services.join(", ")} are separate services: a deploy that changes them all (a new image, ` +
             `their shared my.cnf or start script) restarts them at once and the cluster loses quorum`,

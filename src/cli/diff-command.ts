@@ -4,18 +4,40 @@ import { compareStrings } from "../core/stable-json.js";
 import { compareWithDisk } from "../synth/compare.js";
 import type { Delivery } from "../synth/generator.js";
 import { MANIFEST_PATH, parseManifest } from "../synth/manifest.js";
-import type { Output } from "./build-command.js";
 import { compileProject } from "./compile.js";
+import { printJson, type Output } from "./output.js";
 import { projectPaths } from "./project.js";
-import { reportError } from "./report-error.js";
+import { failureFindings, reportError } from "./report-error.js";
+import { findingJson, reportedFinding, type FindingJson } from "./report-findings.js";
 import { availabilityChanges, renderAvailabilityChanges, type AvailabilityChange } from "./availability-diff.js";
 
 export interface DiffOptions {
   readonly config: string;
-  readonly out?: string;
+  readonly out?: string | undefined;
+  /** Exit 1 when a build would change something, as `git diff --exit-code` does. */
+  readonly exitCode?: boolean | undefined;
+  /** Print nothing but errors; implies exitCode, as `git diff --quiet` does. */
+  readonly quiet?: boolean | undefined;
+  /** Print one JSON document (DiffJson) on stdout instead of the summary. */
+  readonly json?: boolean | undefined;
 }
 
 type Change = { readonly path: string; readonly kind: "added" | "removed" | "changed"; readonly delivery: Delivery };
+
+/** `diff --json` on stdout. */
+export interface DiffJson {
+  readonly command: "diff";
+  /** Whether the config compiled; when not, `findings` says why. */
+  readonly ok: boolean;
+  /** Whether a build would change out/ or issue a certificate. */
+  readonly changed: boolean;
+  readonly files: readonly { readonly path: string; readonly change: Change["kind"]; readonly delivery: Delivery }[];
+  readonly pendingCertificates: readonly string[];
+  /** Availability errors and warnings the change introduces (`new`) or resolves. */
+  readonly availability: readonly (FindingJson & { readonly change: AvailabilityChange["change"] })[];
+  /** Availability findings of the fresh build, every severity, or why the config did not compile. */
+  readonly findings: readonly FindingJson[];
+}
 
 /**
  * A pull-request summary of what a fresh build changes against the committed out/, grouped by how each
@@ -28,7 +50,10 @@ export async function runDiff(options: DiffOptions, io: Output): Promise<number>
   try {
     result = await compileProject(paths, false);
   } catch (error) {
-    return reportError(error, io.err);
+    if (!options.json) return reportError(error, io);
+    const document: DiffJson = { command: "diff", ok: false, changed: false, files: [], pendingCertificates: [], availability: [], findings: failureFindings(error).map(findingJson) };
+    printJson(io, document);
+    return 1;
   }
   const difference = compareWithDisk(result.files, paths.outDir);
   const fresh = new Map(result.files.map((file) => [file.path, file.delivery]));
@@ -39,8 +64,23 @@ export async function runDiff(options: DiffOptions, io: Output): Promise<number>
     ...difference.removed.map((file) => ({ path: file, kind: "removed" as const, delivery: deliveryOf(file) })),
     ...difference.changed.map((file) => ({ path: file, kind: "changed" as const, delivery: deliveryOf(file) })),
   ].sort((a, b) => compareStrings(a.path, b.path));
-  io.out(renderSummary(changes, result.pendingIssues, availabilityChanges(paths.outDir, result.ha)));
-  return 0;
+  const availability = availabilityChanges(paths.outDir, result.ha);
+  const changed = changes.length > 0 || result.pendingIssues.length > 0;
+  if (options.json) {
+    const document: DiffJson = {
+      command: "diff",
+      ok: true,
+      changed,
+      files: changes.map((change) => ({ path: change.path, change: change.kind, delivery: change.delivery })),
+      pendingCertificates: result.pendingIssues,
+      availability: availability.map(({ finding, change }) => ({ ...findingJson(reportedFinding(finding)), change })),
+      findings: result.ha.findings.map(findingJson),
+    };
+    printJson(io, document);
+  } else if (!options.quiet) {
+    io.out(renderSummary(changes, result.pendingIssues, availability));
+  }
+  return changed && (options.exitCode || options.quiet) ? 1 : 0;
 }
 
 function committedDeliveries(outDir: string): Map<string, Delivery> {

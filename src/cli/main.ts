@@ -1,28 +1,49 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Command, Option } from "commander";
-import type { Output } from "./build-command.js";
+import { packageRoot } from "../core/package-root.js";
+import { processOutput, type Output } from "./output.js";
 
 const DEFAULT_CONFIG = "cluster.config.ts";
 
-const stdio: Output = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+const FINDING_JSON = `  finding: {severity: "error"|"warning"|"info", code, construct, field, message, hint,
+           location: {file, line, column}}`;
+const BUILD_JSON = `  {command: "build", ok, outcome: "written"|"unchanged"|"up-to-date"|"out-of-date"|"failed", outDir,
+   files, changes: {added, changed, removed}, pendingCertificates, findings: [finding]}`;
+const DIFF_JSON = `  {command: "diff", ok, changed, files: [{path, change: "added"|"removed"|"changed", delivery}],
+   pendingCertificates, availability: [{change: "new"|"resolved", ...finding}], findings: [finding]}`;
+const jsonHelp = (...shapes: string[]): string =>
+  `\nWith --json, stdout holds one JSON document and nothing else (every key always present, null when unknown):\n${[...shapes, FINDING_JSON].join("\n")}`;
+
+const CONVENTIONS_HELP = `${jsonHelp(BUILD_JSON, DIFF_JSON)}
+Exit status: 0 on success; 1 when the config has a problem, --strict finds an error or warning, --check
+finds a difference, or diff --exit-code (or --quiet) finds a change.
+Colour on a terminal only, and never when NO_COLOR is set.`;
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
 
 /** The `swarm-cluster` command line. Each command's module is loaded only when that command runs. */
-export function createProgram(io: Output = stdio, setExitCode: (code: number) => void = (code) => void (process.exitCode = code)): Command {
+export function createProgram(io: Output = processOutput(), setExitCode: (code: number) => void = (code) => void (process.exitCode = code)): Command {
   const program = new Command("swarm-cluster")
     .description("Compile cluster.config.ts into Ignition, systemd, PKI, stack, nginx and Prometheus artifacts in out/")
+    .version(packageVersion(), "-V, --version", "print the version of swarm-cluster")
     .showHelpAfterError()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText("after", CONVENTIONS_HELP);
 
   program
     .command("build")
-    .description("compile the cluster config into out/ (atomically; a failed build writes nothing)")
+    .description("compile the cluster config into out/ (atomically; a failed build writes nothing, an unchanged one touches nothing)")
     .addOption(new Option("-c, --config <file>", "cluster config to compile").default(DEFAULT_CONFIG))
     .option("-o, --out <dir>", "output folder (default: out/ beside the config)")
     .option("--check", "write nothing; exit 1 listing each file that differs from a fresh build (for CI)")
-    .option("--strict", "fail on any high-availability finding of severity error")
-    .action(async (options: { config: string; out?: string; check?: boolean; strict?: boolean }) => {
+    .option("--strict", "fail on any high-availability finding of severity error or warning")
+    .option("-q, --quiet", "print only errors")
+    .option("--json", "print the result and findings as one JSON document on stdout")
+    .addHelpText("after", jsonHelp(BUILD_JSON))
+    .action(async (options: { config: string; out?: string; check?: boolean; strict?: boolean; quiet?: boolean; json?: boolean }) => {
       const { runBuild } = await import("./build-command.js");
       setExitCode(await runBuild(options, io));
     });
@@ -32,19 +53,13 @@ export function createProgram(io: Output = stdio, setExitCode: (code: number) =>
     .description("summarise what a fresh build would change against the committed out/, for a pull request")
     .addOption(new Option("-c, --config <file>", "cluster config to compile").default(DEFAULT_CONFIG))
     .option("-o, --out <dir>", "committed output folder (default: out/ beside the config)")
-    .action(async (options: { config: string; out?: string }) => {
+    .option("--exit-code", "exit 1 when a build would change something, 0 when not (as git diff --exit-code)")
+    .option("-q, --quiet", "print nothing but errors; implies --exit-code (as git diff --quiet)")
+    .option("--json", "print the changes as one JSON document on stdout")
+    .addHelpText("after", jsonHelp(DIFF_JSON))
+    .action(async (options: { config: string; out?: string; exitCode?: boolean; quiet?: boolean; json?: boolean }) => {
       const { runDiff } = await import("./diff-command.js");
       setExitCode(await runDiff(options, io));
-    });
-
-  program
-    .command("import")
-    .description("generate TypeScript types in src/imports/ from the official JSON schemas in ../shared/schemas")
-    .option("--schemas <dir>", "folder holding the official schemas (default: ../shared/schemas from the repository)")
-    .option("--check", "write nothing; exit 1 if src/imports/ differs from a fresh import")
-    .action(async (options: { schemas?: string; check?: boolean }) => {
-      const { runImport } = await import("./import-command.js");
-      setExitCode(await runImport({ ...(options.schemas ? { schemasDir: options.schemas } : {}), check: Boolean(options.check) }));
     });
 
   program
@@ -56,7 +71,8 @@ export function createProgram(io: Output = stdio, setExitCode: (code: number) =>
     .addOption(new Option("-c, --config <file>", "cluster config to compile").default(DEFAULT_CONFIG))
     .option("-n, --node <hostname...>", "nodes to provision (default: every node)")
     .option("-o, --out <dir>", "folder for the overlays (default: secrets/ignition/ beside the config; never inside out/)")
-    .action(async (options: { config: string; node?: string[]; out?: string }) => {
+    .option("-q, --quiet", "print only errors")
+    .action(async (options: { config: string; node?: string[]; out?: string; quiet?: boolean }) => {
       const { runProvision } = await import("./provision-command.js");
       setExitCode(await runProvision(options, io));
     });

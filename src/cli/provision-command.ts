@@ -4,7 +4,7 @@ import { PkiState } from "../pki/state.js";
 import { planOverlays } from "../provision/plan.js";
 import { formatProblem, type ProvisionProblem } from "../provision/problems.js";
 import { checkOverlayFolder, writeOverlays } from "../provision/write-overlays.js";
-import type { Output } from "./build-command.js";
+import type { Output } from "./output.js";
 import { compileProject } from "./compile.js";
 import { projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
@@ -14,7 +14,9 @@ export interface ProvisionOptions {
   /** Hostnames to provision; every node when empty. */
   readonly node?: readonly string[];
   /** Folder for the overlays (default: secrets/ignition beside the config). */
-  readonly out?: string;
+  readonly out?: string | undefined;
+  /** Print only errors. */
+  readonly quiet?: boolean | undefined;
 }
 
 /**
@@ -39,21 +41,27 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
     // Never issues: a new certificate is state to commit, which is `build`'s job.
     build = await compileProject(paths, false);
   } catch (error) {
-    return reportError(error, io.err);
+    return reportError(error, io);
   }
 
   const { overlays, problems } = planOverlays(build, new PkiState(paths.pki), options.node ?? []);
   if (problems.length > 0) return fail(problems, io);
 
+  const say = (text: string): void => {
+    if (!options.quiet) io.out(text);
+  };
+  const note = (text: string): void => {
+    if (!options.quiet) io.err(text);
+  };
   const written = writeOverlays(overlayDir, overlays);
   for (const [index, overlay] of overlays.entries()) {
-    io.out(`wrote ${display(written[index] ?? "")} (user-data for ${overlay.hostname})\n`);
+    say(`wrote ${display(written[index] ?? "")} (user-data for ${overlay.hostname})\n`);
     const committed = path.join(paths.outDir, "nodes", overlay.hostname, "config.ign");
     if (!existsSync(committed) || readFileSync(committed, "utf8") !== overlay.publicConfig) {
-      io.err(`note: ${display(committed)} is not what the config compiles to; the overlay follows the config: run \`swarm-cluster build\` and commit out/\n`);
+      note(`note: ${display(committed)} is not what the config compiles to; the overlay follows the config: run \`swarm-cluster build\` and commit out/\n`);
     }
   }
-  io.out(`${overlays.length} overlay(s) hold private keys: pass each as its machine's user-data, never commit or paste them.\n`);
+  say(`${overlays.length} overlay(s) hold private keys: pass each as its machine's user-data, never commit or paste them.\n`);
   return 0;
 }
 

@@ -1,10 +1,13 @@
+import { randomBytes } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build, stop, type Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { packageRoot } from "../core/package-root.js";
 import { ConfigError } from "../core/problems.js";
-import { configFrameIn, formatLocation, setFrameMapper, type FrameMapper } from "../core/source-location.js";
+import { configFrameIn, formatLocation, setConfigModule, type FrameMapper } from "../core/source-location.js";
 import { Cluster } from "../model/cluster.js";
 import { duplicateIdProblem } from "../validate/duplicate-id.js";
 
@@ -12,7 +15,13 @@ import { duplicateIdProblem } from "../validate/duplicate-id.js";
  * The compiled library entry (scripts/compile.mjs), the bundle this CLI runs from: the config then shares
  * this process's classes, so `instanceof Cluster` holds.
  */
-const libraryEntry = (): string => pathToFileURL(path.join(packageRoot(), "dist", "index.js")).href;
+const libraryEntry = (): string => path.join(packageRoot(), "dist", "index.js");
+
+/**
+ * The `constructs` module the library itself imports (the bundle keeps it external): a config that extends
+ * `Construct` must extend that very class, not another copy installed beside the config.
+ */
+const libraryConstructs = (): string => createRequire(libraryEntry()).resolve("constructs");
 
 /** What `cluster.config.ts` may export as default: the cluster, or a function that builds it. */
 export type ConfigExport = Cluster | (() => Cluster);
@@ -22,48 +31,28 @@ export class ConfigLoadError extends Error {
 }
 
 /**
- * Loads a TypeScript cluster config the way Vite loads vite.config.ts: esbuild bundles it (type syntax
- * stripped, no type check: `tsc --noEmit` does that), and Node imports the bundle from a data: URL, so
- * nothing is written next to the config. Constructs record stack frames in the bundle; the source map
- * maps them back to `cluster.config.ts:line:column`.
+ * Loads a TypeScript cluster config the way Vite loads vite.config.ts: esbuild bundles the config's own
+ * files (type syntax stripped, no type check: `tsc --noEmit` does that) and leaves npm packages to Node,
+ * so CommonJS packages load as Node loads them; the bundle is written to a temporary `.mjs` beside the config,
+ * where Node resolves those packages as the config would, imported, and deleted. Constructs record stack
+ * frames in the bundle; the source map maps them back to `cluster.config.ts:line:column`.
  */
 export async function loadConfig(configFile: string): Promise<Cluster> {
   const absolute = path.resolve(configFile);
   const configDir = path.dirname(absolute);
-  let code: string;
-  let map: string;
-  try {
-    const result = await build({
-      entryPoints: [absolute],
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      sourcemap: "external",
-      outfile: path.join(configDir, "__config.mjs"),
-      absWorkingDir: configDir,
-      logLevel: "silent",
-      plugins: [libraryAsExternal()],
-    });
-    code = result.outputFiles.find((file) => file.path.endsWith(".mjs"))?.text ?? "";
-    map = result.outputFiles.find((file) => file.path.endsWith(".map"))?.text ?? "{}";
-  } catch (error) {
-    throw new ConfigLoadError(`cannot compile ${configFile}: ${describeEsbuildError(error)}`);
-  }
+  const moduleFile = `${absolute}.timestamp-${Date.now()}-${randomBytes(4).toString("hex")}.mjs`;
+  const { code, map } = await bundleConfig(configFile, moduleFile);
 
+  const url = pathToFileURL(moduleFile).href;
   const mapper = frameMapper(map, configDir);
-  setFrameMapper(mapper);
+  setConfigModule({ url, map: mapper });
   try {
     let cluster: unknown;
     try {
-      const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as {
-        default?: ConfigExport;
-      };
-      const exported = module.default;
+      const exported = (await importOnce(moduleFile, url, code)).default;
       cluster = typeof exported === "function" ? exported() : exported;
     } catch (error) {
-      throw configThrew(error, mapper);
+      throw configThrew(error, url, mapper);
     }
     if (!(cluster instanceof Cluster)) {
       throw new ConfigLoadError(
@@ -72,17 +61,61 @@ export async function loadConfig(configFile: string): Promise<Cluster> {
     }
     return cluster;
   } finally {
-    setFrameMapper(undefined);
+    setConfigModule(undefined);
+  }
+}
+
+/** Writes the bundle, imports it, and removes it whatever happened: nothing is left beside the config. */
+async function importOnce(file: string, url: string, code: string): Promise<{ default?: ConfigExport }> {
+  try {
+    writeFileSync(file, code);
+    return (await import(url)) as { default?: ConfigExport };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+let bundling = 0;
+
+async function bundleConfig(configFile: string, outfile: string): Promise<{ code: string; map: string }> {
+  const absolute = path.resolve(configFile);
+  bundling += 1;
+  try {
+    const result = await build({
+      entryPoints: [absolute],
+      bundle: true,
+      packages: "external",
+      write: false,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      sourcemap: "external",
+      outfile,
+      absWorkingDir: path.dirname(absolute),
+      logLevel: "silent",
+      plugins: [libraryModules()],
+    });
+    return {
+      code: result.outputFiles.find((file) => file.path.endsWith(".mjs"))?.text ?? "",
+      map: result.outputFiles.find((file) => file.path.endsWith(".map"))?.text ?? "{}",
+    };
+  } catch (error) {
+    throw new ConfigLoadError(`cannot compile ${configFile}: ${describeEsbuildError(error)}`);
+  } finally {
+    // esbuild's service is a child process; stopping it once no bundle is in flight lets the CLI exit
+    // with nothing left running.
+    bundling -= 1;
+    if (bundling === 0) await stop();
   }
 }
 
 /**
  * An exception while the config ran, pointed at the config line it came from: its stack is in the bundle,
- * as a data: URL a person cannot read. A construct id declared twice becomes the Problem validation would
+ * a temporary file a person cannot read. A construct id declared twice becomes the Problem validation would
  * have reported.
  */
-function configThrew(error: unknown, mapper: FrameMapper): Error {
-  const frame = error instanceof Error ? configFrameIn(error.stack ?? "") : undefined;
+function configThrew(error: unknown, url: string, mapper: FrameMapper): Error {
+  const frame = error instanceof Error ? configFrameIn(error.stack ?? "", url) : undefined;
   const location = frame ? mapper(frame.line, frame.column) : undefined;
   const duplicate = duplicateIdProblem(error, location);
   if (duplicate) return new ConfigError([duplicate]);
@@ -90,11 +123,13 @@ function configThrew(error: unknown, mapper: FrameMapper): Error {
   return new ConfigLoadError(location ? `${formatLocation(location)}: ${message}` : message, { cause: error });
 }
 
-function libraryAsExternal(): Plugin {
+/** `swarm-cluster` and `constructs` resolve to the modules this process runs, never to other copies. */
+function libraryModules(): Plugin {
   return {
     name: "swarm-cluster-library",
     setup(build) {
-      build.onResolve({ filter: /^swarm-cluster$/ }, () => ({ path: libraryEntry(), external: true }));
+      build.onResolve({ filter: /^swarm-cluster$/ }, () => ({ path: pathToFileURL(libraryEntry()).href, external: true }));
+      build.onResolve({ filter: /^constructs$/ }, () => ({ path: pathToFileURL(libraryConstructs()).href, external: true }));
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Problem } from "./problems.js";
 import { formatProblem } from "./problems.js";
 
 /** The offending source line with a caret under the column, as Butane's report and Vite's overlay show it. */
-export function codeFrame(problem: Problem): string {
+export function codeFrame(problem: Pick<Problem, "location">): string {
   const location = problem.location;
   if (!location?.absoluteFile) return "";
   let lines: string[];

@@ -1,8 +1,8 @@
 /**
  * Where a construct was declared in the user's configuration.
  *
- * The config module is bundled by esbuild and imported from a data: URL, which Node does not map through
- * source maps; so the declaration site is recorded as a raw frame here and mapped back to
+ * The config module is bundled by esbuild into a temporary module, which Node does not map through source
+ * maps; so the declaration site is recorded as a raw frame here and mapped back to
  * `cluster.config.ts:line:column` by the config loader, which owns the source map.
  */
 export interface SourceLocation {
@@ -16,13 +16,20 @@ export interface SourceLocation {
 
 export type FrameMapper = (line: number, column: number) => SourceLocation | undefined;
 
-const CONFIG_FRAME = /\(?(data:text\/javascript[^)\s]*?):(\d+):(\d+)\)?$/;
+/** The loaded config module: the URL its stack frames carry, and how to map them back to the sources. */
+export interface ConfigModule {
+  readonly url: string;
+  readonly map: FrameMapper;
+}
 
-let activeMapper: FrameMapper | undefined;
+/** What follows the module URL in a stack frame: `:line:column`, and a closing parenthesis for a named frame. */
+const POSITION_AFTER_URL = /^:(\d+):(\d+)\)?$/;
+
+let activeModule: ConfigModule | undefined;
 
 /** Installed by the config loader while the config module runs; each captured frame keeps the mapper it saw. */
-export function setFrameMapper(mapper: FrameMapper | undefined): void {
-  activeMapper = mapper;
+export function setConfigModule(module: ConfigModule | undefined): void {
+  activeModule = module;
 }
 
 /** A frame inside the loaded config module, captured now and mapped later by the loader that ran it. */
@@ -34,21 +41,24 @@ export interface RawFrame {
 
 export function captureConfigFrame(): RawFrame | undefined {
   // Outside a loaded config (constructs built directly in tests) there is no config frame to find.
-  if (!activeMapper) return undefined;
+  const module = activeModule;
+  if (!module) return undefined;
   const holder: { stack?: string } = {};
   const previousLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 40;
   Error.captureStackTrace(holder, captureConfigFrame);
   Error.stackTraceLimit = previousLimit;
-  const frame = configFrameIn(holder.stack ?? "");
-  return frame ? { ...frame, mapper: activeMapper } : undefined;
+  const frame = configFrameIn(holder.stack ?? "", module.url);
+  return frame ? { ...frame, mapper: module.map } : undefined;
 }
 
-/** The innermost frame of a stack trace that runs in the loaded config module (line and column in the bundle). */
-export function configFrameIn(stack: string): { line: number; column: number } | undefined {
+/** The innermost frame of a stack trace that runs in the config module at `url` (line and column in the bundle). */
+export function configFrameIn(stack: string, url: string): { line: number; column: number } | undefined {
   for (const frame of stack.split("\n").slice(1)) {
-    const match = CONFIG_FRAME.exec(frame.trim());
-    if (match) return { line: Number(match[2]), column: Number(match[3]) };
+    const text = frame.trim();
+    const at = text.lastIndexOf(url);
+    const match = at < 0 ? null : POSITION_AFTER_URL.exec(text.slice(at + url.length));
+    if (match) return { line: Number(match[1]), column: Number(match[2]) };
   }
   return undefined;
 }

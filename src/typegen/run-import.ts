@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { packageRoot } from "../core/package-root.js";
-import type { Output } from "./build-command.js";
+import { generateModelFiles } from "../validate/model-schema-generate.js";
+import { generateImports } from "./index.js";
+import type { Output } from "../cli/output.js";
 
 export interface ImportOptions {
   /** Where the JSON schemas are; default `../shared/schemas` next to the repository. */
@@ -18,16 +20,14 @@ const stdio: Output = {
 };
 
 /**
- * `swarm-cluster import`: regenerates src/imports/ — types from the official schemas, and the model's own
- * schema and validator from its types. Returns the exit code.
+ * `npm run import` (scripts/import.mjs): regenerates src/imports/ — types from the official schemas, and the
+ * model's own schema and validator from its types. A maintainer's task, not an operator's: it needs the dev
+ * dependencies (ts-morph, ts-json-schema-generator) and writes into this package's own sources. Returns the exit code.
  */
 export async function runImport(options: ImportOptions = {}, io: Output = stdio): Promise<number> {
   const root = packageRoot();
   const schemasDir = resolve(options.schemasDir ?? join(root, "..", "shared", "schemas"));
   const outDir = resolve(options.outDir ?? join(root, "src", "imports"));
-  // Loaded here, not at the top, so that other commands don't pay for (or need) ts-morph.
-  const { generateImports } = await import("../typegen/index.js");
-  const { generateModelFiles } = await import("../validate/model-schema-generate.js");
   const generated = new Map([...generateImports(schemasDir), ...generateModelFiles()]);
 
   const stale: string[] = [];
@@ -48,7 +48,7 @@ export async function runImport(options: ImportOptions = {}, io: Output = stdio)
     }
   }
   if (options.check && stale.length > 0) {
-    io.err(`${stale.length} generated file(s) differ from the schemas: run \`swarm-cluster import\`.\n`);
+    io.err(`${stale.length} generated file(s) differ from the schemas: run \`npm run import\`.\n`);
     return 1;
   }
   return 0;

@@ -1,0 +1,26 @@
+import { PLAIN, styleFor, type Style } from "./style.js";
+
+/** Where a command writes: results to `out`, diagnostics to `err`, highlighted with `errStyle`. */
+export interface Output {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** How diagnostics are highlighted; plain when absent. */
+  readonly errStyle?: Style;
+}
+
+export function processOutput(): Output {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    errStyle: styleFor(process.stderr),
+  };
+}
+
+export function errStyleOf(io: Output): Style {
+  return io.errStyle ?? PLAIN;
+}
+
+/** A machine-readable result on stdout: one JSON document, keys in a fixed order, and a final newline. */
+export function printJson(io: Output, document: unknown): void {
+  io.out(`${JSON.stringify(document, null, 2)}\n`);
+}
