@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, type Problem } from "../src/core/problems.js";
 import { Service, type Node, type ServiceProps } from "../src/index.js";
-import { hostCluster, synthHosts } from "./host-families.fixture.js";
-import { swarmCluster, synthSwarm } from "./swarm-side.fixture.js";
+import { hostCluster, synthHosts } from "./helpers/host-families.fixture.js";
+import { swarmCluster, synthSwarm } from "./helpers/swarm-side.fixture.js";
 
 /** The problems synthesis throws, or fails the test when it does not throw. */
 async function problemsOf(synth: Promise<unknown>): Promise<readonly Problem[]> {

@@ -14,7 +14,7 @@ const ALLOWED = new Set([path.basename(process.execPath), "node", "git", "sh", "
 function check(file: unknown): void {
   const program = path.basename(String(file));
   if (!ALLOWED.has(program)) {
-    throw new Error(`a unit test started "${program}": a test that runs an external tool is a system test; list its file in SYSTEM_TESTS in vitest.config.ts`);
+    throw new Error(`a unit test started "${program}": a test that runs an external tool is a system test; name its file *.system.test.ts`);
   }
 }
 

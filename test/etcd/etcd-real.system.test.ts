@@ -5,11 +5,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ETCD_QUOTA_BACKEND_BYTES, etcdFlags, type EtcdPeer } from "../generators/etcd/etcd-flags.js";
-import { pkiGenerator } from "../generators/pki/index.js";
-import { ClusterPki, Testing } from "../src/index.js";
-import { writeStateFiles } from "../src/synth/write-out.js";
-import { hostCluster, type HostCluster } from "./host-families.fixture.js";
+import { ETCD_QUOTA_BACKEND_BYTES, etcdFlags, type EtcdPeer } from "../../generators/etcd/etcd-flags.js";
+import { pkiGenerator } from "../../generators/pki/index.js";
+import { ClusterPki, Testing } from "../../src/index.js";
+import { writeStateFiles } from "../../src/synth/write-out.js";
+import { hostCluster, type HostCluster } from "../helpers/host-families.fixture.js";
 
 /**
  * A real 3-member etcd cluster on 127.0.0.1, formed with the certificates the project's PKI issues (CA,

@@ -1,13 +1,13 @@
-import { stacksGenerator } from "../generators/stacks/index.js";
+import { stacksGenerator } from "../../generators/stacks/index.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GENERATED_NOTICE } from "../src/synth/header.js";
+import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { parse } from "yaml";
-import { Testing } from "../src/index.js";
-import { swarmCluster } from "./swarm-side.fixture.js";
+import { Testing } from "../../src/index.js";
+import { swarmCluster } from "../helpers/swarm-side.fixture.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-prometheus-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cidrContains, parseCidr } from "../src/core/ip.js";
-import { privatePrefix } from "../generators/ignition/private-network.js";
-import { REBOOT_WINDOW_SLOTS, rebootWindowProblems, rebootWindows, WEEKDAYS } from "../generators/ignition/update-windows.js";
-import { Cluster, EtcdCluster, HostFile, Node, type NodeProps, type OperatingSystem } from "../src/index.js";
-import { hostCluster, iniEntries, iniValues, synthHosts } from "./host-families.fixture.js";
+import { cidrContains, parseCidr } from "../../src/core/ip.js";
+import { privatePrefix } from "../../generators/ignition/private-network.js";
+import { REBOOT_WINDOW_SLOTS, rebootWindowProblems, rebootWindows, WEEKDAYS } from "../../generators/ignition/update-windows.js";
+import { Cluster, EtcdCluster, HostFile, Node, type NodeProps, type OperatingSystem } from "../../src/index.js";
+import { hostCluster, iniEntries, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "host-basics-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GENERATED_NOTICE } from "../src/synth/header.js";
-import type { IgnitionConfig } from "../src/imports/ignition-v3.3.js";
-import { filesUnder, hostCluster, synthHosts } from "./host-families.fixture.js";
-import { hostRoot as sharedHostRoot, verifyUnits as verify } from "./helpers/systemd-root.js";
+import { GENERATED_NOTICE } from "../../src/synth/header.js";
+import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
+import { filesUnder, hostCluster, synthHosts } from "../helpers/host-families.fixture.js";
+import { hostRoot as sharedHostRoot, verifyUnits as verify } from "./systemd-root.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "systemd-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));

@@ -3,10 +3,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GENERATED_NOTICE } from "../src/synth/header.js";
-import { swarmGenerator } from "../generators/swarm/index.js";
-import { OverlayNetwork, Testing } from "../src/index.js";
-import { swarmCluster } from "./swarm-side.fixture.js";
+import { GENERATED_NOTICE } from "../../src/synth/header.js";
+import { swarmGenerator } from "../../generators/swarm/index.js";
+import { OverlayNetwork, Testing } from "../../src/index.js";
+import { swarmCluster } from "../helpers/swarm-side.fixture.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-swarm-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { pkiGenerator } from "../generators/pki/index.js";
-import { ConfigError } from "../src/core/problems.js";
-import { writeStateFiles } from "../src/synth/write-out.js";
-import { Cluster, ClusterPki, Node, Testing } from "../src/index.js";
-import { pkiNow } from "../src/pki/clock.js";
-import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../src/pki/compare.js";
+import { pkiGenerator } from "../../generators/pki/index.js";
+import { ConfigError } from "../../src/core/problems.js";
+import { writeStateFiles } from "../../src/synth/write-out.js";
+import { Cluster, ClusterPki, Node, Testing } from "../../src/index.js";
+import { pkiNow } from "../../src/pki/clock.js";
+import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../../src/pki/compare.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-renewal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

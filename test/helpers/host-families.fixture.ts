@@ -1,6 +1,6 @@
-import { ignitionGenerator } from "../generators/ignition/index.js";
-import { systemdGenerator } from "../generators/systemd/index.js";
-import { Cluster, DockerHost, EtcdCluster, Node, Testing } from "../src/index.js";
+import { ignitionGenerator } from "../../generators/ignition/index.js";
+import { systemdGenerator } from "../../generators/systemd/index.js";
+import { Cluster, DockerHost, EtcdCluster, Node, Testing } from "../../src/index.js";
 
 export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZ14CSBxurgLVcn78zKrg/OOeRDpovcov+rBEssPvJ5 operator@test";
 

@@ -1,14 +1,14 @@
-import { stacksGenerator } from "../generators/stacks/index.js";
+import { stacksGenerator } from "../../generators/stacks/index.js";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../src/core/problems.js";
-import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../src/index.js";
-import { renderDebianNginx } from "./helpers/nginx-debian.js";
-import { ask, freePort, startNginx, type Ask, type RunningNginx } from "./helpers/nginx-server.js";
-import { swarmCluster } from "./swarm-side.fixture.js";
+import { ConfigError } from "../../src/core/problems.js";
+import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../../src/index.js";
+import { renderDebianNginx } from "./nginx-debian.js";
+import { ask, freePort, startNginx, type Ask, type RunningNginx } from "./nginx-server.js";
+import { swarmCluster } from "../helpers/swarm-side.fixture.js";
 
 /**
  * The generated nginx configuration served by the real nginx (Debian's, with ModSecurity and the OWASP CRS),

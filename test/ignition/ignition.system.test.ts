@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ignitionSchema } from "./helpers/validators.js";
-import { fromDataUrl } from "../generators/ignition/data-url.js";
-import { ignitionGenerator } from "../generators/ignition/index.js";
-import type { IgnitionConfig } from "../src/imports/ignition-v3.3.js";
-import { SystemdUnit } from "../src/index.js";
-import { filesUnder, hostCluster, SSH_KEY, synthHosts } from "./host-families.fixture.js";
+import { ignitionSchema } from "../helpers/validators.js";
+import { fromDataUrl } from "../../generators/ignition/data-url.js";
+import { ignitionGenerator } from "../../generators/ignition/index.js";
+import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
+import { SystemdUnit } from "../../src/index.js";
+import { filesUnder, hostCluster, SSH_KEY, synthHosts } from "../helpers/host-families.fixture.js";
 
 // ajv-draft-04 is CommonJS: under NodeNext its default import is the module, whose `default` is the class.
 

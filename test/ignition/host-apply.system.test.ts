@@ -3,8 +3,8 @@ import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "./helpers/cli.js";
-import { runTool } from "./helpers/validators.js";
+import { repoRoot } from "../helpers/cli.js";
+import { runTool } from "../helpers/validators.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-host-apply-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFil
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { swarmGenerator } from "../generators/swarm/index.js";
-import { Cluster, Node, Testing } from "../src/index.js";
-import { runTool } from "./helpers/validators.js";
+import { swarmGenerator } from "../../generators/swarm/index.js";
+import { Cluster, Node, Testing } from "../../src/index.js";
+import { runTool } from "../helpers/validators.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-bootstrap-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

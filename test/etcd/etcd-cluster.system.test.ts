@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Cluster, EtcdCluster, Node, Testing } from "../src/index.js";
-import { HOST_TLS } from "../generators/pki/host-paths.js";
-import { hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
+import { Cluster, EtcdCluster, Node, Testing } from "../../src/index.js";
+import { HOST_TLS } from "../../generators/pki/host-paths.js";
+import { hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "etcd-cluster-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));

@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { HOST_TLS } from "../generators/pki/host-paths.js";
-import { ignitionGenerator } from "../generators/ignition/index.js";
-import { ConfigError } from "../src/core/problems.js";
-import { DockerHost, Node, Testing } from "../src/index.js";
-import { filesUnder, hostCluster, iniValues, synthHosts } from "./host-families.fixture.js";
+import { HOST_TLS } from "../../generators/pki/host-paths.js";
+import { ignitionGenerator } from "../../generators/ignition/index.js";
+import { ConfigError } from "../../src/core/problems.js";
+import { DockerHost, Node, Testing } from "../../src/index.js";
+import { filesUnder, hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "docker-host-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));

@@ -3,13 +3,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pkiGenerator } from "../generators/pki/index.js";
-import { ConfigError } from "../src/core/problems.js";
-import { Cluster, ClusterPki, EtcdCluster, Node, Testing } from "../src/index.js";
-import { canonicalIp } from "../src/core/ip.js";
-import { resolvePki } from "../src/pki/resolve.js";
-import { synthesize, type SynthResult } from "../src/synth/synthesize.js";
-import { writeOutAtomically, writeStateFiles } from "../src/synth/write-out.js";
+import { pkiGenerator } from "../../generators/pki/index.js";
+import { ConfigError } from "../../src/core/problems.js";
+import { Cluster, ClusterPki, EtcdCluster, Node, Testing } from "../../src/index.js";
+import { canonicalIp } from "../../src/core/ip.js";
+import { resolvePki } from "../../src/pki/resolve.js";
+import { synthesize, type SynthResult } from "../../src/synth/synthesize.js";
+import { writeOutAtomically, writeStateFiles } from "../../src/synth/write-out.js";
 
 /** The cluster under test; each field can be changed to play a config edit. */
 interface Spec {

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { stacksGenerator } from "../generators/stacks/index.js";
-import type { StackFile } from "../src/imports/docker-stack-v3.js";
-import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDbCluster } from "../src/index.js";
-import type { ProxySqlProps } from "../src/index.js";
+import { stacksGenerator } from "../../generators/stacks/index.js";
+import type { StackFile } from "../../src/imports/docker-stack-v3.js";
+import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDbCluster } from "../../src/index.js";
+import type { ProxySqlProps } from "../../src/index.js";
 
 /** Reference-like: 3 app nodes and the SQL-proxy host labelled for ProxySQL, `dbs` XtraDB members, garbd. */
 function proxied(options: { dbs?: number; image?: string; maxConnections?: number; proxy?: Partial<ProxySqlProps> } = {}) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { analyseHa } from "../src/analysis/ha.js";
-import { faultTolerance } from "../src/analysis/quorum.js";
-import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Service, Stack, XtraDbCluster } from "../src/index.js";
-import type { Tier } from "../src/index.js";
+import { analyseHa } from "../../src/analysis/ha.js";
+import { faultTolerance } from "../../src/analysis/quorum.js";
+import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Service, Stack, XtraDbCluster } from "../../src/index.js";
+import type { Tier } from "../../src/index.js";
 
 type NodeRow = [hostname: string, tier: Tier, role?: "manager" | "worker", labels?: Record<string, string>];
 

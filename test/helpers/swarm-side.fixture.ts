@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { stacksGenerator } from "../generators/stacks/index.js";
-import { swarmGenerator } from "../generators/swarm/index.js";
+import { stacksGenerator } from "../../generators/stacks/index.js";
+import { swarmGenerator } from "../../generators/swarm/index.js";
 import {
   Cluster,
   DockerHost,
@@ -16,7 +16,7 @@ import {
   Stack,
   Testing,
   type FrontProxyProps,
-} from "../src/index.js";
+} from "../../src/index.js";
 
 export interface SwarmCluster {
   readonly cluster: Cluster;

@@ -1,15 +1,15 @@
-import { stacksGenerator } from "../generators/stacks/index.js";
+import { stacksGenerator } from "../../generators/stacks/index.js";
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GENERATED_NOTICE } from "../src/synth/header.js";
-import { parseNginxVersion, usesHttp2Directive } from "../generators/nginx/version.js";
-import { ConfigError } from "../src/core/problems.js";
-import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../src/index.js";
-import { installedNginxVersion, renderDebianNginx } from "./helpers/nginx-debian.js";
-import { swarmCluster } from "./swarm-side.fixture.js";
+import { GENERATED_NOTICE } from "../../src/synth/header.js";
+import { parseNginxVersion, usesHttp2Directive } from "../../generators/nginx/version.js";
+import { ConfigError } from "../../src/core/problems.js";
+import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../../src/index.js";
+import { installedNginxVersion, renderDebianNginx } from "./nginx-debian.js";
+import { swarmCluster } from "../helpers/swarm-side.fixture.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-nginx-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
