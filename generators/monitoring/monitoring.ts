@@ -7,6 +7,7 @@ import type { OverlayNetwork } from "../../src/model/network.js";
 import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
 import { DockerHost } from "../docker-host/docker-host.js";
 import { HostFirewall } from "../firewall/host-firewall.js";
+import { MONITORING_MESSAGES } from "./messages.js";
 import { prometheusYaml, SCRAPE_PORTS } from "./prometheus-config.js";
 
 export interface MonitoringProps {
@@ -18,6 +19,12 @@ export interface MonitoringProps {
   readonly prometheusImage?: string;
   /** @default "prom/node-exporter:v1.8.2" */
   readonly nodeExporterImage?: string;
+  /**
+   * Port node-exporter listens on, on every address of its node (host network). A second Monitoring whose
+   * node-exporter shares nodes with this one needs another port.
+   * @default 9100
+   */
+  readonly nodeExporterPort?: number;
   /**
    * How long Prometheus keeps samples.
    * @default "24h" (as the seed's swarmprom)
@@ -53,11 +60,14 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
   readonly stack: Stack;
   readonly prometheus: Service;
   readonly nodeExporter: Service;
+  /** Where node-exporter listens on each of its nodes. */
+  readonly nodeExporterPort: number;
   readonly settings: MonitoringSettings;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.stack = props.stack;
+    this.nodeExporterPort = props.nodeExporterPort ?? SCRAPE_PORTS.nodeExporter;
     this.settings = { scrapeInterval: props.scrapeInterval ?? "15s" };
     const config = new StackConfig(props.stack, "prometheus.yml", {
       // dockerd serves metrics only where DockerHost's daemon.json sets `metrics-addr`.
@@ -68,6 +78,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
           cluster,
           scrapeInterval: this.settings.scrapeInterval,
           nodeExporterNodes: this.nodeExporter.eligibleNodes,
+          nodeExporterPort: this.nodeExporterPort,
           dockerdNodes: cluster.nodes.filter((node) => hardened.has(node)),
         });
       },
@@ -99,7 +110,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
         "--path.procfs=/host/proc",
         "--path.sysfs=/host/sys",
         "--path.rootfs=/host",
-        `--web.listen-address=:${SCRAPE_PORTS.nodeExporter}`,
+        `--web.listen-address=:${this.nodeExporterPort}`,
       ],
       // rslave: file systems the host mounts later (a new data disk) show up in node_filesystem_*.
       volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/host:ro,rslave"],
@@ -110,6 +121,21 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
   }
 
   /** node-exporter answers on every address of its node: a public node needs a HostFirewall in front of it. */
+  /** Two node-exporters on one node's host network cannot both listen on one port. */
+  override validateConstruct(): Problem[] {
+    const mine = new Set(this.nodeExporter.eligibleNodes);
+    const all = Cluster.of(this).all(Monitoring);
+    // Reported once, on the later of the two: the one declared first keeps its port.
+    const earlier = all.slice(0, all.indexOf(this));
+    const clash = earlier.find(
+      (other) => other.nodeExporterPort === this.nodeExporterPort && other.nodeExporter.eligibleNodes.some((node) => mine.has(node)),
+    );
+    if (!clash) return [];
+    return [
+      MONITORING_MESSAGES.problem("monitoring/node-exporter-port-shared", this, "nodeExporterPort", { other: clash.path, port: this.nodeExporterPort }),
+    ];
+  }
+
   availabilityFindings(): Problem[] {
     const cluster = Cluster.of(this);
     const protectedNodes = new Set(cluster.all(HostFirewall).flatMap((firewall) => firewall.nodes));

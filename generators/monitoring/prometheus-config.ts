@@ -18,6 +18,7 @@ export interface PrometheusInputs {
   readonly scrapeInterval: string;
   /** Nodes node-exporter runs on (its global service's placement). */
   readonly nodeExporterNodes: readonly Node[];
+  readonly nodeExporterPort: number;
   /** Nodes whose dockerd serves metrics. */
   readonly dockerdNodes: readonly Node[];
 }
@@ -30,7 +31,7 @@ export function prometheusYaml(inputs: PrometheusInputs): string {
   return withHashHeader(stringify(prometheusConfig(inputs), { lineWidth: 0 }));
 }
 
-function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, dockerdNodes }: PrometheusInputs) {
+function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, nodeExporterPort, dockerdNodes }: PrometheusInputs) {
   return {
     global: {
       scrape_interval: scrapeInterval,
@@ -43,7 +44,7 @@ function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, dockerdN
       { job_name: "prometheus", static_configs: [{ targets: [`localhost:${SCRAPE_PORTS.prometheus}`] }] },
       // Every node the global service places a task on; a node that is down shows as `up == 0` under its
       // hostname instead of silently dropping out of a DNS answer.
-      { job_name: "node-exporter", static_configs: nodeExporterNodes.map((node) => nodeTarget(node, SCRAPE_PORTS.nodeExporter)) },
+      { job_name: "node-exporter", static_configs: nodeExporterNodes.map((node) => nodeTarget(node, nodeExporterPort)) },
       ...(dockerdNodes.length > 0 ? [{ job_name: "dockerd", static_configs: dockerdNodes.map((node) => nodeTarget(node, SCRAPE_PORTS.dockerd)) }] : []),
     ],
   };
