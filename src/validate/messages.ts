@@ -226,8 +226,12 @@ export const MESSAGES = {
     ({ value, first }) => `domain ${value} is already served by ${first}`,
     "serve each domain from one site; nginx would pick one of the two server blocks",
   ),
-  "site/root-not-a-plain-path": entry<{ root: string; offending: string }>(
-    ({ root, offending }) => `document root ${shown(root)} contains ${offending}: it is written as one token of nginx's \`root\` directive and into the volume mount \`<volume>:<root>\`, where it would end or add a directive`,
+  "site/root-not-a-plain-path": entry<{ root: string; offending: string; splits: "mount" | "directive" }>(
+    ({ root, offending, splits }) =>
+      `document root ${shown(root)} contains ${offending}: ` +
+      (splits === "mount"
+        ? "the volume mount `<volume>:<root>` would be split there"
+        : "written as the one argument of nginx's `root` directive, it would end the directive there, and the rest would be read as configuration of its own"),
     "use an absolute path of letters, digits and . _ - / ~ @ + = , % (e.g. /var/www/html)",
   ),
   // ── certificate: what X.509 and the PKI accept ─────────────────────────────────────────────────────

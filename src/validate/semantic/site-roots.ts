@@ -16,6 +16,8 @@ export function checkSiteRoots({ cluster }: CheckContext): Problem[] {
     // Not a string, or not absolute: the schema reports it.
     if (typeof site.root !== "string" || !site.root.startsWith("/")) return [];
     const offending = firstOutside(site.root, ROOT_CHARACTER);
-    return offending ? [problem("site/root-not-a-plain-path", site, "root", { root: site.root, offending })] : [];
+    if (!offending) return [];
+    const splits = offending === '":"' ? "mount" : "directive";
+    return [problem("site/root-not-a-plain-path", site, "root", { root: site.root, offending, splits })];
   });
 }
