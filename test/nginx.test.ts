@@ -10,6 +10,7 @@ import { ConfigError } from "../src/core/problems.js";
 import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../src/index.js";
 import { installedNginxVersion, renderDebianNginx } from "./helpers/nginx-debian.js";
 import { swarmCluster } from "./swarm-side.fixture.js";
+import { TEST_SSH_KEY } from "./helpers/ssh-key.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-nginx-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -211,7 +212,7 @@ interface SmallFrontOptions {
 
 /** One front, one app node and a FrontProxy whose php side each row of the problem table breaks one way. */
 function smallFront(options: SmallFrontOptions) {
-  const cluster = new Cluster({ name: "small", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+  const cluster = new Cluster({ name: "small", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
   new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
   const network = (name: string, subnet: string) => new OverlayNetwork(cluster, name, { subnet, mtu: 1400 });
