@@ -22,7 +22,11 @@ import { HOST_TLS } from "../pki/host-paths.js";
 import { commandLine, renderUnit } from "../systemd/unit-text.js";
 
 export interface EtcdClusterProps {
-  /** Nodes that run a member, one each; 3 or 5 keep a majority through one or two failures. */
+  /**
+   * Nodes that run a member, one each; 3 or 5 keep a majority through one or two failures. App-tier nodes
+   * only, as the seed runs etcd: a member's certificate carries client auth (ClusterPki), which opens etcd
+   * and every node's Docker TLS API.
+   */
   readonly members: readonly Node[];
   /**
    * etcd release, used for the default image tag.

@@ -44,10 +44,15 @@ export interface FrontProxyProps {
    * @default "127.0.0.11" (Docker's embedded DNS)
    */
   readonly resolver?: string;
-  /** @default "2048m" */
+  /**
+   * nginx size: digits with an optional k, m or g (either case); 0 lifts the limit.
+   * @default "2048m"
+   */
   readonly clientMaxBodySize?: string;
   /**
    * User-agent fragments (case-insensitive regular expressions) answered with 444: scanners and bad bots.
+   * Each is written into a quoted key of nginx.conf, so none may be empty or hold `"` or `;` (match them
+   * with `\x22` and `\x3b`).
    * @default ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"]
    */
   readonly blockedUserAgents?: readonly string[];

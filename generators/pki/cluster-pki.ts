@@ -8,13 +8,14 @@ import type { Node } from "../../src/model/node.js";
 
 export interface ClusterPkiProps {
   /**
-   * Subject common name of the cluster CA.
+   * Subject common name of the cluster CA, at most 64 characters (X.509's ub-common-name).
    * @default "<cluster name> cluster CA"
    */
   readonly commonName?: string;
   /**
    * People (or tools) that drive the Docker TLS API; each gets a client certificate for
-   * `~/.docker/{ca,cert,key}.pem`. Names must differ from every hostname: both name certificate files.
+   * `~/.docker/{ca,cert,key}.pem`. Names must differ from every hostname (both name certificate files)
+   * and hold at most 64 characters (each is its certificate's common name).
    * @default ["operator"]
    */
   readonly operators?: readonly string[];

@@ -58,7 +58,8 @@ export interface XtraDbClusterProps {
    */
   readonly tls?: XtraDbTls;
   /**
-   * `max_connections` of each member, written into the members' my.cnf; ProxySQL divides it between its tasks.
+   * `max_connections` of each member (1 to 100000, MySQL's range), written into the members' my.cnf;
+   * ProxySQL divides it between its tasks.
    * @default 151 (MySQL's default)
    */
   readonly maxConnections?: number;
