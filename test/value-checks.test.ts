@@ -201,6 +201,13 @@ const rows: Row[] = [
     says: '":"',
   },
   {
+    name: "a domain that adds a directive to server_name (the model's schema)",
+    variation: { site: { domains: ["example.org; autoindex on"] } },
+    code: "schema/pattern",
+    construct: "cluster/www",
+    field: "domains[0]",
+  },
+  {
     name: "a resolver with a parameter of its own",
     variation: { front: { resolver: "127.0.0.11 valid=1s" } },
     code: "nginx/unsafe-argument",
