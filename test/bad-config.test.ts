@@ -73,6 +73,27 @@ const rows: Row[] = [
     field: "ports[0].published",
     declaredBy: 'new Service(web, "nginx"',
   },
+  {
+    name: "site-root-injection",
+    code: "site/root-not-a-plain-path",
+    construct: "cluster/www",
+    field: "root",
+    declaredBy: 'new Site(cluster, "www"',
+  },
+  {
+    name: "xtradb-max-connections",
+    code: "xtradb/max-connections-invalid",
+    construct: "cluster/xtradb",
+    field: "maxConnections",
+    declaredBy: 'new XtraDbCluster(cluster, "xtradb"',
+  },
+  {
+    name: "etcd-member-on-front",
+    code: "etcd/member-not-app-tier",
+    construct: "cluster/etcd",
+    field: "members[0]",
+    declaredBy: 'new EtcdCluster(cluster, "etcd"',
+  },
 ];
 
 /** 1-based line of the last line of the fixture containing `text`. */

@@ -22,7 +22,11 @@ import { HOST_TLS } from "../pki/host-paths.js";
 import { commandLine, renderUnit } from "../systemd/unit-text.js";
 
 export interface EtcdClusterProps {
-  /** Nodes that run a member, one each; 3 or 5 keep a majority through one or two failures. */
+  /**
+   * Nodes that run a member, one each; 3 or 5 keep a majority through one or two failures. App-tier nodes
+   * only, as the seed runs etcd: a member's certificate carries client auth (ClusterPki), which opens etcd
+   * and every node's Docker TLS API.
+   */
   readonly members: readonly Node[];
   /**
    * etcd release, used for the default image tag.
@@ -112,9 +116,26 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
   }
 
   override validateConstruct(): Problem[] {
-    return this.joining
-      .filter((node) => !this.members.includes(node))
-      .map((node) => ETCD_MESSAGES.problem("etcd/joining-not-member", this, "joining", { hostname: node.hostname }));
+    return [
+      ...this.joining
+        .filter((node) => !this.members.includes(node))
+        .map((node) => ETCD_MESSAGES.problem("etcd/joining-not-member", this, "joining", { hostname: node.hostname })),
+      ...this.misplacedMembers(),
+    ];
+  }
+
+  /**
+   * Members only on app-tier nodes, where the seed runs etcd: ClusterPki gives members' certificates client
+   * auth (their peers require it), and any client certificate of the CA opens etcd and every node's Docker
+   * TLS API. Kept to the app tier, a stolen front key (the nodes facing the internet) opens neither.
+   * An unknown tier is the schema's to report.
+   */
+  private misplacedMembers(): Problem[] {
+    return this.members.flatMap((member, index) =>
+      member.tier !== "app" && ["front", "proxy", "db"].includes(member.tier)
+        ? [ETCD_MESSAGES.problem("etcd/member-not-app-tier", this, `members[${index}]`, { hostname: member.hostname, tier: member.tier })]
+        : [],
+    );
   }
 
   availabilityFindings(): Problem[] {

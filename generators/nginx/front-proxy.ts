@@ -5,6 +5,7 @@ import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Site } from "../../src/model/site.js";
 import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
 import { frontProxyProblems } from "./checks.js";
+import { frontProxyValueProblems } from "./value-checks.js";
 import { DEFAULT_NGINX_LAYOUT, type FrontProxySettings, type NginxLayout } from "./layout.js";
 import { renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
 
@@ -43,10 +44,15 @@ export interface FrontProxyProps {
    * @default "127.0.0.11" (Docker's embedded DNS)
    */
   readonly resolver?: string;
-  /** @default "2048m" */
+  /**
+   * nginx size: digits with an optional k, m or g (either case); 0 lifts the limit.
+   * @default "2048m"
+   */
   readonly clientMaxBodySize?: string;
   /**
    * User-agent fragments (case-insensitive regular expressions) answered with 444: scanners and bad bots.
+   * Each is written into a quoted key of nginx.conf, so none may be empty or hold `"` or `;` (match them
+   * with `\x22` and `\x3b`).
    * @default ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"]
    */
   readonly blockedUserAgents?: readonly string[];
@@ -69,6 +75,8 @@ export class FrontProxy extends ClusterConstruct {
   readonly settings: FrontProxySettings;
   /** The volume the certificates are expected in; a certbot job mounts the same one to write them. */
   readonly certificateVolume: string;
+  /** The port php-fpm listens on, in the FastCGI upstream. */
+  readonly phpPort: number;
 
   constructor(scope: Construct, id: string, props: FrontProxyProps) {
     super(scope, id);
@@ -84,6 +92,8 @@ export class FrontProxy extends ClusterConstruct {
       clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
       blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
     };
+
+    this.phpPort = props.phpPort ?? 9000;
 
     const serviceName = props.serviceName ?? "nginx";
     const settings = this.settings;
@@ -128,6 +138,9 @@ export class FrontProxy extends ClusterConstruct {
   }
 
   override validateConstruct(): Problem[] {
-    return frontProxyProblems({ at: this, settings: this.settings, nginx: this.service, php: this.php, sites: this.sites });
+    return [
+      ...frontProxyProblems({ at: this, settings: this.settings, nginx: this.service, php: this.php, sites: this.sites }),
+      ...frontProxyValueProblems({ at: this, settings: this.settings, phpPort: this.phpPort, replicas: this.service.props.replicas }),
+    ];
   }
 }

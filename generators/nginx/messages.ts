@@ -1,4 +1,4 @@
-import { entry } from "../../src/validate/messages.js";
+import { entry, shown } from "../../src/validate/messages.js";
 import { defineMessages } from "../../src/validate/problem.js";
 
 /** What the FrontProxy's checks report: what nginx.conf relies on outside itself. */
@@ -22,5 +22,38 @@ export const NGINX_MESSAGES = defineMessages({
   "nginx/shared-site-root": entry<{ first: string; second: string; root: string }>(
     ({ first, second, root }) => `sites "${first}" and "${second}" both have the document root ${root}`,
     "give each site its own root",
+  ),
+  "nginx/unsafe-argument": entry<{ value: string; offending: string; directive: string }>(
+    ({ value, offending, directive }) =>
+      `${shown(value)} contains ${offending}: written as the argument of nginx's \`${directive}\`, it would end the argument or the directive, and the rest would be read as configuration`,
+    "give a single token: no whitespace, line breaks, ; { } quotes, # or backslash",
+  ),
+  "nginx/empty-argument": entry<{ directive: string }>(
+    ({ directive }) => `is empty, but nginx's \`${directive}\` needs an argument`,
+    "give the value (leave the prop out for the default)",
+  ),
+  "nginx/not-a-string": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a string`,
+    "give a string (the config is not type-checked at build time: run `tsc --noEmit` to catch this earlier)",
+  ),
+  "nginx/not-a-list": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a list`,
+    "give a list of strings",
+  ),
+  "nginx/size-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not an nginx size`,
+    "write digits with an optional unit k, m or g (either case), e.g. 2048m; 0 lifts the limit",
+  ),
+  "nginx/user-agent-pattern-invalid": entry<{ pattern: unknown; reason: string }>(
+    ({ pattern, reason }) => `user-agent pattern ${shown(pattern)} cannot be used: ${reason}`,
+    'give a non-empty regular expression (nginx matches it case-insensitively, with PCRE) without " or ; (write \\x22 or \\x3b to match them)',
+  ),
+  "nginx/port-out-of-range": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a port: nginx would pass PHP requests to an address that does not parse`,
+    "give the php-fpm port, a whole number from 1 to 65535 (9000 by default)",
+  ),
+  "nginx/no-replicas": entry<Record<string, never>>(
+    () => "0 replicas: no nginx would run, so no site is served",
+    'leave `replicas` out (one per front node) or give 1 or more',
   ),
 });

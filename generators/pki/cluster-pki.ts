@@ -1,5 +1,5 @@
 import type { Problem } from "../../src/core/problems.js";
-import { CLUSTER_PKI_MESSAGES } from "./messages.js";
+import { CLUSTER_PKI_MESSAGES, X509_COMMON_NAME_MAX } from "./messages.js";
 import { ClusterConstruct, type Preparable } from "../../src/model/base.js";
 import { Certificate, CertificateAuthority } from "../../src/model/certificate.js";
 import { Cluster } from "../../src/model/cluster.js";
@@ -8,13 +8,14 @@ import type { Node } from "../../src/model/node.js";
 
 export interface ClusterPkiProps {
   /**
-   * Subject common name of the cluster CA.
+   * Subject common name of the cluster CA, at most 64 characters (X.509's ub-common-name).
    * @default "<cluster name> cluster CA"
    */
   readonly commonName?: string;
   /**
    * People (or tools) that drive the Docker TLS API; each gets a client certificate for
-   * `~/.docker/{ca,cert,key}.pem`. Names must differ from every hostname: both name certificate files.
+   * `~/.docker/{ca,cert,key}.pem`. Names must differ from every hostname (both name certificate files)
+   * and hold at most 64 characters (each is its certificate's common name).
    * @default ["operator"]
    */
   readonly operators?: readonly string[];
@@ -65,10 +66,48 @@ export class ClusterPki extends ClusterConstruct implements Preparable {
   }
 
   override validateConstruct(): Problem[] {
-    const hostnames = new Set(Cluster.of(this).nodes.map((node) => node.hostname));
-    return this.operatorNames
-      .filter((name) => hostnames.has(name))
-      .map((name) => CLUSTER_PKI_MESSAGES.problem("pki/operator-named-like-node", this, "operators", { name }));
+    const cluster = Cluster.of(this);
+    const hostnames = new Set(cluster.nodes.map((node) => node.hostname));
+    return [
+      ...this.operatorNames
+        .filter((name) => hostnames.has(name))
+        .map((name) => CLUSTER_PKI_MESSAGES.problem("pki/operator-named-like-node", this, "operators", { name })),
+      ...this.overlongCommonNames(cluster),
+    ];
+  }
+
+  /**
+   * Subject names X.509 bounds at 64 characters: the CA's and each operator's. A node's is its hostname,
+   * which the model's schema already holds to one 63-character DNS label.
+   */
+  private overlongCommonNames(cluster: Cluster): Problem[] {
+    const tooLong = (name: unknown): name is string => typeof name === "string" && name.length > X509_COMMON_NAME_MAX;
+    const problems: Problem[] = [];
+    const caName = this.authority.commonName;
+    if (tooLong(caName)) {
+      const derived = caName === `${cluster.name} cluster CA`;
+      problems.push(
+        CLUSTER_PKI_MESSAGES.problem("pki/common-name-too-long", this, "commonName", {
+          commonName: caName,
+          what: derived ? "the cluster CA (`<cluster name> cluster CA`)" : "the cluster CA",
+          fix: derived
+            ? `shorten the Cluster's \`name\` to at most ${X509_COMMON_NAME_MAX - " cluster CA".length} characters, or give ClusterPki a shorter \`commonName\``
+            : "give ClusterPki a shorter `commonName`",
+        }),
+      );
+    }
+    this.operatorNames.forEach((name, index) => {
+      if (tooLong(name)) {
+        problems.push(
+          CLUSTER_PKI_MESSAGES.problem("pki/common-name-too-long", this, `operators[${index}]`, {
+            commonName: name,
+            what: "an operator's client certificate",
+            fix: "shorten the operator's name in `operators`",
+          }),
+        );
+      }
+    });
+    return problems;
   }
 
   /** The certificate installed on a node (once the tree is prepared). */

@@ -4,6 +4,8 @@ import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Secret } from "../../src/model/secret.js";
 import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
 import type { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
+import type { Problem } from "../../src/core/problems.js";
+import { PROXYSQL_MESSAGES } from "./messages.js";
 import { renderProxySqlCnf } from "./render.js";
 
 export interface ProxySqlCredentials {
@@ -95,6 +97,43 @@ export class ProxySql extends ClusterConstruct {
     if (this.props.maxConnectionsPerBackend !== undefined) return this.props.maxConnectionsPerBackend;
     const tasks = Math.max(1, this.service.replicaCount);
     return Math.max(1, Math.floor((this.database.maxConnections - RESERVED_CONNECTIONS) / tasks));
+  }
+
+  override validateConstruct(): Problem[] {
+    const problems: Problem[] = [];
+    const given: unknown = this.props.maxConnectionsPerBackend;
+    if (given !== undefined && !(typeof given === "number" && Number.isInteger(given) && given >= 1)) {
+      problems.push(PROXYSQL_MESSAGES.problem("proxysql/max-connections-per-backend-invalid", this, "maxConnectionsPerBackend", { value: given }));
+    }
+    // A negative or fractional count is the proxysql Service's schema problem; zero is valid there, not here.
+    if (this.props.replicas === 0) problems.push(PROXYSQL_MESSAGES.problem("proxysql/no-replicas", this, "replicas", {}));
+    const version: unknown = this.props.serverVersion;
+    if (version !== undefined && !(typeof version === "string" && /^[A-Za-z0-9._+-]+$/.test(version))) {
+      problems.push(PROXYSQL_MESSAGES.problem("proxysql/server-version-invalid", this, "serverVersion", { value: version }));
+    }
+    if (given === undefined) problems.push(...this.starvedShare());
+    return problems;
+  }
+
+  /**
+   * The derived per-member limit is at least 1, even when the members' connections, less those reserved,
+   * do not go round the tasks: then the tasks together may open more than the members leave them. A warning,
+   * as the cluster still works under light load. (An invalid maxConnections is the XtraDbCluster's error.)
+   */
+  private starvedShare(): Problem[] {
+    const memberMax = this.database.maxConnections;
+    const tasks = this.service.replicaCount;
+    if (!Number.isInteger(memberMax) || !Number.isInteger(tasks) || tasks < 1) return [];
+    const share = (memberMax - RESERVED_CONNECTIONS) / tasks;
+    if (share >= 1) return [];
+    return [
+      PROXYSQL_MESSAGES.problem("proxysql/backend-limit-starved", this, "maxConnectionsPerBackend", {
+        memberMax,
+        reserved: RESERVED_CONNECTIONS,
+        tasks,
+        share: Math.round(share * 100) / 100,
+      }),
+    ];
   }
 
   private renderConfig(): string {

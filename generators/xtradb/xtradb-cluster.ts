@@ -7,6 +7,7 @@ import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Node } from "../../src/model/node.js";
 import { Secret } from "../../src/model/secret.js";
 import { Service, StackConfig, type ConfigMount, type Stack } from "../../src/model/stack.js";
+import { MYSQL_MAX_CONNECTIONS, XTRADB_MESSAGES } from "./messages.js";
 import { renderInitScript, renderMemberCnf, renderStartScript } from "./render.js";
 
 /** The CA, certificate and key every member and the arbitrator present on Galera's encrypted channels. */
@@ -57,7 +58,8 @@ export interface XtraDbClusterProps {
    */
   readonly tls?: XtraDbTls;
   /**
-   * `max_connections` of each member, written into the members' my.cnf; ProxySQL divides it between its tasks.
+   * `max_connections` of each member (1 to 100000, MySQL's range), written into the members' my.cnf;
+   * ProxySQL divides it between its tasks.
    * @default 151 (MySQL's default)
    */
   readonly maxConnections?: number;
@@ -268,6 +270,18 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
       const init = new StackConfig(this.stack, `${this.node.id}-init.sh`, { contents: () => renderInitScript(secret.mountPath) });
       this.bootstrapConfigs.push({ config: init, target: INIT_SCRIPT_TARGET });
     }
+  }
+
+  override validateConstruct(): Problem[] {
+    const problems: Problem[] = [];
+    const max: unknown = this.maxConnections;
+    if (!(typeof max === "number" && Number.isInteger(max) && max >= MYSQL_MAX_CONNECTIONS.min && max <= MYSQL_MAX_CONNECTIONS.max)) {
+      problems.push(XTRADB_MESSAGES.problem("xtradb/max-connections-invalid", this, "maxConnections", { value: max }));
+    }
+    if (Array.isArray(this.dataNodes) && this.dataNodes.length === 0) {
+      problems.push(XTRADB_MESSAGES.problem("xtradb/no-nodes", this, "nodes", {}));
+    }
+    return problems;
   }
 
   private memberCnf(): string {

@@ -4,9 +4,12 @@ import { toModelDocument } from "./model-document.js";
 import { sortProblems } from "./problem.js";
 import { schemaProblems } from "./schema-problems.js";
 import type { CheckContext } from "./semantic/context.js";
+import { checkCertificates } from "./semantic/certificates.js";
+import { checkCluster } from "./semantic/cluster.js";
 import { checkConstructValidations } from "./semantic/construct-validations.js";
 import { checkEtcd } from "./semantic/etcd.js";
 import { checkGalera } from "./semantic/galera.js";
+import { checkHostFiles } from "./semantic/host-files.js";
 import { checkNames } from "./semantic/names.js";
 import { checkNetworks } from "./semantic/networks.js";
 import { checkNodes } from "./semantic/nodes.js";
@@ -14,12 +17,15 @@ import { checkPorts } from "./semantic/ports.js";
 import { checkReferences } from "./semantic/references.js";
 import { checkScheduling } from "./semantic/scheduling.js";
 import { checkServiceNames } from "./semantic/service-names.js";
+import { checkSiteRoots } from "./semantic/site-roots.js";
 
 export type { QuorumGroup } from "./quorum-group.js";
 
 /** The semantic checks, one per topic; each skips values the schema already reports as malformed. */
 const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
+  checkCluster,
   checkNodes,
+  checkHostFiles,
   checkNetworks,
   checkEtcd,
   checkGalera,
@@ -28,6 +34,8 @@ const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
   checkServiceNames,
   checkPorts,
   checkNames,
+  checkSiteRoots,
+  checkCertificates,
   checkConstructValidations,
 ];
 

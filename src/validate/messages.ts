@@ -88,6 +88,12 @@ export const MESSAGES = {
     "the construct's own check failed: change its props as the message says",
   ),
 
+  // ── cluster: what every node gets ───────────────────────────────────────────────────────────────────
+  "cluster/no-ssh-keys": entry<Record<string, never>>(
+    () => "no SSH key is listed: nobody could log in to the nodes (Ignition would write the `core` user without keys, and password login is off)",
+    "list at least one public key (`ssh-ed25519 AAAA… you@host`) in `sshAuthorizedKeys`",
+  ),
+
   // ── node: hosts and their addresses ─────────────────────────────────────────────────────────────────
   "node/reserved-label": entry<{ value: string; tier: string }>(
     ({ value, tier }) => `the label type=${value} would be replaced: \`type\` is set from the node's tier (${tier})`,
@@ -112,6 +118,15 @@ export const MESSAGES = {
   "node/private-ip-reserved": entry<{ ip: string; network: string; which: "network" | "broadcast" }>(
     ({ ip, network, which }) => `private IP ${ip} is the ${which} address of ${network}, not a host address`,
     "use a host address between the network and broadcast addresses",
+  ),
+
+  "node/unit-name-too-long": entry<{ name: string; max: number }>(
+    ({ name, max }) => `systemd unit name "${name.slice(0, 40)}…" is ${name.length} characters; systemd refuses unit names of ${max} or more`,
+    ({ max }) => `shorten the unit's name (the id given to SystemdUnit) below ${max} characters`,
+  ),
+  "node/file-path-too-long": entry<{ path: string; detail: string }>(
+    ({ path, detail }) => `file path "${path.slice(0, 60)}…" is too long for Linux: ${detail}`,
+    "shorten the path given to HostFile: Ignition creates the file at first boot, and a name Linux refuses fails the boot",
   ),
 
   // ── network: the private network and the overlays ──────────────────────────────────────────────────
@@ -210,6 +225,19 @@ export const MESSAGES = {
   "site/duplicate-domain": entry<Duplicate>(
     ({ value, first }) => `domain ${value} is already served by ${first}`,
     "serve each domain from one site; nginx would pick one of the two server blocks",
+  ),
+  "site/root-not-a-plain-path": entry<{ root: string; offending: string; splits: "mount" | "directive" }>(
+    ({ root, offending, splits }) =>
+      `document root ${shown(root)} contains ${offending}: ` +
+      (splits === "mount"
+        ? "the volume mount `<volume>:<root>` would be split there"
+        : "written as the one argument of nginx's `root` directive, it would end the directive there, and the rest would be read as configuration of its own"),
+    "use an absolute path of letters, digits and . _ - / ~ @ + = , % (e.g. /var/www/html)",
+  ),
+  // ── certificate: what X.509 and the PKI accept ─────────────────────────────────────────────────────
+  "certificate/validity-not-positive": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a whole, positive number of days`,
+    "give a whole number of days, 1 or more (the CA defaults to 1825, the certificates it issues to 825)",
   ),
 } as const;
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Cluster, EtcdCluster, Node, Testing } from "../../src/index.js";
 import { HOST_TLS } from "../../generators/pki/host-paths.js";
 import { hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "etcd-cluster-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -20,7 +21,7 @@ function flag(unit: string, name: string): string | undefined {
 }
 
 function smallCluster(members: number): EtcdCluster {
-  const cluster = new Cluster({ name: "small", privateNetwork: "10.0.0.0/24", domain: "x.internal", sshAuthorizedKeys: [] });
+  const cluster = new Cluster({ name: "small", privateNetwork: "10.0.0.0/24", domain: "x.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   const nodes = Array.from({ length: members }, (_, i) => new Node(cluster, `n${i + 1}`, { tier: "app", privateIp: `10.0.0.${i + 1}` }));
   return new EtcdCluster(cluster, "etcd", { members: nodes });
 }
@@ -145,10 +146,10 @@ describe("EtcdCluster", async () => {
   });
 
   it("lets the image be chosen, by version or outright", () => {
-    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
     const node = new Node(cluster, "n1", { tier: "app", privateIp: "10.0.0.1" });
     expect(new EtcdCluster(cluster, "a", { members: [node], version: "v3.5.21" }).image).toBe("quay.io/coreos/etcd:v3.5.21");
-    const other = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const other = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
     const node2 = new Node(other, "n1", { tier: "app", privateIp: "10.0.0.1" });
     expect(new EtcdCluster(other, "a", { members: [node2], image: "registry.local/etcd:1" }).image).toBe("registry.local/etcd:1");
   });
@@ -156,7 +157,7 @@ describe("EtcdCluster", async () => {
 
 describe("EtcdCluster members that join a running cluster", () => {
   function threeMembers(joining: (nodes: Node[]) => Node[]) {
-    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
     const nodes = [1, 2, 3].map((i) => new Node(cluster, `m${i}`, { tier: "app", privateIp: `10.0.0.${i}`, swarmRole: "manager" }));
     const etcd = new EtcdCluster(cluster, "etcd", { members: nodes, joining: joining(nodes) });
     return { cluster, nodes, etcd };
@@ -173,7 +174,7 @@ describe("EtcdCluster members that join a running cluster", () => {
   });
 
   it("must be members: another node listed as joining is reported by the construct", () => {
-    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [] });
+    const cluster = new Cluster({ name: "c", privateNetwork: "10.0.0.0/24", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
     const members = [1, 2, 3].map((i) => new Node(cluster, `m${i}`, { tier: "app", privateIp: `10.0.0.${i}` }));
     const stranger = new Node(cluster, "w1", { tier: "app", privateIp: "10.0.0.9" });
     const etcd = new EtcdCluster(cluster, "etcd", { members, joining: [stranger] });

@@ -8,6 +8,7 @@ import { FIREWALL_RULESET_PATH, FIREWALL_UNIT, publicPorts } from "../../generat
 import { ConfigError } from "../../src/core/problems.js";
 import { cidrContains, parseCidr } from "../../src/core/ip.js";
 import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { Cluster, HostFirewall, Node, Service, Stack, type HostFirewallProps } from "../../src/index.js";
 import { repoRoot } from "../helpers/cli.js";
@@ -124,7 +125,7 @@ describe("HostFirewall rulesets", async () => {
   });
 
   it("follows the cluster's private network, never a fixed one", async () => {
-    const other = new Cluster({ name: "other", privateNetwork: "172.16.0.0/16", domain: "x", sshAuthorizedKeys: [] });
+    const other = new Cluster({ name: "other", privateNetwork: "172.16.0.0/16", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
     new Node(other, "n1", { tier: "app", privateIp: "172.16.4.1", privateInterface: "ens10", swarmRole: "manager" });
     new HostFirewall(other, "firewall");
     const ruleset = rulesetOf(await synthHosts(other), "n1");

@@ -8,6 +8,7 @@ import { privatePrefix } from "../../generators/ignition/private-network.js";
 import { REBOOT_WINDOW_SLOTS, rebootWindowProblems, rebootWindows, WEEKDAYS } from "../../generators/ignition/update-windows.js";
 import { Cluster, EtcdCluster, HostFile, Node, type NodeProps, type OperatingSystem } from "../../src/index.js";
 import { hostCluster, iniEntries, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "host-basics-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ let written = 0;
 
 /** The reference cluster's hosts: 2 fronts, 3 app managers (etcd), the SQL proxy, 2 databases. */
 function referenceHosts(os: OperatingSystem = "flatcar", privateNetwork = "10.10.1.0/24") {
-  const cluster = new Cluster({ name: "swarm", privateNetwork, domain: "swarm.internal", sshAuthorizedKeys: [], os });
+  const cluster = new Cluster({ name: "swarm", privateNetwork, domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY], os });
   const node = (hostname: string, props: NodeProps): Node => new Node(cluster, hostname, props);
   node("sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
   node("sw-front-2", { tier: "front", privateIp: "10.10.1.12" });
@@ -158,7 +159,7 @@ describe("OS update reboot windows", async () => {
   });
 
   it("keeps every window of the largest cluster it supports disjoint, and refuses a larger one", () => {
-    const big = new Cluster({ name: "big", privateNetwork: "10.0.0.0/16", domain: "x", sshAuthorizedKeys: [] });
+    const big = new Cluster({ name: "big", privateNetwork: "10.0.0.0/16", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
     for (let i = 0; i < REBOOT_WINDOW_SLOTS; i++) new Node(big, `n${i}`, { tier: "app", privateIp: `10.0.${Math.floor(i / 200)}.${(i % 200) + 1}` });
     const all = [...rebootWindows(big).values()].map((w) => ({
       start: WEEKDAYS.indexOf(w.day) * 1440 + Number(w.start.slice(0, 2)) * 60,

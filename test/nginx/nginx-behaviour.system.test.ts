@@ -9,6 +9,7 @@ import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testin
 import { renderDebianNginx } from "./nginx-debian.js";
 import { ask, freePort, startNginx, type Ask, type RunningNginx } from "./nginx-server.js";
 import { swarmCluster } from "../helpers/swarm-side.fixture.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 /**
  * The generated nginx configuration served by the real nginx (Debian's, with ModSecurity and the OWASP CRS),
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 /** One site whose document root is a folder of this test, served by a FrontProxy with the given layout. */
 function frontCluster(root: string, layout: Partial<NginxLayout>): Cluster {
-  const cluster = new Cluster({ name: "behaviour", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+  const cluster = new Cluster({ name: "behaviour", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
   new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24", mtu: 1400 });

@@ -6,10 +6,13 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { parseNginxVersion, usesHttp2Directive } from "../../generators/nginx/version.js";
+import { renderNginxConf, renderSiteConf } from "../../generators/nginx/render.js";
+import { frontProxyValueProblems } from "../../generators/nginx/value-checks.js";
 import { ConfigError } from "../../src/core/problems.js";
 import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, Testing, type NginxLayout } from "../../src/index.js";
 import { installedNginxVersion, renderDebianNginx } from "./nginx-debian.js";
 import { swarmCluster } from "../helpers/swarm-side.fixture.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-nginx-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -18,12 +21,18 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  * The generated configuration, with only the layout (version and paths inside the image) pointed at this
  * machine's Debian nginx, written where the layout says and checked by `nginx -t`.
  */
-async function nginxCheck(name: string, layout: Partial<NginxLayout> = {}, edit?: (files: Map<string, string>) => void) {
+async function nginxCheck(name: string, layout: Partial<NginxLayout> = {}, edit?: (files: Map<string, string>, proxy: FrontProxy) => void) {
   const dir = path.join(work, name);
-  const files = await renderDebianNginx(dir, (rendered) => swarmCluster({ proxy: { layout: rendered } }).cluster, {
-    layout,
-    ...(edit ? { edit } : {}),
-  });
+  let proxy: FrontProxy | undefined;
+  const files = await renderDebianNginx(
+    dir,
+    (rendered) => {
+      const built = swarmCluster({ proxy: { layout: rendered } });
+      proxy = built.proxy;
+      return built.cluster;
+    },
+    { layout, ...(edit ? { edit: (generated: Map<string, string>) => edit(generated, proxy as FrontProxy) } : {}) },
+  );
   // nginx opens /dev/stdout for the access log: give it a file, as Docker gives it a pipe (node's own stdio
   // pipes are sockets, which /dev/stdout cannot be opened on).
   const logPath = path.join(dir, "nginx-t.log");
@@ -80,6 +89,54 @@ describe("nginx generator", () => {
     });
     expect(status).not.toBe(0);
     expect(output).toMatch(/unknown directive "retrun"/);
+  });
+
+  // What the build refuses, rendered anyway (the renderers do not validate) and handed to the real nginx.
+  it.each([
+    {
+      value: "a user-agent pattern with a quote",
+      settings: { blockedUserAgents: ['bot" 0; default 1; "x'] },
+      code: "nginx/user-agent-pattern-invalid",
+      // The quote closed the map key, and the rest declared a second default: every visitor blocked.
+      nginx: /duplicate default map parameter/,
+    },
+    {
+      value: "a body size that is not a size",
+      settings: { clientMaxBodySize: "lots" },
+      code: "nginx/size-invalid",
+      nginx: /"client_max_body_size" directive invalid value/,
+    },
+    {
+      value: "a resolver with a directive after it",
+      settings: { resolver: "127.0.0.11 valid=1s; autoindex" },
+      code: "nginx/unsafe-argument",
+      nginx: /invalid number of arguments in "autoindex" directive/,
+    },
+  ])("refuses $value, on which nginx -t would have failed", async ({ settings, code, nginx }) => {
+    const { proxy } = swarmCluster();
+    const refused = frontProxyValueProblems({ at: proxy, settings: { ...proxy.settings, ...settings }, phpPort: 9000, replicas: undefined });
+    expect(refused.map((problem) => problem.code)).toEqual([code]);
+    const { status, output } = await nginxCheck(`refused-${code.split("/")[1]}`, {}, (files, built) => {
+      files.set("stacks/front/nginx.conf", renderNginxConf({ ...built.settings, ...settings }));
+    });
+    expect(status, output).not.toBe(0);
+    expect(output).toMatch(nginx);
+  });
+
+  it("refuses a document root that adds a directive, which nginx -t would have taken silently", async () => {
+    const root = "/var/www/html; autoindex on";
+    const { cluster } = swarmCluster();
+    new Site(cluster, "blog", { domains: ["blog.example.org"], root });
+    const error = await Testing.synth(cluster, { generators: [stacksGenerator] }).catch((caught: unknown) => caught);
+    expect((error as ConfigError).problems).toContainEqual(expect.objectContaining({ code: "site/root-not-a-plain-path", construct: "cluster/blog", field: "root" }));
+    // Rendered anyway: nginx accepts it, with directory listings turned on for the whole site.
+    const { status, output, files } = await nginxCheck("refused-root", {}, (generated, built) => {
+      const injected = new Site(Testing.cluster(), "www", { domains: [...(built.sites[0]?.domains ?? [])], root });
+      generated.set("stacks/front/nginx-site-www.conf", renderSiteConf(built.settings, injected));
+    });
+    expect(files.get("stacks/front/nginx-site-www.conf")).toContain("root /var/www/html; autoindex on;");
+    expect(output).toContain("test is successful");
+    expect(status).toBe(0);
   });
 
   it("writes the front's settings: limits, WAF, TLS and the PHP hand-off", async () => {
@@ -211,7 +268,7 @@ interface SmallFrontOptions {
 
 /** One front, one app node and a FrontProxy whose php side each row of the problem table breaks one way. */
 function smallFront(options: SmallFrontOptions) {
-  const cluster = new Cluster({ name: "small", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+  const cluster = new Cluster({ name: "small", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
   new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
   const network = (name: string, subnet: string) => new OverlayNetwork(cluster, name, { subnet, mtu: 1400 });

@@ -9,6 +9,7 @@ import { writeStateFiles } from "../../src/synth/write-out.js";
 import { Cluster, ClusterPki, Node, Testing } from "../../src/index.js";
 import { pkiNow } from "../../src/pki/clock.js";
 import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../../src/pki/compare.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-renewal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +72,7 @@ describe("certificate renewal", () => {
 describe("certificate validity", () => {
   it("starts at the build's clock and never outlives the CA that signed it", async () => {
     setClock(START);
-    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
     new ClusterPki(cluster, "pki", { validityDays: 60, certificateValidityDays: 825 });
     const files = await Testing.synth(cluster, { generators: [pkiGenerator] });
@@ -87,7 +88,7 @@ describe("a CA near its own expiry", () => {
   it("stops the build with a roll-over hint once the CA enters the renewal window, instead of re-issuing certificates that would die with it", async () => {
     const project = mkdtempSync(path.join(tmpdir(), "swarm-cluster-ca-expiry-"));
     const make = () => {
-      const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+      const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
       new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
       new ClusterPki(cluster, "pki", { validityDays: 100 });
       return cluster;
@@ -130,7 +131,7 @@ describe("the PKI clock", () => {
 
   it("stops a build with a malformed SOURCE_DATE_EPOCH, naming the variable, before anything is issued", async () => {
     vi.stubEnv("SOURCE_DATE_EPOCH", "yesterday");
-    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
     new ClusterPki(cluster, "pki");
     const failure = await Testing.synthResult(cluster, { generators: [pkiGenerator] }).catch((e: unknown) => e);

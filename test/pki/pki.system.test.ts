@@ -10,6 +10,7 @@ import { canonicalIp } from "../../src/core/ip.js";
 import { resolvePki } from "../../src/pki/resolve.js";
 import { synthesize, type SynthResult } from "../../src/synth/synthesize.js";
 import { writeOutAtomically, writeStateFiles } from "../../src/synth/write-out.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 /** The cluster under test; each field can be changed to play a config edit. */
 interface Spec {
@@ -30,7 +31,7 @@ const BASE: Spec = {
 };
 
 function makeCluster(spec: Spec): Cluster {
-  const cluster = new Cluster({ name: "swarm", privateNetwork: "10.10.1.0/24", domain: spec.domain, sshAuthorizedKeys: [] });
+  const cluster = new Cluster({ name: "swarm", privateNetwork: "10.10.1.0/24", domain: spec.domain, sshAuthorizedKeys: [TEST_SSH_KEY] });
   const nodes = spec.nodes.map(
     ([hostname, privateIp, publicIp]) =>
       new Node(cluster, hostname, { tier: "app", privateIp, ...(publicIp ? { publicIp } : {}), swarmRole: "manager" }),

@@ -8,10 +8,11 @@ import { stacksGenerator } from "../../generators/stacks/index.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDbCluster } from "../../src/index.js";
 import type { ProxySqlProps } from "../../src/index.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 /** Reference-like: 3 app nodes and the SQL-proxy host labelled for ProxySQL, `dbs` XtraDB members, garbd. */
 function proxied(options: { dbs?: number; image?: string; maxConnections?: number; proxy?: Partial<ProxySqlProps> } = {}) {
-  const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [] });
+  const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   const proxysql = { proxysql: "true" };
   for (let i = 1; i <= 3; i++) new Node(cluster, `app-${i}`, { tier: "app", privateIp: `10.0.0.${10 + i}`, swarmRole: "manager", labels: proxysql });
   const sql = new Node(cluster, "sql", { tier: "proxy", privateIp: "10.0.0.31", labels: proxysql });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { swarmGenerator } from "../../generators/swarm/index.js";
 import { Cluster, Node, Testing } from "../../src/index.js";
 import { runTool } from "../helpers/validators.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-bootstrap-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ const WORKER_TOKEN = "SWMTKN-1-workersecret0123456789";
 
 /** Workers declared before the managers, so the first manager is not the first node; every node has a public IP. */
 function cluster(managers = 3): Cluster {
-  const c = new Cluster({ name: "test", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [] });
+  const c = new Cluster({ name: "test", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   new Node(c, "sw-front-1", { tier: "front", privateIp: "10.10.1.11", publicIp: "203.0.113.11" });
   new Node(c, "sw-front-2", { tier: "front", privateIp: "10.10.1.12", publicIp: "203.0.113.12" });
   for (let i = 1; i <= managers; i++) {

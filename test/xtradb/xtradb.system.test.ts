@@ -12,6 +12,7 @@ import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, Testing, XtraDb
 import type { Tier } from "../../src/index.js";
 import type { XtraDbClusterProps } from "../../generators/xtradb/xtradb-cluster.js";
 import { validateModel } from "../../src/validate/index.js";
+import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -23,7 +24,7 @@ function tempDir(): string {
 
 /** Three app managers, a proxy host and `dbs` database nodes; an XtraDB cluster over the db nodes + garbd. */
 function dbCluster(options: { dbs?: number; props?: (cluster: Cluster) => Partial<XtraDbClusterProps>; proxy?: boolean } = {}) {
-  const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [] });
+  const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   const node = (hostname: string, tier: Tier, ip: number, extra: { swarmRole?: "manager" } = {}) =>
     new Node(cluster, hostname, { tier, privateIp: `10.0.0.${ip}`, ...extra });
   const app = [1, 2, 3].map((i) => node(`app-${i}`, "app", 10 + i, { swarmRole: "manager" }));
@@ -400,7 +401,7 @@ describe("ProxySQL's monitor user", () => {
 
 describe("XtraDB validation", () => {
   const byName = (cluster: Cluster, hostname: string) => cluster.nodes.find((node) => node.hostname === hostname) as Node;
-  const foreign = () => new Node(new Cluster({ name: "o", privateNetwork: "10.9.0.0/24", domain: "o", sshAuthorizedKeys: [] }), "db-9", { tier: "db", privateIp: "10.9.0.9" });
+  const foreign = () => new Node(new Cluster({ name: "o", privateNetwork: "10.9.0.0/24", domain: "o", sshAuthorizedKeys: [TEST_SSH_KEY] }), "db-9", { tier: "db", privateIp: "10.9.0.9" });
 
   interface Row {
     readonly name: string;

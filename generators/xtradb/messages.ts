@@ -1,0 +1,17 @@
+import { entry, shown } from "../../src/validate/messages.js";
+import { defineMessages } from "../../src/validate/problem.js";
+
+/** MySQL's range of `max_connections` (the server clamps other values, or refuses to start on a non-number). */
+export const MYSQL_MAX_CONNECTIONS = { min: 1, max: 100_000 } as const;
+
+/** What the XtraDbCluster's own checks report. */
+export const XTRADB_MESSAGES = defineMessages({
+  "xtradb/max-connections-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a connection count: the members' my.cnf would say max_connections=${String(value)}`,
+    `give a whole number from ${MYSQL_MAX_CONNECTIONS.min} to ${MYSQL_MAX_CONNECTIONS.max} (MySQL's range; 151 by default)`,
+  ),
+  "xtradb/no-nodes": entry<Record<string, never>>(
+    () => "no database node is listed, so the XtraDB cluster has no member and ProxySQL no backend",
+    "list the db-tier nodes in `nodes` (two or more, with an arbitrator when there are two)",
+  ),
+});
