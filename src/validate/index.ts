@@ -2,7 +2,7 @@ import type { Problem } from "../core/problems.js";
 import type { Cluster } from "../model/cluster.js";
 import { toModelDocument } from "./model-document.js";
 import { sortProblems } from "./problem.js";
-import { propsProblems, withoutExplained } from "./props-problems.js";
+import { mergePropsProblems, propsProblems } from "./props-problems.js";
 import { schemaProblems } from "./schema-problems.js";
 import type { CheckContext } from "./semantic/context.js";
 import { checkConstructValidations } from "./semantic/construct-validations.js";
@@ -42,5 +42,5 @@ export function validateModel(cluster: Cluster): Problem[] {
   const document = toModelDocument(cluster);
   const context: CheckContext = { cluster, document };
   const found = [...schemaProblems(cluster, document), ...SEMANTIC_CHECKS.flatMap((check) => check(context))];
-  return sortProblems([...props, ...withoutExplained(found, props)]);
+  return sortProblems(mergePropsProblems(props, found));
 }

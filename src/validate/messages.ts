@@ -101,7 +101,10 @@ export const MESSAGES = {
   // ── config: the config module itself ────────────────────────────────────────────────────────────────
   "config/threw": entry<{ detail: string | undefined }>(
     ({ detail }) => `the config stopped with an exception at this line${detail ? `: ${detail}` : ""}`,
-    "read the line: a value used here is not what it looks like (a missing prop, a variable not yet set, a call on undefined); SWARM_CLUSTER_DEBUG=1 prints the internal error",
+    ({ detail }) =>
+      detail
+        ? "do what the message says, or correct the value it is about"
+        : "read the line: a value used here is not what it looks like (a missing prop, a variable not yet set, a call on undefined); SWARM_CLUSTER_DEBUG=1 prints the internal error",
   ),
 
   // ── construct: the tree itself ─────────────────────────────────────────────────────────────────────

@@ -28,15 +28,17 @@ function faultProblem(fault: PropsFault, at: Declared): Problem {
 }
 
 /**
- * Drops the schema's findings that a props problem already explains: a value left out for being of the
- * wrong kind, or the whole props of a construct that were not an object, would be reported again as
- * missing. A problem is explained by a props problem on the same construct at its field or one enclosing it.
+ * The props problems and the other checks' findings, each fault reported once. A value left out for being
+ * of the wrong kind, or the whole props of a construct that were not an object, would be reported again as
+ * missing or malformed: findings on the same construct at that field, or inside it, are dropped. A missing
+ * required value of the model is the schema's to report (\`schema/required\`, as for any value of the model).
  */
-export function withoutExplained(problems: readonly Problem[], props: readonly Problem[]): Problem[] {
-  const causes = props.filter((cause) => cause.code !== "props/unknown");
-  return problems.filter(
-    (found) => !causes.some((cause) => cause.construct === found.construct && encloses(cause.field, found.field)),
-  );
+export function mergePropsProblems(props: readonly Problem[], found: readonly Problem[]): Problem[] {
+  const sameSpot = (a: Problem, b: Problem): boolean => a.construct === b.construct && a.field === b.field;
+  const kept = props.filter((cause) => !(cause.code === "props/required" && found.some((other) => other.code === "schema/required" && sameSpot(cause, other))));
+  const causes = kept.filter((cause) => cause.code !== "props/unknown");
+  const rest = found.filter((other) => !causes.some((cause) => cause.construct === other.construct && encloses(cause.field, other.field)));
+  return [...kept, ...rest];
 }
 
 function encloses(outer: string, inner: string): boolean {
