@@ -3,7 +3,7 @@ import type { Problem } from "../core/problems.js";
 import type { RawFrame, SourceLocation } from "../core/source-location.js";
 import { captureConfigFrame, resolveFrame } from "../core/source-location.js";
 import { acceptProps } from "./props-faults.js";
-import type { Fields } from "./props-shape.js";
+import type { PropsShape } from "./props-shape.js";
 
 /**
  * Base of every construct in the cluster tree: records where in the config it was declared, so that an
@@ -25,7 +25,7 @@ export abstract class ClusterConstruct extends Construct {
    * the constructor may read. The faults are reported in the validation phase, with the config line;
    * nothing throws. Call it first: `props = this.acceptProps(props, MY_PROPS)`.
    */
-  protected acceptProps<T>(props: T, fields: Fields<T>): T {
+  protected acceptProps<T>(props: T, fields: PropsShape<T>): T {
     return acceptProps(this, props, fields);
   }
 

@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { inspectProps, type Fields, type PropsFault } from "./props-shape.js";
+import { inspectProps, type PropsShape, type PropsFault } from "./props-shape.js";
 
 /**
  * What each construct's props had wrong, recorded while its constructor ran and reported by the validation
@@ -14,7 +14,7 @@ let watching: IConstruct[] | undefined;
  * Checks `props` against the construct's declared shape, records what is wrong, and returns the props the
  * constructor may read (see InspectedProps.accepted): call it first thing, `props = acceptProps(this, props, SHAPE)`.
  */
-export function acceptProps<T>(construct: IConstruct, props: T, fields: Fields<T>): T {
+export function acceptProps<T>(construct: IConstruct, props: T, fields: PropsShape<T>): T {
   const { accepted, faults } = inspectProps(props, fields);
   if (faults.length > 0) {
     faultsByConstruct.set(construct, [...propsFaultsOf(construct), ...faults]);

@@ -8,7 +8,7 @@ import { distance } from "fastest-levenshtein";
  * strips its types, nothing type-checks it at build time), so the shape is what tells a misspelt prop
  * (`publicIP`, silently ignored) or a prop of the wrong kind (`ports: "80"`) from a good one.
  */
-export type Fields<T> = { readonly [K in keyof T]-?: Rule<NonNullable<T[K]>, PresenceOf<T, K>> };
+export type PropsShape<T> = { readonly [K in keyof T]-?: Rule<NonNullable<T[K]>, PresenceOf<T, K>> };
 
 export type Presence = "required" | "optional";
 
@@ -17,13 +17,13 @@ type PresenceOf<T, K extends keyof T> = {} extends Pick<T, K> ? "optional" : "re
 /** A prop holding an object whose own keys are checked too (a placement, a healthcheck). */
 export interface NestedRule<V, P extends Presence = Presence> {
   readonly presence: P;
-  readonly fields: Fields<V>;
+  readonly fields: PropsShape<V>;
 }
 
 /** A prop holding a list of objects, each checked against the same keys (ports, config mounts). */
 export interface EachRule<E, P extends Presence = Presence> {
   readonly presence: P;
-  readonly each: Fields<E>;
+  readonly each: PropsShape<E>;
 }
 
 /**
@@ -38,7 +38,7 @@ export type Rule<V, P extends Presence> =
   | ([V] extends [readonly unknown[]] ? never : [V] extends [object] ? `${P} object` | NestedRule<V, P> : never);
 
 /** Declares the props shape of T; the second call takes the shape, so T is given and the shape is checked against it. */
-export function propsShape<T>(): (fields: Fields<T>) => Fields<T> {
+export function propsShape<T>(): (fields: PropsShape<T>) => PropsShape<T> {
   return (fields) => fields;
 }
 
@@ -64,7 +64,7 @@ export interface InspectedProps<T> {
 type AnyRule = Presence | `${Presence} ${"list" | "object"}` | { readonly presence: Presence; readonly fields?: AnyFields; readonly each?: AnyFields };
 type AnyFields = Readonly<Record<string, AnyRule>>;
 
-export function inspectProps<T>(props: T, fields: Fields<T>): InspectedProps<T> {
+export function inspectProps<T>(props: T, fields: PropsShape<T>): InspectedProps<T> {
   const faults: PropsFault[] = [];
   if (!isObject(props)) {
     faults.push({ kind: "not-an-object", field: "", value: describeValue(props) });
