@@ -4,6 +4,7 @@ export { Node, HostFile, SystemdUnit, type NodeProps, type SwarmRole, type HostF
 export { OverlayNetwork, type OverlayNetworkProps } from "./model/network.js";
 export { Stack, StackConfig, type StackConfigProps } from "./model/stack.js";
 export { ClusterConstruct } from "./model/base.js";
+export { propsShape, type PropsShape } from "./model/props-shape.js";
 export type { Problem, Severity } from "./core/problems.js";
 export { Service, type ServiceProps, type Placement, type PortMapping, type ConfigMount, type ServiceHealthcheck } from "./model/stack.js";
 export { Secret, type SecretProps } from "./model/secret.js";

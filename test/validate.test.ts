@@ -435,7 +435,7 @@ describe("reporting", () => {
 
   it("has a fix for every message in the catalogue, and each code names its topic", () => {
     for (const [code, entry] of Object.entries(MESSAGES)) {
-      expect(code).toMatch(/^(schema|construct|cluster|node|network|etcd|galera|service|stack|secret|site|certificate)\/[a-z-]+$/);
+      expect(code).toMatch(/^(schema|props|config|construct|cluster|node|network|etcd|galera|service|stack|secret|site|certificate)\/[a-z-]+$/);
       expect(entry.hint).toBeTruthy();
     }
   });

@@ -3,6 +3,7 @@ import type { Problem } from "../../src/core/problems.js";
 import { DOCKER_HOST_MESSAGES } from "./messages.js";
 import { toJson } from "../../src/core/stable-json.js";
 import { ClusterConstruct, type Preparable } from "../../src/model/base.js";
+import { propsShape } from "../../src/model/props-shape.js";
 import { Cluster } from "../../src/model/cluster.js";
 import { HostFile } from "../../src/model/node.js";
 import type { Node } from "../../src/model/node.js";
@@ -21,6 +22,8 @@ export interface DockerHostProps {
 }
 
 /** The Docker TLS API port (FACTS: 2376 on managers, socket-activated). */
+export const DOCKER_HOST_PROPS = propsShape<DockerHostProps>()({ nodes: "optional list" });
+
 export const DOCKER_TLS_PORT = 2376;
 /** dockerd's Prometheus endpoint. */
 export const DOCKERD_METRICS_PORT = 9323;
@@ -40,6 +43,7 @@ export class DockerHost extends ClusterConstruct implements Preparable {
 
   constructor(scope: Construct, id: string, props: DockerHostProps = {}) {
     super(scope, id);
+    props = this.acceptProps(props, DOCKER_HOST_PROPS);
     this.chosenNodes = props.nodes ? [...props.nodes] : undefined;
   }
 

@@ -4,6 +4,7 @@ import type { Problem } from "../../src/core/problems.js";
 import { ETCD_MESSAGES } from "./messages.js";
 import { quorumFindings } from "../../src/analysis/quorum.js";
 import { ClusterConstruct } from "../../src/model/base.js";
+import { propsShape } from "../../src/model/props-shape.js";
 import { Cluster } from "../../src/model/cluster.js";
 import { HostFile } from "../../src/model/node.js";
 import type { Node } from "../../src/model/node.js";
@@ -49,6 +50,13 @@ export interface EtcdClusterProps {
   readonly joining?: readonly Node[];
 }
 
+export const ETCD_CLUSTER_PROPS = propsShape<EtcdClusterProps>()({
+  members: "required list",
+  version: "optional",
+  image: "optional",
+  joining: "optional list",
+});
+
 /** Name of the unit and of its container; `docker exec etcd-member etcdctl …` reaches a member. */
 const MEMBER = "etcd-member";
 const DATA_DIR = "/var/lib/etcd";
@@ -69,7 +77,8 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
 
   constructor(scope: Construct, id: string, props: EtcdClusterProps) {
     super(scope, id);
-    this.members = [...props.members];
+    props = this.acceptProps(props, ETCD_CLUSTER_PROPS);
+    this.members = [...(props.members ?? [])];
     this.joining = [...(props.joining ?? [])];
     this.version = props.version ?? "v3.5.17";
     this.image = props.image ?? `quay.io/coreos/etcd:${this.version}`;

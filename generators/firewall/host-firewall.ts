@@ -4,6 +4,7 @@ import { FIREWALL_MESSAGES } from "./messages.js";
 import { isIpAddress, isNetwork } from "../../src/core/ip.js";
 import { compareStrings } from "../../src/core/stable-json.js";
 import { ClusterConstruct, type Preparable } from "../../src/model/base.js";
+import { propsShape } from "../../src/model/props-shape.js";
 import { Cluster } from "../../src/model/cluster.js";
 import { HostFile } from "../../src/model/node.js";
 import type { Node } from "../../src/model/node.js";
@@ -27,6 +28,8 @@ export interface HostFirewallProps {
   readonly allowSsh?: readonly string[];
 }
 
+export const HOST_FIREWALL_PROPS = propsShape<HostFirewallProps>()({ nodes: "optional list", allowSsh: "optional list" });
+
 export const FIREWALL_RULESET_PATH = "/etc/nftables/swarm-cluster.nft";
 export const FIREWALL_UNIT = "swarm-firewall.service";
 /** Flatcar and Fedora CoreOS both ship nftables' command here. */
@@ -45,6 +48,7 @@ export class HostFirewall extends ClusterConstruct implements Preparable {
 
   constructor(scope: Construct, id: string, props: HostFirewallProps = {}) {
     super(scope, id);
+    props = this.acceptProps(props, HOST_FIREWALL_PROPS);
     this.chosenNodes = props.nodes ? [...props.nodes] : undefined;
     this.allowSsh = [...new Set(props.allowSsh ?? ["0.0.0.0/0"])];
   }

@@ -2,9 +2,10 @@ import type { Construct } from "constructs";
 import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
+import { present, propsShape } from "../../src/model/props-shape.js";
 import { Cluster } from "../../src/model/cluster.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
-import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
 import { DockerHost } from "../docker-host/docker-host.js";
 import { HostFirewall } from "../firewall/host-firewall.js";
 import { MONITORING_MESSAGES } from "./messages.js";
@@ -45,6 +46,19 @@ export interface MonitoringProps {
   readonly prometheusPlacement?: Placement;
 }
 
+export const MONITORING_PROPS = propsShape<MonitoringProps>()({
+  stack: "required",
+  network: "required",
+  prometheusImage: "optional",
+  nodeExporterImage: "optional",
+  nodeExporterPort: "optional",
+  retention: "optional",
+  scrapeInterval: "optional",
+  prometheusMemoryLimit: "optional",
+  exporterMemoryLimit: "optional",
+  prometheusPlacement: { presence: "optional", fields: PLACEMENT_FIELDS },
+});
+
 export interface MonitoringSettings {
   readonly scrapeInterval: string;
 }
@@ -66,6 +80,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    props = this.acceptProps(props, MONITORING_PROPS);
     this.stack = props.stack;
     this.nodeExporterPort = props.nodeExporterPort ?? SCRAPE_PORTS.nodeExporter;
     this.settings = { scrapeInterval: props.scrapeInterval ?? "15s" };
@@ -92,7 +107,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
         `--storage.tsdb.retention.time=${props.retention ?? "24h"}`,
       ],
       placement: props.prometheusPlacement ?? { tier: "app", role: "manager" },
-      networks: [props.network],
+      networks: present([props.network]),
       volumes: ["prometheus-data:/prometheus"],
       configs: [{ config, target: "/etc/prometheus/prometheus.yml" }],
       memoryLimit: props.prometheusMemoryLimit ?? "2G",

@@ -1,12 +1,13 @@
 import type { Construct } from "constructs";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
+import { propsShape } from "../../src/model/props-shape.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Site } from "../../src/model/site.js";
-import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
 import { frontProxyProblems } from "./checks.js";
 import { frontProxyValueProblems } from "./value-checks.js";
-import { DEFAULT_NGINX_LAYOUT, type FrontProxySettings, type NginxLayout } from "./layout.js";
+import { DEFAULT_NGINX_LAYOUT, NGINX_LAYOUT_FIELDS, type FrontProxySettings, type NginxLayout } from "./layout.js";
 import { renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
 
 export interface FrontProxyProps {
@@ -62,6 +63,24 @@ export interface FrontProxyProps {
   readonly serviceName?: string;
 }
 
+export const FRONT_PROXY_PROPS = propsShape<FrontProxyProps>()({
+  stack: "required",
+  sites: "required list",
+  networks: "required list",
+  php: "required",
+  phpPort: "optional",
+  image: "required",
+  replicas: "optional",
+  placement: { presence: "optional", fields: PLACEMENT_FIELDS },
+  layout: { presence: "optional", fields: NGINX_LAYOUT_FIELDS },
+  certificateVolume: "optional",
+  resolver: "optional",
+  clientMaxBodySize: "optional",
+  blockedUserAgents: "optional list",
+  memoryLimit: "optional",
+  serviceName: "optional",
+});
+
 /**
  * The front tier: nginx with ModSecurity terminating TLS for every Site, serving static files from the
  * site's volume and passing PHP to php-fpm. It declares the nginx Service and its Docker configs, which
@@ -80,14 +99,16 @@ export class FrontProxy extends ClusterConstruct {
 
   constructor(scope: Construct, id: string, props: FrontProxyProps) {
     super(scope, id);
+    props = this.acceptProps(props, FRONT_PROXY_PROPS);
     this.stack = props.stack;
-    this.sites = props.sites;
+    this.sites = props.sites ?? [];
     this.php = props.php;
     this.certificateVolume = props.certificateVolume ?? "letsencrypt";
     const layout = { ...DEFAULT_NGINX_LAYOUT, ...props.layout };
     this.settings = {
       layout,
-      fastcgiUpstream: props.php.address(props.phpPort ?? 9000),
+      // A missing `php` is reported in the validation phase (required prop).
+      fastcgiUpstream: props.php?.address(props.phpPort ?? 9000) ?? "",
       resolver: props.resolver ?? "127.0.0.11",
       clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
       blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
@@ -123,12 +144,12 @@ export class FrontProxy extends ClusterConstruct {
         // bind source does not exist on the host, and nothing creates /etc/letsencrypt on the fronts.
         `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
         // Static files straight from the site's volume; nginx never writes there.
-        ...props.sites.map((site) => site.volumeMount({ readOnly: true })),
+        ...this.sites.map((site) => site.volumeMount({ readOnly: true })),
       ],
       configs: [
         config(".conf", `${layout.configDir}/nginx.conf`, () => renderNginxConf(settings)),
         config("-modsecurity.conf", `${layout.configDir}/modsecurity/main.conf`, () => renderModsecurityConf(settings)),
-        ...props.sites.map((site) =>
+        ...this.sites.map((site) =>
           config(`-site-${site.name}.conf`, `${layout.configDir}/sites/${site.name}.conf`, () => renderSiteConf(settings, site)),
         ),
       ],

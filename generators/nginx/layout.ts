@@ -1,3 +1,5 @@
+import { propsShape } from "../../src/model/props-shape.js";
+
 /**
  * What is inside the nginx image: its version, where things are and where it listens. These are the only
  * image-specific values of the generated configuration, so a test can point them at a distribution's nginx
@@ -85,6 +87,23 @@ export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
   httpsPort: 443,
   listenAddress: "",
 };
+
+/** The keys a FrontProxy's `layout` may override, each a plain value. */
+export const NGINX_LAYOUT_FIELDS = propsShape<Partial<NginxLayout>>()({
+  nginxVersion: "optional",
+  modsecurityModule: "optional",
+  configDir: "optional",
+  mimeTypes: "optional",
+  fastcgiParams: "optional",
+  crsSetup: "optional",
+  crsRules: "optional",
+  unicodeMapping: "optional",
+  letsencryptDir: "optional",
+  user: "optional",
+  httpPort: "optional",
+  httpsPort: "optional",
+  listenAddress: "optional",
+});
 
 /** The resolved settings the nginx generator renders. */
 export interface FrontProxySettings {

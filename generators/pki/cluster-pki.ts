@@ -1,6 +1,7 @@
 import type { Problem } from "../../src/core/problems.js";
 import { CLUSTER_PKI_MESSAGES, X509_COMMON_NAME_MAX } from "./messages.js";
 import { ClusterConstruct, type Preparable } from "../../src/model/base.js";
+import { propsShape } from "../../src/model/props-shape.js";
 import { Certificate, CertificateAuthority } from "../../src/model/certificate.js";
 import { Cluster } from "../../src/model/cluster.js";
 import { EtcdCluster } from "../etcd/etcd-cluster.js";
@@ -38,6 +39,13 @@ export interface ClusterPkiProps {
  * Docker TLS API.
  * Node certificates are added when the tree is prepared, so nodes declared after the ClusterPki get one too.
  */
+export const CLUSTER_PKI_PROPS = propsShape<ClusterPkiProps>()({
+  commonName: "optional",
+  operators: "optional list",
+  validityDays: "optional",
+  certificateValidityDays: "optional",
+});
+
 export class ClusterPki extends ClusterConstruct implements Preparable {
   readonly authority: CertificateAuthority;
   private readonly nodeCertificates = new Map<string, Certificate>();
@@ -45,6 +53,7 @@ export class ClusterPki extends ClusterConstruct implements Preparable {
 
   constructor(cluster: Cluster, id = "pki", props: ClusterPkiProps = {}) {
     super(cluster, id);
+    props = this.acceptProps(props, CLUSTER_PKI_PROPS);
     this.authority = new CertificateAuthority(this, "ca", {
       commonName: props.commonName ?? `${cluster.name} cluster CA`,
       validityDays: props.validityDays,

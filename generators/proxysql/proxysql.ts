@@ -1,8 +1,9 @@
 import type { Construct } from "constructs";
 import { ClusterConstruct } from "../../src/model/base.js";
+import { present, propsShape } from "../../src/model/props-shape.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Secret } from "../../src/model/secret.js";
-import { Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
 import type { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
 import type { Problem } from "../../src/core/problems.js";
 import { PROXYSQL_MESSAGES } from "./messages.js";
@@ -53,6 +54,18 @@ export interface ProxySqlProps {
   readonly maxConnectionsPerBackend?: number;
 }
 
+export const PROXYSQL_PROPS = propsShape<ProxySqlProps>()({
+  stack: "required",
+  networks: "required list",
+  database: "required",
+  placement: { presence: "required", fields: PLACEMENT_FIELDS },
+  replicas: "optional",
+  credentials: { presence: "required", fields: { admin: "required", monitor: "required", users: "required" } },
+  image: "optional",
+  serverVersion: "optional",
+  maxConnectionsPerBackend: "optional",
+});
+
 /** Connections of a member's max_connections that ProxySQL leaves to others (root, the monitor, SST). */
 const RESERVED_CONNECTIONS = 10;
 
@@ -71,10 +84,13 @@ export class ProxySql extends ClusterConstruct {
 
   constructor(scope: Construct, id: string, props: ProxySqlProps) {
     super(scope, id);
+    props = this.acceptProps(props, PROXYSQL_PROPS);
     this.props = props;
     this.database = props.database;
     this.credentials = props.credentials;
-    this.stackName = props.stack.name;
+    // A missing required prop is reported by the validation phase: until then nothing here dereferences one.
+    const credentials: Partial<ProxySqlCredentials> = props.credentials ?? {};
+    this.stackName = props.stack?.name ?? "";
     const config = new StackConfig(props.stack, `${id}.cnf`, { contents: () => this.renderConfig() });
     this.service = new Service(props.stack, "proxysql", {
       image: props.image ?? "proxysql/proxysql:2.7.1",
@@ -82,10 +98,10 @@ export class ProxySql extends ClusterConstruct {
       placement: props.placement,
       networks: props.networks,
       configs: [{ config, target: "/etc/proxysql.cnf" }],
-      secrets: [props.credentials.admin, props.credentials.monitor, props.credentials.users],
+      secrets: present([credentials.admin, credentials.monitor, credentials.users]),
       critical: true,
     });
-    props.database.grantMonitor(props.credentials.monitor);
+    if (credentials.monitor) props.database?.grantMonitor(credentials.monitor);
   }
 
   get serverVersion(): string {

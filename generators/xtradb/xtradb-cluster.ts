@@ -3,6 +3,7 @@ import { finding, type AvailabilitySource } from "../../src/analysis/findings.js
 import { quorumFindings } from "../../src/analysis/quorum.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
+import { present, propsShape } from "../../src/model/props-shape.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Node } from "../../src/model/node.js";
 import { Secret } from "../../src/model/secret.js";
@@ -90,6 +91,21 @@ export interface GaleraBackend {
   readonly node: Node;
 }
 
+export const XTRADB_CLUSTER_PROPS = propsShape<XtraDbClusterProps>()({
+  stack: "required",
+  network: "required",
+  nodes: "required list",
+  arbitrator: "optional",
+  rootPassword: "required",
+  clusterName: "optional",
+  image: "optional",
+  arbitratorImage: "optional",
+  tls: { presence: "optional", fields: { ca: "required", cert: "required", key: "required" } },
+  maxConnections: "optional",
+  startPeriod: "optional",
+  database: { presence: "optional", fields: { name: "required", user: "required", password: "required" } },
+});
+
 /** In-container paths of the members' generated configs. */
 const MEMBER_CNF_TARGET = "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf";
 const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
@@ -140,19 +156,24 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
 
   constructor(scope: Construct, id: string, props: XtraDbClusterProps) {
     super(scope, id);
+    props = this.acceptProps(props, XTRADB_CLUSTER_PROPS);
+    // A missing required prop is reported by the validation phase: until then nothing here dereferences one.
+    const nodes = props.nodes ?? [];
+    const networks = present([props.network]);
+    const rootPasswordFile = props.rootPassword?.mountPath ?? "";
     this.clusterName = props.clusterName ?? "xtracluster";
     this.image = props.image ?? "percona/percona-xtradb-cluster:8.0.39-30.1";
     this.maxConnections = props.maxConnections ?? 151;
-    this.dataNodes = props.nodes;
+    this.dataNodes = nodes;
     this.arbitratorNode = props.arbitrator;
     this.stack = props.stack;
-    this.stackName = props.stack.name;
+    this.stackName = props.stack?.name ?? "";
     this.tls = props.tls ?? {
       ca: new Secret(this, `${id}_tls_ca`, { description: `CA certificate (PEM) of XtraDB cluster ${id}'s Galera TLS` }),
       cert: new Secret(this, `${id}_tls_cert`, { description: `Server certificate (PEM) shared by XtraDB cluster ${id}'s members and garbd` }),
       key: new Secret(this, `${id}_tls_key`, { description: `Private key (PEM) of ${id}_tls_cert` }),
     };
-    const tlsSecrets = [this.tls.ca, this.tls.cert, this.tls.key];
+    const tlsSecrets = present([this.tls.ca, this.tls.cert, this.tls.key]);
     const startScript: ConfigMount = {
       config: new StackConfig(props.stack, `${id}-start.sh`, { contents: () => renderStartScript(this.clusterName) }),
       target: START_SCRIPT_TARGET,
@@ -162,11 +183,11 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
       startScript,
     ];
     this.database = props.database;
-    this.bootstrapSecrets = [props.rootPassword, ...tlsSecrets, ...(props.database ? [props.database.password] : [])];
+    this.bootstrapSecrets = present([props.rootPassword, ...tlsSecrets, props.database?.password]);
     this.bootstrapConfigs = [...configs];
 
-    const names = props.nodes.map((_, index) => `pxc-${index + 1}`);
-    this.members = props.nodes.map((node, index) => {
+    const names = nodes.map((_, index) => `pxc-${index + 1}`);
+    this.members = nodes.map((node, index) => {
       const first = index === 0;
       return new Service(props.stack, names[index] as string, {
         image: this.image,
@@ -175,7 +196,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         entrypoint: ["bash", START_SCRIPT_TARGET],
         command: ["mysqld"],
         placement: { hostname: node.hostname, tier: "db" },
-        networks: [props.network],
+        networks,
         environment: {
           CLUSTER_NAME: this.clusterName,
           // Empty on the one member that may bootstrap (the image starts a new cluster when CLUSTER_JOIN is
@@ -185,22 +206,22 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
           PXC_PEERS: names.filter((_, other) => other !== index).join(","),
           // garbd answers on Galera's port too: a first member without data that hears only it still joins.
           ...(props.arbitrator ? { PXC_ARBITRATOR: ARBITRATOR_SERVICE } : {}),
-          MYSQL_ROOT_PASSWORD_FILE: props.rootPassword.mountPath,
+          MYSQL_ROOT_PASSWORD_FILE: rootPasswordFile,
           // The image creates local accounts (xtrabackup, clustercheck, monitor @localhost) with well-known
           // default passwords unless given one; PXC 8.0's SST needs none of them (it makes its own user per
           // transfer), so they get the root password rather than a default.
-          XTRABACKUP_PASSWORD_FILE: props.rootPassword.mountPath,
-          CLUSTERCHECK_PASSWORD_FILE: props.rootPassword.mountPath,
-          MONITOR_PASSWORD_FILE: props.rootPassword.mountPath,
+          XTRABACKUP_PASSWORD_FILE: rootPasswordFile,
+          CLUSTERCHECK_PASSWORD_FILE: rootPasswordFile,
+          MONITOR_PASSWORD_FILE: rootPasswordFile,
           ...(first && props.database
             ? {
                 MYSQL_DATABASE: props.database.name,
                 MYSQL_USER: props.database.user,
-                MYSQL_PASSWORD_FILE: props.database.password.mountPath,
+                MYSQL_PASSWORD_FILE: props.database.password?.mountPath ?? "",
               }
             : {}),
         },
-        secrets: first ? this.bootstrapSecrets : [props.rootPassword, ...tlsSecrets],
+        secrets: first ? this.bootstrapSecrets : present([props.rootPassword, ...tlsSecrets]),
         configs: first ? this.bootstrapConfigs : configs,
         // One volume name for every member: they are on distinct nodes (validated), each has its own.
         volumes: [`xtradb-data:/var/lib/mysql`],
@@ -223,7 +244,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
       ? new Service(props.stack, ARBITRATOR_SERVICE, {
           image: props.arbitratorImage ?? "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35",
           placement: { hostname: props.arbitrator.hostname },
-          networks: [props.network],
+          networks,
           // Through the members' start script, which holds garbd back until a member answers: garbd listens on
           // Galera's port as soon as it runs, and on a first deploy the first member would take that for a
           // running cluster and never bootstrap.
@@ -239,7 +260,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
             "--address",
             `gcomm://${names.join(",")}`,
             "--options",
-            `socket.ssl_ca=${this.tls.ca.mountPath};socket.ssl_cert=${this.tls.cert.mountPath};socket.ssl_key=${this.tls.key.mountPath};socket.ssl_cipher=`,
+            `socket.ssl_ca=${this.tls.ca?.mountPath};socket.ssl_cert=${this.tls.cert?.mountPath};socket.ssl_key=${this.tls.key?.mountPath};socket.ssl_cipher=`,
           ],
           secrets: tlsSecrets,
         })

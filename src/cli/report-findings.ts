@@ -47,7 +47,9 @@ export function formatFinding(finding: Problem, style: Style): string {
   const severity = finding.origin === "availability" ? `availability ${word}` : word;
   const where = finding.location || finding.construct ? `${formatLocation(finding.location)}: ` : "";
   const field = finding.field ? ` (field \`${finding.field}\`)` : "";
-  const lines = [`${where}${severity} ${finding.code}: ${finding.construct}${field}: ${finding.message}`];
+  // A problem of the config as a whole (it threw) names no construct.
+  const subject = finding.construct ? `${finding.construct}${field}: ` : "";
+  const lines = [`${where}${severity} ${finding.code}: ${subject}${finding.message}`];
   if (finding.hint) lines.push(`  fix: ${finding.hint}`);
   // The config line matters for a fault in the model; an availability finding is about the whole architecture.
   const frame = finding.origin === "model" ? codeFrame(finding) : "";

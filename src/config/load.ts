@@ -6,10 +6,14 @@ import { pathToFileURL } from "node:url";
 import { build, stop, type Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { packageRoot } from "../core/package-root.js";
+import type { IConstruct } from "constructs";
 import { ConfigError } from "../core/problems.js";
-import { configFrameIn, formatLocation, setConfigModule, type FrameMapper } from "../core/source-location.js";
+import { configFrameIn, setConfigModule, type FrameMapper } from "../core/source-location.js";
 import { Cluster } from "../model/cluster.js";
+import { watchPropsFaults } from "../model/props-faults.js";
 import { duplicateIdProblem } from "../validate/duplicate-id.js";
+import { problem, sortProblems } from "../validate/problem.js";
+import { propsProblems } from "../validate/props-problems.js";
 
 /**
  * The compiled library entry (scripts/compile.mjs), the bundle this CLI runs from: the config then shares
@@ -46,13 +50,14 @@ export async function loadConfig(configFile: string): Promise<Cluster> {
   const url = pathToFileURL(moduleFile).href;
   const mapper = frameMapper(map, configDir);
   setConfigModule({ url, map: mapper });
+  const stopWatching = watchPropsFaults();
   try {
     let cluster: unknown;
     try {
       const exported = (await importOnce(moduleFile, url, code)).default;
       cluster = typeof exported === "function" ? exported() : exported;
     } catch (error) {
-      throw configThrew(error, url, mapper);
+      throw configThrew(error, url, mapper, stopWatching());
     }
     if (!(cluster instanceof Cluster)) {
       throw new ConfigLoadError(
@@ -61,6 +66,7 @@ export async function loadConfig(configFile: string): Promise<Cluster> {
     }
     return cluster;
   } finally {
+    stopWatching();
     setConfigModule(undefined);
   }
 }
@@ -110,17 +116,34 @@ async function bundleConfig(configFile: string, outfile: string): Promise<{ code
 }
 
 /**
- * An exception while the config ran, pointed at the config line it came from: its stack is in the bundle,
- * a temporary file a person cannot read. A construct id declared twice becomes the Problem validation would
- * have reported.
+ * An exception while the config ran, as problems pointed at the config line it came from (its stack is in
+ * the bundle, a temporary file a person cannot read): a construct id declared twice becomes the Problem
+ * validation would have reported; anything else is `config/threw`, with the props problems recorded so far,
+ * which usually explain it (a constructor reading a prop the config left out).
  */
-function configThrew(error: unknown, url: string, mapper: FrameMapper): Error {
+function configThrew(error: unknown, url: string, mapper: FrameMapper, faulty: readonly IConstruct[]): Error {
   const frame = error instanceof Error ? configFrameIn(error.stack ?? "", url) : undefined;
   const location = frame ? mapper(frame.line, frame.column) : undefined;
+  const props = propsProblems(faulty);
+  if (error instanceof ConfigError) return new ConfigError(sortProblems([...props, ...error.problems]));
   const duplicate = duplicateIdProblem(error, location);
-  if (duplicate) return new ConfigError([duplicate]);
-  const message = !(error instanceof Error) ? String(error) : error.name === "Error" ? error.message : `${error.name}: ${error.message}`;
-  return new ConfigLoadError(location ? `${formatLocation(location)}: ${message}` : message, { cause: error });
+  if (duplicate) return new ConfigError(sortProblems([...props, duplicate]));
+  if (process.env.SWARM_CLUSTER_DEBUG) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const threw = problem("config/threw", { path: "", location }, "", { detail: authoredMessage(error) });
+  return new ConfigError(sortProblems([...props, threw]));
+}
+
+/** Errors the JavaScript engine raises: their text is about the program, not the cluster, and stays behind SWARM_CLUSTER_DEBUG. */
+const ENGINE_ERRORS = new Set(["TypeError", "RangeError", "ReferenceError", "SyntaxError", "EvalError", "URIError", "AggregateError"]);
+
+/**
+ * The text of an exception a person wrote on purpose (`throw new Error("set DB_HOST")` in the config, an
+ * Error of a library), which says what to fix; undefined for the engine's own errors.
+ */
+function authoredMessage(error: unknown): string | undefined {
+  if (typeof error === "string") return error;
+  if (!(error instanceof Error) || ENGINE_ERRORS.has(error.name)) return undefined;
+  return error.message.split("\n")[0];
 }
 
 /** `swarm-cluster` and `constructs` resolve to the modules this process runs, never to other copies. */

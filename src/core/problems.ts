@@ -55,7 +55,7 @@ export function formatProblem(problem: Problem): string {
   const field = problem.field ? ` (field \`${problem.field}\`)` : "";
   const kind = problem.origin === "availability" ? `availability ${problem.severity}` : problem.severity;
   return [
-    `${formatLocation(problem.location)}: ${kind} ${problem.code}: ${problem.construct}${field}: ${problem.message}`,
+    `${formatLocation(problem.location)}: ${kind} ${problem.code}: ${problem.construct ? `${problem.construct}${field}: ` : ""}${problem.message}`,
     `  fix: ${problem.hint}`,
   ].join("\n");
 }

@@ -2,6 +2,8 @@ import { Construct } from "constructs";
 import type { Problem } from "../core/problems.js";
 import type { RawFrame, SourceLocation } from "../core/source-location.js";
 import { captureConfigFrame, resolveFrame } from "../core/source-location.js";
+import { acceptProps } from "./props-faults.js";
+import type { PropsShape } from "./props-shape.js";
 
 /**
  * Base of every construct in the cluster tree: records where in the config it was declared, so that an
@@ -15,6 +17,16 @@ export abstract class ClusterConstruct extends Construct {
     // A construct made by another one while the tree is prepared (after the config ran) points at the
     // line of its parent: the certificate ClusterPki adds for a node is reported where the node is.
     this.declaredAt = captureConfigFrame() ?? (scope instanceof ClusterConstruct ? scope.declaredAt : undefined);
+  }
+
+  /**
+   * Checks the props given against the construct's declared shape (unknown keys with a did-you-mean, props
+   * that are not an object, lists and objects of the wrong kind, missing required props) and returns what
+   * the constructor may read. The faults are reported in the validation phase, with the config line;
+   * nothing throws. Call it first: `props = this.acceptProps(props, MY_PROPS)`.
+   */
+  protected acceptProps<T>(props: T, fields: PropsShape<T>): T {
+    return acceptProps(this, props, fields);
   }
 
   /** The declaration site in the user's config, when the construct was declared from one. */

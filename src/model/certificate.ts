@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { ClusterConstruct } from "./base.js";
+import { propsShape } from "./props-shape.js";
 
 export type CertificateUsage = "server" | "client";
 
@@ -18,6 +19,12 @@ export interface CertificateAuthorityProps {
   readonly certificateValidityDays?: number;
 }
 
+export const CERTIFICATE_AUTHORITY_PROPS = propsShape<CertificateAuthorityProps>()({
+  commonName: "required",
+  validityDays: "optional",
+  certificateValidityDays: "optional",
+});
+
 /** The cluster's own CA, for etcd, the Docker TLS API and the internal registry. */
 export class CertificateAuthority extends ClusterConstruct {
   readonly commonName: string;
@@ -26,6 +33,7 @@ export class CertificateAuthority extends ClusterConstruct {
 
   constructor(scope: Construct, id: string, props: CertificateAuthorityProps) {
     super(scope, id);
+    props = this.acceptProps(props, CERTIFICATE_AUTHORITY_PROPS);
     this.commonName = props.commonName;
     this.validityDays = props.validityDays ?? 1825;
     this.certificateValidityDays = props.certificateValidityDays ?? 825;
@@ -46,6 +54,14 @@ export interface CertificateProps {
   readonly installedOn?: string;
 }
 
+export const CERTIFICATE_PROPS = propsShape<CertificateProps>()({
+  commonName: "required",
+  dnsNames: "optional list",
+  ipAddresses: "optional list",
+  usages: "required list",
+  installedOn: "optional",
+});
+
 /** A certificate the CA issues; its id is the certificate's file name stem. */
 export class Certificate extends ClusterConstruct {
   readonly name: string;
@@ -57,6 +73,7 @@ export class Certificate extends ClusterConstruct {
 
   constructor(scope: CertificateAuthority, name: string, props: CertificateProps) {
     super(scope, name);
+    props = this.acceptProps(props, CERTIFICATE_PROPS);
     this.name = name;
     this.commonName = props.commonName;
     this.dnsNames = props.dnsNames ?? [];

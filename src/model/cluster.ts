@@ -2,6 +2,8 @@ import { Construct, type IConstruct } from "constructs";
 import type { SourceLocation } from "../core/source-location.js";
 import { captureConfigFrame, resolveFrame, type RawFrame } from "../core/source-location.js";
 import { Node } from "./node.js";
+import { acceptProps } from "./props-faults.js";
+import { propsShape } from "./props-shape.js";
 import { OverlayNetwork } from "./network.js";
 import { Stack } from "./stack.js";
 import { Secret } from "./secret.js";
@@ -26,6 +28,14 @@ export interface ClusterProps {
   readonly os?: OperatingSystem;
 }
 
+export const CLUSTER_PROPS = propsShape<ClusterProps>()({
+  name: "required",
+  privateNetwork: "required",
+  domain: "required",
+  sshAuthorizedKeys: "required list",
+  os: "optional",
+});
+
 /**
  * Root of the construct tree: one cluster, its nodes, overlay networks, stacks, secrets and sites.
  * Everything the generators write is derived from this tree.
@@ -49,6 +59,7 @@ export class Cluster extends Construct {
     // The root id is the tree's first path segment, so construct paths read `cluster/sw-node-1`.
     super(undefined as unknown as Construct, "cluster");
     this.declaredAt = captureConfigFrame();
+    props = acceptProps(this, props, CLUSTER_PROPS);
     this.name = props.name;
     this.privateNetwork = props.privateNetwork;
     this.domain = props.domain;

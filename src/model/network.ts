@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { ClusterConstruct } from "./base.js";
+import { propsShape } from "./props-shape.js";
 
 export interface OverlayNetworkProps {
   /** Subnet for the overlay's tasks and virtual IPs; size it for every replica plus one VIP per service. */
@@ -16,6 +17,8 @@ export interface OverlayNetworkProps {
   readonly encrypted?: boolean;
 }
 
+export const OVERLAY_NETWORK_PROPS = propsShape<OverlayNetworkProps>()({ subnet: "required", mtu: "optional", encrypted: "optional" });
+
 /** A Swarm overlay network shared by stacks (created once, referenced by stacks as external). */
 export class OverlayNetwork extends ClusterConstruct {
   readonly name: string;
@@ -25,6 +28,7 @@ export class OverlayNetwork extends ClusterConstruct {
 
   constructor(scope: Construct, name: string, props: OverlayNetworkProps) {
     super(scope, name);
+    props = this.acceptProps(props, OVERLAY_NETWORK_PROPS);
     this.name = name;
     this.subnet = props.subnet;
     this.mtu = props.mtu ?? 1450;

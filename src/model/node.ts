@@ -2,6 +2,7 @@ import type { Construct, IConstruct } from "constructs";
 import { deepMerge, type DeepPartial } from "../core/deep-merge.js";
 import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
 import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
+import { propsShape } from "./props-shape.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
 
 export type SwarmRole = "manager" | "worker";
@@ -27,6 +28,15 @@ export interface NodeProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+export const NODE_PROPS = propsShape<NodeProps>()({
+  tier: "required",
+  privateIp: "required",
+  publicIp: "optional",
+  privateInterface: "optional",
+  swarmRole: "optional",
+  labels: "optional object",
+});
+
 /** A host of the cluster. Its id is its hostname. */
 export class Node extends ClusterConstruct {
   readonly hostname: string;
@@ -42,6 +52,7 @@ export class Node extends ClusterConstruct {
 
   constructor(scope: Construct, hostname: string, props: NodeProps) {
     super(scope, hostname);
+    props = this.acceptProps(props, NODE_PROPS);
     this.hostname = hostname;
     this.tier = props.tier;
     this.privateIp = props.privateIp;
@@ -104,6 +115,7 @@ export class HostFile extends ClusterConstruct {
 
   constructor(scope: Node, id: string, props: HostFileProps) {
     super(scope, id);
+    props = this.acceptProps(props, HOST_FILE_PROPS);
     this.filePath = props.path;
     this.mode = props.mode ?? 0o644;
     this.source = props.contents;
@@ -113,6 +125,8 @@ export class HostFile extends ClusterConstruct {
     return resolveLazy(this.source);
   }
 }
+
+export const HOST_FILE_PROPS = propsShape<HostFileProps>()({ path: "required", contents: "required", mode: "optional" });
 
 export interface SystemdUnitProps {
   /** Unit contents; a function is called at synthesis, once the whole tree is known. */
@@ -124,6 +138,8 @@ export interface SystemdUnitProps {
   readonly enabled?: boolean;
 }
 
+export const SYSTEMD_UNIT_PROPS = propsShape<SystemdUnitProps>()({ contents: "required", enabled: "optional" });
+
 /** A systemd unit on a node; its id is the unit name, e.g. `etcd-member.service`. */
 export class SystemdUnit extends ClusterConstruct {
   readonly unitName: string;
@@ -132,6 +148,7 @@ export class SystemdUnit extends ClusterConstruct {
 
   constructor(scope: Node, unitName: string, props: SystemdUnitProps) {
     super(scope, unitName);
+    props = this.acceptProps(props, SYSTEMD_UNIT_PROPS);
     this.unitName = unitName;
     this.enabled = props.enabled ?? true;
     this.source = props.contents;

@@ -1,10 +1,13 @@
 import type { Construct } from "constructs";
 import { ClusterConstruct } from "./base.js";
+import { propsShape } from "./props-shape.js";
 
 export interface SecretProps {
   /** What the secret holds and who creates it; written beside the stack as a reminder, never the value. */
   readonly description: string;
 }
+
+export const SECRET_PROPS = propsShape<SecretProps>()({ description: "required" });
 
 /**
  * A Docker secret. Its value never enters the model or out/: the operator creates it with
@@ -16,6 +19,7 @@ export class Secret extends ClusterConstruct {
 
   constructor(scope: Construct, name: string, props: SecretProps) {
     super(scope, name);
+    props = this.acceptProps(props, SECRET_PROPS);
     this.name = name;
     this.description = props.description;
   }

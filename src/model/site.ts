@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { ClusterConstruct } from "./base.js";
+import { propsShape } from "./props-shape.js";
 
 export interface SiteProps {
   /** Domain names served; the first is the canonical one (others redirect to it). */
@@ -17,6 +18,8 @@ export interface SiteProps {
   readonly volume?: string;
 }
 
+export const SITE_PROPS = propsShape<SiteProps>()({ domains: "required list", root: "optional", volume: "optional" });
+
 /**
  * A web site served by the front tier, with a Let's Encrypt certificate for its domains. Its files live in
  * one named volume that nginx (static files) and php-fpm (PHP) both mount at the document root.
@@ -33,6 +36,7 @@ export class Site extends ClusterConstruct {
 
   constructor(scope: Construct, name: string, props: SiteProps) {
     super(scope, name);
+    props = this.acceptProps(props, SITE_PROPS);
     this.name = name;
     this.domains = props.domains;
     this.root = props.root ?? "/var/www/html";

@@ -4,15 +4,22 @@ import type { StackService } from "../imports/docker-stack-v3.js";
 import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
 import type { OverlayNetwork } from "./network.js";
 import { nodesOf, type Node, type SwarmRole } from "./node.js";
+import { propsShape } from "./props-shape.js";
 import type { Secret } from "./secret.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
+
+/** A stack has no props yet: its name is its id. Declared, so that props given by mistake are reported. */
+export type StackProps = Record<never, never>;
+
+export const STACK_PROPS = propsShape<StackProps>()({});
 
 /** A Docker stack (`docker stack deploy -c out/stacks/<name>.yml <name>`): its services and configs. */
 export class Stack extends ClusterConstruct {
   readonly name: string;
 
-  constructor(scope: Construct, name: string) {
+  constructor(scope: Construct, name: string, props: StackProps = {}) {
     super(scope, name);
+    this.acceptProps(props, STACK_PROPS);
     this.name = name;
   }
 
@@ -33,6 +40,8 @@ export interface StackConfigProps {
   readonly contents: Lazy<string>;
 }
 
+export const STACK_CONFIG_PROPS = propsShape<StackConfigProps>()({ contents: "required" });
+
 /**
  * A Docker config of a stack: a file the stack's services mount. Its id is its file name, unique in the
  * stack (`nginx.conf`, `web-site-www.conf`); the file is written to out/ beside the stack file, and the
@@ -46,6 +55,7 @@ export class StackConfig extends ClusterConstruct {
 
   constructor(scope: Stack, name: string, props: StackConfigProps) {
     super(scope, name);
+    props = this.acceptProps(props, STACK_CONFIG_PROPS);
     this.name = name;
     this.stack = scope;
     this.source = props.contents;
@@ -150,6 +160,31 @@ export interface ServiceProps {
   readonly critical?: boolean;
 }
 
+export const PLACEMENT_FIELDS = propsShape<Placement>()({ tier: "optional", labels: "optional object", hostname: "optional", role: "optional" });
+
+export const SERVICE_PROPS = propsShape<ServiceProps>()({
+  image: "required",
+  mode: "optional",
+  replicas: "optional",
+  placement: { presence: "optional", fields: PLACEMENT_FIELDS },
+  networks: "optional list",
+  hostNetwork: "optional",
+  ports: { presence: "optional", each: { published: "required", target: "required", protocol: "optional", mode: "optional" } },
+  environment: "optional object",
+  secrets: "optional list",
+  configs: { presence: "optional", each: { config: "required", target: "required" } },
+  entrypoint: "optional list",
+  command: "optional list",
+  volumes: "optional list",
+  healthcheck: {
+    presence: "optional",
+    fields: { test: "required list", interval: "optional", timeout: "optional", retries: "optional", startPeriod: "optional" },
+  },
+  stopGracePeriod: "optional",
+  memoryLimit: "optional",
+  critical: "optional",
+});
+
 /** A service of a stack. */
 export class Service extends ClusterConstruct {
   readonly name: string;
@@ -159,7 +194,7 @@ export class Service extends ClusterConstruct {
   constructor(scope: Stack, name: string, props: ServiceProps) {
     super(scope, name);
     this.name = name;
-    this.props = props;
+    this.props = this.acceptProps(props, SERVICE_PROPS);
   }
 
   get mode(): "replicated" | "global" {

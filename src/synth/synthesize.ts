@@ -8,6 +8,7 @@ import type { Cluster } from "../model/cluster.js";
 import type { PkiOptions, PkiResolver, StateWrite } from "../pki/material.js";
 import { validateModel } from "../validate/index.js";
 import { sortProblems } from "../validate/problem.js";
+import { propsProblems } from "../validate/props-problems.js";
 import { checkFileSet } from "./file-set.js";
 import { checkOutputSchemas } from "./output-schemas.js";
 import type { EmittedFile, Generator } from "./generator.js";
@@ -44,16 +45,17 @@ export interface SynthResult {
  * never as a JavaScript error.
  */
 export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
-  prepareTree(cluster);
-  cluster.node.lock();
-
-  const { problems, ha } = guarded("validating the model", cluster, () => {
-    const ha = analyseHa(cluster);
-    const found = [
-      ...validateModel(cluster),
-      ...options.generators.flatMap((generator) => generator.validate?.(cluster) ?? []),
-    ];
-    return { problems: sortProblems([...found, ...ha.findings]), ha };
+  const { problems, ha } = explainedByProps(cluster, () => {
+    prepareTree(cluster);
+    cluster.node.lock();
+    return guarded("validating the model", cluster, () => {
+      const ha = analyseHa(cluster);
+      const found = [
+        ...validateModel(cluster),
+        ...options.generators.flatMap((generator) => generator.validate?.(cluster) ?? []),
+      ];
+      return { problems: sortProblems([...found, ...ha.findings]), ha };
+    });
   });
   if (problems.some(isFatal)) throw new ConfigError(problems.filter(isFatal));
 
@@ -86,6 +88,22 @@ function prepareTree(cluster: Cluster): void {
       prepared.add(construct);
       guarded("preparing", construct, () => (construct as IConstruct & Preparable).prepare());
     }
+  }
+}
+
+/**
+ * Preparing and validating a tree whose props are missing or malformed may trip over them; when it does,
+ * the props problems are what the user needs, not "failed while preparing".
+ */
+function explainedByProps<T>(cluster: Cluster, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const props = propsProblems(cluster.node.findAll());
+    if (props.length === 0) throw error;
+    const others = error.problems.filter((found) => found.code !== "construct/unexpected-failure");
+    throw new ConfigError(sortProblems([...props, ...others]));
   }
 }
 

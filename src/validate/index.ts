@@ -2,6 +2,7 @@ import type { Problem } from "../core/problems.js";
 import type { Cluster } from "../model/cluster.js";
 import { toModelDocument } from "./model-document.js";
 import { sortProblems } from "./problem.js";
+import { mergePropsProblems, propsProblems } from "./props-problems.js";
 import { schemaProblems } from "./schema-problems.js";
 import type { CheckContext } from "./semantic/context.js";
 import { checkCertificates } from "./semantic/certificates.js";
@@ -40,11 +41,14 @@ const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
 ];
 
 /**
- * Every problem in the model, not only the first (cdk8s' App.synth habit): the schema of each value first,
- * then the rules across constructs. Sorted in config order so the report reads like the config.
+ * Every problem in the model, not only the first (cdk8s' App.synth habit): the keys and kinds of each
+ * construct's props, the schema of each value, then the rules across constructs. Sorted in config order so
+ * the report reads like the config.
  */
 export function validateModel(cluster: Cluster): Problem[] {
+  const props = propsProblems(cluster.node.findAll());
   const document = toModelDocument(cluster);
   const context: CheckContext = { cluster, document };
-  return sortProblems([...schemaProblems(cluster, document), ...SEMANTIC_CHECKS.flatMap((check) => check(context))]);
+  const found = [...schemaProblems(cluster, document), ...SEMANTIC_CHECKS.flatMap((check) => check(context))];
+  return sortProblems(mergePropsProblems(props, found));
 }

@@ -70,6 +70,43 @@ export const MESSAGES = {
     "correct the value",
   ),
 
+  // ── props: the keys and kinds of what a construct is given (src/model/props-shape.ts) ───────────────
+  "props/unknown": entry<{ key: string; parent: string; suggestion: string | undefined; known: readonly string[] }>(
+    ({ key, parent, suggestion }) =>
+      `${parent ? `\`${parent}\` has no key` : "unknown prop"} \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`,
+    ({ suggestion, known }) =>
+      suggestion
+        ? `rename it to \`${suggestion}\`: a key the construct does not know is never read, so its value would be lost without a word`
+        : known.length > 0
+          ? `remove it, or use one of ${known.map((name) => `\`${name}\``).join(", ")}`
+          : "remove it: this takes no props",
+  ),
+  "props/not-an-object": entry<{ value: string; field: string }>(
+    ({ value, field }) => (field ? `${value} is not an object` : `the props are ${value}, not an object`),
+    ({ field }) => (field ? "give an object literal `{ … }`" : "pass the props as an object literal `{ … }`, with the keys the construct documents"),
+  ),
+  "props/not-a-list": entry<{ value: string }>(
+    ({ value }) => `${value} is not a list`,
+    "give a list `[ … ]`, even for a single item",
+  ),
+  "props/missing-item": entry<{ value: string }>(
+    ({ value }) => `this item of the list is ${value}`,
+    "check the variable given here: it held nothing when this line ran (e.g. `cluster.network(name)` of a network not declared yet, or a construct declared further down)",
+  ),
+  "props/required": entry<{ field: string }>(
+    ({ field }) => `required prop \`${field}\` is missing`,
+    ({ field }) => `set \`${field}\`; it has no default`,
+  ),
+
+  // ── config: the config module itself ────────────────────────────────────────────────────────────────
+  "config/threw": entry<{ detail: string | undefined }>(
+    ({ detail }) => `the config stopped with an exception at this line${detail ? `: ${detail}` : ""}`,
+    ({ detail }) =>
+      detail
+        ? "do what the message says, or correct the value it is about"
+        : "read the line: a value used here is not what it looks like (a missing prop, a variable not yet set, a call on undefined); SWARM_CLUSTER_DEBUG=1 prints the internal error",
+  ),
+
   // ── construct: the tree itself ─────────────────────────────────────────────────────────────────────
   "construct/duplicate-id": entry<{ id: string; kind: string; field: string; scope: string }>(
     ({ id, kind, field, scope }) =>

@@ -14,9 +14,10 @@ export interface CliResult {
  * Runs the compiled CLI (`node bin/swarm-cluster.js …`) from the repository root. dist/ is compiled once,
  * before any test file runs, by test/global-setup.ts.
  */
-export function runCli(args: readonly string[], options: { cwd?: string } = {}): CliResult {
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Readonly<Record<string, string>> } = {}): CliResult {
   const result = spawnSync(process.execPath, [path.join(repoRoot, "bin/swarm-cluster.js"), ...args], {
     cwd: options.cwd ?? repoRoot,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     encoding: "utf8",
     timeout: 60_000,
   });
