@@ -8,15 +8,9 @@ export function shellWord(value: string): string {
 
 /** A bash script with the generated banner, strict mode and what it is for. */
 export function bashScript(purpose: readonly string[], body: readonly string[]): string {
-  return [
-    "#!/usr/bin/env bash",
-    `# ${GENERATED_NOTICE}`,
-    ...purpose.map((line) => `# ${line}`),
-    "set -euo pipefail",
-    "",
-    ...body,
-    "",
-  ].join("\n");
+  return ["#!/usr/bin/env bash", `# ${GENERATED_NOTICE}`, ...purpose.map((line) => `# ${line}`), "set -euo pipefail", "", ...body, ""].join(
+    "\n",
+  );
 }
 
 /** The account the operator's scripts log in to nodes as (Flatcar's and Fedora CoreOS's default user). */

@@ -9,6 +9,8 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
 fi
 
 npx tsc --noEmit -p tsconfig.json
+# Lint and formatting (biome.json): a change that breaks either fails here, before any test runs.
+npx biome ci --colors=off .
 npm run --silent compile
 
 results=$(mktemp)

@@ -9,7 +9,13 @@ export type { Problem, Severity } from "./core/problems.js";
 export { Service, type ServiceProps, type Placement, type PortMapping, type ConfigMount, type ServiceHealthcheck } from "./model/stack.js";
 export { Secret, type SecretProps } from "./model/secret.js";
 export { Site, type SiteProps } from "./model/site.js";
-export { CertificateAuthority, Certificate, type CertificateProps, type CertificateAuthorityProps, type CertificateUsage } from "./model/certificate.js";
+export {
+  CertificateAuthority,
+  Certificate,
+  type CertificateProps,
+  type CertificateAuthorityProps,
+  type CertificateUsage,
+} from "./model/certificate.js";
 export { type Tier, TIER_LABEL } from "./model/tier.js";
 export type { DeepPartial } from "./core/deep-merge.js";
 export { defineCluster } from "./config/define.js";

@@ -56,7 +56,8 @@ export const Testing = {
     });
     for (const [tier, { hostname, block, publicIp }] of Object.entries(TEST_TIERS) as [Tier, (typeof TEST_TIERS)[Tier]][]) {
       const count = nodes[tier] ?? 0;
-      if (!Number.isInteger(count) || count < 0 || count > 9) throw new RangeError(`Testing.cluster: nodes.${tier} must be 0 to 9, not ${count}`);
+      if (!Number.isInteger(count) || count < 0 || count > 9)
+        throw new RangeError(`Testing.cluster: nodes.${tier} must be 0 to 9, not ${count}`);
       for (let number = 1; number <= count; number++) {
         new Node(cluster, `${hostname}-${number}`, {
           tier,

@@ -104,7 +104,7 @@ function lineOf(fixture: string, text: string): number {
   return index + 1;
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("swarm-cluster build on a bad config", () => {
   let work: string;
@@ -128,7 +128,9 @@ describe("swarm-cluster build on a bad config", () => {
     expect(result.status, result.stderr).toBe(1);
     expect(result.stderr).toContain(`error ${row.code}: ${row.construct} (field \`${row.field}\`)`);
     const line = lineOf(row.name, row.declaredBy);
-    expect(result.stderr).toMatch(new RegExp(`(^|\\s)${escape(row.name)}\\.config\\.ts:${line}:\\d+: error ${escape(row.code)}`, "m"));
+    expect(result.stderr).toMatch(
+      new RegExp(`(^|\\s)${escapeRegExp(row.name)}\\.config\\.ts:${line}:\\d+: error ${escapeRegExp(row.code)}`, "m"),
+    );
     // The code frame under the error shows the declaration itself.
     expect(result.stderr).toContain(`${line} | `);
     expect(result.stderr).toContain(row.declaredBy);

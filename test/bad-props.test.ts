@@ -133,7 +133,8 @@ const rows: Row[] = [
   },
   {
     name: "Service ports[0] publsihed",
-    build: ({ phpStack }) => new Service(phpStack, "cron", untyped({ image: "wordpress:6.6-cli", ports: [{ publsihed: 8080, published: 8080, target: 80 }] })),
+    build: ({ phpStack }) =>
+      new Service(phpStack, "cron", untyped({ image: "wordpress:6.6-cli", ports: [{ publsihed: 8080, published: 8080, target: 80 }] })),
     code: "props/unknown",
     construct: "cluster/php/cron",
     field: "ports[0].publsihed",
@@ -150,7 +151,8 @@ const rows: Row[] = [
   },
   {
     name: "FrontProxy clientMaxBodysize",
-    build: ({ cluster, frontProxyProps }) => new FrontProxy(cluster, "front-proxy", untyped({ ...frontProxyProps, clientMaxBodysize: "64m" })),
+    build: ({ cluster, frontProxyProps }) =>
+      new FrontProxy(cluster, "front-proxy", untyped({ ...frontProxyProps, clientMaxBodysize: "64m" })),
     code: "props/unknown",
     construct: "cluster/front-proxy",
     field: "clientMaxBodysize",
@@ -158,7 +160,8 @@ const rows: Row[] = [
   },
   {
     name: "FrontProxy layout httpport",
-    build: ({ cluster, frontProxyProps }) => new FrontProxy(cluster, "front-proxy", untyped({ ...frontProxyProps, layout: { httpport: 8080 } })),
+    build: ({ cluster, frontProxyProps }) =>
+      new FrontProxy(cluster, "front-proxy", untyped({ ...frontProxyProps, layout: { httpport: 8080 } })),
     code: "props/unknown",
     construct: "cluster/front-proxy",
     field: "layout.httpport",
@@ -178,7 +181,11 @@ const rows: Row[] = [
   {
     name: "XtraDbCluster database passwrd",
     build: ({ cluster, xtradbProps, secret }) =>
-      new XtraDbCluster(cluster, "xtradb", untyped({ ...xtradbProps, database: { name: "wp", user: "wp", passwrd: secret("wp_password") } })),
+      new XtraDbCluster(
+        cluster,
+        "xtradb",
+        untyped({ ...xtradbProps, database: { name: "wp", user: "wp", passwrd: secret("wp_password") } }),
+      ),
     code: "props/unknown",
     construct: "cluster/xtradb",
     field: "database.passwrd",
@@ -197,7 +204,8 @@ const rows: Row[] = [
   },
   {
     name: "Monitoring scrapeIntervall",
-    build: ({ cluster, appnet }) => new Monitoring(cluster, "monitoring", untyped({ stack: new Stack(cluster, "stats"), network: appnet, scrapeIntervall: "30s" })),
+    build: ({ cluster, appnet }) =>
+      new Monitoring(cluster, "monitoring", untyped({ stack: new Stack(cluster, "stats"), network: appnet, scrapeIntervall: "30s" })),
     code: "props/unknown",
     construct: "cluster/monitoring",
     field: "scrapeIntervall",
@@ -302,7 +310,8 @@ const rows: Row[] = [
   },
   {
     name: "Service networks holding a network not declared",
-    build: ({ cluster, phpStack }) => new Service(phpStack, "cron", { image: "wordpress:6.6-cli", networks: untyped([cluster.network("nope")]) }),
+    build: ({ cluster, phpStack }) =>
+      new Service(phpStack, "cron", { image: "wordpress:6.6-cli", networks: untyped([cluster.network("nope")]) }),
     code: "props/missing-item",
     construct: "cluster/php/cron",
     field: "networks[0]",
@@ -413,7 +422,10 @@ describe("props the constructs do not know, or cannot read", () => {
         this.props = this.acceptProps(props, BACKUP_PROPS);
       }
       prepare(): void {
-        new HostFile(this.props.target, `backup-${this.props.target.hostname}`, { path: "/etc/backup", contents: this.props.schedule ?? "daily" });
+        new HostFile(this.props.target, `backup-${this.props.target.hostname}`, {
+          path: "/etc/backup",
+          contents: this.props.schedule ?? "daily",
+        });
       }
     }
     const { cluster } = base();
@@ -526,7 +538,9 @@ describe("swarm-cluster build on a config with bad props", () => {
     const line = lineOf(row.fixture, row.declaredBy);
     const subject = row.subject ? `${row.subject}${row.subject.endsWith(":") ? "" : ":"} ` : "";
     expect(result.stderr).toContain(`${row.fixture}.config.ts:${line}:`);
-    const reported = result.stderr.split("\n").find((text) => text.startsWith(`${row.fixture}.config.ts:${line}:`) && text.includes(` error ${row.code}: ${subject}`));
+    const reported = result.stderr
+      .split("\n")
+      .find((text) => text.startsWith(`${row.fixture}.config.ts:${line}:`) && text.includes(` error ${row.code}: ${subject}`));
     expect(reported, result.stderr).toBeDefined();
     expect(reported).toContain(row.says);
     expectNoJsErrorText(result.stderr);

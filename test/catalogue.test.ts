@@ -11,7 +11,14 @@ describe("the message catalogue", () => {
   it("holds the core's codes and every family's, each once, as <topic>/<what>", () => {
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) expect(code).toMatch(/^[a-z-]+\/[a-z0-9-]+$/);
-    expect(codes).toEqual(expect.arrayContaining(["schema/required", "nginx/version-unreadable", "stack/config-in-other-stack", "ignition/reboot-windows-exhausted"]));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        "schema/required",
+        "nginx/version-unreadable",
+        "stack/config-in-other-stack",
+        "ignition/reboot-windows-exhausted",
+      ]),
+    );
   });
 
   it("has an entry for every code a family's messages.ts declares: the families load with the library", () => {

@@ -32,7 +32,7 @@ function withEditedConfig(edit: (text: string) => string, run: () => void): void
 const newImage = (text: string): string => text.replace("wordpress:6.6-php8.3-fpm-alpine", "wordpress:6.7-php8.3-fpm-alpine");
 
 const FINDING_KEYS = ["severity", "origin", "code", "construct", "field", "message", "hint", "location"];
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escape introducer is what the test looks for.
 const ESCAPE = /\x1b\[/;
 
 describe("--version", () => {
@@ -57,11 +57,19 @@ describe("build --json", () => {
     expect(result.stderr).toBe("");
     const document = JSON.parse(result.stdout) as Record<string, unknown> & { findings: Record<string, unknown>[] };
     expect(Object.keys(document)).toEqual(["command", "ok", "outcome", "outDir", "files", "changes", "pendingCertificates", "findings"]);
-    expect(document).toMatchObject({ command: "build", ok: true, outcome: "up-to-date", outDir: out(), changes: { added: [], changed: [], removed: [] } });
+    expect(document).toMatchObject({
+      command: "build",
+      ok: true,
+      outcome: "up-to-date",
+      outDir: out(),
+      changes: { added: [], changed: [], removed: [] },
+    });
     const manifest = JSON.parse(readFileSync(path.join(out(), "manifest.json"), "utf8")) as { files: unknown[] };
     expect(document.files).toBe(manifest.files.length + 1);
     for (const finding of document.findings) expect(Object.keys(finding)).toEqual(FINDING_KEYS);
-    expect(document.findings).toContainEqual(expect.objectContaining({ severity: "info", origin: "availability", code: "galera/rolling-update", construct: "cluster/xtradb" }));
+    expect(document.findings).toContainEqual(
+      expect.objectContaining({ severity: "info", origin: "availability", code: "galera/rolling-update", construct: "cluster/xtradb" }),
+    );
   });
 
   it("--check names each differing file and exits 1", () => {
@@ -71,7 +79,11 @@ describe("build --json", () => {
     try {
       const result = runCli(["build", "--check", "--json", "--config", config()]);
       expect(result.status).toBe(1);
-      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, outcome: "out-of-date", changes: { changed: ["stacks/php.yml"], added: [], removed: [] } });
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        ok: false,
+        outcome: "out-of-date",
+        changes: { changed: ["stacks/php.yml"], added: [], removed: [] },
+      });
     } finally {
       writeFileSync(target, original);
     }
@@ -83,7 +95,10 @@ describe("build --json", () => {
     expect(result.stderr).toBe("");
     const document = JSON.parse(result.stdout) as { ok: boolean; outcome: string; files: null; findings: Record<string, unknown>[] };
     expect(document).toMatchObject({ ok: false, outcome: "failed", files: null });
-    const line = readFileSync(badFixture, "utf8").split("\n").findIndex((text) => text.includes('new Service(mng, "portainer"')) + 1;
+    const line =
+      readFileSync(badFixture, "utf8")
+        .split("\n")
+        .findIndex((text) => text.includes('new Service(mng, "portainer"')) + 1;
     expect(document.findings).toEqual([
       {
         severity: "error",
@@ -163,7 +178,10 @@ describe("a build that changes nothing", () => {
       const stat = statSync(file);
       return `${stat.ino} ${stat.mtimeMs}`;
     };
-    const files = (): string[] => readdirSync(out(), { recursive: true, encoding: "utf8" }).map((name) => path.join(out(), name)).sort();
+    const files = (): string[] =>
+      readdirSync(out(), { recursive: true, encoding: "utf8" })
+        .map((name) => path.join(out(), name))
+        .sort();
     const before = new Map([out(), ...files()].map((file) => [file, stamp(file)]));
     const result = runCli(["build", "--config", config()]);
     expect(result.status, result.stderr).toBe(0);
@@ -177,7 +195,10 @@ describe("colour", () => {
   /** Runs the CLI on a pseudo-terminal (util-linux `script`), where colour is allowed. */
   const onTerminal = (args: string[], env: NodeJS.ProcessEnv): string => {
     const command = [process.execPath, path.join(repoRoot, "bin/swarm-cluster.js"), ...args].map((word) => `'${word}'`).join(" ");
-    const result = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, TERM: "xterm-256color", ...env } });
+    const result = spawnSync("script", ["-qec", command, "/dev/null"], {
+      encoding: "utf8",
+      env: { ...process.env, TERM: "xterm-256color", ...env },
+    });
     return result.stdout;
   };
   const noColourEnv = { NO_COLOR: undefined, FORCE_COLOR: undefined, NODE_DISABLE_COLORS: undefined };

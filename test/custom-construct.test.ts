@@ -67,12 +67,17 @@ describe("a config with its own construct", () => {
     const result = runCli(["build", "--config", path.join(project, "cluster.config.ts")]);
     expect(result.status).toBe(1);
     const line = lineOf('new Service(this.stack, "server"');
-    expect(result.stderr).toMatch(new RegExp(`^cluster\\.config\\.ts:${line}:\\d+: error service/port-collision: cluster/(shop|blog)/\\1-web/server`, "m"));
+    expect(result.stderr).toMatch(
+      new RegExp(`^cluster\\.config\\.ts:${line}:\\d+: error service/port-collision: cluster/(shop|blog)/\\1-web/server`, "m"),
+    );
     expect(result.stderr).toContain(`${line} | `);
   });
 
   it("reports an exception the config throws at its line, and still removes the temporary module", () => {
-    const project = userProject("throws", fixtureText.replace('super(scope, id);', 'super(scope, id);\n    throw new Error("tier refused");'));
+    const project = userProject(
+      "throws",
+      fixtureText.replace("super(scope, id);", 'super(scope, id);\n    throw new Error("tier refused");'),
+    );
     const result = runCli(["build", "--config", path.join(project, "cluster.config.ts")]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`cluster.config.ts:${lineOf("super(scope, id);") + 1}:`);

@@ -42,7 +42,9 @@ describe("npm run import", () => {
   const generated = generateImports(schemasDir);
 
   it("reproduces the committed src/imports modules exactly", () => {
-    expect([...generated.keys()]).toEqual(IMPORT_SPECS.flatMap((spec) => [spec.output, ...(spec.validator ? [spec.validator.output] : [])]));
+    expect([...generated.keys()]).toEqual(
+      IMPORT_SPECS.flatMap((spec) => [spec.output, ...(spec.validator ? [spec.validator.output] : [])]),
+    );
     for (const [name, text] of generated) expect(committed(name), `${name} is stale: run swarm-cluster import`).toBe(text);
   });
 
@@ -58,7 +60,15 @@ describe("npm run import", () => {
       expect(ignition).toMatch(new RegExp(`^export (interface|type) ${name}\\b`, "m"));
     }
     const stack = generated.get("docker-stack-v3.ts") ?? "";
-    for (const name of ["StackFile", "StackService", "StackNetwork", "StackConfigEntry", "StackSecret", "StackDeployment", "StackListOrDict"]) {
+    for (const name of [
+      "StackFile",
+      "StackService",
+      "StackNetwork",
+      "StackConfigEntry",
+      "StackSecret",
+      "StackDeployment",
+      "StackListOrDict",
+    ]) {
       expect(stack).toMatch(new RegExp(`^export (interface|type) ${name}\\b`, "m"));
     }
   });
@@ -199,7 +209,9 @@ describe("generateModule", () => {
 
   it("produces a module that compiles and stays closed", () => {
     expect(diagnostics(text, "/repo/src/x.ts")).toEqual([]);
-    const errors = diagnostics('import type { Root } from "./x.js";\nexport const r: Root = { "kebab-name": "k", prefixed: { "c-1": 1 } };');
+    const errors = diagnostics(
+      'import type { Root } from "./x.js";\nexport const r: Root = { "kebab-name": "k", prefixed: { "c-1": 1 } };',
+    );
     expect(errors.join("\n")).toMatch(/'"c-1"' does not exist/);
   });
 });

@@ -121,7 +121,12 @@ const IGNITION_CASES: { name: string; patch: object; field: string; message: Reg
     message: /is "0644", not a whole number/,
   },
   { name: "units that are not a list", patch: { systemd: { units: "x" } }, field: "systemd.units", message: /is "x", not a list/ },
-  { name: "a user without a name", patch: { passwd: { users: [{ uid: 1000 }] } }, field: "passwd.users[0].name", message: /is required but missing/ },
+  {
+    name: "a user without a name",
+    patch: { passwd: { users: [{ uid: 1000 }] } },
+    field: "passwd.users[0].name",
+    message: /is required but missing/,
+  },
 ];
 
 describe("Ignition configs are checked against the Ignition 3.3 schema during the build", () => {

@@ -95,7 +95,9 @@ describe("provision refuses, writing nothing,", () => {
     withKey("sw-node-3", readFileSync(keyFile("sw-node-1"), "utf8"), () => {
       const result = provision();
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain("sw-node-3: secrets/pki/sw-node-3.key does not belong to the node's certificate pki/certs/sw-node-3.crt");
+      expect(result.stderr).toContain(
+        "sw-node-3: secrets/pki/sw-node-3.key does not belong to the node's certificate pki/certs/sw-node-3.crt",
+      );
       expect(existsSync(overlays())).toBe(false);
     });
   });

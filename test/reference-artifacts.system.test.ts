@@ -13,9 +13,16 @@ const filesMatching = (pattern: RegExp): string[] => [...tree.keys()].filter((fi
 
 describe("the reference cluster's out/", () => {
   it("has an Ignition config for each of the 8 hosts", () => {
-    expect(readdirSync(path.join(out, "nodes")).sort()).toEqual(
-      ["sw-db-1", "sw-db-2", "sw-front-1", "sw-front-2", "sw-node-1", "sw-node-2", "sw-node-3", "sw-proxy-sql"],
-    );
+    expect(readdirSync(path.join(out, "nodes")).sort()).toEqual([
+      "sw-db-1",
+      "sw-db-2",
+      "sw-front-1",
+      "sw-front-2",
+      "sw-node-1",
+      "sw-node-2",
+      "sw-node-3",
+      "sw-proxy-sql",
+    ]);
   });
 
   it.each(filesMatching(/^nodes\/[^/]+\/config\.ign$/))("%s passes ignition-validate and the Ignition 3.3 schema", (file) => {

@@ -5,7 +5,12 @@ describe("Testing.cluster", () => {
   it("is a valid cluster that synthesizes, with no nodes unless asked", async () => {
     const cluster = Testing.cluster();
     expect(cluster.nodes).toEqual([]);
-    expect([cluster.name, cluster.privateNetwork, cluster.domain, cluster.sshAuthorizedKeys.length]).toEqual(["test", "10.10.1.0/24", "swarm.internal", 1]);
+    expect([cluster.name, cluster.privateNetwork, cluster.domain, cluster.sshAuthorizedKeys.length]).toEqual([
+      "test",
+      "10.10.1.0/24",
+      "swarm.internal",
+      1,
+    ]);
     await expect(Testing.synth(cluster)).resolves.toBeInstanceOf(Map);
   });
 
@@ -38,7 +43,10 @@ describe("Testing.cluster", () => {
 
   it("makes a family's test three lines", async () => {
     const cluster = Testing.cluster({ nodes: { app: 3 } });
-    new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" }) });
+    new Monitoring(cluster, "monitoring", {
+      stack: new Stack(cluster, "stats"),
+      network: new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" }),
+    });
     const files = await Testing.synth(cluster);
     expect(files.get("stacks/stats/prometheus.yml")).toContain("10.10.1.23:9100");
   });

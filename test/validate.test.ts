@@ -435,7 +435,9 @@ describe("reporting", () => {
 
   it("has a fix for every message in the catalogue, and each code names its topic", () => {
     for (const [code, entry] of Object.entries(MESSAGES)) {
-      expect(code).toMatch(/^(schema|props|config|construct|cluster|node|network|etcd|galera|service|stack|secret|site|certificate)\/[a-z-]+$/);
+      expect(code).toMatch(
+        /^(schema|props|config|construct|cluster|node|network|etcd|galera|service|stack|secret|site|certificate)\/[a-z-]+$/,
+      );
       expect(entry.hint).toBeTruthy();
     }
   });
@@ -483,7 +485,10 @@ describe("document paths back to constructs", () => {
 describe("the model schema", () => {
   it("is derived from model-document.ts: the committed schema and validator are what `import` generates", () => {
     for (const [name, text] of generateModelFiles()) {
-      expect(readFileSync(new URL(`../src/imports/${name}`, import.meta.url), "utf8"), `src/imports/${name} is stale: run swarm-cluster import`).toBe(text);
+      expect(
+        readFileSync(new URL(`../src/imports/${name}`, import.meta.url), "utf8"),
+        `src/imports/${name} is stale: run swarm-cluster import`,
+      ).toBe(text);
     }
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, type Problem } from "../src/core/problems.js";
 import {
-  Cluster,
+  type Cluster,
   ClusterPki,
   EtcdCluster,
   FrontProxy,
@@ -49,7 +49,11 @@ function cluster(variation: Variation = {}): Cluster {
   const tier = (name: string) => c.nodes.filter((node) => node.tier === name);
   const nodes = { front: tier("front"), app: tier("app"), proxy: tier("proxy"), db: tier("db") };
   const network = (name: string, subnet: string) => new OverlayNetwork(c, name, { subnet, mtu: 1400 });
-  const [dbnet, appnet, frontnet] = [network("dbnet", "192.168.16.0/24"), network("appnet", "192.168.17.0/24"), network("frontnet", "192.168.18.0/24")];
+  const [dbnet, appnet, frontnet] = [
+    network("dbnet", "192.168.16.0/24"),
+    network("appnet", "192.168.17.0/24"),
+    network("frontnet", "192.168.18.0/24"),
+  ];
 
   new ClusterPki(c, "pki", variation.pki);
   new EtcdCluster(c, "etcd", { members: variation.etcdMembers?.(nodes) ?? nodes.app });

@@ -20,8 +20,16 @@ describe("writeOutAtomically", () => {
       { path: "a.txt", content: "a\n" },
       { path: "stacks/old.yml", content: "old\n" },
     ]);
-    await writeOutAtomically(out, [{ path: "a.txt", content: "a2\n" }, { path: "nodes/n1/config.ign", content: "{}\n" }]);
-    expect(readTree(out)).toEqual(new Map([["a.txt", "a2\n"], ["nodes/n1/config.ign", "{}\n"]]));
+    await writeOutAtomically(out, [
+      { path: "a.txt", content: "a2\n" },
+      { path: "nodes/n1/config.ign", content: "{}\n" },
+    ]);
+    expect(readTree(out)).toEqual(
+      new Map([
+        ["a.txt", "a2\n"],
+        ["nodes/n1/config.ign", "{}\n"],
+      ]),
+    );
     expect(readdirSync(work)).toEqual(["out"]);
   });
 
@@ -48,7 +56,12 @@ describe("writeStateFiles", () => {
       { path: cert, content: "cert\n", mode: 0o644 },
       { path: key, content: "key\n", mode: 0o600 },
     ]);
-    expect(readTree(work)).toEqual(new Map([["pki/n1.crt", "cert\n"], ["secrets/n1.key", "key\n"]]));
+    expect(readTree(work)).toEqual(
+      new Map([
+        ["pki/n1.crt", "cert\n"],
+        ["secrets/n1.key", "key\n"],
+      ]),
+    );
     expect(statSync(key).mode & 0o777).toBe(0o600);
     expect(statSync(path.dirname(key)).mode & 0o777).toBe(0o700);
   });
@@ -69,32 +82,47 @@ describe("writeStateFiles", () => {
 describe("assertReplaceable (what --out may point at)", () => {
   it.each([
     ["a missing folder", () => path.join(work, "missing")],
-    ["an empty folder", () => {
-      mkdirSync(path.join(work, "empty"));
-      return path.join(work, "empty");
-    }],
-    ["an earlier build", () => {
-      mkdirSync(path.join(work, "out"));
-      writeFileSync(path.join(work, "out", "manifest.json"), JSON.stringify({ generatedBy: "swarm-cluster", files: [] }));
-      return path.join(work, "out");
-    }],
+    [
+      "an empty folder",
+      () => {
+        mkdirSync(path.join(work, "empty"));
+        return path.join(work, "empty");
+      },
+    ],
+    [
+      "an earlier build",
+      () => {
+        mkdirSync(path.join(work, "out"));
+        writeFileSync(path.join(work, "out", "manifest.json"), JSON.stringify({ generatedBy: "swarm-cluster", files: [] }));
+        return path.join(work, "out");
+      },
+    ],
   ])("accepts %s", (_name, folder) => {
     expect(() => assertReplaceable(folder())).not.toThrow();
   });
 
   it.each([
-    ["a folder of other files (the repository itself, say)", () => {
-      writeFileSync(path.join(work, "notes.txt"), "mine\n");
-      return work;
-    }],
-    ["a folder whose manifest.json is someone else's", () => {
-      writeFileSync(path.join(work, "manifest.json"), JSON.stringify({ name: "app", files: [] }));
-      return work;
-    }],
-    ["a file", () => {
-      writeFileSync(path.join(work, "out"), "x");
-      return path.join(work, "out");
-    }],
+    [
+      "a folder of other files (the repository itself, say)",
+      () => {
+        writeFileSync(path.join(work, "notes.txt"), "mine\n");
+        return work;
+      },
+    ],
+    [
+      "a folder whose manifest.json is someone else's",
+      () => {
+        writeFileSync(path.join(work, "manifest.json"), JSON.stringify({ name: "app", files: [] }));
+        return work;
+      },
+    ],
+    [
+      "a file",
+      () => {
+        writeFileSync(path.join(work, "out"), "x");
+        return path.join(work, "out");
+      },
+    ],
   ])("refuses %s", (_name, folder) => {
     expect(() => assertReplaceable(folder())).toThrow(OutDirRefused);
   });

@@ -11,7 +11,12 @@ export const analysisGenerator = defineGenerator({
   generate({ cluster, ha }): GeneratedFile[] {
     const delivery = { kind: "operator" } as const;
     return [
-      { path: "analysis/ha-report.json", content: toJson({ cluster: cluster.name, findings: ha.findings.map(reported) }), construct: "cluster", delivery },
+      {
+        path: "analysis/ha-report.json",
+        content: toJson({ cluster: cluster.name, findings: ha.findings.map(reported) }),
+        construct: "cluster",
+        delivery,
+      },
       { path: "analysis/ha-report.md", content: renderMarkdown(cluster.name, ha.findings), construct: "cluster", delivery },
     ];
   },
@@ -28,7 +33,9 @@ function reported(finding: Problem) {
 
 function renderMarkdown(clusterName: string, findings: readonly Problem[]): string {
   const lines = [`<!-- ${GENERATED_NOTICE} -->`, `# High-availability report: ${clusterName}`, ""];
-  const counts = (["error", "warning", "info"] as const).map((s) => `${findings.filter((f) => f.severity === s).length} ${HEADINGS[s].toLowerCase()}`);
+  const counts = (["error", "warning", "info"] as const).map(
+    (s) => `${findings.filter((f) => f.severity === s).length} ${HEADINGS[s].toLowerCase()}`,
+  );
   lines.push(`${counts.join(", ")}. \`swarm-cluster build --strict\` fails while there are errors or warnings.`, "");
   for (const severity of ["error", "warning", "info"] as const) {
     const group = findings.filter((finding) => finding.severity === severity);

@@ -11,14 +11,7 @@ import type { Node } from "../../src/model/node.js";
 import { SystemdUnit } from "../../src/model/node.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import type { QuorumGroup } from "../../src/validate/quorum-group.js";
-import {
-  clientEndpointsOf,
-  ETCD_CLIENT_PORT,
-  ETCD_PEER_PORT,
-  etcdFlags,
-  initialClusterOf,
-  type EtcdPeer,
-} from "./etcd-flags.js";
+import { clientEndpointsOf, ETCD_CLIENT_PORT, ETCD_PEER_PORT, etcdFlags, initialClusterOf, type EtcdPeer } from "./etcd-flags.js";
 import { HOST_TLS } from "../pki/host-paths.js";
 import { commandLine, renderUnit } from "../systemd/unit-text.js";
 
@@ -148,7 +141,11 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
   }
 
   availabilityFindings(): Problem[] {
-    return quorumFindings(this, { component: "etcd", codePrefix: "etcd", addVoter: "add members (nodes of the app tier) to `members`" }, this.members.length);
+    return quorumFindings(
+      this,
+      { component: "etcd", codePrefix: "etcd", addVoter: "add members (nodes of the app tier) to `members`" },
+      this.members.length,
+    );
   }
 
   private unitText(member: Node): string {

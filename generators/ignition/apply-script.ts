@@ -63,7 +63,7 @@ export function applyScript(node: Node, config: IgnitionConfig): string {
       ...SSH_COMMAND_SETUP,
       `HOST=${shellWord(node.hostname)}`,
       `NODE_IP=${shellWord(node.privateIp)}`,
-      '# The copies sit beside this script: out/nodes/<host>/files and systemd/.',
+      "# The copies sit beside this script: out/nodes/<host>/files and systemd/.",
       'LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"',
       "",
       "# local copy | path on the node | mode | unit it defines or is a drop-in of | units that read it",
@@ -145,7 +145,10 @@ function readersOf(path: string, files: readonly SyncedFile[]): string[] {
 
 function unitAction(unit: string, files: readonly SyncedFile[]): string {
   if (DOCKER_UNITS.has(unit)) return "manual";
-  const text = files.filter((file) => file.unit === unit).map((file) => file.text).join("\n");
+  const text = files
+    .filter((file) => file.unit === unit)
+    .map((file) => file.text)
+    .join("\n");
   // systemd restarts a unit along with the units it is required by: docker.service, for one of these.
   const requiredByDocker = /^\s*(RequiredBy|BoundBy)=.*\bdocker\.service\b/m.test(text);
   if (!requiredByDocker) return "restart";
@@ -160,7 +163,7 @@ function functions(): string[] {
     "}",
     "",
     "local_hash() {",
-    "  if command -v sha256sum >/dev/null; then sha256sum <\"$1\"; else shasum -a 256 <\"$1\"; fi | cut -d ' ' -f 1",
+    '  if command -v sha256sum >/dev/null; then sha256sum <"$1"; else shasum -a 256 <"$1"; fi | cut -d \' \' -f 1',
     "}",
     "",
     "manual() {",

@@ -147,7 +147,10 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
     );
     if (!clash) return [];
     return [
-      MONITORING_MESSAGES.problem("monitoring/node-exporter-port-shared", this, "nodeExporterPort", { other: clash.path, port: this.nodeExporterPort }),
+      MONITORING_MESSAGES.problem("monitoring/node-exporter-port-shared", this, "nodeExporterPort", {
+        other: clash.path,
+        port: this.nodeExporterPort,
+      }),
     ];
   }
 

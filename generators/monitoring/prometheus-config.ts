@@ -45,7 +45,9 @@ function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, nodeExpo
       // Every node the global service places a task on; a node that is down shows as `up == 0` under its
       // hostname instead of silently dropping out of a DNS answer.
       { job_name: "node-exporter", static_configs: nodeExporterNodes.map((node) => nodeTarget(node, nodeExporterPort)) },
-      ...(dockerdNodes.length > 0 ? [{ job_name: "dockerd", static_configs: dockerdNodes.map((node) => nodeTarget(node, SCRAPE_PORTS.dockerd)) }] : []),
+      ...(dockerdNodes.length > 0
+        ? [{ job_name: "dockerd", static_configs: dockerdNodes.map((node) => nodeTarget(node, SCRAPE_PORTS.dockerd)) }]
+        : []),
     ],
   };
 }

@@ -40,7 +40,8 @@ export function frontProxyProblems({ at, settings, nginx, php, sites }: FrontPro
       problems.push(NGINX_MESSAGES.problem("nginx/site-volume-not-in-php", at, "php", { php: php.name, mount: site.volumeMount() }));
     }
     const other = roots.get(site.root);
-    if (other) problems.push(NGINX_MESSAGES.problem("nginx/shared-site-root", at, "sites", { first: other, second: site.name, root: site.root }));
+    if (other)
+      problems.push(NGINX_MESSAGES.problem("nginx/shared-site-root", at, "sites", { first: other, second: site.name, root: site.root }));
     roots.set(site.root, site.name);
   }
   return problems;

@@ -16,7 +16,8 @@ export const NGINX_MESSAGES = defineMessages({
     "put the php service's overlay (appnet) in the FrontProxy's networks",
   ),
   "nginx/site-volume-not-in-php": entry<{ php: string; mount: string }>(
-    ({ php, mount }) => `php service "${php}" does not mount ${mount}: nginx would serve files php-fpm cannot run, at paths it does not have`,
+    ({ php, mount }) =>
+      `php service "${php}" does not mount ${mount}: nginx would serve files php-fpm cannot run, at paths it does not have`,
     "add site.volumeMount() to the volumes of the php service",
   ),
   "nginx/shared-site-root": entry<{ first: string; second: string; root: string }>(
@@ -36,10 +37,7 @@ export const NGINX_MESSAGES = defineMessages({
     ({ value }) => `${shown(value)} is not a string`,
     "give a string (the config is not type-checked at build time: run `tsc --noEmit` to catch this earlier)",
   ),
-  "nginx/not-a-list": entry<{ value: unknown }>(
-    ({ value }) => `${shown(value)} is not a list`,
-    "give a list of strings",
-  ),
+  "nginx/not-a-list": entry<{ value: unknown }>(({ value }) => `${shown(value)} is not a list`, "give a list of strings"),
   "nginx/size-invalid": entry<{ value: unknown }>(
     ({ value }) => `${shown(value)} is not an nginx size`,
     "write digits with an optional unit k, m or g (either case), e.g. 2048m; 0 lifts the limit",
@@ -54,6 +52,6 @@ export const NGINX_MESSAGES = defineMessages({
   ),
   "nginx/no-replicas": entry<Record<string, never>>(
     () => "0 replicas: no nginx would run, so no site is served",
-    'leave `replicas` out (one per front node) or give 1 or more',
+    "leave `replicas` out (one per front node) or give 1 or more",
   ),
 });

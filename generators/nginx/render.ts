@@ -4,7 +4,10 @@ import { loadTemplate } from "../template.js";
 import { parseNginxVersion, usesHttp2Directive } from "./version.js";
 import type { FrontProxySettings } from "./layout.js";
 
-const options = { partials: ["tls", "listen-https", "refuse-blocked-agents"], helpers: { join: (items: readonly string[], separator: string) => items.join(separator) } };
+const options = {
+  partials: ["tls", "listen-https", "refuse-blocked-agents"],
+  helpers: { join: (items: readonly string[], separator: string) => items.join(separator) },
+};
 const templates = {
   main: loadTemplate("nginx", "nginx.conf.hbs", options),
   modsecurity: loadTemplate("nginx", "modsecurity.conf.hbs", options),

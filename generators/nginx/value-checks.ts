@@ -61,7 +61,8 @@ export function frontProxyValueProblems({ at, settings, phpPort, replicas }: Fro
   if (Array.isArray(agents)) {
     agents.forEach((pattern: unknown, index) => {
       const reason = userAgentPatternFault(pattern);
-      if (reason) problems.push(NGINX_MESSAGES.problem("nginx/user-agent-pattern-invalid", at, `blockedUserAgents[${index}]`, { pattern, reason }));
+      if (reason)
+        problems.push(NGINX_MESSAGES.problem("nginx/user-agent-pattern-invalid", at, `blockedUserAgents[${index}]`, { pattern, reason }));
     });
   } else {
     problems.push(NGINX_MESSAGES.problem("nginx/not-a-list", at, "blockedUserAgents", { value: agents }));

@@ -9,7 +9,7 @@ export const PROXYSQL_MESSAGES = defineMessages({
   ),
   "proxysql/no-replicas": entry<Record<string, never>>(
     () => "0 replicas: no ProxySQL would run, so the application could not reach the database",
-    'leave `replicas` out (one per node the placement selects) or give 1 or more',
+    "leave `replicas` out (one per node the placement selects) or give 1 or more",
   ),
   "proxysql/server-version-invalid": entry<{ value: unknown }>(
     ({ value }) => `${shown(value)} is not a version: it is written into a quoted string of proxysql.cnf`,

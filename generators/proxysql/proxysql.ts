@@ -119,7 +119,9 @@ export class ProxySql extends ClusterConstruct {
     const problems: Problem[] = [];
     const given: unknown = this.props.maxConnectionsPerBackend;
     if (given !== undefined && !(typeof given === "number" && Number.isInteger(given) && given >= 1)) {
-      problems.push(PROXYSQL_MESSAGES.problem("proxysql/max-connections-per-backend-invalid", this, "maxConnectionsPerBackend", { value: given }));
+      problems.push(
+        PROXYSQL_MESSAGES.problem("proxysql/max-connections-per-backend-invalid", this, "maxConnectionsPerBackend", { value: given }),
+      );
     }
     // A negative or fractional count is the proxysql Service's schema problem; zero is valid there, not here.
     if (this.props.replicas === 0) problems.push(PROXYSQL_MESSAGES.problem("proxysql/no-replicas", this, "replicas", {}));

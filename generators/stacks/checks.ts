@@ -41,7 +41,9 @@ function configProblems(stack: Stack): Problem[] {
     if (!CONFIG_ID.test(config.name)) problems.push(STACK_MESSAGES.problem("stack/config-id-invalid", config, "id", { id: config.name }));
     const name = `${stack.name}_${config.name}_${"0".repeat(HASH_LENGTH)}`;
     if (name.length > DOCKER_NAME_MAX) {
-      problems.push(STACK_MESSAGES.problem("stack/config-name-too-long", config, "id", { name, length: name.length, max: DOCKER_NAME_MAX }));
+      problems.push(
+        STACK_MESSAGES.problem("stack/config-name-too-long", config, "id", { name, length: name.length, max: DOCKER_NAME_MAX }),
+      );
     }
   }
   for (const service of stack.services) {

@@ -27,7 +27,12 @@ export const stacksGenerator = defineGenerator({
       const configs = mountedConfigs(stack);
       return [
         { path: OUT_PATHS.stackFile(stack), content: renderStack(stack, configs), construct: stack.path, delivery },
-        ...[...configs.values()].map((config) => ({ path: OUT_PATHS.stackConfig(config), content: config.contents, construct: config.path, delivery })),
+        ...[...configs.values()].map((config) => ({
+          path: OUT_PATHS.stackConfig(config),
+          content: config.contents,
+          construct: config.path,
+          delivery,
+        })),
       ];
     });
   },
@@ -85,7 +90,10 @@ export function dockerConfigName(config: StackConfig): string {
 
 function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>): string {
   const doc = new Document(file);
-  const host = file.networks?.[HOST_NETWORK_KEY]?.name === "host" ? `\n ${HOST_NETWORK_KEY} is Docker's own \`host\` network: the node's network namespace.` : "";
+  const host =
+    file.networks?.[HOST_NETWORK_KEY]?.name === "host"
+      ? `\n ${HOST_NETWORK_KEY} is Docker's own \`host\` network: the node's network namespace.`
+      : "";
   commentKey(doc.contents, "networks", ` Overlays created once by swarm/networks.sh and shared between stacks.${host}`);
   commentKey(doc.contents, "secrets", " Created by the operator with `docker secret create`; their values never enter out/.");
   commentKey(

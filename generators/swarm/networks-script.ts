@@ -23,7 +23,7 @@ export function networksScript(networks: readonly OverlayNetwork[]): string {
     '  local name="$1" expected="$2" actual',
     `  actual="$(docker network inspect --format '${INSPECT_FORMAT}' "$name")"`,
     '  if [ "$actual" != "$expected" ]; then',
-    '    echo "warning: overlay $name is \'$actual\', the model says \'$expected\'; remove and recreate it to change it" >&2',
+    "    echo \"warning: overlay $name is '$actual', the model says '$expected'; remove and recreate it to change it\" >&2",
     "  fi",
     "}",
     "",

@@ -170,7 +170,9 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     this.stackName = props.stack?.name ?? "";
     this.tls = props.tls ?? {
       ca: new Secret(this, `${id}_tls_ca`, { description: `CA certificate (PEM) of XtraDB cluster ${id}'s Galera TLS` }),
-      cert: new Secret(this, `${id}_tls_cert`, { description: `Server certificate (PEM) shared by XtraDB cluster ${id}'s members and garbd` }),
+      cert: new Secret(this, `${id}_tls_cert`, {
+        description: `Server certificate (PEM) shared by XtraDB cluster ${id}'s members and garbd`,
+      }),
       key: new Secret(this, `${id}_tls_key`, { description: `Private key (PEM) of ${id}_tls_cert` }),
     };
     const tlsSecrets = present([this.tls.ca, this.tls.cert, this.tls.key]);
@@ -319,7 +321,9 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     const group = {
       component: `XtraDB cluster "${this.clusterName}" (Galera)`,
       codePrefix: "galera",
-      addVoter: this.arbitrator ? "add a database node" : "add a Galera arbitrator (`arbitrator:` a node without a member) or a database node",
+      addVoter: this.arbitrator
+        ? "add a database node"
+        : "add a Galera arbitrator (`arbitrator:` a node without a member) or a database node",
     };
     const findings = quorumFindings(this, group, voters);
     if (this.members.length < 2) {

@@ -24,9 +24,7 @@ export function analyseHa(cluster: Cluster): HaReport {
     ...cluster.all(Service).flatMap(serviceFindings),
     ...cluster.all(Service).flatMap(pinnedFindings),
     ...overlayCapacityFindings(cluster),
-    ...cluster.node
-      .findAll()
-      .flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : [])),
+    ...cluster.node.findAll().flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : [])),
   ];
   return { findings: sortFindings(findings) };
 }
@@ -72,8 +70,6 @@ function serviceFindings(service: Service): Problem[] {
 function sortFindings(findings: Problem[]): Problem[] {
   return [...findings].sort(
     (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      compareStrings(a.construct, b.construct) ||
-      compareStrings(a.code, b.code),
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareStrings(a.construct, b.construct) || compareStrings(a.code, b.code),
   );
 }

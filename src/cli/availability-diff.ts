@@ -45,7 +45,9 @@ export function renderAvailabilityChanges(changes: readonly AvailabilityChange[]
   return [
     "### Availability (out/analysis/ha-report.md)",
     "",
-    ...changes.map(({ finding, change }) => `- ${change} ${finding.severity} **${finding.code}** \`${finding.construct}\`: ${finding.message}`),
+    ...changes.map(
+      ({ finding, change }) => `- ${change} ${finding.severity} **${finding.code}** \`${finding.construct}\`: ${finding.message}`,
+    ),
     "",
   ];
 }

@@ -47,7 +47,10 @@ const NO_CHANGES: TreeDifference = { added: [], changed: [], removed: [] };
 
 export async function runBuild(options: BuildOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config, options.out);
-  const json = (outcome: BuildJson["outcome"], fields: { result?: SynthResult; difference?: TreeDifference; findings: readonly Problem[] }): number => {
+  const json = (
+    outcome: BuildJson["outcome"],
+    fields: { result?: SynthResult; difference?: TreeDifference; findings: readonly Problem[] },
+  ): number => {
     const ok = outcome !== "failed" && outcome !== "out-of-date";
     const difference = fields.difference ?? NO_CHANGES;
     const document: BuildJson = {
@@ -80,7 +83,9 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
   const blocking = reported.filter((finding) => finding.severity === "error" || (options.strict && finding.severity === "warning"));
   if (options.strict && blocking.length > 0) {
     if (options.json) return json("failed", { result, findings: reported });
-    io.err(`swarm-cluster: ${style.error("--strict")}: ${blocking.length} error(s) or warning(s) (availability findings and model warnings); nothing was written.\n`);
+    io.err(
+      `swarm-cluster: ${style.error("--strict")}: ${blocking.length} error(s) or warning(s) (availability findings and model warnings); nothing was written.\n`,
+    );
     printFindings(blocking, io);
     return 1;
   }

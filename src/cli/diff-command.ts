@@ -4,6 +4,7 @@ import { compareStrings } from "../core/stable-json.js";
 import { compareWithDisk } from "../synth/compare.js";
 import type { Delivery } from "../synth/generator.js";
 import { MANIFEST_PATH, parseManifest } from "../synth/manifest.js";
+import type { SynthResult } from "../synth/synthesize.js";
 import { compileProject } from "./compile.js";
 import { printJson, type Output } from "./output.js";
 import { projectPaths } from "./project.js";
@@ -46,12 +47,20 @@ export interface DiffJson {
  */
 export async function runDiff(options: DiffOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config, options.out);
-  let result;
+  let result: SynthResult;
   try {
     result = await compileProject(paths, false);
   } catch (error) {
     if (!options.json) return reportError(error, io);
-    const document: DiffJson = { command: "diff", ok: false, changed: false, files: [], pendingCertificates: [], availability: [], findings: failureFindings(error).map(findingJson) };
+    const document: DiffJson = {
+      command: "diff",
+      ok: false,
+      changed: false,
+      files: [],
+      pendingCertificates: [],
+      availability: [],
+      findings: failureFindings(error).map(findingJson),
+    };
     printJson(io, document);
     return 1;
   }
@@ -100,7 +109,8 @@ export function renderSummary(
     "",
     ...renderAvailabilityChanges(availability),
   ];
-  if (changes.length === 0 && pendingIssues.length === 0) return `${lines.join("\n")}Nothing to apply: out/ is what the config compiles to.\n`;
+  if (changes.length === 0 && pendingIssues.length === 0)
+    return `${lines.join("\n")}Nothing to apply: out/ is what the config compiles to.\n`;
 
   const stacks = groupBy(changes, (change) => (change.delivery.kind === "stack" ? change.delivery.stack : undefined));
   if (stacks.size > 0) {

@@ -25,7 +25,12 @@ function packageVersion(): string {
 }
 
 /** The `swarm-cluster` command line. Each command's module is loaded only when that command runs. */
-export function createProgram(io: Output = processOutput(), setExitCode: (code: number) => void = (code) => void (process.exitCode = code)): Command {
+export function createProgram(
+  io: Output = processOutput(),
+  setExitCode: (code: number) => void = (code) => {
+    process.exitCode = code;
+  },
+): Command {
   const program = new Command("swarm-cluster")
     .description("Compile cluster.config.ts into Ignition, systemd, PKI, stack, nginx and Prometheus artifacts in out/")
     .version(packageVersion(), "-V, --version", "print the version of swarm-cluster")

@@ -5,6 +5,7 @@ import { planOverlays } from "../provision/plan.js";
 import { formatProblem, type ProvisionProblem } from "../provision/problems.js";
 import { checkOverlayFolder, writeOverlays } from "../provision/write-overlays.js";
 import type { Output } from "./output.js";
+import type { SynthResult } from "../synth/synthesize.js";
 import { compileProject } from "./compile.js";
 import { projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
@@ -36,7 +37,7 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
   const folderProblem = checkOverlayFolder(overlayDir, paths.outDir, display);
   if (folderProblem) return fail([folderProblem], io);
 
-  let build;
+  let build: SynthResult;
   try {
     // Never issues: a new certificate is state to commit, which is `build`'s job.
     build = await compileProject(paths, false);
@@ -58,7 +59,9 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
     say(`wrote ${display(written[index] ?? "")} (user-data for ${overlay.hostname})\n`);
     const committed = path.join(paths.outDir, "nodes", overlay.hostname, "config.ign");
     if (!existsSync(committed) || readFileSync(committed, "utf8") !== overlay.publicConfig) {
-      note(`note: ${display(committed)} is not what the config compiles to; the overlay follows the config: run \`swarm-cluster build\` and commit out/\n`);
+      note(
+        `note: ${display(committed)} is not what the config compiles to; the overlay follows the config: run \`swarm-cluster build\` and commit out/\n`,
+      );
     }
   }
   say(`${overlays.length} overlay(s) hold private keys: pass each as its machine's user-data, never commit or paste them.\n`);

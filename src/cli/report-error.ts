@@ -7,7 +7,8 @@ import { commandProblem, printFindings } from "./report-findings.js";
 /** Why a config could not be compiled, as findings: every validation problem, or the load error. Rethrows the unexpected. */
 export function failureFindings(error: unknown): Problem[] {
   if (error instanceof ConfigError) return [...error.problems];
-  if (error instanceof ConfigLoadError) return [commandProblem("config/load", error.message, "correct the config file as the message says")];
+  if (error instanceof ConfigLoadError)
+    return [commandProblem("config/load", error.message, "correct the config file as the message says")];
   throw error;
 }
 

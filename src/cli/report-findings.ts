@@ -22,7 +22,9 @@ export function commandProblem(code: string, message: string, hint: string): Pro
 }
 
 /** A finding as the committed availability report holds it (without field and location). */
-export function reportedFinding(finding: Pick<Problem, "severity" | "code" | "construct" | "message"> & { readonly hint?: string }): Problem {
+export function reportedFinding(
+  finding: Pick<Problem, "severity" | "code" | "construct" | "message"> & { readonly hint?: string },
+): Problem {
   return { origin: "availability", field: "", hint: "", ...finding };
 }
 

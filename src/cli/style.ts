@@ -6,7 +6,10 @@ export interface Style {
 }
 
 const same = (text: string): string => text;
-const sgr = (open: number, close: number) => (text: string): string => `\x1b[${open}m${text}\x1b[${close}m`;
+const sgr =
+  (open: number, close: number) =>
+  (text: string): string =>
+    `\x1b[${open}m${text}\x1b[${close}m`;
 
 export const PLAIN: Style = { error: same, warning: same, bold: same };
 export const COLOURED: Style = { error: sgr(31, 39), warning: sgr(33, 39), bold: sgr(1, 22) };

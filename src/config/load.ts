@@ -60,9 +60,7 @@ export async function loadConfig(configFile: string): Promise<Cluster> {
       throw configThrew(error, url, mapper, stopWatching());
     }
     if (!(cluster instanceof Cluster)) {
-      throw new ConfigLoadError(
-        `${configFile} must \`export default\` a Cluster (or a function returning one, see defineCluster)`,
-      );
+      throw new ConfigLoadError(`${configFile} must \`export default\` a Cluster (or a function returning one, see defineCluster)`);
     }
     return cluster;
   } finally {
@@ -174,11 +172,7 @@ function frameMapper(rawMap: string, configDir: string): FrameMapper {
 }
 
 function describeEsbuildError(error: unknown): string {
-  const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] })
-    .errors;
+  const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
   if (!errors?.length) return String(error);
-  return errors
-    .map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text))
-    .join("\n");
+  return errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text)).join("\n");
 }
-

@@ -12,6 +12,7 @@ export type PropsShape<T> = { readonly [K in keyof T]-?: Rule<NonNullable<T[K]>,
 
 export type Presence = "required" | "optional";
 
+// biome-ignore lint/complexity/noBannedTypes: `{}` assignable to Pick<T, K> is how TypeScript tells an optional key.
 type PresenceOf<T, K extends keyof T> = {} extends Pick<T, K> ? "optional" : "required";
 
 /** A prop holding an object whose own keys are checked too (a placement, a healthcheck). */
@@ -44,7 +45,14 @@ export function propsShape<T>(): (fields: PropsShape<T>) => PropsShape<T> {
 
 /** What is wrong with the props as given; `field` is the path in the props, e.g. `placement.tiers` or `ports[0]`. */
 export type PropsFault =
-  | { readonly kind: "unknown"; readonly field: string; readonly key: string; readonly parent: string; readonly suggestion: string | undefined; readonly known: readonly string[] }
+  | {
+      readonly kind: "unknown";
+      readonly field: string;
+      readonly key: string;
+      readonly parent: string;
+      readonly suggestion: string | undefined;
+      readonly known: readonly string[];
+    }
   | { readonly kind: "not-an-object"; readonly field: string; readonly value: string }
   | { readonly kind: "not-a-list"; readonly field: string; readonly value: string }
   | { readonly kind: "required"; readonly field: string }
@@ -61,7 +69,10 @@ export interface InspectedProps<T> {
   readonly faults: readonly PropsFault[];
 }
 
-type AnyRule = Presence | `${Presence} ${"list" | "object"}` | { readonly presence: Presence; readonly fields?: AnyFields; readonly each?: AnyFields };
+type AnyRule =
+  | Presence
+  | `${Presence} ${"list" | "object"}`
+  | { readonly presence: Presence; readonly fields?: AnyFields; readonly each?: AnyFields };
 type AnyFields = Readonly<Record<string, AnyRule>>;
 
 export function inspectProps<T>(props: T, fields: PropsShape<T>): InspectedProps<T> {

@@ -160,7 +160,12 @@ export interface ServiceProps {
   readonly critical?: boolean;
 }
 
-export const PLACEMENT_FIELDS = propsShape<Placement>()({ tier: "optional", labels: "optional object", hostname: "optional", role: "optional" });
+export const PLACEMENT_FIELDS = propsShape<Placement>()({
+  tier: "optional",
+  labels: "optional object",
+  hostname: "optional",
+  role: "optional",
+});
 
 export const SERVICE_PROPS = propsShape<ServiceProps>()({
   image: "required",

@@ -124,9 +124,15 @@ export function keyMatchesCertificate(certificatePem: string, privateKeyPem: str
 }
 
 /** How to sign with the CA key: RSA as created here, or the ECDSA curves a restored CA may use. */
-function signingAlgorithmOf(key: KeyObject): { key: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams; signature: webcrypto.Algorithm } {
+function signingAlgorithmOf(key: KeyObject): {
+  key: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+  signature: webcrypto.Algorithm;
+} {
   if (key.asymmetricKeyType === "rsa") {
-    return { key: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, signature: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as webcrypto.Algorithm };
+    return {
+      key: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      signature: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as webcrypto.Algorithm,
+    };
   }
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType === "ec" && (curve === "prime256v1" || curve === "secp384r1")) {
@@ -136,7 +142,9 @@ function signingAlgorithmOf(key: KeyObject): { key: webcrypto.RsaHashedImportPar
       signature: { name: "ECDSA", hash: p384 ? "SHA-384" : "SHA-256" } as webcrypto.Algorithm,
     };
   }
-  throw new Error(`the CA private key is a ${key.asymmetricKeyType ?? "unknown"} key; swarm-cluster signs with RSA or ECDSA P-256/P-384 CA keys`);
+  throw new Error(
+    `the CA private key is a ${key.asymmetricKeyType ?? "unknown"} key; swarm-cluster signs with RSA or ECDSA P-256/P-384 CA keys`,
+  );
 }
 
 /**

@@ -35,7 +35,4 @@ export interface PkiOptions {
 }
 
 /** Reuses committed certificates whose inputs are unchanged and issues the rest (needs the CA key). */
-export type PkiResolver = (
-  cluster: import("../model/cluster.js").Cluster,
-  options: PkiOptions,
-) => Promise<PkiResolution>;
+export type PkiResolver = (cluster: import("../model/cluster.js").Cluster, options: PkiOptions) => Promise<PkiResolution>;

@@ -3,7 +3,15 @@ import { ConfigError } from "../core/problems.js";
 import { compareStrings } from "../core/stable-json.js";
 import { type Certificate, CertificateAuthority } from "../model/certificate.js";
 import { InvalidClock, pkiNow } from "./clock.js";
-import { type Change, type CertificateRequest, commonNameOf, compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, requestOf } from "./compare.js";
+import {
+  type Change,
+  type CertificateRequest,
+  commonNameOf,
+  compareWithRequest,
+  parseCertificate,
+  RENEW_WITHIN_DAYS,
+  requestOf,
+} from "./compare.js";
 import type { PkiOptions, PkiResolver, StateWrite } from "./material.js";
 import { NO_PKI } from "./material.js";
 import * as problem from "./problems.js";
@@ -35,9 +43,11 @@ export const resolvePki: PkiResolver = async (cluster, options) => {
     const committed = state.read(file);
     const parsed = committed === undefined ? undefined : parseCertificate(committed);
     const changes: Change[] =
-      committed === undefined ? [{ field: "", text: "not issued yet" }]
-      : parsed === undefined ? [{ field: "", text: "not a readable PEM certificate" }]
-      : compareWithRequest(request, parsed, ca.certificate, now);
+      committed === undefined
+        ? [{ field: "", text: "not issued yet" }]
+        : parsed === undefined
+          ? [{ field: "", text: "not a readable PEM certificate" }]
+          : compareWithRequest(request, parsed, ca.certificate, now);
     if (changes.length === 0 && committed !== undefined) {
       material.set(certificate.name, committed);
     } else if (!options.allowIssue) {
@@ -89,7 +99,12 @@ interface ResolvedAuthority {
   readonly pending: readonly string[];
 }
 
-async function resolveAuthority(authority: CertificateAuthority, state: PkiState, options: PkiOptions, now: Date): Promise<ResolvedAuthority> {
+async function resolveAuthority(
+  authority: CertificateAuthority,
+  state: PkiState,
+  options: PkiOptions,
+  now: Date,
+): Promise<ResolvedAuthority> {
   const display = state.display(state.caCertificate);
   const committed = state.read(state.caCertificate);
   if (committed !== undefined) {

@@ -14,20 +14,42 @@ export function checkFileSet(files: readonly EmittedFile[]): Problem[] {
   for (const file of files) {
     const normal = path.posix.normalize(file.path);
     if (normal !== file.path || normal.startsWith("../") || path.posix.isAbsolute(normal) || normal === ".") {
-      problems.push(fileProblem(file, "output/bad-path", `generator "${file.generator}" returned the path "${file.path}", which is not a plain relative path inside out/`));
+      problems.push(
+        fileProblem(
+          file,
+          "output/bad-path",
+          `generator "${file.generator}" returned the path "${file.path}", which is not a plain relative path inside out/`,
+        ),
+      );
     }
     const earlier = seen.get(file.path);
     if (earlier) {
-      problems.push(fileProblem(file, "output/duplicate-path", `out/${file.path} is produced twice, by generator "${earlier.generator}" (${earlier.construct}) and by "${file.generator}"`));
+      problems.push(
+        fileProblem(
+          file,
+          "output/duplicate-path",
+          `out/${file.path} is produced twice, by generator "${earlier.generator}" (${earlier.construct}) and by "${file.generator}"`,
+        ),
+      );
     }
     seen.set(file.path, file);
     if (PRIVATE_KEY.test(file.content)) {
-      problems.push(fileProblem(file, "output/private-key", `out/${file.path} contains a PEM private key; keys belong in secrets/, never in out/`));
+      problems.push(
+        fileProblem(file, "output/private-key", `out/${file.path} contains a PEM private key; keys belong in secrets/, never in out/`),
+      );
     }
   }
   return problems;
 }
 
 function fileProblem(file: EmittedFile, code: string, message: string): Problem {
-  return { severity: "error", origin: "model", code, construct: file.construct, field: "", message, hint: "this is a bug in the generator: report it with the config that triggers it" };
+  return {
+    severity: "error",
+    origin: "model",
+    code,
+    construct: file.construct,
+    field: "",
+    message,
+    hint: "this is a bug in the generator: report it with the config that triggers it",
+  };
 }

@@ -141,7 +141,10 @@ function stackCulprit(stack: IConstruct, path: readonly string[]): Culprit {
 /** A fault in a node's config comes from its overrideIgnition patches unless the generator wrote it. */
 function ignitionCulprit(node: IConstruct, path: readonly string[]): Culprit {
   if (node instanceof Node && node.ignitionOverrides.some((patch) => patchSets(patch, path))) {
-    return { construct: node, hint: `correct or remove \`${pathText(path)}\` in the patch given to node "${node.hostname}".overrideIgnition(...)` };
+    return {
+      construct: node,
+      hint: `correct or remove \`${pathText(path)}\` in the patch given to node "${node.hostname}".overrideIgnition(...)`,
+    };
   }
   return { construct: node, hint: GENERATOR_BUG };
 }

@@ -23,7 +23,9 @@ export function schemaFaults(errors: readonly ErrorObject[], document: unknown, 
 /** `services.php.deploy.replicas`, `volumes[0]`, `labels["com.example.team"]`. */
 export function pathText(path: readonly string[]): string {
   return path
-    .map((key, i) => (/^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z0-9_-]+$/.test(key) ? `${i > 0 ? "." : ""}${key}` : `[${JSON.stringify(key)}]`))
+    .map((key, i) =>
+      /^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z0-9_-]+$/.test(key) ? `${i > 0 ? "." : ""}${key}` : `[${JSON.stringify(key)}]`,
+    )
     .join("");
 }
 
@@ -53,7 +55,10 @@ function withoutWrongBranches(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 function fault(error: ErrorObject, document: unknown, words: SchemaWords): SchemaFault {
-  const path = error.instancePath.split("/").slice(1).map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
   const params = error.params as Record<string, unknown>;
   const value = show(valueAt(document, path));
   switch (error.keyword) {
@@ -91,7 +96,10 @@ function fault(error: ErrorObject, document: unknown, words: SchemaWords): Schem
     case "oneOf":
     case "anyOf": {
       const types = (params.types as string[] | undefined) ?? [];
-      return { path, text: `is ${value}, which fits none of the forms allowed here${types.length > 0 ? ` (${types.map(typeWords).join(", or ")})` : ""}` };
+      return {
+        path,
+        text: `is ${value}, which fits none of the forms allowed here${types.length > 0 ? ` (${types.map(typeWords).join(", or ")})` : ""}`,
+      };
     }
     default:
       return { path, text: `is ${value}, which breaks the schema's "${error.keyword}" rule` };

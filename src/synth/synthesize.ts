@@ -50,10 +50,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
     cluster.node.lock();
     return guarded("validating the model", cluster, () => {
       const ha = analyseHa(cluster);
-      const found = [
-        ...validateModel(cluster),
-        ...options.generators.flatMap((generator) => generator.validate?.(cluster) ?? []),
-      ];
+      const found = [...validateModel(cluster), ...options.generators.flatMap((generator) => generator.validate?.(cluster) ?? [])];
       return { problems: sortProblems([...found, ...ha.findings]), ha };
     });
   });
@@ -63,7 +60,9 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
 
   const files: EmittedFile[] = [];
   for (const generator of options.generators) {
-    const generated = guarded(`generating the ${generator.name} files`, cluster, () => generator.generate({ cluster, pki: pki.material, ha }));
+    const generated = guarded(`generating the ${generator.name} files`, cluster, () =>
+      generator.generate({ cluster, pki: pki.material, ha }),
+    );
     for (const file of generated) files.push({ ...file, generator: generator.name });
   }
 

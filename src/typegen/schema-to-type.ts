@@ -87,7 +87,9 @@ export class SchemaConverter {
       kind: "tuple",
       elements: items.map((item) => this.convert(item as Schema)),
       required: Math.min(minItems, items.length),
-      ...(additional === false ? {} : { rest: additional === undefined || additional === true ? UNKNOWN : this.convert(additional as Schema) }),
+      ...(additional === false
+        ? {}
+        : { rest: additional === undefined || additional === true ? UNKNOWN : this.convert(additional as Schema) }),
     };
   }
 

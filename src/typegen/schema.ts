@@ -8,8 +8,7 @@ export interface SchemaObject {
   readonly [keyword: string]: unknown;
 }
 
-export const isObject = (value: unknown): value is SchemaObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is SchemaObject => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const COMBINATORS = ["oneOf", "anyOf", "allOf", "enum", "const", "$ref", "not"];
 /** Keywords that don't constrain values. */

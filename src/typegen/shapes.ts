@@ -62,7 +62,8 @@ export class DefinitionShapes {
       if (!isObject(part)) return null;
       const base = typeof part.$ref === "string" ? this.byPointer.get(part.$ref) : undefined;
       if (base && Object.keys(part).length === 1 && this.shapeOf(base) === "interface") bases.push(base);
-      else if (!COMBINATORS.some((keyword) => keyword in part) && typesOf(part)?.every((type) => type === "object") !== false) own.push(part);
+      else if (!COMBINATORS.some((keyword) => keyword in part) && typesOf(part)?.every((type) => type === "object") !== false)
+        own.push(part);
       else return null;
     }
     return bases.length > 0 && own.length <= 1 ? { bases, own: own[0] ?? { type: "object", additionalProperties: false } } : null;

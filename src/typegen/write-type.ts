@@ -74,7 +74,11 @@ export function membersStructure(type: TsObject): TypeElementMemberedNodeStructu
       type: (writer) => writeType(writer, property.type),
       docs: property.description ? [docText(property.description)] : [],
     })),
-    indexSignatures: type.indexes.map((index) => ({ keyName: "key", keyType: index.key, returnType: (writer) => writeType(writer, index.value) })),
+    indexSignatures: type.indexes.map((index) => ({
+      keyName: "key",
+      keyType: index.key,
+      returnType: (writer) => writeType(writer, index.value),
+    })),
   };
 }
 

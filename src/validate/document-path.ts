@@ -58,8 +58,5 @@ function parsePointer(pointer: string): string[] {
 
 /** `["ports", "0", "published"]` → `ports[0].published`, the way the field is written in the config. */
 export function fieldPath(segments: readonly string[]): string {
-  return segments.reduce(
-    (path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment),
-    "",
-  );
+  return segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), "");
 }

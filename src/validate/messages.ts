@@ -83,12 +83,10 @@ export const MESSAGES = {
   ),
   "props/not-an-object": entry<{ value: string; field: string }>(
     ({ value, field }) => (field ? `${value} is not an object` : `the props are ${value}, not an object`),
-    ({ field }) => (field ? "give an object literal `{ … }`" : "pass the props as an object literal `{ … }`, with the keys the construct documents"),
+    ({ field }) =>
+      field ? "give an object literal `{ … }`" : "pass the props as an object literal `{ … }`, with the keys the construct documents",
   ),
-  "props/not-a-list": entry<{ value: string }>(
-    ({ value }) => `${value} is not a list`,
-    "give a list `[ … ]`, even for a single item",
-  ),
+  "props/not-a-list": entry<{ value: string }>(({ value }) => `${value} is not a list`, "give a list `[ … ]`, even for a single item"),
   "props/missing-item": entry<{ value: string }>(
     ({ value }) => `this item of the list is ${value}`,
     "check the variable given here: it held nothing when this line ran (e.g. `cluster.network(name)` of a network not declared yet, or a construct declared further down)",
@@ -127,7 +125,8 @@ export const MESSAGES = {
 
   // ── cluster: what every node gets ───────────────────────────────────────────────────────────────────
   "cluster/no-ssh-keys": entry<Record<string, never>>(
-    () => "no SSH key is listed: nobody could log in to the nodes (Ignition would write the `core` user without keys, and password login is off)",
+    () =>
+      "no SSH key is listed: nobody could log in to the nodes (Ignition would write the `core` user without keys, and password login is off)",
     "list at least one public key (`ssh-ed25519 AAAA… you@host`) in `sshAuthorizedKeys`",
   ),
 
@@ -158,7 +157,8 @@ export const MESSAGES = {
   ),
 
   "node/unit-name-too-long": entry<{ name: string; max: number }>(
-    ({ name, max }) => `systemd unit name "${name.slice(0, 40)}…" is ${name.length} characters; systemd refuses unit names of ${max} or more`,
+    ({ name, max }) =>
+      `systemd unit name "${name.slice(0, 40)}…" is ${name.length} characters; systemd refuses unit names of ${max} or more`,
     ({ max }) => `shorten the unit's name (the id given to SystemdUnit) below ${max} characters`,
   ),
   "node/file-path-too-long": entry<{ path: string; detail: string }>(
@@ -185,13 +185,12 @@ export const MESSAGES = {
   ),
 
   // ── etcd: the consensus group ──────────────────────────────────────────────────────────────────────
-  "etcd/no-members": entry<Record<string, never>>(
-    () => "the etcd cluster has no members",
-    "list 3 (or 5) nodes as members",
-  ),
+  "etcd/no-members": entry<Record<string, never>>(() => "the etcd cluster has no members", "list 3 (or 5) nodes as members"),
   "etcd/even-members": entry<{ count: number }>(
-    ({ count }) => `the etcd cluster has ${count} members: an even count tolerates no more failures than ${count - 1}, and a network split can leave no side with a majority`,
-    ({ count }) => `use an odd number of members: ${count + 1}${count > 2 ? ` or ${count - 1}` : ""} (3 tolerate one failure, 5 tolerate two)`,
+    ({ count }) =>
+      `the etcd cluster has ${count} members: an even count tolerates no more failures than ${count - 1}, and a network split can leave no side with a majority`,
+    ({ count }) =>
+      `use an odd number of members: ${count + 1}${count > 2 ? ` or ${count - 1}` : ""} (3 tolerate one failure, 5 tolerate two)`,
   ),
   "etcd/member-not-in-cluster": entry<{ member: string }>(
     ({ member }) => `member ${member} is not a node of this cluster`,
@@ -239,11 +238,11 @@ export const MESSAGES = {
   ),
   "service/port-collision": entry<{ port: string; other: string; why: string }>(
     ({ port, other, why }) => `port ${port} is also published by ${other}: ${why}`,
-    "publish a different port, or use `mode: \"host\"` on placements that share no node",
+    'publish a different port, or use `mode: "host"` on placements that share no node',
   ),
   "service/replicas-with-global": entry<{ replicas: unknown }>(
     ({ replicas }) => `\`replicas: ${shown(replicas)}\` is set on a global service, which runs one task on every selected node`,
-    "drop `replicas`, or use `mode: \"replicated\"`",
+    'drop `replicas`, or use `mode: "replicated"`',
   ),
 
   // ── stack, secret, site: names Docker and nginx must see once ──────────────────────────────────────

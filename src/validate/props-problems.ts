@@ -35,7 +35,9 @@ function faultProblem(fault: PropsFault, at: Declared): Problem {
  */
 export function mergePropsProblems(props: readonly Problem[], found: readonly Problem[]): Problem[] {
   const sameSpot = (a: Problem, b: Problem): boolean => a.construct === b.construct && a.field === b.field;
-  const kept = props.filter((cause) => !(cause.code === "props/required" && found.some((other) => other.code === "schema/required" && sameSpot(cause, other))));
+  const kept = props.filter(
+    (cause) => !(cause.code === "props/required" && found.some((other) => other.code === "schema/required" && sameSpot(cause, other))),
+  );
   const causes = kept.filter((cause) => cause.code !== "props/unknown");
   const rest = found.filter((other) => !causes.some((cause) => cause.construct === other.construct && encloses(cause.field, other.field)));
   return [...kept, ...rest];

@@ -8,14 +8,17 @@ type NodeRow = [hostname: string, tier: Tier, role?: "manager" | "worker", label
 
 function cluster(nodes: NodeRow[]): Cluster {
   const c = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [] });
-  nodes.forEach(([hostname, tier, swarmRole, labels], index) =>
-    new Node(c, hostname, { tier, privateIp: `10.0.0.${index + 10}`, swarmRole: swarmRole ?? "worker", labels: labels ?? {} }),
+  nodes.forEach(
+    ([hostname, tier, swarmRole, labels], index) =>
+      new Node(c, hostname, { tier, privateIp: `10.0.0.${index + 10}`, swarmRole: swarmRole ?? "worker", labels: labels ?? {} }),
   );
   return c;
 }
 
 const codes = (c: Cluster, severity: string): string[] =>
-  analyseHa(c).findings.filter((f) => f.severity === severity).map((f) => `${f.code} ${f.construct}`);
+  analyseHa(c)
+    .findings.filter((f) => f.severity === severity)
+    .map((f) => `${f.code} ${f.construct}`);
 
 describe("quorum arithmetic", () => {
   it.each([
@@ -32,25 +35,41 @@ describe("quorum arithmetic", () => {
 
 describe("Swarm manager quorum", () => {
   it("reports a single manager as a single point of failure", () => {
-    const c = cluster([["m1", "app", "manager"], ["w1", "app"]]);
+    const c = cluster([
+      ["m1", "app", "manager"],
+      ["w1", "app"],
+    ]);
     expect(codes(c, "error")).toContain("swarm/no-fault-tolerance cluster");
   });
 
   it("accepts three managers and says they tolerate one loss", () => {
-    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]]);
+    const c = cluster([
+      ["m1", "app", "manager"],
+      ["m2", "app", "manager"],
+      ["m3", "app", "manager"],
+    ]);
     expect(codes(c, "error")).toEqual([]);
     const quorum = analyseHa(c).findings.find((f) => f.code === "swarm/quorum");
     expect(quorum?.tolerates).toBe(1);
   });
 
   it("warns that a fourth manager adds no fault tolerance", () => {
-    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"], ["m4", "app", "manager"]]);
+    const c = cluster([
+      ["m1", "app", "manager"],
+      ["m2", "app", "manager"],
+      ["m3", "app", "manager"],
+      ["m4", "app", "manager"],
+    ]);
     expect(codes(c, "warning")).toContain("swarm/even-voters cluster");
   });
 });
 
 describe("single points of failure on the request path", () => {
-  const managers: NodeRow[] = [["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]];
+  const managers: NodeRow[] = [
+    ["m1", "app", "manager"],
+    ["m2", "app", "manager"],
+    ["m3", "app", "manager"],
+  ];
 
   it("flags a critical service with one replica", () => {
     const c = cluster([...managers, ["p1", "proxy"], ["p2", "proxy"]]);
@@ -60,7 +79,12 @@ describe("single points of failure on the request path", () => {
 
   it("flags a critical service whose placement selects one node, however many replicas it has", () => {
     const c = cluster([...managers, ["p1", "proxy"]]);
-    new Service(new Stack(c, "db"), "proxysql", { image: "proxysql/proxysql:2.7.1", replicas: 3, placement: { tier: "proxy" }, critical: true });
+    new Service(new Stack(c, "db"), "proxysql", {
+      image: "proxysql/proxysql:2.7.1",
+      replicas: 3,
+      placement: { tier: "proxy" },
+      critical: true,
+    });
     expect(codes(c, "error")).toEqual(["spof/single-node-placement cluster/db/proxysql"]);
   });
 
@@ -68,7 +92,12 @@ describe("single points of failure on the request path", () => {
     const proxysql = { proxysql: "true" };
     const c = cluster([...managers.map(([h, t, r]): NodeRow => [h, t, r, proxysql]), ["p1", "proxy", undefined, proxysql]]);
     const stack = new Stack(c, "db");
-    new Service(stack, "proxysql", { image: "proxysql/proxysql:2.7.1", replicas: "one-per-node", placement: { labels: { proxysql: "true" } }, critical: true });
+    new Service(stack, "proxysql", {
+      image: "proxysql/proxysql:2.7.1",
+      replicas: "one-per-node",
+      placement: { labels: { proxysql: "true" } },
+      critical: true,
+    });
     new Service(stack, "portainer", { image: "portainer/portainer-ce:2.21.4" });
     expect(codes(c, "error")).toEqual([]);
   });
@@ -76,7 +105,14 @@ describe("single points of failure on the request path", () => {
 
 describe("Galera quorum", () => {
   function galera(withArbitrator: boolean): Cluster {
-    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"], ["q", "proxy"], ["d1", "db"], ["d2", "db"]]);
+    const c = cluster([
+      ["m1", "app", "manager"],
+      ["m2", "app", "manager"],
+      ["m3", "app", "manager"],
+      ["q", "proxy"],
+      ["d1", "db"],
+      ["d2", "db"],
+    ]);
     const stack = new Stack(c, "db");
     const dbnet = new OverlayNetwork(c, "dbnet", { subnet: "192.168.16.0/24" });
     const [q, d1, d2] = [c.nodes[3], c.nodes[4], c.nodes[5]] as Node[];
@@ -120,7 +156,11 @@ describe("Galera quorum", () => {
 
 describe("overlay capacity", () => {
   function withOverlay(subnet: string, replicas: number): Cluster {
-    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]]);
+    const c = cluster([
+      ["m1", "app", "manager"],
+      ["m2", "app", "manager"],
+      ["m3", "app", "manager"],
+    ]);
     const net = new OverlayNetwork(c, "appnet", { subnet });
     new Service(new Stack(c, "php"), "php", { image: "php:8.3-fpm", replicas, networks: [net] });
     return c;
@@ -145,10 +185,16 @@ describe("overlay capacity", () => {
 
 describe("pinned services", () => {
   it("notes a non-critical service that can run on one node only, naming the node", () => {
-    const c = cluster([["m1", "app", "manager"], ["m2", "app", "manager"], ["m3", "app", "manager"]]);
+    const c = cluster([
+      ["m1", "app", "manager"],
+      ["m2", "app", "manager"],
+      ["m3", "app", "manager"],
+    ]);
     new Service(new Stack(c, "stats"), "prometheus", { image: "prom/prometheus:v2.53.0", placement: { hostname: "m1" } });
     new Service(new Stack(c, "php"), "php", { image: "php:8.3-fpm", replicas: "one-per-node", placement: { tier: "app" } });
     const pinned = analyseHa(c).findings.filter((f) => f.code === "spof/pinned-service");
-    expect(pinned).toEqual([expect.objectContaining({ severity: "info", construct: "cluster/stats/prometheus", message: expect.stringContaining("only on m1") })]);
+    expect(pinned).toEqual([
+      expect.objectContaining({ severity: "info", construct: "cluster/stats/prometheus", message: expect.stringContaining("only on m1") }),
+    ]);
   });
 });

@@ -95,7 +95,11 @@ describe("DockerHost", async () => {
     if (tcpApi) {
       for (const line of iniValues(socket, "Socket", "ExecStartPost")) {
         const [program, ...args] = line.split(" ");
-        const run = spawnSync(path.basename(program ?? ""), args.map((arg) => (arg.startsWith("/") ? onHost(arg) : arg)), { encoding: "utf8" });
+        const run = spawnSync(
+          path.basename(program ?? ""),
+          args.map((arg) => (arg.startsWith("/") ? onHost(arg) : arg)),
+          { encoding: "utf8" },
+        );
         expect(run.status, run.stderr).toBe(0);
       }
     }
@@ -164,7 +168,11 @@ describe("DockerHost on Fedora CoreOS", () => {
     const failure = await Testing.synth(cluster, { generators: [ignitionGenerator] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);
     expect((failure as ConfigError).problems).toEqual([
-      expect.objectContaining({ code: "docker-host/tls-api-on-fedora-coreos", construct: "cluster/docker", message: expect.stringContaining("without TLS") }),
+      expect.objectContaining({
+        code: "docker-host/tls-api-on-fedora-coreos",
+        construct: "cluster/docker",
+        message: expect.stringContaining("without TLS"),
+      }),
     ]);
   });
 });

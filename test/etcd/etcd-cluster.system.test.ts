@@ -142,7 +142,9 @@ describe("EtcdCluster", async () => {
   it("reaches the HA report through the synthesis", async () => {
     // One member: the model validation accepts it (it rejects even counts), the HA analysis flags it.
     const result = await Testing.synthResult(smallCluster(1).node.root as Cluster, { generators: [] });
-    expect(result.ha.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "etcd/no-fault-tolerance", construct: "cluster/etcd" }));
+    expect(result.ha.findings).toContainEqual(
+      expect.objectContaining({ severity: "error", code: "etcd/no-fault-tolerance", construct: "cluster/etcd" }),
+    );
   });
 
   it("lets the image be chosen, by version or outright", () => {
@@ -166,11 +168,7 @@ describe("EtcdCluster members that join a running cluster", () => {
   it("start with --initial-cluster-state=existing while the others form it with new", () => {
     const { nodes, etcd } = threeMembers((n) => [n[2] as Node]);
     const state = (node: Node) => etcd.flagsFor(node).find((flag) => flag.startsWith("--initial-cluster-state="));
-    expect(nodes.map(state)).toEqual([
-      "--initial-cluster-state=new",
-      "--initial-cluster-state=new",
-      "--initial-cluster-state=existing",
-    ]);
+    expect(nodes.map(state)).toEqual(["--initial-cluster-state=new", "--initial-cluster-state=new", "--initial-cluster-state=existing"]);
   });
 
   it("must be members: another node listed as joining is reported by the construct", () => {

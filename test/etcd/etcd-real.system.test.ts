@@ -103,7 +103,9 @@ describe("a real etcd cluster from the generated certificates and flags", () => 
 
   afterAll(async () => {
     for (const child of processes) child.kill("SIGTERM");
-    await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)));
+    await Promise.all(
+      processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)),
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -126,7 +128,14 @@ describe("a real etcd cluster from the generated certificates and flags", () => 
     expect(run("etcdctl", client("get", "--print-value-only", "swarm/test")).output.trim()).toBe("ok");
 
     // client-cert-auth: the CA alone is not enough to talk to the cluster.
-    const anonymous = run("etcdctl", [`--endpoints=${endpoints()}`, `--cacert=${ca()}`, "--dial-timeout=2s", "--command-timeout=3s", "endpoint", "health"]);
+    const anonymous = run("etcdctl", [
+      `--endpoints=${endpoints()}`,
+      `--cacert=${ca()}`,
+      "--dial-timeout=2s",
+      "--command-timeout=3s",
+      "endpoint",
+      "health",
+    ]);
     expect(anonymous.status).not.toBe(0);
   });
 

@@ -142,7 +142,9 @@ describe("HostFirewall rulesets", async () => {
     for (const node of cluster.nodes) expect(publicRules(rulesetOf(files, node.hostname)), node.hostname).toEqual(expected[node.tier]);
     // Each accepted port names who publishes it, as `docker stack deploy` names the service.
     expect(rulesetOf(files, "sw-front-2")).toContain("tcp dport 443 accept # front_nginx, host mode");
-    expect(publicPorts(cluster, cluster.nodes[0] as Node).find((port) => port.port === 8080)?.publishedBy).toEqual(["edge_status, ingress mode"]);
+    expect(publicPorts(cluster, cluster.nodes[0] as Node).find((port) => port.port === 8080)?.publishedBy).toEqual([
+      "edge_status, ingress mode",
+    ]);
     expect(firewall.nodes).toHaveLength(cluster.nodes.length);
   });
 
@@ -159,13 +161,20 @@ describe("HostFirewall rulesets", async () => {
   });
 
   it("refuses an SSH source nft would reject or widen", async () => {
-    const { cluster: bad } = firewallCluster({ allowSsh: ["198.51.100.7/24", "example.org", "2001:db8::/129", "2001:db8::1/32", "198.51.100.7"] });
+    const { cluster: bad } = firewallCluster({
+      allowSsh: ["198.51.100.7/24", "example.org", "2001:db8::/129", "2001:db8::1/32", "198.51.100.7"],
+    });
     const failure = await synthHosts(bad).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);
-    const messages = (failure as ConfigError).problems.filter((problem) => problem.construct === "cluster/firewall").map((problem) => problem.message);
+    const messages = (failure as ConfigError).problems
+      .filter((problem) => problem.construct === "cluster/firewall")
+      .map((problem) => problem.message);
     expect(messages).toHaveLength(4);
     for (const pattern of [/"198\.51\.100\.7\/24"/, /"example\.org"/, /"2001:db8::\/129"/, /"2001:db8::1\/32"/]) {
-      expect(messages.some((message) => pattern.test(message)), String(pattern)).toBe(true);
+      expect(
+        messages.some((message) => pattern.test(message)),
+        String(pattern),
+      ).toBe(true);
     }
   });
 
@@ -326,7 +335,9 @@ describe("the ruleset in a network namespace", async () => {
       must("ip", ["-n", name, "address", "add", cidr, "dev", device]);
       must("ip", ["-n", name, "link", "set", device, "up"]);
     }
-    const started = spawn("ip", ["netns", "exec", ns.node, "python3", "-u", "-c", LISTENER, "2377", "443", "22"], { stdio: ["pipe", "pipe", "pipe"] });
+    const started = spawn("ip", ["netns", "exec", ns.node, "python3", "-u", "-c", LISTENER, "2377", "443", "22"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     listener = started;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("listener not ready in 10 s")), 10_000);

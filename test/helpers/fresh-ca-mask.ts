@@ -17,7 +17,10 @@ export function maskFreshCa(tree: ReadonlyMap<string, string>): Map<string, stri
   for (const [file, content] of tree) {
     let text = content
       .replace(PEM, (_match, label: string) => `-----BEGIN ${label}-----\n${MASK}\n-----END ${label}-----`)
-      .replace(PEM_PERCENT_ENCODED, (_match, label: string) => `-----BEGIN%20${label}-----%0A${encodeURIComponent(MASK)}%0A-----END%20${label}-----`);
+      .replace(
+        PEM_PERCENT_ENCODED,
+        (_match, label: string) => `-----BEGIN%20${label}-----%0A${encodeURIComponent(MASK)}%0A-----END%20${label}-----`,
+      );
     if (file === "pki/inventory.json") text = text.replace(INVENTORY_FIELDS, (_match, field: string) => `"${field}": "${MASK}"`);
     if (text !== content) changed.add(file);
     masked.set(file, text);

@@ -45,7 +45,12 @@ export interface SwarmClusterOptions {
  * serving one site, Monitoring, and a php service carrying an override.
  */
 export function swarmCluster(options: SwarmClusterOptions = {}): SwarmCluster {
-  const cluster = new Cluster({ name: "test", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
+  const cluster = new Cluster({
+    name: "test",
+    privateNetwork: "10.10.1.0/24",
+    domain: "swarm.internal",
+    sshAuthorizedKeys: [TEST_SSH_KEY],
+  });
   for (let i = 1; i <= (options.fronts ?? 2); i++) new Node(cluster, `sw-front-${i}`, { tier: "front", privateIp: `10.10.1.1${i}` });
   for (let i = 1; i <= 3; i++) new Node(cluster, `sw-node-${i}`, { tier: "app", privateIp: `10.10.1.2${i}`, swarmRole: "manager" });
   if (options.dockerHost) new DockerHost(cluster, "docker");

@@ -100,14 +100,22 @@ PATH="${bin}:$PATH" exec bash -c "$*"
     },
     /** What the node did during the last run, without the ssh and sudo wrappers. */
     lastCalls(): string[] {
-      return readFileSync(calls, "utf8").split("\n").filter(Boolean).slice(mark).filter((line) => !/^(ssh|sudo) /.test(line));
+      return readFileSync(calls, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .slice(mark)
+        .filter((line) => !/^(ssh|sudo) /.test(line));
     },
-    sshCalls: () => readFileSync(calls, "utf8").split("\n").filter((line) => line.startsWith("ssh ")),
+    sshCalls: () =>
+      readFileSync(calls, "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("ssh ")),
   };
 }
 
 const installs = (calls: readonly string[]) => calls.filter((call) => call.startsWith("install "));
-const restarts = (calls: readonly string[]) => calls.filter((call) => /^systemctl (restart|try-restart|reload-or-restart|reload) /.test(call));
+const restarts = (calls: readonly string[]) =>
+  calls.filter((call) => /^systemctl (restart|try-restart|reload-or-restart|reload) /.test(call));
 
 describe(`nodes/${HOST}/apply.sh`, () => {
   it("passes shellcheck, with the generated header and strict mode", () => {
@@ -126,7 +134,11 @@ describe(`nodes/${HOST}/apply.sh`, () => {
     const run = node.run();
     expect(run.status, run.stderr).toBe(0);
     const calls = node.lastCalls();
-    expect(installs(calls).map((call) => call.split(" ")[3]).sort()).toEqual(expectedPaths);
+    expect(
+      installs(calls)
+        .map((call) => call.split(" ")[3])
+        .sort(),
+    ).toEqual(expectedPaths);
     for (const call of installs(calls)) expect(call).toMatch(/^install 0644 root:root \//);
     for (const file of config.storage.files) {
       const copy = readFileSync(path.join(node.local, "files", file.path), "utf8");

@@ -48,7 +48,7 @@ function flatcarWindow(updateConf: string): { start: number; length: number; str
 /** Minutes between two weekly windows, the shorter way round the week; negative when they overlap. */
 function gapBetween(a: { start: number; length: number }, b: { start: number; length: number }): number {
   const week = 7 * 1440;
-  const after = (x: typeof a, y: typeof a): number => (((y.start - x.start) % week) + week) % week - x.length;
+  const after = (x: typeof a, y: typeof a): number => ((((y.start - x.start) % week) + week) % week) - x.length;
   return Math.min(after(a, b), after(b, a));
 }
 
@@ -80,8 +80,12 @@ describe("private network", async () => {
       expect(Number(prefix)).toBe(network.prefix);
       expect(cidrContains(network, ip)).toBe(true);
     }
-    expect(iniValues(files.get("nodes/sw-proxy-sql/files/etc/systemd/network/10-private.network") ?? "", "Match", "Name")).toEqual(["ens4"]);
-    expect(iniValues(files.get("nodes/sw-db-2/files/etc/systemd/network/10-private.network") ?? "", "Network", "Address")).toEqual(["10.10.1.42/24"]);
+    expect(iniValues(files.get("nodes/sw-proxy-sql/files/etc/systemd/network/10-private.network") ?? "", "Match", "Name")).toEqual([
+      "ens4",
+    ]);
+    expect(iniValues(files.get("nodes/sw-db-2/files/etc/systemd/network/10-private.network") ?? "", "Network", "Address")).toEqual([
+      "10.10.1.42/24",
+    ]);
   });
 
   it("sorts before Flatcar's catch-all DHCP file, so it is the file networkd applies to the private interface", () => {
@@ -93,7 +97,11 @@ describe("private network", async () => {
     const model = hostCluster();
     const out = await synthHosts(model.cluster);
     for (const member of model.managers) {
-      const address = iniValues(out.get(`nodes/${member.hostname}/files/etc/systemd/network/10-private.network`) ?? "", "Network", "Address")[0];
+      const address = iniValues(
+        out.get(`nodes/${member.hostname}/files/etc/systemd/network/10-private.network`) ?? "",
+        "Network",
+        "Address",
+      )[0];
       expect(address?.split("/")[0]).toBe(member.privateIp);
       expect(model.etcd.flagsFor(member)).toContain(`--listen-peer-urls=https://${member.privateIp}:2380`);
     }
@@ -124,7 +132,9 @@ describe("private network", async () => {
 describe("OS update reboot windows", async () => {
   const { cluster, etcd } = referenceHosts();
   const files = await synthHosts(cluster);
-  const windows = new Map(cluster.nodes.map((node) => [node, flatcarWindow(files.get(`nodes/${node.hostname}/files/etc/flatcar/update.conf`) ?? "")]));
+  const windows = new Map(
+    cluster.nodes.map((node) => [node, flatcarWindow(files.get(`nodes/${node.hostname}/files/etc/flatcar/update.conf`) ?? "")]),
+  );
 
   // The groups whose members must never reboot together: each tier (replicas), and each quorum.
   const groups: [string, Node[]][] = [
@@ -160,7 +170,8 @@ describe("OS update reboot windows", async () => {
 
   it("keeps every window of the largest cluster it supports disjoint, and refuses a larger one", () => {
     const big = new Cluster({ name: "big", privateNetwork: "10.0.0.0/16", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
-    for (let i = 0; i < REBOOT_WINDOW_SLOTS; i++) new Node(big, `n${i}`, { tier: "app", privateIp: `10.0.${Math.floor(i / 200)}.${(i % 200) + 1}` });
+    for (let i = 0; i < REBOOT_WINDOW_SLOTS; i++)
+      new Node(big, `n${i}`, { tier: "app", privateIp: `10.0.${Math.floor(i / 200)}.${(i % 200) + 1}` });
     const all = [...rebootWindows(big).values()].map((w) => ({
       start: WEEKDAYS.indexOf(w.day) * 1440 + Number(w.start.slice(0, 2)) * 60,
       length: w.lengthMinutes,
@@ -173,7 +184,11 @@ describe("OS update reboot windows", async () => {
   it("keeps the comments free of '=', which update_engine would read as settings", () => {
     const text = files.get("nodes/sw-db-1/files/etc/flatcar/update.conf") ?? "";
     const settings = text.split("\n").filter((line) => line.includes("="));
-    expect(settings.map((line) => line.split("=")[0])).toEqual(["REBOOT_STRATEGY", "LOCKSMITHD_REBOOT_WINDOW_START", "LOCKSMITHD_REBOOT_WINDOW_LENGTH"]);
+    expect(settings.map((line) => line.split("=")[0])).toEqual([
+      "REBOOT_STRATEGY",
+      "LOCKSMITHD_REBOOT_WINDOW_START",
+      "LOCKSMITHD_REBOOT_WINDOW_LENGTH",
+    ]);
   });
 
   it("uses Zincati's periodic strategy on Fedora CoreOS, with the same disjoint windows", async () => {
@@ -183,7 +198,8 @@ describe("OS update reboot windows", async () => {
     const starts = fcos.nodes.map((node) => {
       const text = out.get(`nodes/${node.hostname}/files/etc/zincati/config.d/55-updates-strategy.toml`) ?? "";
       expect(text).toMatch(/^\[updates\]\nstrategy = "periodic"$/m);
-      const window = /^\[\[updates\.periodic\.window\]\]\ndays = \["(\w{3})"\]\nstart_time = "(\d\d):(\d\d)"\nlength_minutes = (\d+)$/m.exec(text);
+      const window =
+        /^\[\[updates\.periodic\.window\]\]\ndays = \["(\w{3})"\]\nstart_time = "(\d\d):(\d\d)"\nlength_minutes = (\d+)$/m.exec(text);
       expect(window, node.hostname).not.toBeNull();
       const [, day = "", hours = "", minutes = "", length = ""] = window ?? [];
       expect(Number(length)).toBe(60);

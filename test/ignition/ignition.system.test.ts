@@ -136,7 +136,9 @@ describe("ignition generator", async () => {
     });
     const text = (await synthHosts(model.cluster)).get("nodes/sw-front-1/config.ign") ?? "";
     const units = (JSON.parse(text) as IgnitionConfig).systemd?.units ?? [];
-    expect(units.filter((unit) => unit.name === "docker.service")).toEqual([expect.objectContaining({ contents: expect.stringContaining("ExecStart=/usr/bin/dockerd") })]);
+    expect(units.filter((unit) => unit.name === "docker.service")).toEqual([
+      expect.objectContaining({ contents: expect.stringContaining("ExecStart=/usr/bin/dockerd") }),
+    ]);
     expect(ignitionValidate("own-docker.ign", text)).toEqual({ status: 0, output: "" });
   });
 

@@ -8,7 +8,12 @@ function twoMonitorings(secondPort?: number) {
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" });
   const opsnet = new OverlayNetwork(cluster, "opsnet", { subnet: "192.168.20.0/24" });
   new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet });
-  new Monitoring(cluster, "monitoring-2", { stack: new Stack(cluster, "stats2"), network: opsnet, scrapeInterval: "30s", nodeExporterPort: secondPort });
+  new Monitoring(cluster, "monitoring-2", {
+    stack: new Stack(cluster, "stats2"),
+    network: opsnet,
+    scrapeInterval: "30s",
+    nodeExporterPort: secondPort,
+  });
   return cluster;
 }
 
@@ -26,7 +31,12 @@ describe("Monitoring", () => {
     const error = await Testing.synth(twoMonitorings()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toMatchObject([
-      { code: "monitoring/node-exporter-port-shared", construct: "cluster/monitoring-2", field: "nodeExporterPort", message: expect.stringContaining("cluster/monitoring") },
+      {
+        code: "monitoring/node-exporter-port-shared",
+        construct: "cluster/monitoring-2",
+        field: "nodeExporterPort",
+        message: expect.stringContaining("cluster/monitoring"),
+      },
     ]);
   });
 });

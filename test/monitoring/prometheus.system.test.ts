@@ -86,7 +86,9 @@ describe("prometheus generator", () => {
   it("follows the model: a third front is scraped by both jobs; no dockerd job without DockerHost metrics", async () => {
     const withThree = parse(await prometheusYml({ fronts: 3, dockerHost: true })) as { scrape_configs: ScrapeConfig[] };
     const targetsOf = (job: string) =>
-      withThree.scrape_configs.find((config) => config.job_name === job)?.static_configs?.find((group) => group.labels?.instance === "sw-front-3")?.targets;
+      withThree.scrape_configs
+        .find((config) => config.job_name === job)
+        ?.static_configs?.find((group) => group.labels?.instance === "sw-front-3")?.targets;
     expect(targetsOf("dockerd")).toEqual(["10.10.1.13:9323"]);
     expect(targetsOf("node-exporter")).toEqual(["10.10.1.13:9100"]);
     const without = parse(await prometheusYml({ fronts: 3 })) as { scrape_configs: ScrapeConfig[] };

@@ -32,13 +32,29 @@ afterAll(async () => {
 
 /** One site whose document root is a folder of this test, served by a FrontProxy with the given layout. */
 function frontCluster(root: string, layout: Partial<NginxLayout>): Cluster {
-  const cluster = new Cluster({ name: "behaviour", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
+  const cluster = new Cluster({
+    name: "behaviour",
+    privateNetwork: "10.10.1.0/24",
+    domain: "swarm.internal",
+    sshAuthorizedKeys: [TEST_SSH_KEY],
+  });
   new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
   new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24", mtu: 1400 });
   const site = new Site(cluster, "www", { domains: DOMAINS, root });
-  const php = new Service(new Stack(cluster, "php"), "php", { image: "wordpress:6.6-php8.3-fpm-alpine", networks: [appnet], volumes: [site.volumeMount()] });
-  new FrontProxy(cluster, "front-proxy", { stack: new Stack(cluster, "front"), sites: [site], networks: [appnet], php, image: "registry.example:5000/nginx-waf:1.26", layout });
+  const php = new Service(new Stack(cluster, "php"), "php", {
+    image: "wordpress:6.6-php8.3-fpm-alpine",
+    networks: [appnet],
+    volumes: [site.volumeMount()],
+  });
+  new FrontProxy(cluster, "front-proxy", {
+    stack: new Stack(cluster, "front"),
+    sites: [site],
+    networks: [appnet],
+    php,
+    image: "registry.example:5000/nginx-waf:1.26",
+    layout,
+  });
   return cluster;
 }
 
@@ -65,7 +81,8 @@ describe("the generated nginx, running", () => {
     ({ nginx, ...ports } = await serve("generated"));
   });
   /** HTTPS to the canonical site, with its SNI. */
-  const site = (request: Partial<Ask> = {}) => ask({ port: ports.https, tls: true, host: "example.org", servername: "example.org", ...request });
+  const site = (request: Partial<Ask> = {}) =>
+    ask({ port: ports.https, tls: true, host: "example.org", servername: "example.org", ...request });
 
   it("serves the site over HTTPS with the security headers and no version", async () => {
     const answer = await site({ path: "/" });
@@ -165,9 +182,9 @@ describe("the generated nginx, running", () => {
   });
 
   it.each([
-    ["SQL injection", "/?id=" + encodeURIComponent("1' OR '1'='1")],
-    ["cross-site scripting", "/?q=" + encodeURIComponent("<script>alert(1)</script>")],
-    ["SQL injection aimed at PHP", "/index.php?id=" + encodeURIComponent("1 UNION SELECT user_pass FROM wp_users")],
+    ["SQL injection", `/?id=${encodeURIComponent("1' OR '1'='1")}`],
+    ["cross-site scripting", `/?q=${encodeURIComponent("<script>alert(1)</script>")}`],
+    ["SQL injection aimed at PHP", `/index.php?id=${encodeURIComponent("1 UNION SELECT user_pass FROM wp_users")}`],
   ])("lets ModSecurity block %s with 403", async (_attack, attackPath) => {
     const denials = () => nginx?.log().match(/ModSecurity: Access denied with code 403/g)?.length ?? 0;
     const before = denials();
@@ -208,7 +225,13 @@ describe("the generated nginx, with ModSecurity turned off", () => {
   });
 
   it("lets the attack through that ModSecurity blocks above, so the WAF is what blocked it", async () => {
-    const answer = await ask({ port, tls: true, host: "example.org", servername: "example.org", path: "/?q=" + encodeURIComponent("<script>alert(1)</script>") });
+    const answer = await ask({
+      port,
+      tls: true,
+      host: "example.org",
+      servername: "example.org",
+      path: `/?q=${encodeURIComponent("<script>alert(1)</script>")}`,
+    });
     expect(answer.status).toBe(200);
   });
 });
@@ -258,14 +281,22 @@ describe("listen addresses and ports of the layout", () => {
     const { files, proxy } = await render({});
     expect(files.get("stacks/front/nginx.conf")).toMatch(/listen 80 default_server;\n {8}listen 443 ssl default_server;/);
     expect(listens(files.get("stacks/front/nginx-site-www.conf"))).toEqual(["80", "443", "443"]);
-    expect(proxy.service.props.ports).toMatchObject([{ published: 80, target: 80 }, { published: 443, target: 443 }]);
+    expect(proxy.service.props.ports).toMatchObject([
+      { published: 80, target: 80 },
+      { published: 443, target: 443 },
+    ]);
   });
 
   it("binds the given address and ports, and publishes 80 and 443 to them", async () => {
     const { files, proxy } = await render({ listenAddress: "::1", httpPort: 8080, httpsPort: 8443 });
-    expect(files.get("stacks/front/nginx.conf")).toMatch(/listen \[::1\]:8080 default_server;\n {8}listen \[::1\]:8443 ssl default_server;/);
+    expect(files.get("stacks/front/nginx.conf")).toMatch(
+      /listen \[::1\]:8080 default_server;\n {8}listen \[::1\]:8443 ssl default_server;/,
+    );
     expect(listens(files.get("stacks/front/nginx-site-www.conf"))).toEqual(["[::1]:8080", "[::1]:8443", "[::1]:8443"]);
-    expect(proxy.service.props.ports).toMatchObject([{ published: 80, target: 8080 }, { published: 443, target: 8443 }]);
+    expect(proxy.service.props.ports).toMatchObject([
+      { published: 80, target: 8080 },
+      { published: 443, target: 8443 },
+    ]);
   });
 
   it.each<{ code: string; layout: Partial<NginxLayout>; field: string }>([

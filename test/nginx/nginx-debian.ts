@@ -37,11 +37,27 @@ export function installedNginxVersion(): string {
 export function fakeLetsEncrypt(dir: string, domains: readonly string[]): void {
   const live = path.join(dir, "live", domains[0] ?? "");
   mkdirSync(live, { recursive: true });
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${domains[0]}`,
-    "-addext", `subjectAltName=${domains.map((d) => `DNS:${d}`).join(",")}`,
-    "-keyout", path.join(live, "privkey.pem"), "-out", path.join(live, "fullchain.pem"),
-  ], { stdio: "pipe" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${domains[0]}`,
+      "-addext",
+      `subjectAltName=${domains.map((d) => `DNS:${d}`).join(",")}`,
+      "-keyout",
+      path.join(live, "privkey.pem"),
+      "-out",
+      path.join(live, "fullchain.pem"),
+    ],
+    { stdio: "pipe" },
+  );
 }
 
 /**

@@ -68,11 +68,24 @@ export async function startNginx(dir: string, ports: readonly number[]): Promise
   const logPath = path.join(dir, "nginx.log");
   const errorLog = path.join(dir, "error.log");
   const fd = openSync(logPath, "w");
-  const child = spawn("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", `daemon off; pid ${dir}/nginx.pid; error_log ${errorLog} notice;`], {
-    stdio: ["ignore", fd, fd],
-  });
+  const child = spawn(
+    "nginx",
+    ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", `daemon off; pid ${dir}/nginx.pid; error_log ${errorLog} notice;`],
+    {
+      stdio: ["ignore", fd, fd],
+    },
+  );
   closeSync(fd);
-  const log = () => [logPath, errorLog].map((file) => { try { return readFileSync(file, "utf8"); } catch { return ""; } }).join("\n");
+  const log = () =>
+    [logPath, errorLog]
+      .map((file) => {
+        try {
+          return readFileSync(file, "utf8");
+        } catch {
+          return "";
+        }
+      })
+      .join("\n");
   const stop = async () => {
     if (await exited(child, 0)) return;
     child.kill("SIGQUIT"); // graceful: workers finish their requests
@@ -84,7 +97,8 @@ export async function startNginx(dir: string, ports: readonly number[]): Promise
   };
 
   for (let attempt = 0; attempt < 150; attempt++) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited (${child.exitCode ?? child.signalCode}):\n${log()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`nginx exited (${child.exitCode ?? child.signalCode}):\n${log()}`);
     const ready = await Promise.all(ports.map(accepts));
     if (ready.every(Boolean)) return { log, stop };
     await sleep(100);
@@ -133,7 +147,9 @@ export function ask(request: Ask): Promise<Answer> {
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on("error", (error: NodeJS.ErrnoException) => resolve({ headers: res.headers, body, error: error.code ?? "", message: error.message }));
+      res.on("error", (error: NodeJS.ErrnoException) =>
+        resolve({ headers: res.headers, body, error: error.code ?? "", message: error.message }),
+      );
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error("no answer within 5 s"), { code: "TIMEOUT" })));
     req.on("error", (error: NodeJS.ErrnoException) => resolve({ headers: {}, body: "", error: error.code ?? "", message: error.message }));

@@ -37,9 +37,13 @@ async function nginxCheck(name: string, layout: Partial<NginxLayout> = {}, edit?
   // pipes are sockets, which /dev/stdout cannot be opened on).
   const logPath = path.join(dir, "nginx-t.log");
   const log = openSync(logPath, "w");
-  const run = spawnSync("nginx", ["-t", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", `pid ${dir}/nginx.pid; error_log stderr notice;`], {
-    stdio: ["ignore", log, log],
-  });
+  const run = spawnSync(
+    "nginx",
+    ["-t", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", `pid ${dir}/nginx.pid; error_log stderr notice;`],
+    {
+      stdio: ["ignore", log, log],
+    },
+  );
   closeSync(log);
   return { status: run.status, output: readFileSync(logPath, "utf8"), files };
 }
@@ -85,7 +89,10 @@ describe("nginx generator", () => {
 
   it("fails nginx -t on a broken site file", async () => {
     const { status, output } = await nginxCheck("broken", {}, (files) => {
-      files.set("stacks/front/nginx-site-www.conf", (files.get("stacks/front/nginx-site-www.conf") ?? "").replace("return 301", "retrun 301"));
+      files.set(
+        "stacks/front/nginx-site-www.conf",
+        (files.get("stacks/front/nginx-site-www.conf") ?? "").replace("return 301", "retrun 301"),
+      );
     });
     expect(status).not.toBe(0);
     expect(output).toMatch(/unknown directive "retrun"/);
@@ -114,7 +121,12 @@ describe("nginx generator", () => {
     },
   ])("refuses $value, on which nginx -t would have failed", async ({ settings, code, nginx }) => {
     const { proxy } = swarmCluster();
-    const refused = frontProxyValueProblems({ at: proxy, settings: { ...proxy.settings, ...settings }, phpPort: 9000, replicas: undefined });
+    const refused = frontProxyValueProblems({
+      at: proxy,
+      settings: { ...proxy.settings, ...settings },
+      phpPort: 9000,
+      replicas: undefined,
+    });
     expect(refused.map((problem) => problem.code)).toEqual([code]);
     const { status, output } = await nginxCheck(`refused-${code.split("/")[1]}`, {}, (files, built) => {
       files.set("stacks/front/nginx.conf", renderNginxConf({ ...built.settings, ...settings }));
@@ -128,7 +140,9 @@ describe("nginx generator", () => {
     const { cluster } = swarmCluster();
     new Site(cluster, "blog", { domains: ["blog.example.org"], root });
     const error = await Testing.synth(cluster, { generators: [stacksGenerator] }).catch((caught: unknown) => caught);
-    expect((error as ConfigError).problems).toContainEqual(expect.objectContaining({ code: "site/root-not-a-plain-path", construct: "cluster/blog", field: "root" }));
+    expect((error as ConfigError).problems).toContainEqual(
+      expect.objectContaining({ code: "site/root-not-a-plain-path", construct: "cluster/blog", field: "root" }),
+    );
     // Rendered anyway: nginx accepts it, with directory listings turned on for the whole site.
     const { status, output, files } = await nginxCheck("refused-root", {}, (generated, built) => {
       const injected = new Site(Testing.cluster(), "www", { domains: [...(built.sites[0]?.domains ?? [])], root });
@@ -162,14 +176,17 @@ describe("nginx generator", () => {
       "modsecurity on;",
       "modsecurity_rules_file /etc/nginx/modsecurity/main.conf;",
       "include /etc/nginx/sites/*.conf;",
-    ]) expect(main).toContain(directive);
+    ])
+      expect(main).toContain(directive);
     expect(main).toMatch(/10\.0\.0\.0\/8 0;/);
 
     const modsecurity = files.get("stacks/front/nginx-modsecurity.conf") ?? "";
     for (const directive of ["SecRuleEngine On", "SecRequestBodyAccess On", "SecAuditLogFormat JSON", "SecAuditLog /dev/stdout"]) {
       expect(modsecurity).toContain(directive);
     }
-    expect(modsecurity).toMatch(/^Include \/etc\/nginx\/modsecurity\/crs\/crs-setup\.conf\nInclude \/etc\/nginx\/modsecurity\/crs\/rules\/\*\.conf$/m);
+    expect(modsecurity).toMatch(
+      /^Include \/etc\/nginx\/modsecurity\/crs\/crs-setup\.conf\nInclude \/etc\/nginx\/modsecurity\/crs\/rules\/\*\.conf$/m,
+    );
 
     const site = files.get("stacks/front/nginx-site-www.conf") ?? "";
     expect(site).toContain("ssl_certificate /etc/letsencrypt/live/example.org/fullchain.pem;");
@@ -268,11 +285,20 @@ interface SmallFrontOptions {
 
 /** One front, one app node and a FrontProxy whose php side each row of the problem table breaks one way. */
 function smallFront(options: SmallFrontOptions) {
-  const cluster = new Cluster({ name: "small", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
+  const cluster = new Cluster({
+    name: "small",
+    privateNetwork: "10.10.1.0/24",
+    domain: "swarm.internal",
+    sshAuthorizedKeys: [TEST_SSH_KEY],
+  });
   new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11" });
   new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
   const network = (name: string, subnet: string) => new OverlayNetwork(cluster, name, { subnet, mtu: 1400 });
-  const [frontnet, appnet, dbnet] = [network("frontnet", "192.168.18.0/24"), network("appnet", "192.168.17.0/24"), network("dbnet", "192.168.16.0/24")];
+  const [frontnet, appnet, dbnet] = [
+    network("frontnet", "192.168.18.0/24"),
+    network("appnet", "192.168.17.0/24"),
+    network("dbnet", "192.168.16.0/24"),
+  ];
   const phpStack = new Stack(cluster, "php");
   const sites = (options.sites ?? [{ name: "www" }]).map(
     (site) => new Site(cluster, site.name, { domains: [`${site.name}.example.org`], ...(site.root ? { root: site.root } : {}) }),

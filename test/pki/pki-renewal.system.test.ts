@@ -30,10 +30,56 @@ function openssl(...args: string[]): void {
 
 /** A CA and a node certificate valid for `days`, as openssl makes them. */
 function issue(days: number): { ca: string; cert: string } {
-  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "400", "-subj", "/CN=test CA");
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "400",
+    "-subj",
+    "/CN=test CA",
+  );
   writeFileSync(path.join(dir, "ext"), "subjectAltName=DNS:sw-node-1,IP:10.10.1.21\nextendedKeyUsage=serverAuth,clientAuth\n");
-  openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "n.key", "-out", "n.csr", "-subj", "/CN=sw-node-1");
-  openssl("x509", "-req", "-in", "n.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", String(days), "-out", "n.crt", "-extfile", "ext");
+  openssl(
+    "req",
+    "-new",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    "n.key",
+    "-out",
+    "n.csr",
+    "-subj",
+    "/CN=sw-node-1",
+  );
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    "n.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    String(days),
+    "-out",
+    "n.crt",
+    "-extfile",
+    "ext",
+  );
   return { ca: readFileSync(path.join(dir, "ca.crt"), "utf8"), cert: readFileSync(path.join(dir, "n.crt"), "utf8") };
 }
 
@@ -65,14 +111,21 @@ describe("certificate renewal", () => {
     setClock(new Date(parsed.validFrom), 29);
     expect(compareWithRequest(request, parsed, authority)).toEqual([]);
     setClock(new Date(parsed.validFrom), 31);
-    expect(compareWithRequest(request, parsed, authority).map((change) => change.text)).toEqual([expect.stringMatching(/^expires on .*: renew it$/)]);
+    expect(compareWithRequest(request, parsed, authority).map((change) => change.text)).toEqual([
+      expect.stringMatching(/^expires on .*: renew it$/),
+    ]);
   });
 });
 
 describe("certificate validity", () => {
   it("starts at the build's clock and never outlives the CA that signed it", async () => {
     setClock(START);
-    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
+    const cluster = new Cluster({
+      name: "short",
+      privateNetwork: "10.10.1.0/24",
+      domain: "swarm.internal",
+      sshAuthorizedKeys: [TEST_SSH_KEY],
+    });
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
     new ClusterPki(cluster, "pki", { validityDays: 60, certificateValidityDays: 825 });
     const files = await Testing.synth(cluster, { generators: [pkiGenerator] });
@@ -88,7 +141,12 @@ describe("a CA near its own expiry", () => {
   it("stops the build with a roll-over hint once the CA enters the renewal window, instead of re-issuing certificates that would die with it", async () => {
     const project = mkdtempSync(path.join(tmpdir(), "swarm-cluster-ca-expiry-"));
     const make = () => {
-      const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
+      const cluster = new Cluster({
+        name: "short",
+        privateNetwork: "10.10.1.0/24",
+        domain: "swarm.internal",
+        sshAuthorizedKeys: [TEST_SSH_KEY],
+      });
       new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
       new ClusterPki(cluster, "pki", { validityDays: 100 });
       return cluster;
@@ -131,7 +189,12 @@ describe("the PKI clock", () => {
 
   it("stops a build with a malformed SOURCE_DATE_EPOCH, naming the variable, before anything is issued", async () => {
     vi.stubEnv("SOURCE_DATE_EPOCH", "yesterday");
-    const cluster = new Cluster({ name: "short", privateNetwork: "10.10.1.0/24", domain: "swarm.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
+    const cluster = new Cluster({
+      name: "short",
+      privateNetwork: "10.10.1.0/24",
+      domain: "swarm.internal",
+      sshAuthorizedKeys: [TEST_SSH_KEY],
+    });
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
     new ClusterPki(cluster, "pki");
     const failure = await Testing.synthResult(cluster, { generators: [pkiGenerator] }).catch((e: unknown) => e);

@@ -39,7 +39,10 @@ function makeCluster(spec: Spec): Cluster {
   // The first node is an etcd member: its certificate carries client auth, the others' do not.
   new EtcdCluster(cluster, "etcd", { members: nodes.slice(0, 1) });
   if (spec.withPki ?? true) {
-    new ClusterPki(cluster, "pki", { ...(spec.caName ? { commonName: spec.caName } : {}), ...(spec.operators ? { operators: spec.operators } : {}) });
+    new ClusterPki(cluster, "pki", {
+      ...(spec.caName ? { commonName: spec.caName } : {}),
+      ...(spec.operators ? { operators: spec.operators } : {}),
+    });
   }
   return cluster;
 }
@@ -147,9 +150,24 @@ describe("first build", () => {
   });
 
   it("puts the hostname, domain name, addresses and both TLS usages in a node certificate", () => {
-    const text = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-1.crt"), "-noout", "-subject", "-ext", "subjectAltName,extendedKeyUsage,keyUsage");
+    const text = openssl(
+      "x509",
+      "-in",
+      path.join(project, "pki/certs/sw-node-1.crt"),
+      "-noout",
+      "-subject",
+      "-ext",
+      "subjectAltName,extendedKeyUsage,keyUsage",
+    );
     expect(text).toContain("CN = sw-node-1");
-    for (const name of ["DNS:sw-node-1", "DNS:sw-node-1.swarm.internal", "DNS:localhost", "IP Address:10.10.1.21", "IP Address:203.0.113.21", "IP Address:127.0.0.1"]) {
+    for (const name of [
+      "DNS:sw-node-1",
+      "DNS:sw-node-1.swarm.internal",
+      "DNS:localhost",
+      "IP Address:10.10.1.21",
+      "IP Address:203.0.113.21",
+      "IP Address:127.0.0.1",
+    ]) {
       expect(text).toContain(name);
     }
     expect(text).toContain("TLS Web Server Authentication, TLS Web Client Authentication");
@@ -190,12 +208,24 @@ describe("first build", () => {
   it("lists every certificate in a reviewable inventory", () => {
     const inventory = JSON.parse(contents(first).get("pki/inventory.json") ?? "{}") as {
       ca: { commonName: string };
-      certificates: { name: string; commonName: string; ipAddresses: string[]; usages: string[]; installedOn: string | null; sha256: string }[];
+      certificates: {
+        name: string;
+        commonName: string;
+        ipAddresses: string[];
+        usages: string[];
+        installedOn: string | null;
+        sha256: string;
+      }[];
     };
     expect(inventory.ca.commonName).toBe("swarm cluster CA");
     expect(inventory.certificates.map((entry) => entry.name)).toEqual(["operator", "sw-db-1", "sw-node-1", "sw-node-2"]);
     const node = inventory.certificates.find((entry) => entry.name === "sw-node-1");
-    expect(node).toMatchObject({ commonName: "sw-node-1", installedOn: "sw-node-1", usages: ["server", "client"], ipAddresses: ["10.10.1.21", "127.0.0.1", "203.0.113.21"] });
+    expect(node).toMatchObject({
+      commonName: "sw-node-1",
+      installedOn: "sw-node-1",
+      usages: ["server", "client"],
+      ipAddresses: ["10.10.1.21", "127.0.0.1", "203.0.113.21"],
+    });
     const fingerprint = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-1.crt"), "-noout", "-fingerprint", "-sha256");
     expect(fingerprint.split("=")[1]?.trim().replace(/:/g, "").toLowerCase()).toBe(node?.sha256);
   });
@@ -246,7 +276,10 @@ describe("committed certificate state", () => {
 
 describe("a changed request in check mode", () => {
   // Each row: a config edit, and the line `build --check` must print for it.
-  const renamedNode2: Spec = { ...BASE, nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-node-2" ? [h, "10.10.1.99", pub] : [h, ip, pub])) };
+  const renamedNode2: Spec = {
+    ...BASE,
+    nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-node-2" ? [h, "10.10.1.99", pub] : [h, ip, pub])),
+  };
   const rows: { edit: string; spec: Spec; pending: string[] }[] = [
     { edit: "a node's private IP", spec: renamedNode2, pending: ["pki/certs/sw-node-2.crt: IP SANs changed (10.10.1.22 → 10.10.1.99)"] },
     {
@@ -254,14 +287,24 @@ describe("a changed request in check mode", () => {
       spec: { ...BASE, nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-db-1" ? [h, ip, "198.51.100.7"] : [h, ip, pub])) },
       pending: ["pki/certs/sw-db-1.crt: IP SANs changed (added 198.51.100.7)"],
     },
-    { edit: "a new node", spec: { ...BASE, nodes: [...BASE.nodes, ["sw-node-4", "10.10.1.24"]] }, pending: ["pki/certs/sw-node-4.crt: not issued yet"] },
+    {
+      edit: "a new node",
+      spec: { ...BASE, nodes: [...BASE.nodes, ["sw-node-4", "10.10.1.24"]] },
+      pending: ["pki/certs/sw-node-4.crt: not issued yet"],
+    },
     { edit: "another operator", spec: { ...BASE, operators: ["operator", "alice"] }, pending: ["pki/certs/alice.crt: not issued yet"] },
     {
       edit: "the cluster domain",
       spec: { ...BASE, domain: "prod.internal" },
-      pending: ["sw-db-1", "sw-node-1", "sw-node-2"].map((h) => `pki/certs/${h}.crt: DNS SANs changed (${h}.swarm.internal → ${h}.prod.internal)`),
+      pending: ["sw-db-1", "sw-node-1", "sw-node-2"].map(
+        (h) => `pki/certs/${h}.crt: DNS SANs changed (${h}.swarm.internal → ${h}.prod.internal)`,
+      ),
     },
-    { edit: "the CA name", spec: { ...BASE, caName: "other CA" }, pending: ["pki/ca.crt: CA commonName changed (swarm cluster CA → other CA)"] },
+    {
+      edit: "the CA name",
+      spec: { ...BASE, caName: "other CA" },
+      pending: ["pki/ca.crt: CA commonName changed (swarm cluster CA → other CA)"],
+    },
   ];
 
   for (const row of rows) {
@@ -283,7 +326,27 @@ describe("a changed request in check mode", () => {
     const clone = freshClone(project);
     const ca = path.join(clone, "pki/ca.crt");
     // A stranger's CA with the same name: only the signature tells them apart.
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(clone, "other.key"), "-out", ca, "-subj", "/CN=swarm cluster CA", "-days", "1"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        path.join(clone, "other.key"),
+        "-out",
+        ca,
+        "-subj",
+        "/CN=swarm cluster CA",
+        "-days",
+        "1",
+      ],
+      { stdio: "ignore" },
+    );
     const result = await build(BASE, clone, false);
     expect(result.pendingIssues).toContain("pki/certs/sw-node-1.crt: not issued by the current CA (pki/ca.crt)");
   });
@@ -316,7 +379,8 @@ describe("re-issuing a changed certificate", () => {
           code: "pki/ca-key-missing",
           construct: "cluster/pki/ca/sw-node-4",
           field: "",
-          message: "pki/certs/sw-node-4.crt must be issued (it is new), but the CA private key secrets/pki/ca.key is missing, so nothing can be signed",
+          message:
+            "pki/certs/sw-node-4.crt must be issued (it is new), but the CA private key secrets/pki/ca.key is missing, so nothing can be signed",
         },
       ],
     });
@@ -354,8 +418,18 @@ describe("re-issuing a changed certificate", () => {
   it("refuses a CA key that does not belong to the CA certificate", async () => {
     const clone = freshClone(project);
     mkdirSync(path.join(clone, "secrets/pki"), { recursive: true });
-    execFileSync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path.join(clone, "secrets/pki/ca.key")]);
-    await expect(build(moved, clone, true)).rejects.toMatchObject({ problems: [{ code: "pki/ca-key-mismatch", construct: "cluster/pki/ca" }] });
+    execFileSync("openssl", [
+      "genpkey",
+      "-algorithm",
+      "EC",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-out",
+      path.join(clone, "secrets/pki/ca.key"),
+    ]);
+    await expect(build(moved, clone, true)).rejects.toMatchObject({
+      problems: [{ code: "pki/ca-key-mismatch", construct: "cluster/pki/ca" }],
+    });
   });
 
   it("refuses to rename the CA, which would mean a new CA", async () => {
@@ -386,7 +460,10 @@ describe("ClusterPki", () => {
       installedOn: "sw-node-1",
     });
     expect(pki.certificateFor("nowhere")).toBeUndefined();
-    expect(pki.operatorCertificates.map((c) => [c.name, c.usages])).toEqual([["alice", ["client"]], ["bob", ["client"]]]);
+    expect(pki.operatorCertificates.map((c) => [c.name, c.usages])).toEqual([
+      ["alice", ["client"]],
+      ["bob", ["client"]],
+    ]);
   });
 
   it("gives a certificate to a node declared after it too", async () => {
@@ -401,7 +478,10 @@ describe("ClusterPki", () => {
     const cluster = makeCluster({ ...BASE, operators: ["sw-db-1"] });
     const failure = await Testing.synthResult(cluster, { generators: [pkiGenerator] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);
-    expect((failure as ConfigError).problems[0]).toMatchObject({ construct: "cluster/pki", message: expect.stringMatching(/operator "sw-db-1" has the name of a node/) });
+    expect((failure as ConfigError).problems[0]).toMatchObject({
+      construct: "cluster/pki",
+      message: expect.stringMatching(/operator "sw-db-1" has the name of a node/),
+    });
   });
 });
 

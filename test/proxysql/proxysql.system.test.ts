@@ -14,9 +14,13 @@ import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 function proxied(options: { dbs?: number; image?: string; maxConnections?: number; proxy?: Partial<ProxySqlProps> } = {}) {
   const cluster = new Cluster({ name: "t", privateNetwork: "10.0.0.0/24", domain: "t.internal", sshAuthorizedKeys: [TEST_SSH_KEY] });
   const proxysql = { proxysql: "true" };
-  for (let i = 1; i <= 3; i++) new Node(cluster, `app-${i}`, { tier: "app", privateIp: `10.0.0.${10 + i}`, swarmRole: "manager", labels: proxysql });
+  for (let i = 1; i <= 3; i++)
+    new Node(cluster, `app-${i}`, { tier: "app", privateIp: `10.0.0.${10 + i}`, swarmRole: "manager", labels: proxysql });
   const sql = new Node(cluster, "sql", { tier: "proxy", privateIp: "10.0.0.31", labels: proxysql });
-  const dbs = Array.from({ length: options.dbs ?? 3 }, (_, i) => new Node(cluster, `db-${i + 1}`, { tier: "db", privateIp: `10.0.0.${41 + i}` }));
+  const dbs = Array.from(
+    { length: options.dbs ?? 3 },
+    (_, i) => new Node(cluster, `db-${i + 1}`, { tier: "db", privateIp: `10.0.0.${41 + i}` }),
+  );
   const dbnet = new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.16.0/24" });
   const stack = new Stack(cluster, "db");
   const database = new XtraDbCluster(cluster, "xtradb", {
@@ -139,7 +143,14 @@ function read(file: string, ...settings: string[]) {
 describe("proxysql.cnf through libconfig", () => {
   it("parses with its secrets included, and routes to every XtraDB member", async () => {
     const file = asMounted(await cnfOf(proxied().cluster), "proxysql.cnf");
-    const { status, stderr, values } = read(file, "admin_variables", "mysql_variables", "mysql_servers", "mysql_galera_hostgroups", "mysql_users");
+    const { status, stderr, values } = read(
+      file,
+      "admin_variables",
+      "mysql_variables",
+      "mysql_servers",
+      "mysql_galera_hostgroups",
+      "mysql_users",
+    );
     expect(stderr).toBe("");
     expect(status).toBe(0);
     // The includes land inside their groups.
@@ -155,7 +166,14 @@ describe("proxysql.cnf through libconfig", () => {
     );
     expect(servers).toEqual(["pxc-1 3306 10 db-1", "pxc-2 3306 10 db-2", "pxc-3 3306 10 db-3"]);
     expect(values.has("mysql_servers[3].address")).toBe(false);
-    const galera = ["writer_hostgroup", "backup_writer_hostgroup", "reader_hostgroup", "offline_hostgroup", "max_writers", "writer_is_also_reader"];
+    const galera = [
+      "writer_hostgroup",
+      "backup_writer_hostgroup",
+      "reader_hostgroup",
+      "offline_hostgroup",
+      "max_writers",
+      "writer_is_also_reader",
+    ];
     expect(galera.map((key) => values.get(`mysql_galera_hostgroups[0].${key}`))).toEqual(["10", "20", "30", "9999", "1", "2"]);
   });
 
@@ -188,7 +206,7 @@ describe("ProxySql construct", () => {
 
   it.each([
     { image: "percona/percona-xtradb-cluster:8.0.39-30.1", serverVersion: undefined, expected: "8.0.39" },
-    { image: "registry.internal:5000/pxc:8.0.36-28.1@sha256:" + "a".repeat(64), serverVersion: undefined, expected: "8.0.36" },
+    { image: `registry.internal:5000/pxc:8.0.36-28.1@sha256:${"a".repeat(64)}`, serverVersion: undefined, expected: "8.0.36" },
     { image: "percona/percona-xtradb-cluster:latest", serverVersion: undefined, expected: "8.0" },
     { image: "percona/percona-xtradb-cluster:8.0.39-30.1", serverVersion: "8.0.40", expected: "8.0.40" },
   ])("announces server_version $expected for $image", ({ image, serverVersion, expected }) => {

@@ -8,7 +8,24 @@ import path from "node:path";
  * here; any other program fails the test that started it, saying to list the file as a system test. (A
  * shell script can still call tools itself: the PATH-stripped run described in README catches those.)
  */
-const POSIX_UTILITIES = ["cat", "cp", "mv", "rm", "mkdir", "chmod", "ln", "ls", "grep", "sed", "sort", "head", "tail", "env", "true", "false"];
+const POSIX_UTILITIES = [
+  "cat",
+  "cp",
+  "mv",
+  "rm",
+  "mkdir",
+  "chmod",
+  "ln",
+  "ls",
+  "grep",
+  "sed",
+  "sort",
+  "head",
+  "tail",
+  "env",
+  "true",
+  "false",
+];
 const ALLOWED = new Set([path.basename(process.execPath), "node", "git", "sh", "bash", ...POSIX_UTILITIES]);
 
 function check(file: unknown): void {
@@ -29,7 +46,9 @@ for (const name of guarded) {
 // A command line has no single program to check: unit tests do not use them.
 for (const name of ["exec", "execSync"] as const) {
   (childProcess as unknown as Record<string, unknown>)[name] = () => {
-    throw new Error(`a unit test called child_process.${name}: use execFile/spawn with a program name (a unit test may start only node, git, a shell or a file utility)`);
+    throw new Error(
+      `a unit test called child_process.${name}: use execFile/spawn with a program name (a unit test may start only node, git, a shell or a file utility)`,
+    );
   };
 }
 // `import { spawnSync } from "node:child_process"` reads the ESM named exports: bring them in line.

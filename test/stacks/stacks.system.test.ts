@@ -8,7 +8,7 @@ import { shortHash } from "../../src/core/hash.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
 import { ConfigError } from "../../src/core/problems.js";
 import { analyseHa } from "../../src/analysis/ha.js";
-import { Cluster, FrontProxy, HostFirewall, Node, Service, Stack, StackConfig } from "../../src/index.js";
+import { type Cluster, FrontProxy, HostFirewall, Node, Service, Stack, StackConfig } from "../../src/index.js";
 import { repoRoot } from "../helpers/cli.js";
 import { stackSchemaErrors } from "../helpers/validators.js";
 import { swarmCluster, synthSwarm, writeOut } from "../helpers/swarm-side.fixture.js";
@@ -52,7 +52,10 @@ describe("stacks generator", () => {
 
   it("declares the overlays external, by name, and only those the stack's services join", async () => {
     const files = await synthSwarm(swarmCluster().cluster);
-    expect(stackOf(files, "front").networks).toEqual({ appnet: { external: true, name: "appnet" }, frontnet: { external: true, name: "frontnet" } });
+    expect(stackOf(files, "front").networks).toEqual({
+      appnet: { external: true, name: "appnet" },
+      frontnet: { external: true, name: "frontnet" },
+    });
     expect(stackOf(files, "php").networks).toEqual({ appnet: { external: true, name: "appnet" } });
     expect(stackOf(files, "front").services?.nginx?.networks).toEqual(["frontnet", "appnet"]);
   });
@@ -106,7 +109,10 @@ describe("stacks generator", () => {
   it("links configs to the generated files, named after their content", async () => {
     const files = await synthSwarm(swarmCluster().cluster);
     const configs = stackOf(files, "front").configs ?? {};
-    expect(configs["nginx.conf"]).toEqual({ name: `front_nginx.conf_${shortHash(files.get("stacks/front/nginx.conf") ?? "")}`, file: "./front/nginx.conf" });
+    expect(configs["nginx.conf"]).toEqual({
+      name: `front_nginx.conf_${shortHash(files.get("stacks/front/nginx.conf") ?? "")}`,
+      file: "./front/nginx.conf",
+    });
     expect(configs["nginx-site-www.conf"]?.file).toBe("./front/nginx-site-www.conf");
     expect(stackOf(files, "front").services?.nginx?.configs).toContainEqual({ source: "nginx.conf", target: "/etc/nginx/nginx.conf" });
     expect(stackOf(files, "stats").configs?.["prometheus.yml"]?.file).toBe("./stats/prometheus.yml");
@@ -123,7 +129,10 @@ describe("stacks generator", () => {
     new Service(phpStack, "worker", { image: "example/worker:1", configs: [{ config: ini, target: "/usr/local/etc/php/php.ini" }] });
     const files = await synthSwarm(cluster);
     expect(files.get("stacks/php/php.ini")).toBe("memory_limit = 256M\n");
-    expect(stackOf(files, "php").configs?.["php.ini"]).toEqual({ name: `php_php.ini_${shortHash("memory_limit = 256M\n")}`, file: "./php/php.ini" });
+    expect(stackOf(files, "php").configs?.["php.ini"]).toEqual({
+      name: `php_php.ini_${shortHash("memory_limit = 256M\n")}`,
+      file: "./php/php.ini",
+    });
   });
 
   it("refuses a StackConfig mounted from another stack, before any file is written", async () => {
@@ -132,7 +141,9 @@ describe("stacks generator", () => {
     new Service(phpStack, "worker", { image: "example/worker:1", configs: [{ config: ini, target: "/usr/local/etc/php/php.ini" }] });
     const error = await synthSwarm(cluster).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toMatchObject([{ code: "stack/config-in-other-stack", construct: "cluster/php/worker", field: "configs" }]);
+    expect((error as ConfigError).problems).toMatchObject([
+      { code: "stack/config-in-other-stack", construct: "cluster/php/worker", field: "configs" },
+    ]);
   });
 
   it("a broken override stops the build, and docker would have refused it too", async () => {
@@ -197,7 +208,13 @@ describe("stacks generator", () => {
     const { cluster, site, frontnet, php } = swarmCluster();
     const build = () =>
       // @ts-expect-error `image` is required
-      new FrontProxy(cluster, "no-image", { stack: new Stack(cluster, "front2"), sites: [site], networks: [frontnet], php, serviceName: "nginx2" });
+      new FrontProxy(cluster, "no-image", {
+        stack: new Stack(cluster, "front2"),
+        sites: [site],
+        networks: [frontnet],
+        php,
+        serviceName: "nginx2",
+      });
     expect(build().service.props.image).toBeUndefined();
     const front = stackOf(await synthSwarm(swarmCluster().cluster), "front");
     expect(front.services?.nginx?.image).toBe("sw-node-1.swarm.internal:5000/nginx-waf:1.26");
@@ -213,7 +230,12 @@ describe("stacks generator", () => {
     expect(stats.services?.prometheus?.networks).toEqual(["appnet"]);
     expect(exporter?.deploy?.mode).toBe("global");
     expect(exporter?.ports).toBeUndefined();
-    expect(exporter?.command).toEqual(["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host", "--web.listen-address=:9100"]);
+    expect(exporter?.command).toEqual([
+      "--path.procfs=/host/proc",
+      "--path.sysfs=/host/sys",
+      "--path.rootfs=/host",
+      "--web.listen-address=:9100",
+    ]);
     expect(exporter?.volumes).toContain("/:/host:ro,rslave");
     // Swarm resolves the template per task: node_uname_info{nodename} then names the node.
     expect(exporter?.hostname).toBe("{{.Node.Hostname}}");
@@ -231,7 +253,9 @@ describe("stacks generator", () => {
     new Service(phpStack, "agent", { image: "example/agent:1", mode: "global", hostNetwork: true, networks: [appnet] });
     const error = await synthSwarm(cluster).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toMatchObject([{ code: "stack/host-network-with-overlays", construct: "cluster/php/agent", field: "networks" }]);
+    expect((error as ConfigError).problems).toMatchObject([
+      { code: "stack/host-network-with-overlays", construct: "cluster/php/agent", field: "networks" },
+    ]);
   });
 
   it("warns when node-exporter answers on public addresses no HostFirewall covers", () => {
@@ -241,7 +265,12 @@ describe("stacks generator", () => {
     const { cluster } = swarmCluster();
     new Node(cluster, "sw-front-9", { tier: "front", privateIp: "10.10.1.19", publicIp: "203.0.113.19" });
     expect(codes(cluster)).toMatchObject([
-      { severity: "warning", construct: "cluster/stats/node-exporter", message: expect.stringMatching(/sw-front-9/), hint: expect.stringMatching(/declare a HostFirewall/) },
+      {
+        severity: "warning",
+        construct: "cluster/stats/node-exporter",
+        message: expect.stringMatching(/sw-front-9/),
+        hint: expect.stringMatching(/declare a HostFirewall/),
+      },
     ]);
     new HostFirewall(cluster, "firewall");
     expect(codes(cluster)).toEqual([]);
@@ -270,7 +299,9 @@ describe.each([
       expect(mng.services?.[service]?.ports).toBeUndefined();
     }
     const networks = readFileSync(path.join(repoRoot, built, "swarm", "networks.sh"), "utf8");
-    expect(networks).toMatch(/docker network create --driver overlay --attachable --subnet 192\.168\.19\.0\/24 --opt encrypted .* mngnet$/m);
+    expect(networks).toMatch(
+      /docker network create --driver overlay --attachable --subnet 192\.168\.19\.0\/24 --opt encrypted .* mngnet$/m,
+    );
   });
 
   it("pins the services with node-local data volumes to the first manager", () => {

@@ -73,7 +73,7 @@ describe("swarm scripts", () => {
 
   it("shellcheck rejects a broken script", async () => {
     const networks = (await scripts()).get("swarm/networks.sh") ?? "";
-    const { status, output } = shellcheck(write("broken.sh", networks.replace('"$name")"', "$name)\"")));
+    const { status, output } = shellcheck(write("broken.sh", networks.replace('"$name")"', '$name)"')));
     expect(status).not.toBe(0);
     expect(output).toMatch(/SC2086/);
   });
@@ -82,7 +82,11 @@ describe("swarm scripts", () => {
     const networks = (await scripts()).get("swarm/networks.sh") ?? "";
     const creates = networks.split("\n").filter((line) => line.includes("docker network create"));
     expect(creates).toHaveLength(4);
-    for (const [name, subnet] of [["dbnet", "192.168.16.0/24"], ["appnet", "192.168.17.0/24"], ["frontnet", "192.168.18.0/24"]]) {
+    for (const [name, subnet] of [
+      ["dbnet", "192.168.16.0/24"],
+      ["appnet", "192.168.17.0/24"],
+      ["frontnet", "192.168.18.0/24"],
+    ]) {
       const line = creates.find((create) => create.endsWith(` ${name}`));
       expect(line).toBe(
         `  docker network create --driver overlay --attachable --subnet ${subnet} --opt encrypted --opt com.docker.network.driver.mtu=1400 ${name}`,
@@ -103,7 +107,9 @@ describe("swarm scripts", () => {
     expect(second.status, second.stderr).toBe(0);
     expect(docker.calls().filter((call) => call.startsWith("network create"))).toHaveLength(4);
     // The fake reports dbnet's settings for every network: the others are flagged as drifted.
-    expect(second.stderr).toContain("warning: overlay appnet is '192.168.16.0/24 mtu=1400 encrypted', the model says '192.168.17.0/24 mtu=1400 encrypted'");
+    expect(second.stderr).toContain(
+      "warning: overlay appnet is '192.168.16.0/24 mtu=1400 encrypted', the model says '192.168.17.0/24 mtu=1400 encrypted'",
+    );
     // plainnet differs in encryption as well: that is fixed at creation too.
     expect(second.stderr).toContain("the model says '192.168.19.0/24 mtu=1450'");
     expect(second.stderr).not.toMatch(/overlay dbnet/);

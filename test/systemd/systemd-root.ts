@@ -23,7 +23,15 @@ const FLATCAR_UNITS: Record<string, string> = {
     "WantedBy=multi-user.target",
     "",
   ].join("\n"),
-  "docker.socket": ["[Unit]", "Description=Docker Socket (stub)", "[Socket]", "ListenStream=/run/docker.sock", "[Install]", "WantedBy=sockets.target", ""].join("\n"),
+  "docker.socket": [
+    "[Unit]",
+    "Description=Docker Socket (stub)",
+    "[Socket]",
+    "ListenStream=/run/docker.sock",
+    "[Install]",
+    "WantedBy=sockets.target",
+    "",
+  ].join("\n"),
 };
 const FLATCAR_PROGRAMS = ["/usr/bin/docker", "/usr/bin/dockerd", "/usr/bin/cp", "/usr/bin/rm", "/usr/sbin/nft"];
 

@@ -58,7 +58,8 @@ describe("systemd generator", async () => {
     const [node1] = patched.managers;
     if (!node1) throw new Error("no manager");
     const generated = JSON.parse(files.get("nodes/sw-node-1/config.ign") ?? "") as IgnitionConfig;
-    const patchedUnit = "[Unit]\nDescription=patched etcd\n\n[Service]\nExecStart=/usr/bin/docker ps\n\n[Install]\nWantedBy=multi-user.target\n";
+    const patchedUnit =
+      "[Unit]\nDescription=patched etcd\n\n[Service]\nExecStart=/usr/bin/docker ps\n\n[Install]\nWantedBy=multi-user.target\n";
     const dropIn = "[Service]\nEnvironment=PATCHED=1\n";
     // Arrays replace in an override: the patch lists every unit, changing one, dropping one, adding a drop-in.
     node1.overrideIgnition({

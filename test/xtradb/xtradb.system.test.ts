@@ -174,7 +174,8 @@ describe("XtraDB bootstrap", () => {
   }
 
   // The state of a member's data dir and the peers that answer → the CLUSTER_JOIN the image's entrypoint receives.
-  const grastate = (safe: 0 | 1) => `# GALERA saved state\nversion: 2.1\nuuid:    6c3b0f4e-0000-11ef-8000-000000000001\nseqno:   -1\nsafe_to_bootstrap: ${safe}\n`;
+  const grastate = (safe: 0 | 1) =>
+    `# GALERA saved state\nversion: 2.1\nuuid:    6c3b0f4e-0000-11ef-8000-000000000001\nseqno:   -1\nsafe_to_bootstrap: ${safe}\n`;
   interface StartRow {
     readonly why: string;
     readonly member: string;
@@ -388,7 +389,7 @@ describe("ProxySQL's monitor user", () => {
   });
 
   it.each([
-    { line: "monitor_password=\"it's\"\n", why: "a quote would end the SQL string" },
+    { line: 'monitor_password="it\'s"\n', why: "a quote would end the SQL string" },
     { line: 'monitor_password="back\\\\slash"\n', why: "a backslash is an escape in both libconfig and SQL" },
     { line: 'admin_credentials="admin:x"\n', why: "the secret holds no monitor_password line" },
   ])("stops the bootstrap when $why", async ({ line }) => {
@@ -401,7 +402,11 @@ describe("ProxySQL's monitor user", () => {
 
 describe("XtraDB validation", () => {
   const byName = (cluster: Cluster, hostname: string) => cluster.nodes.find((node) => node.hostname === hostname) as Node;
-  const foreign = () => new Node(new Cluster({ name: "o", privateNetwork: "10.9.0.0/24", domain: "o", sshAuthorizedKeys: [TEST_SSH_KEY] }), "db-9", { tier: "db", privateIp: "10.9.0.9" });
+  const foreign = () =>
+    new Node(new Cluster({ name: "o", privateNetwork: "10.9.0.0/24", domain: "o", sshAuthorizedKeys: [TEST_SSH_KEY] }), "db-9", {
+      tier: "db",
+      privateIp: "10.9.0.9",
+    });
 
   interface Row {
     readonly name: string;
@@ -484,7 +489,9 @@ describe("XtraDB validation", () => {
 describe("the application's database", () => {
   it("is created by the bootstrapping member only, from the same secret the application reads", async () => {
     const { cluster } = dbCluster({
-      props: (c) => ({ database: { name: "wordpress", user: "wp", password: new Secret(c, "wordpress_db_password", { description: "wp" }) } }),
+      props: (c) => ({
+        database: { name: "wordpress", user: "wp", password: new Secret(c, "wordpress_db_password", { description: "wp" }) },
+      }),
     });
     const all = services(await synth(cluster));
     expect(all["pxc-1"]?.environment).toMatchObject({

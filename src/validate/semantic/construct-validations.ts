@@ -11,10 +11,12 @@ import type { CheckContext } from "./context.js";
  * construct's path and config line like every other problem.
  */
 export function checkConstructValidations({ cluster }: CheckContext): Problem[] {
-  return cluster.node.findAll().flatMap((construct) => [
-    ...(construct instanceof ClusterConstruct ? ownChecks(construct) : []),
-    ...construct.node.validate().map((detail) => problem("construct/own-check", declaredOf(construct), "", { detail })),
-  ]);
+  return cluster.node
+    .findAll()
+    .flatMap((construct) => [
+      ...(construct instanceof ClusterConstruct ? ownChecks(construct) : []),
+      ...construct.node.validate().map((detail) => problem("construct/own-check", declaredOf(construct), "", { detail })),
+    ]);
 }
 
 /**

@@ -63,7 +63,10 @@ export function checkGalera({ cluster }: CheckContext): Problem[] {
     const monitors = construct.monitorCredentials;
     if (monitors.length > 1) {
       problems.push(
-        problem("galera/monitor-secrets-differ", group, "", { cluster: construct.clusterName, secrets: monitors.map((secret) => secret.name) }),
+        problem("galera/monitor-secrets-differ", group, "", {
+          cluster: construct.clusterName,
+          secrets: monitors.map((secret) => secret.name),
+        }),
       );
     }
   }

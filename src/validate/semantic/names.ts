@@ -20,9 +20,8 @@ export function checkNames({ cluster }: CheckContext): Problem[] {
     ...repeats(cluster.sites, (site) => site.name).map(({ item, first, value }) =>
       problem("site/duplicate-name", item, "name", { value, first: first.path }),
     ),
-    ...repeats(domains, ({ domain }) => (typeof domain === "string" ? domain.toLowerCase() : undefined)).map(
-      ({ item, first, value }) =>
-        problem("site/duplicate-domain", item.site, `domains[${item.index}]`, { value, first: first.site.path }),
+    ...repeats(domains, ({ domain }) => (typeof domain === "string" ? domain.toLowerCase() : undefined)).map(({ item, first, value }) =>
+      problem("site/duplicate-domain", item.site, `domains[${item.index}]`, { value, first: first.site.path }),
     ),
   ];
 }

@@ -39,7 +39,13 @@ function placementProblem(service: Service, nodes: readonly Node[]): Problem {
     });
   }
   const where = conditions
-    .map((condition) => `${condition.text} on ${nodes.filter(condition.selects).map((node) => node.hostname).join(", ")}`)
+    .map(
+      (condition) =>
+        `${condition.text} on ${nodes
+          .filter(condition.selects)
+          .map((node) => node.hostname)
+          .join(", ")}`,
+    )
     .join("; ");
   return problem("service/placement-matches-no-node", service, "placement", {
     placement,

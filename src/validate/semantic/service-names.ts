@@ -16,7 +16,10 @@ export function checkServiceNames({ cluster }: CheckContext): Problem[] {
       for (const service of stack.services.filter((s) => s.networks.includes(network))) {
         const earlier = first.get(service.name);
         if (!earlier) first.set(service.name, service);
-        else problems.push(problem("service/name-shared-on-network", service, "name", { name: service.name, network: network.name, first: earlier.path }));
+        else
+          problems.push(
+            problem("service/name-shared-on-network", service, "name", { name: service.name, network: network.name, first: earlier.path }),
+          );
       }
     }
   }
