@@ -40,27 +40,9 @@ export default defineCluster(() => {
   new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11", publicIp: "203.0.113.11" });
   new Node(cluster, "sw-front-2", { tier: "front", privateIp: "10.10.1.12", publicIp: "203.0.113.12" });
   const app = [
-    new Node(cluster, "sw-node-1", {
-      tier: "app",
-      privateIp: "10.10.1.21",
-      publicIp: "203.0.113.21",
-      swarmRole: "manager",
-      labels: proxysql,
-    }),
-    new Node(cluster, "sw-node-2", {
-      tier: "app",
-      privateIp: "10.10.1.22",
-      publicIp: "203.0.113.22",
-      swarmRole: "manager",
-      labels: proxysql,
-    }),
-    new Node(cluster, "sw-node-3", {
-      tier: "app",
-      privateIp: "10.10.1.23",
-      publicIp: "203.0.113.23",
-      swarmRole: "manager",
-      labels: proxysql,
-    }),
+    new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", publicIp: "203.0.113.21", swarmRole: "manager", labels: proxysql }),
+    new Node(cluster, "sw-node-2", { tier: "app", privateIp: "10.10.1.22", publicIp: "203.0.113.22", swarmRole: "manager", labels: proxysql }),
+    new Node(cluster, "sw-node-3", { tier: "app", privateIp: "10.10.1.23", publicIp: "203.0.113.23", swarmRole: "manager", labels: proxysql }),
   ] as const;
   // The first manager holds the node-local state (Portainer's and Prometheus' data volumes) and the
   // internal registry, served on 5000 with the node's certificate, whose SANs carry this name.
@@ -91,8 +73,7 @@ export default defineCluster(() => {
     admin: new Secret(cluster, "proxysql_admin", { description: 'ProxySQL admin_credentials="admin:…;radmin:…" line' }),
     monitor: new Secret(cluster, "proxysql_monitor", { description: 'ProxySQL monitor_password="…" line' }),
     users: new Secret(cluster, "proxysql_users", {
-      description:
-        'ProxySQL mysql_users=({ username="wordpress", password="…", default_hostgroup=10 }) block: hostgroup 10 is the Galera writer',
+      description: 'ProxySQL mysql_users=({ username="wordpress", password="…", default_hostgroup=10 }) block: hostgroup 10 is the Galera writer',
     }),
   };
   const database = {

@@ -98,11 +98,7 @@ export default defineCluster(() => {
     image: `${registry}/nginx-waf:1.26`,
   });
   // Prometheus' data volume is node-local: pinned, so a reschedule does not lose its history.
-  new Monitoring(cluster, "monitoring", {
-    stack: new Stack(cluster, "stats"),
-    network: appnet,
-    prometheusPlacement: { hostname: manager.hostname },
-  });
+  new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet, prometheusPlacement: { hostname: manager.hostname } });
 
   const mng = new Stack(cluster, "mng");
   const agent = new Service(mng, "agent", {
