@@ -1,6 +1,7 @@
 import { toJson } from "../../src/core/stable-json.js";
 import type { Problem } from "../../src/core/problems.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
+import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
 
 const HEADINGS = { error: "Errors", warning: "Warnings", info: "Notes" } as const;
@@ -12,12 +13,12 @@ export const analysisGenerator = defineGenerator({
     const delivery = { kind: "operator" } as const;
     return [
       {
-        path: "analysis/ha-report.json",
+        path: OUT_PATHS.availabilityReport.json,
         content: toJson({ cluster: cluster.name, findings: ha.findings.map(reported) }),
         construct: "cluster",
         delivery,
       },
-      { path: "analysis/ha-report.md", content: renderMarkdown(cluster.name, ha.findings), construct: "cluster", delivery },
+      { path: OUT_PATHS.availabilityReport.markdown, content: renderMarkdown(cluster.name, ha.findings), construct: "cluster", delivery },
     ];
   },
 });

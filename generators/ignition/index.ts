@@ -3,6 +3,7 @@ import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import type { PkiMaterial } from "../../src/pki/material.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
+import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { isValidIgnitionConfig } from "../../src/synth/output-schemas.js";
 import { applyScript } from "./apply-script.js";
 import { fromDataUrl } from "./data-url.js";
@@ -26,18 +27,18 @@ export const ignitionGenerator = defineGenerator({
 function nodeFiles(cluster: Cluster, node: Node, pki: PkiMaterial): GeneratedFile[] {
   const delivery = { kind: "host", nodes: [node.hostname] } as const;
   const { config, constructOf } = nodeIgnition(cluster, node, pki);
-  const configFile: GeneratedFile = { path: `nodes/${node.hostname}/config.ign`, content: toJson(config), construct: node.path, delivery };
+  const configFile: GeneratedFile = { path: OUT_PATHS.nodeIgnition(node), content: toJson(config), construct: node.path, delivery };
   // An override that breaks the schema leaves nothing to derive the other files from; synthesis reports it.
   if (!isValidIgnitionConfig(config)) return [configFile];
   const copies = (config.storage?.files ?? []).flatMap((file): GeneratedFile[] => {
     const text = file.contents?.compression ? undefined : fromDataUrl(file.contents?.source);
     if (text === undefined) return [];
     const relative = file.path.replace(/^\/+/, "");
-    return [{ path: `nodes/${node.hostname}/files/${relative}`, content: text, construct: constructOf(file.path), delivery }];
+    return [{ path: OUT_PATHS.nodeFile(node, `files/${relative}`), content: text, construct: constructOf(file.path), delivery }];
   });
   return [
     configFile,
-    { path: `nodes/${node.hostname}/apply.sh`, content: applyScript(node, config), construct: node.path, delivery },
+    { path: OUT_PATHS.nodeFile(node, "apply.sh"), content: applyScript(node, config), construct: node.path, delivery },
     ...copies,
   ];
 }

@@ -3,6 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { compareStrings, toJson } from "../../src/core/stable-json.js";
 import { CertificateAuthority } from "../../src/model/certificate.js";
 import { commonNameOf, subjectAltNamesOf, usagesOf } from "../../src/pki/compare.js";
+import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type Delivery, type GeneratedFile } from "../../src/synth/generator.js";
 
 /**
@@ -19,20 +20,20 @@ export const pkiGenerator = defineGenerator({
 
     const hostnames = cluster.nodes.map((node) => node.hostname);
     const files: GeneratedFile[] = [
-      { path: "pki/ca.crt", content: pki.caCertificatePem, construct: authority.path, delivery: { kind: "host", nodes: hostnames } },
+      { path: OUT_PATHS.familyFile("pki", "ca.crt"), content: pki.caCertificatePem, construct: authority.path, delivery: { kind: "host", nodes: hostnames } },
     ];
     const inventory: InventoryEntry[] = [];
     for (const certificate of authority.certificates) {
       const pem = pki.certificates.get(certificate.name);
       if (pem === undefined) continue;
       const delivery: Delivery = certificate.installedOn ? { kind: "host", nodes: [certificate.installedOn] } : { kind: "operator" };
-      files.push({ path: `pki/certs/${certificate.name}.crt`, content: pem, construct: certificate.path, delivery });
+      files.push({ path: OUT_PATHS.familyFile("pki", `certs/${certificate.name}.crt`), content: pem, construct: certificate.path, delivery });
       inventory.push({ name: certificate.name, installedOn: certificate.installedOn ?? null, ...describeCertificate(pem) });
     }
     inventory.sort((a, b) => compareStrings(a.name, b.name));
 
     files.push({
-      path: "pki/inventory.json",
+      path: OUT_PATHS.familyFile("pki", "inventory.json"),
       content: toJson({ ca: identify(new X509Certificate(pki.caCertificatePem)), certificates: inventory }),
       construct: authority.path,
       delivery: { kind: "operator" },

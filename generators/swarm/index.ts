@@ -1,3 +1,4 @@
+import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { bootstrapScript } from "./bootstrap-script.js";
 import { labelsScript } from "./labels-script.js";
@@ -12,9 +13,9 @@ export const swarmGenerator = defineGenerator({
   generate({ cluster }): GeneratedFile[] {
     const delivery = { kind: "swarm" } as const;
     return [
-      { path: "swarm/bootstrap.sh", content: bootstrapScript(cluster.nodes), construct: "cluster", delivery },
-      { path: "swarm/networks.sh", content: networksScript(cluster.networks), construct: "cluster", delivery },
-      { path: "swarm/labels.sh", content: labelsScript(cluster.nodes), construct: "cluster", delivery },
+      { path: OUT_PATHS.familyFile("swarm", "bootstrap.sh"), content: bootstrapScript(cluster.nodes), construct: "cluster", delivery },
+      { path: OUT_PATHS.familyFile("swarm", "networks.sh"), content: networksScript(cluster.networks), construct: "cluster", delivery },
+      { path: OUT_PATHS.familyFile("swarm", "labels.sh"), content: labelsScript(cluster.nodes), construct: "cluster", delivery },
     ];
   },
 });

@@ -1,4 +1,5 @@
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
+import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { isValidIgnitionConfig } from "../../src/synth/output-schemas.js";
 import { nodeIgnition } from "../ignition/node-config.js";
 
@@ -16,7 +17,7 @@ export const systemdGenerator = defineGenerator({
       // A config an override broke is reported on config.ign by synthesis; there are no units to copy from it.
       if (!isValidIgnitionConfig(config)) return [];
       const file = (relative: string, content: string, unit: string): GeneratedFile => ({
-        path: `nodes/${node.hostname}/systemd/${relative}`,
+        path: OUT_PATHS.nodeFile(node, `systemd/${relative}`),
         content,
         construct: constructOf(unit),
         delivery: { kind: "host", nodes: [node.hostname] },

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "../core/problems.js";
+import { OUT_PATHS } from "../synth/out-paths.js";
 import type { HaReport } from "../analysis/findings.js";
 
 /** A finding as the committed report holds it (generators/analysis). */
 type Finding = Pick<Problem, "severity" | "code" | "construct" | "message">;
 
 /** Where the analysis generator writes the report `diff` compares against. */
-const REPORT_PATH = "analysis/ha-report.json";
+const REPORT_PATH = OUT_PATHS.availabilityReport.json;
 
 export interface AvailabilityChange {
   readonly finding: Finding;
@@ -43,7 +44,7 @@ function readFindings(text: string): Finding[] {
 export function renderAvailabilityChanges(changes: readonly AvailabilityChange[]): string[] {
   if (changes.length === 0) return [];
   return [
-    "### Availability (out/analysis/ha-report.md)",
+    `### Availability (out/${OUT_PATHS.availabilityReport.markdown})`,
     "",
     ...changes.map(
       ({ finding, change }) => `- ${change} ${finding.severity} **${finding.code}** \`${finding.construct}\`: ${finding.message}`,

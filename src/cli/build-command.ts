@@ -1,4 +1,5 @@
 import path from "node:path";
+import { OUT_PATHS } from "../synth/out-paths.js";
 import { compareWithDisk, isSame, type TreeDifference } from "../synth/compare.js";
 import { assertReplaceable, OutDirRefused } from "../synth/out-dir-guard.js";
 import type { SynthResult } from "../synth/synthesize.js";
@@ -133,7 +134,7 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
   const errors = countBySeverity(reported, "error");
   const warnings = countBySeverity(reported, "warning");
   if (errors + warnings > 0 && !options.quiet) {
-    const report = path.relative(process.cwd(), path.join(paths.outDir, "analysis", "ha-report.md")) || "ha-report.md";
+    const report = path.relative(process.cwd(), path.join(paths.outDir, OUT_PATHS.availabilityReport.markdown)) || "ha-report.md";
     io.err(`${errors} availability error(s), ${warnings} warning(s): see ${report} (--strict fails on them)\n`);
   }
   return 0;

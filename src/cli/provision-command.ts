@@ -6,6 +6,7 @@ import { formatProblem, type ProvisionProblem } from "../provision/problems.js";
 import { checkOverlayFolder, writeOverlays } from "../provision/write-overlays.js";
 import type { Output } from "./output.js";
 import type { SynthResult } from "../synth/synthesize.js";
+import { OUT_PATHS } from "../synth/out-paths.js";
 import { compileProject } from "./compile.js";
 import { projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
@@ -57,7 +58,7 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
   const written = writeOverlays(overlayDir, overlays);
   for (const [index, overlay] of overlays.entries()) {
     say(`wrote ${display(written[index] ?? "")} (user-data for ${overlay.hostname})\n`);
-    const committed = path.join(paths.outDir, "nodes", overlay.hostname, "config.ign");
+    const committed = path.join(paths.outDir, OUT_PATHS.nodeIgnition(overlay));
     if (!existsSync(committed) || readFileSync(committed, "utf8") !== overlay.publicConfig) {
       note(
         `note: ${display(committed)} is not what the config compiles to; the overlay follows the config: run \`swarm-cluster build\` and commit out/\n`,

@@ -1,10 +1,15 @@
-import type { Node } from "../model/node.js";
+/** A node as its files are named: by hostname. */
+interface Host {
+  readonly hostname: string;
+}
 import type { Stack, StackConfig } from "../model/stack.js";
 
 /**
  * Where everything goes in out/: the one naming rule, so that a construct never chooses an out/ path and two
  * constructs of one kind (two FrontProxy, two Monitoring) never collide. Stack-level files follow the stack
- * and the construct's id in it; host-level files follow the node's hostname and the path on the host.
+ * and the construct's id in it; host-level files follow the node's hostname and the path on the host;
+ * cluster-wide files follow the family that writes them. Generators and the commands that read out/ name
+ * paths through here only.
  */
 export const OUT_PATHS = {
   /** `stacks/front.yml`: what `docker stack deploy -c` reads. */
@@ -14,5 +19,14 @@ export const OUT_PATHS = {
   /** The stack file's reference to a config file: relative to the stack file, as `docker stack deploy` reads it. */
   stackConfigReference: (config: StackConfig): string => `./${config.stack.name}/${config.name}`,
   /** `nodes/sw-node-1/<file>`: what one node boots with (config.ign, apply.sh, readable copies). */
-  nodeFile: (node: Node, relative: string): string => `nodes/${node.hostname}/${relative}`,
+  nodeFile: (node: Host, relative: string): string => `nodes/${node.hostname}/${relative}`,
+  /** `nodes/sw-node-1/config.ign`: the node's Ignition config, its user-data without the private key. */
+  nodeIgnition: (node: Host): string => `nodes/${node.hostname}/config.ign`,
+  /**
+   * `<family>/<file>`: a cluster-wide file a family's generator writes for people or for the operator's tools
+   * (`analysis/ha-report.md`, `swarm/bootstrap.sh`, `pki/ca.crt`).
+   */
+  familyFile: (family: string, relative: string): string => `${family}/${relative}`,
+  /** The availability report, which `diff` compares against. */
+  availabilityReport: { json: "analysis/ha-report.json", markdown: "analysis/ha-report.md" },
 } as const;
