@@ -20,14 +20,24 @@ export const pkiGenerator = defineGenerator({
 
     const hostnames = cluster.nodes.map((node) => node.hostname);
     const files: GeneratedFile[] = [
-      { path: OUT_PATHS.familyFile("pki", "ca.crt"), content: pki.caCertificatePem, construct: authority.path, delivery: { kind: "host", nodes: hostnames } },
+      {
+        path: OUT_PATHS.familyFile("pki", "ca.crt"),
+        content: pki.caCertificatePem,
+        construct: authority.path,
+        delivery: { kind: "host", nodes: hostnames },
+      },
     ];
     const inventory: InventoryEntry[] = [];
     for (const certificate of authority.certificates) {
       const pem = pki.certificates.get(certificate.name);
       if (pem === undefined) continue;
       const delivery: Delivery = certificate.installedOn ? { kind: "host", nodes: [certificate.installedOn] } : { kind: "operator" };
-      files.push({ path: OUT_PATHS.familyFile("pki", `certs/${certificate.name}.crt`), content: pem, construct: certificate.path, delivery });
+      files.push({
+        path: OUT_PATHS.familyFile("pki", `certs/${certificate.name}.crt`),
+        content: pem,
+        construct: certificate.path,
+        delivery,
+      });
       inventory.push({ name: certificate.name, installedOn: certificate.installedOn ?? null, ...describeCertificate(pem) });
     }
     inventory.sort((a, b) => compareStrings(a.name, b.name));
