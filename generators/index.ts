@@ -15,4 +15,5 @@ export * from "./proxysql/index.js";
 export * from "./stacks/index.js";
 export * from "./swarm/index.js";
 export * from "./systemd/index.js";
+export * from "./topology/index.js";
 export * from "./xtradb/index.js";

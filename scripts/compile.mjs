@@ -35,6 +35,8 @@ await build({
     "ajv/*",
     "ajv-formats",
     "ajv-draft-04",
+    // Graphviz in WebAssembly (1 MB): loaded by the topology family when it draws, never at start-up.
+    "@viz-js/viz",
   ],
   // Bundled CommonJS dependencies (handlebars) call require(); give the ES module bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

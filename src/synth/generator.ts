@@ -51,7 +51,8 @@ export interface Generator {
    * problem of every family is then reported at once.
    */
   validate?(cluster: Cluster): Problem[];
-  generate(context: SynthContext): GeneratedFile[];
+  /** Files only; asynchronous when a family needs to load something first (a WebAssembly renderer). */
+  generate(context: SynthContext): GeneratedFile[] | Promise<GeneratedFile[]>;
 }
 
 const GENERATOR = Symbol.for("swarm-cluster.generator");

@@ -27,6 +27,10 @@ export const OUT_PATHS = {
    * (`analysis/ha-report.md`, `swarm/bootstrap.sh`, `pki/ca.crt`).
    */
   familyFile: (family: string, relative: string): string => `${family}/${relative}`,
+  /** The reviewer's page at the top of out/: the topology, tolerated failures, findings, bring-up order. */
+  reviewerReadme: "README.md",
+  /** The topology drawn by Graphviz, which the reviewer's page links. */
+  topologySvg: "topology.svg",
   /** The availability report, which `diff` compares against. */
   availabilityReport: { json: "analysis/ha-report.json", markdown: "analysis/ha-report.md" },
 } as const;

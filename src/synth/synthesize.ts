@@ -60,7 +60,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
 
   const files: EmittedFile[] = [];
   for (const generator of options.generators) {
-    const generated = guarded(`generating the ${generator.name} files`, cluster, () =>
+    const generated = await guardedAsync(`generating the ${generator.name} files`, cluster, () =>
       generator.generate({ cluster, pki: pki.material, ha }),
     );
     for (const file of generated) files.push({ ...file, generator: generator.name });
@@ -103,6 +103,16 @@ function explainedByProps<T>(cluster: Cluster, run: () => T): T {
     if (props.length === 0) throw error;
     const others = error.problems.filter((found) => found.code !== "construct/unexpected-failure");
     throw new ConfigError(sortProblems([...props, ...others]));
+  }
+}
+
+/** {@link guarded} for a step that may return a promise (a generator that loads its renderer first). */
+async function guardedAsync<T>(step: string, construct: IConstruct, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError([unexpectedFailure(step, construct, error)]);
   }
 }
 
