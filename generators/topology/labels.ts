@@ -6,7 +6,16 @@ export function boxLines(box: NodeBox): string[] {
   const count = box.hostnames.length;
   const roles = box.roles.map(({ role, nodes }) => (nodes === count ? role : `${nodes}× ${role}`));
   const facts = [count === 1 ? (box.privateIp ?? "") : `${count} nodes`, ...roles].filter((fact) => fact !== "");
-  return [foldNames(box.hostnames), facts.join(" · "), ...stackLines(box.stacks)];
+  return [hostLine(box.hostnames), facts.join(" · "), ...stackLines(box.stacks)];
+}
+
+/** Longest host list a box spells out; a longer one keeps its first two names and its last. */
+const HOST_LINE_LIMIT = 32;
+
+function hostLine(hostnames: readonly string[]): string {
+  const folded = foldNames(hostnames);
+  if (folded.length <= HOST_LINE_LIMIT || hostnames.length < 4) return folded;
+  return `${hostnames[0]}, ${hostnames[1]}, …, ${hostnames.at(-1)}`;
 }
 
 export function stackLines(stacks: readonly StackServices[]): string[] {

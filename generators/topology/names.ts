@@ -14,14 +14,14 @@ export function foldNames(names: readonly string[]): string {
     run = undefined;
   };
   for (const name of names) {
-    const match = /^(.*?)(\d+)$/.exec(name);
-    const number = match ? Number(match[2]) : Number.NaN;
-    if (!match || !Number.isSafeInteger(number) || (match[2]!.length > 1 && match[2]!.startsWith("0"))) {
+    const [, prefix, digits] = /^(.*?)(\d+)$/.exec(name) ?? [];
+    const number = Number(digits);
+    // Only plain numbers fold: `node-01` and `node-1` must not read as one run.
+    if (prefix === undefined || digits === undefined || !Number.isSafeInteger(number) || String(number) !== digits) {
       flush();
       parts.push(name);
       continue;
     }
-    const prefix = match[1]!;
     if (run && run.prefix === prefix && run.last + 1 === number) {
       run.last = number;
       continue;

@@ -101,11 +101,15 @@ function losing(
     }),
   ];
   if (broken.length > 0) return { failure, tolerated: false, consequences: broken };
-  return { failure, tolerated: true, consequences: pinned.filter((service) => lost.has(service.eligibleNodes[0]!)).map(stopsWithItsNode) };
+  return {
+    failure,
+    tolerated: true,
+    consequences: pinned.filter((service) => service.eligibleNodes.some((node) => lost.has(node))).map(stopsWithItsNode),
+  };
 }
 
 function stopsWithItsNode(service: Service): string {
-  return `${service.name} stops until ${service.eligibleNodes[0]!.hostname} is back`;
+  return `${service.name} stops until ${foldNames(service.eligibleNodes.map((node) => node.hostname))} is back`;
 }
 
 /** Each quorum group the analysis reported (one entry per group, though it may have several findings). */

@@ -189,9 +189,10 @@ function boxesOf(
   }
   const sets = [...alike.values()].flatMap((same) => (same.length > COLLAPSE_ABOVE ? [same] : same.map((node) => [node])));
   const grouped = sets.length > MAX_BOXES_PER_GROUP ? [[...members]] : sets;
-  return grouped.map((set) =>
-    box(set.length === 1 ? diagramId("node", set[0]!.hostname) : diagramId(groupId, set[0]!.hostname, "group"), set, services, roles),
-  );
+  return grouped.map((set) => {
+    const first = set[0]?.hostname ?? "";
+    return box(set.length === 1 ? diagramId("node", first) : diagramId(groupId, first, "group"), set, services, roles);
+  });
 }
 
 function box(id: string, set: readonly Node[], services: readonly PlacedService[], roles: ReadonlyMap<Node, string[]>): NodeBox {
@@ -200,7 +201,7 @@ function box(id: string, set: readonly Node[], services: readonly PlacedService[
   return {
     id,
     hostnames: set.map((node) => node.hostname),
-    privateIp: set.length === 1 ? set[0]!.privateIp : undefined,
+    privateIp: set.length === 1 ? set[0]?.privateIp : undefined,
     roles: [...held].map(([role, nodes]) => ({ role, nodes })),
     stacks: byStack(services.filter((entry) => set.some((node) => entry.nodes.has(node)))),
   };
