@@ -5,11 +5,21 @@ let loading: Promise<Viz> | undefined;
 /**
  * Graphviz compiled to WebAssembly (@viz-js/viz), loaded on first use only: the package is kept out of
  * the CLI bundle (scripts/compile.mjs) so that a command that draws nothing never parses its 1 MB of
- * embedded WebAssembly.
+ * embedded WebAssembly. The build starts it early (preloadGraphviz) so that it compiles while the config
+ * is bundled.
  */
 function graphviz(): Promise<Viz> {
-  loading ??= import("@viz-js/viz").then((module) => module.instance());
+  if (!loading) {
+    loading = import("@viz-js/viz").then((module) => module.instance());
+    // Whoever awaits it sees a failure; a preload nobody awaits must not crash the process.
+    loading.catch(() => {});
+  }
   return loading;
+}
+
+/** Starts loading Graphviz without waiting for it. */
+export function preloadGraphviz(): void {
+  void graphviz();
 }
 
 /** The SVG dot draws for a graph; the same input gives the same bytes (no ids, dates or paths in it). */

@@ -2,7 +2,7 @@ import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.j
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { bringUpSteps } from "./bring-up.js";
 import { dotTopology } from "./dot.js";
-import { renderSvg } from "./graphviz.js";
+import { preloadGraphviz, renderSvg } from "./graphviz.js";
 import { mermaidTopology } from "./mermaid.js";
 import { renderReadme } from "./readme.js";
 import { topologyOf } from "./topology.js";
@@ -19,6 +19,7 @@ export { toleratedFailures, type ToleratedFailure } from "./tolerated-failures.j
  */
 export const topologyGenerator = defineGenerator({
   name: "topology",
+  preload: preloadGraphviz,
   async generate({ cluster, ha }): Promise<GeneratedFile[]> {
     const delivery = { kind: "operator" } as const;
     const topology = topologyOf(cluster);

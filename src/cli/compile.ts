@@ -7,6 +7,7 @@ import type { ProjectPaths } from "./project.js";
 
 /** Loads the config and synthesizes it in memory: the shared first half of `build`, `--check` and `diff`. */
 export async function compileProject(paths: ProjectPaths, allowIssue: boolean): Promise<SynthResult> {
+  for (const generator of GENERATORS) generator.preload?.();
   const cluster = await loadConfig(paths.configFile);
   return synthesize(cluster, {
     generators: GENERATORS,

@@ -51,6 +51,11 @@ export interface Generator {
    * problem of every family is then reported at once.
    */
   validate?(cluster: Cluster): Problem[];
+  /**
+   * Starts loading what generate() needs (a WebAssembly renderer) without waiting, so that it loads while
+   * the config is bundled; called once, before the config is loaded. Never throws: a failure shows in generate().
+   */
+  preload?(): void;
   /** Files only; asynchronous when a family needs to load something first (a WebAssembly renderer). */
   generate(context: SynthContext): GeneratedFile[] | Promise<GeneratedFile[]>;
 }
