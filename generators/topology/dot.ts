@@ -66,7 +66,11 @@ function tierCluster(tier: TierGroup): string[] {
         `      label=${quote(`zone ${zone.zone}`)}; style="dashed,rounded"; color="#777777";`,
       );
     }
-    for (const box of [...zone.boxes].reverse()) lines.push(`${indent}${box.id} [label=${quote(boxLines(box).join("\n"))}];`);
+    for (const box of [...zone.boxes].reverse()) {
+      // A box of several nodes names them all in its tooltip, as its label may shorten the list.
+      const tooltip = box.hostnames.length > 1 ? `, tooltip=${quote(box.hostnames.join(", "))}` : "";
+      lines.push(`${indent}${box.id} [label=${quote(boxLines(box).join("\n"))}${tooltip}];`);
+    }
     if (zone.zone !== undefined) lines.push("    }");
   }
   const boxes = tier.zones.flatMap((zone) => zone.boxes.map((box) => box.id));

@@ -6,6 +6,7 @@ import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import type { BringUpStep } from "./bring-up.js";
 import { foldNames } from "./names.js";
 import type { ToleratedFailure } from "./tolerated-failures.js";
+import { zoneOf } from "./zones.js";
 
 /** What the reviewer's README is made of; each part is derived from the model or the analysis elsewhere. */
 export interface ReadmeParts {
@@ -23,6 +24,7 @@ const SEVERITY_WORD = { error: "error", warning: "warning", info: "note" } as co
 /** out/README.md: the cluster as a reviewer of a pull request reads it, above the diff of out/. */
 export function renderReadme(parts: ReadmeParts): string {
   const { cluster } = parts;
+  const zoned = cluster.nodes.some((node) => zoneOf(node) !== undefined);
   return [
     `<!-- ${GENERATED_NOTICE} -->`,
     `# Cluster \`${cluster.name}\``,
@@ -38,6 +40,20 @@ export function renderReadme(parts: ReadmeParts): string {
     "```",
     "",
     `The same picture drawn by Graphviz: [${parts.svg}](${parts.svg}).`,
+    "",
+    "## Nodes",
+    "",
+    table(
+      ["node", "tier", ...(zoned ? ["zone"] : []), "Swarm role", "private address", "public address"],
+      cluster.nodes.map((node) => [
+        node.hostname,
+        node.tier,
+        ...(zoned ? [zoneOf(node) ?? "—"] : []),
+        node.swarmRole,
+        node.privateIp,
+        node.publicIp ?? "—",
+      ]),
+    ),
     "",
     "## What runs where",
     "",
@@ -81,7 +97,7 @@ export function renderReadme(parts: ReadmeParts): string {
     "",
     "## Bringing the cluster up",
     "",
-    "Commands are run from this folder, in this order; each step is safe to re-run.",
+    "In this order, each step safe to re-run; paths are relative to this folder, `swarm-cluster` runs in the project's.",
     "",
     ...parts.bringUp.flatMap((step, index) => [
       `${index + 1}. **${step.title}**: ${step.detail}.`,
