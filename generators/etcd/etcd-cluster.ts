@@ -1,8 +1,6 @@
 import type { Construct } from "constructs";
-import type { AvailabilitySource } from "../../src/analysis/findings.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ETCD_MESSAGES } from "./messages.js";
-import { quorumFindings } from "../../src/analysis/quorum.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { propsShape } from "../../src/model/props-shape.js";
 import { Cluster } from "../../src/model/cluster.js";
@@ -10,7 +8,8 @@ import { HostFile } from "../../src/model/node.js";
 import type { Node } from "../../src/model/node.js";
 import { SystemdUnit } from "../../src/model/node.js";
 import { withHashHeader } from "../../src/synth/header.js";
-import type { QuorumGroup } from "../../src/validate/quorum-group.js";
+import { listed } from "../../src/core/wording.js";
+import type { MajorityGroup, QuorumGroup } from "../../src/validate/quorum-group.js";
 import { clientEndpointsOf, ETCD_CLIENT_PORT, ETCD_PEER_PORT, etcdFlags, initialClusterOf, type EtcdPeer } from "./etcd-flags.js";
 import { HOST_TLS } from "../pki/host-paths.js";
 import { commandLine, renderUnit } from "../systemd/unit-text.js";
@@ -59,9 +58,16 @@ const DATA_DIR = "/var/lib/etcd";
  * CoreOS's etcd-wrapper, which current Flatcar no longer ships; Flatcar still ships Docker, so the member
  * runs as a host-network container with the data dir and certificates mounted from the host.
  */
-export class EtcdCluster extends ClusterConstruct implements AvailabilitySource, QuorumGroup {
+export class EtcdCluster extends ClusterConstruct implements QuorumGroup, MajorityGroup {
   /** Marks the construct for the model validation's etcd membership checks. */
   readonly quorumKind = "etcd";
+  /** Marks the construct for the failure simulation: a Raft group, one vote per member. */
+  readonly majorityGroup = true;
+  readonly quorumDescription = {
+    component: "etcd",
+    codePrefix: "etcd",
+    addVoter: "add members (nodes of the app tier) to `members`",
+  } as const;
   readonly members: readonly Node[];
   /** Members that join the running cluster (see EtcdClusterProps.joining). */
   readonly joining: readonly Node[];
@@ -140,12 +146,19 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
     );
   }
 
-  availabilityFindings(): Problem[] {
-    return quorumFindings(
-      this,
-      { component: "etcd", codePrefix: "etcd", addVoter: "add members (nodes of the app tier) to `members`" },
-      this.members.length,
-    );
+  get voterNodes(): readonly Node[] {
+    return this.members;
+  }
+
+  /** App nodes that run no member yet: where the seed runs etcd, and where a member's certificate may go. */
+  voterCandidates(): readonly Node[] {
+    return Cluster.of(this)
+      .nodesInTier("app")
+      .filter((node) => !this.members.includes(node));
+  }
+
+  addVotersFix(nodes: readonly Node[]): string {
+    return `add ${listed(nodes.map((node) => node.hostname))} to the etcd \`members\``;
   }
 
   private unitText(member: Node): string {

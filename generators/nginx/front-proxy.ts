@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { Problem } from "../../src/core/problems.js";
+import type { PublicEntry } from "../../src/analysis/request-path.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { propsShape } from "../../src/model/props-shape.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
@@ -86,7 +87,7 @@ export const FRONT_PROXY_PROPS = propsShape<FrontProxyProps>()({
  * site's volume and passing PHP to php-fpm. It declares the nginx Service and its Docker configs, which
  * render nginx.conf, the ModSecurity entry point and one server file per Site from the model.
  */
-export class FrontProxy extends ClusterConstruct {
+export class FrontProxy extends ClusterConstruct implements PublicEntry {
   readonly stack: Stack;
   readonly sites: readonly Site[];
   readonly php: Service;
@@ -156,6 +157,11 @@ export class FrontProxy extends ClusterConstruct {
       memoryLimit: props.memoryLimit ?? "256M",
       critical: true,
     });
+  }
+
+  /** Its place on the request path, for the failure simulation: DNS → this → php-fpm. */
+  get publicEntry(): PublicEntry["publicEntry"] {
+    return { front: this.service, app: this.php };
   }
 
   override validateConstruct(): Problem[] {

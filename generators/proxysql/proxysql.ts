@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import type { SqlProxyStage } from "../../src/analysis/request-path.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { present, propsShape } from "../../src/model/props-shape.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
@@ -70,7 +71,7 @@ export const PROXYSQL_PROPS = propsShape<ProxySqlProps>()({
 const RESERVED_CONNECTIONS = 10;
 
 /** ProxySQL in front of the Galera cluster: one writer at a time, readers spread, members health-checked. */
-export class ProxySql extends ClusterConstruct {
+export class ProxySql extends ClusterConstruct implements SqlProxyStage {
   readonly service: Service;
   readonly database: XtraDbCluster;
   readonly credentials: ProxySqlCredentials;
@@ -102,6 +103,11 @@ export class ProxySql extends ClusterConstruct {
       critical: true,
     });
     if (credentials.monitor) props.database?.grantMonitor(credentials.monitor);
+  }
+
+  /** Its place on the request path, for the failure simulation: php-fpm → this → the XtraDB cluster. */
+  get sqlProxyStage(): SqlProxyStage["sqlProxyStage"] {
+    return { proxy: this.service, database: this.database };
   }
 
   get serverVersion(): string {

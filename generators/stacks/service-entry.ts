@@ -65,6 +65,7 @@ function deployment(service: Service): StackDeployment {
 
   const placement: NonNullable<StackDeployment["placement"]> = {};
   if (service.constraints.length > 0) placement.constraints = service.constraints;
+  if (service.preferences.length > 0) placement.preferences = service.preferences;
   // Swarm would otherwise happily stack several tasks on one node; one per node is what makes losing a
   // node cost a single task.
   if (service.props.replicas === "one-per-node" && service.mode === "replicated") placement.max_replicas_per_node = 1;

@@ -1,6 +1,9 @@
 import type { Construct } from "constructs";
 import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
-import { quorumFindings } from "../../src/analysis/quorum.js";
+import type { ReplicatedData } from "../../src/analysis/request-path.js";
+import { listed } from "../../src/core/wording.js";
+import { Cluster } from "../../src/model/cluster.js";
+import type { MajorityGroup } from "../../src/validate/quorum-group.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { present, propsShape } from "../../src/model/props-shape.js";
@@ -135,7 +138,9 @@ const ARBITRATOR_SERVICE = "garbd";
  * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time
  * (see availabilityFindings).
  */
-export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource {
+export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource, MajorityGroup, ReplicatedData {
+  /** Marks the construct for the failure simulation: Galera's primary component needs a majority of voters. */
+  readonly majorityGroup = true;
   readonly clusterName: string;
   readonly image: string;
   readonly maxConnections: number;
@@ -316,37 +321,60 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     });
   }
 
-  availabilityFindings(): Problem[] {
-    const voters = this.members.length + (this.arbitrator ? 1 : 0);
-    const group = {
+  get quorumDescription() {
+    return {
       component: `XtraDB cluster "${this.clusterName}" (Galera)`,
       codePrefix: "galera",
       addVoter: this.arbitrator
         ? "add a database node"
         : "add a Galera arbitrator (`arbitrator:` a node without a member) or a database node",
     };
-    const findings = quorumFindings(this, group, voters);
-    if (this.members.length < 2) {
-      findings.push(
-        finding("error", "galera/single-copy", this, {
-          message: `XtraDB cluster "${this.clusterName}" keeps its data on ${this.members.length} node(s): losing it loses the data`,
-          hint: "list a second database node in `nodes`",
-        }),
-      );
-    }
-    if (this.members.length > 1) {
-      const services = this.members.map((member) => `${this.stackName}_${member.name}`);
-      findings.push(
-        finding("info", "galera/rolling-update", this, {
-          message:
-            `XtraDB members ${services.join(", ")} are separate services: a deploy that changes them all (a new image, ` +
-            `their shared my.cnf or start script) restarts them at once and the cluster loses quorum`,
-          hint:
-            `roll them one at a time (\`docker service update --image … ${services[0]}\`, wait until its wsrep_local_state_comment ` +
-            `is Synced, then the next) before \`docker stack deploy\``,
-        }),
-      );
-    }
-    return findings;
+  }
+
+  /** The members' nodes, then the arbitrator's: garbd votes but holds no data. */
+  get voterNodes(): readonly Node[] {
+    return [...this.dataNodes, ...(this.arbitratorNode ? [this.arbitratorNode] : [])];
+  }
+
+  /** Each member holds a full copy of the data on its node. */
+  get dataCopies(): readonly Service[] {
+    return this.members;
+  }
+
+  /**
+   * Without an arbitrator, one on a node that holds no member (the SQL proxy's first, as it sits beside the
+   * database); then database nodes that hold no member yet.
+   */
+  voterCandidates(): readonly Node[] {
+    const cluster = Cluster.of(this);
+    const voting = new Set(this.voterNodes);
+    const spareDb = cluster.nodesInTier("db").filter((node) => !voting.has(node));
+    if (this.arbitrator) return spareDb;
+    const arbiters = (["proxy", "app", "front"] as const).flatMap((tier) => cluster.nodesInTier(tier)).filter((node) => !voting.has(node));
+    return [...arbiters.slice(0, 1), ...spareDb];
+  }
+
+  addVotersFix(nodes: readonly Node[]): string {
+    const [garbd] = nodes.filter((node) => node.tier !== "db" && !this.arbitrator);
+    const members = nodes.filter((node) => node !== garbd).map((node) => node.hostname);
+    return [
+      ...(garbd ? [`add garbd on ${garbd.hostname} (pass that node as \`arbitrator\`)`] : []),
+      ...(members.length > 0 ? [`list ${listed(members)} in \`nodes\``] : []),
+    ].join(" and ");
+  }
+
+  availabilityFindings(): Problem[] {
+    if (this.members.length < 2) return [];
+    const services = this.members.map((member) => `${this.stackName}_${member.name}`);
+    return [
+      finding("info", "galera/rolling-update", this, {
+        message:
+          `XtraDB members ${services.join(", ")} are separate services: a deploy that changes them all (a new image, ` +
+          `their shared my.cnf or start script) restarts them at once and the cluster loses quorum`,
+        hint:
+          `roll them one at a time (\`docker service update --image … ${services[0]}\`, wait until its wsrep_local_state_comment ` +
+          `is Synced, then the next) before \`docker stack deploy\``,
+      }),
+    ];
   }
 }

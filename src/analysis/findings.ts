@@ -1,9 +1,11 @@
 import type { Problem, Severity } from "../core/problems.js";
 import type { Declared } from "../validate/problem.js";
+import type { FailureAnalysis } from "./failures.js";
 
-/** The availability analysis' results: Problems of origin `availability`, sorted errors first. */
+/** The availability analysis' results: Problems of origin `availability`, sorted errors first, and the simulation behind them. */
 export interface HaReport {
   readonly findings: readonly Problem[];
+  readonly failures: FailureAnalysis;
 }
 
 /** What a finding says: the message, how to fix it, and for quorum groups how many losses they tolerate. */

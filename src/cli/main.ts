@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { packageRoot } from "../core/package-root.js";
 import { processOutput, type Output } from "./output.js";
 
@@ -12,12 +12,13 @@ const BUILD_JSON = `  {command: "build", ok, outcome: "written"|"unchanged"|"up-
    files, changes: {added, changed, removed}, pendingCertificates, findings: [finding]}`;
 const DIFF_JSON = `  {command: "diff", ok, changed, files: [{path, change: "added"|"removed"|"changed", delivery}],
    pendingCertificates, availability: [{change: "new"|"resolved", ...finding}], findings: [finding]}`;
+const ANALYZE_JSON = `  {command: "analyze", ok, fail, sets: {checked, breaking}, firstBreaking: {nodes, breaks}, findings: [finding]}`;
 const jsonHelp = (...shapes: string[]): string =>
   `\nWith --json, stdout holds one JSON document and nothing else (every key always present, null when unknown):\n${[...shapes, FINDING_JSON].join("\n")}`;
 
-const CONVENTIONS_HELP = `${jsonHelp(BUILD_JSON, DIFF_JSON)}
+const CONVENTIONS_HELP = `${jsonHelp(BUILD_JSON, DIFF_JSON, ANALYZE_JSON)}
 Exit status: 0 on success; 1 when the config has a problem, --strict finds an error or warning, --check
-finds a difference, or diff --exit-code (or --quiet) finds a change.
+finds a difference, diff --exit-code (or --quiet) finds a change, or analyze finds an error.
 Colour on a terminal only, and never when NO_COLOR is set.`;
 
 function packageVersion(): string {
@@ -68,6 +69,25 @@ export function createProgram(
     });
 
   program
+    .command("analyze")
+    .description(
+      "simulate the loss of every node, every pair of nodes and every zone, and print what each breaks (a quorum, " +
+        "the request path, data) with the smallest fix; exit 1 on an error",
+    )
+    .addOption(new Option("-c, --config <file>", "cluster config to analyse").default(DEFAULT_CONFIG))
+    .addOption(
+      new Option("--fail <n>", "require tolerance of any n nodes lost at once, naming the first set that breaks something")
+        .default(1)
+        .argParser(parseFailCount),
+    )
+    .option("--json", "print the findings as one JSON document on stdout")
+    .addHelpText("after", jsonHelp(ANALYZE_JSON))
+    .action(async (options: { config: string; fail: number; json?: boolean }) => {
+      const { runAnalyze } = await import("./analyze-command.js");
+      setExitCode(await runAnalyze(options, io));
+    });
+
+  program
     .command("provision")
     .description(
       "write each node's user-data to secrets/ignition/<hostname>.ign: its Ignition config plus its private key " +
@@ -83,6 +103,12 @@ export function createProgram(
     });
 
   return program;
+}
+
+function parseFailCount(value: string): number {
+  const count = Number(value);
+  if (!/^[0-9]+$/.test(value) || count < 1) throw new InvalidArgumentError("a whole number of nodes, 1 or more");
+  return count;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

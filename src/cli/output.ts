@@ -6,6 +6,8 @@ export interface Output {
   readonly err: (text: string) => void;
   /** How diagnostics are highlighted; plain when absent. */
   readonly errStyle?: Style;
+  /** How results on `out` are highlighted (a report for a person); plain when absent. */
+  readonly outStyle?: Style;
 }
 
 export function processOutput(): Output {
@@ -13,7 +15,12 @@ export function processOutput(): Output {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     errStyle: styleFor(process.stderr),
+    outStyle: styleFor(process.stdout),
   };
+}
+
+export function outStyleOf(io: Output): Style {
+  return io.outStyle ?? PLAIN;
 }
 
 export function errStyleOf(io: Output): Style {

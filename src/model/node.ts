@@ -7,6 +7,9 @@ import { TIER_LABEL, type Tier } from "./tier.js";
 
 export type SwarmRole = "manager" | "worker";
 
+/** The node label that carries a node's `zone`: placements spread over it (`node.labels.zone`). */
+export const ZONE_LABEL = "zone";
+
 export interface NodeProps {
   /** Tier the node serves; sets its `type` label (front, app, sql-proxy, database). */
   readonly tier: Tier;
@@ -26,6 +29,13 @@ export interface NodeProps {
   readonly swarmRole?: SwarmRole;
   /** Extra node labels beyond `type`, e.g. `{ proxysql: "true" }`. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The failure domain the node shares with others (an availability zone, a datacentre, a rack): set as
+   * its `zone` label, spread over by `placement.spreadOver: "zone"`, and lost as a whole by the
+   * availability analysis.
+   * @default none: the node is a failure domain of its own
+   */
+  readonly zone?: string;
 }
 
 export const NODE_PROPS = propsShape<NodeProps>()({
@@ -35,6 +45,7 @@ export const NODE_PROPS = propsShape<NodeProps>()({
   privateInterface: "optional",
   swarmRole: "optional",
   labels: "optional object",
+  zone: "optional",
 });
 
 /** A host of the cluster. Its id is its hostname. */
@@ -46,6 +57,8 @@ export class Node extends ClusterConstruct {
   readonly privateInterface: string;
   readonly swarmRole: SwarmRole;
   readonly labels: Readonly<Record<string, string>>;
+  /** The failure domain declared for the node, if any. */
+  readonly zone: string | undefined;
   /** The labels as declared, before the tier's `type` label is added (validation reads them). */
   readonly declaredLabels: Readonly<Record<string, string>>;
   private ignitionPatches: DeepPartial<IgnitionConfig>[] = [];
@@ -60,7 +73,8 @@ export class Node extends ClusterConstruct {
     this.privateInterface = props.privateInterface ?? "eth1";
     this.swarmRole = props.swarmRole ?? "worker";
     this.declaredLabels = props.labels ?? {};
-    this.labels = { ...props.labels, type: TIER_LABEL[props.tier] };
+    this.zone = props.zone;
+    this.labels = { ...props.labels, ...(props.zone === undefined ? {} : { [ZONE_LABEL]: props.zone }), type: TIER_LABEL[props.tier] };
   }
 
   get files(): HostFile[] {

@@ -76,6 +76,13 @@ export interface Placement {
   readonly hostname?: string;
   /** Managers or workers only. */
   readonly role?: SwarmRole;
+  /**
+   * A node label whose values the tasks are spread over evenly (a Swarm placement preference,
+   * `spread: node.labels.<label>`): `"zone"` puts replicas in every zone of the nodes selected, so a
+   * zone's loss costs only its share of them.
+   * @default no preference: Swarm spreads tasks over nodes, whatever their zone
+   */
+  readonly spreadOver?: string;
 }
 
 export interface PortMapping {
@@ -165,6 +172,7 @@ export const PLACEMENT_FIELDS = propsShape<Placement>()({
   labels: "optional object",
   hostname: "optional",
   role: "optional",
+  spreadOver: "optional",
 });
 
 export const SERVICE_PROPS = propsShape<ServiceProps>()({
@@ -234,6 +242,12 @@ export class Service extends ClusterConstruct {
       constraints.push(`node.labels.${key} == ${value}`);
     }
     return constraints;
+  }
+
+  /** Swarm placement preferences: the label the tasks spread over, if any. */
+  get preferences(): { spread: string }[] {
+    const spreadOver = this.props.placement?.spreadOver;
+    return spreadOver === undefined ? [] : [{ spread: `node.labels.${spreadOver}` }];
   }
 
   /** Nodes the placement selects: where tasks can run. */

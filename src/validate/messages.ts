@@ -135,6 +135,11 @@ export const MESSAGES = {
     ({ value, tier }) => `the label type=${value} would be replaced: \`type\` is set from the node's tier (${tier})`,
     "remove `type` from labels and set `tier`; placements select tiers through it",
   ),
+  "node/zone-label": entry<{ value: string; zone: string }>(
+    ({ value, zone }) =>
+      `the label zone=${value} ${zone ? `contradicts \`zone: "${zone}"\`` : "is set by hand"}: the \`zone\` label is set from the node's \`zone\``,
+    "remove `zone` from labels and set the node's `zone`: the availability analysis reads failure domains from it",
+  ),
   "node/duplicate-hostname": entry<Duplicate>(
     ({ value, first }) => `hostname "${value}" is already used by ${first}`,
     "give every node its own hostname: Swarm, etcd and the certificates identify nodes by it",
@@ -239,6 +244,13 @@ export const MESSAGES = {
   "service/port-collision": entry<{ port: string; other: string; why: string }>(
     ({ port, other, why }) => `port ${port} is also published by ${other}: ${why}`,
     'publish a different port, or use `mode: "host"` on placements that share no node',
+  ),
+  "service/spread-label-missing": entry<{ label: string; hostnames: readonly string[] }>(
+    ({ label, hostnames }) =>
+      `tasks are spread over the \`${label}\` label, which ${hostnames.join(", ")} lack(s): Swarm counts those nodes as one more group of their own`,
+    ({ label }) =>
+      label === "zone" ? "give every node the service can run on a `zone`" : `give every node the service can run on a \`${label}\` label`,
+    "warning",
   ),
   "service/replicas-with-global": entry<{ replicas: unknown }>(
     ({ replicas }) => `\`replicas: ${shown(replicas)}\` is set on a global service, which runs one task on every selected node`,

@@ -19,6 +19,7 @@ import type {
   ImageReference,
   InterfaceName,
   Ipv4Address,
+  LabelKey,
   Labels,
   MemorySize,
   Mtu,
@@ -26,6 +27,7 @@ import type {
   SshPublicKey,
   StackName,
   TaskCount,
+  Zone,
 } from "./model-scalars.js";
 
 export type Tier = "front" | "app" | "proxy" | "db";
@@ -49,6 +51,7 @@ export interface NodeSpec {
   privateInterface: InterfaceName;
   swarmRole: SwarmRole;
   labels: Labels;
+  zone?: Zone;
 }
 
 export interface NetworkSpec {
@@ -63,6 +66,8 @@ export interface PlacementSpec {
   labels?: Labels;
   hostname?: Hostname;
   role?: SwarmRole;
+  /** The node label tasks are spread over (a Swarm placement preference). */
+  spreadOver?: LabelKey;
 }
 
 export interface PortSpec {
@@ -140,6 +145,7 @@ export function toModelDocument(cluster: Cluster): ModelDocument {
       privateInterface: node.privateInterface,
       swarmRole: node.swarmRole,
       labels: record(node.labels),
+      ...defined("zone", node.zone),
     })),
     networks: cluster.networks.map((network) => ({
       name: network.name,
@@ -166,6 +172,7 @@ function serviceSpec(service: Service): ServiceSpec {
       ...defined("labels", placement.labels ? record(placement.labels) : undefined),
       ...defined("hostname", placement.hostname),
       ...defined("role", placement.role),
+      ...defined("spreadOver", placement.spreadOver),
     },
     networks: list(props.networks).map(nameOf),
     ports: list(props.ports).map((port) => ({

@@ -100,6 +100,18 @@ export type Labels = Record<string, LabelValue>;
 export type LabelValue = string;
 
 /**
+ * A failure domain (zone, datacentre, rack): letters, digits, '.', '_' and '-', 1 to 63 characters; it becomes the node's `zone` label.
+ * @pattern ^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$
+ */
+export type Zone = string;
+
+/**
+ * A node label's key, as a placement preference names it: letters, digits, '.', '_' and '-'.
+ * @pattern ^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$
+ */
+export type LabelKey = string;
+
+/**
  * Environment variables: names of letters, digits and '_', not starting with a digit.
  * @propertyNames {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
  */

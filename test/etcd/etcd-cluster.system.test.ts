@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { analyseHa } from "../../src/analysis/ha.js";
 import { Cluster, EtcdCluster, Node, Testing } from "../../src/index.js";
 import { HOST_TLS } from "../../generators/pki/host-paths.js";
 import { hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
@@ -126,7 +127,7 @@ describe("EtcdCluster", async () => {
   });
 
   it("reports that 3 members tolerate the loss of 1", () => {
-    const findings = model.etcd.availabilityFindings();
+    const findings = analyseHa(model.cluster).findings.filter((finding) => finding.construct === "cluster/etcd");
     expect(findings).toEqual([expect.objectContaining({ severity: "info", code: "etcd/quorum", construct: "cluster/etcd", tolerates: 1 })]);
   });
 
@@ -136,7 +137,10 @@ describe("EtcdCluster", async () => {
     [4, "warning", "etcd/even-voters", 1],
     [5, "info", "etcd/quorum", 2],
   ] as const)("reports %i members as %s (%s)", (members, severity, code, tolerates) => {
-    expect(smallCluster(members).availabilityFindings()).toContainEqual(expect.objectContaining({ severity, code, tolerates }));
+    const etcd = smallCluster(members);
+    expect(analyseHa(Cluster.of(etcd)).findings).toContainEqual(
+      expect.objectContaining({ severity, code, tolerates, construct: "cluster/etcd" }),
+    );
   });
 
   it("reaches the HA report through the synthesis", async () => {

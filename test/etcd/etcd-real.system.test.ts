@@ -7,6 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ETCD_QUOTA_BACKEND_BYTES, etcdFlags, type EtcdPeer } from "../../generators/etcd/etcd-flags.js";
 import { pkiGenerator } from "../../generators/pki/index.js";
+import { Simulator } from "../../src/analysis/simulate.js";
+import { analyseFailures } from "../../src/analysis/failures.js";
 import { ClusterPki, Testing } from "../../src/index.js";
 import { writeStateFiles } from "../../src/synth/write-out.js";
 import { hostCluster, type HostCluster } from "../helpers/host-families.fixture.js";
@@ -104,7 +106,10 @@ describe("a real etcd cluster from the generated certificates and flags", () => 
   afterAll(async () => {
     for (const child of processes) child.kill("SIGTERM");
     await Promise.all(
-      processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)),
+      // A member stopped by a test has exited already (by its signal: exitCode stays null, signalCode is set).
+      processes.map((child) =>
+        child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined,
+      ),
     );
     rmSync(dir, { recursive: true, force: true });
   });
@@ -144,5 +149,33 @@ describe("a real etcd cluster from the generated certificates and flags", () => 
     const quota = /^etcd_server_quota_backend_bytes (\S+)$/m.exec(metrics)?.[1];
     expect(Number(quota)).toBe(ETCD_QUOTA_BACKEND_BYTES);
     expect(ETCD_QUOTA_BACKEND_BYTES).toBeGreaterThan(2 * 1024 ** 3); // more than etcd's 2 GiB default
+  });
+
+  it("keeps or loses writes as members stop, as the failure simulation says", async () => {
+    // The expectation comes from the analysis: for each count of members lost (the last ones first), does
+    // the etcd group keep its majority?
+    const { model: failureModel } = analyseFailures(model.cluster);
+    const etcd = failureModel.groups.findIndex((entry) => entry.at.path === model.etcd.path);
+    expect(etcd).toBeGreaterThanOrEqual(0);
+    const simulator = new Simulator(failureModel);
+    const voters = [...(failureModel.groups[etcd]?.voters ?? [])].reverse();
+    const keeps = voters.map((_, index) => !simulator.evaluate(voters.slice(0, index + 1)).quorumLost.includes(etcd));
+    // 3 members: losing one keeps the majority, losing two does not; both outcomes get exercised below.
+    expect(keeps).toContain(true);
+    expect(keeps).toContain(false);
+
+    for (const [index, kept] of keeps.entries()) {
+      if (index === keeps.length - 1) break; // with every member stopped there is nothing to write to
+      const member = processes[processes.length - 1 - index];
+      member?.kill("SIGTERM");
+      if (member && member.exitCode === null) await new Promise((resolve) => member.once("exit", resolve));
+      let put = run("etcdctl", client("put", `swarm/lost-${index + 1}`, "ok"));
+      // A leader election may follow the stop: give a cluster that keeps its majority a few tries.
+      for (let attempt = 0; kept && put.status !== 0 && attempt < 10; attempt++) {
+        await sleep(500);
+        put = run("etcdctl", client("put", `swarm/lost-${index + 1}`, "ok"));
+      }
+      expect(put.status === 0, `${index + 1} member(s) stopped: ${put.output}`).toBe(kept);
+    }
   });
 });

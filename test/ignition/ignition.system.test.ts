@@ -1,3 +1,4 @@
+import { analyseHa } from "../../src/analysis/ha.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -169,7 +170,7 @@ describe("ignition generator", async () => {
     const out = ignitionGenerator.generate({
       cluster,
       pki: { caCertificatePem: ca, certificates: new Map([["sw-node-1", node1]]) },
-      ha: { findings: [] },
+      ha: analyseHa(cluster),
     });
     const byPath = new Map(out.map((file) => [file.path, file.content]));
     expect(byPath.get("nodes/sw-node-1/files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);

@@ -2,7 +2,7 @@
  * A 50-node cluster in three zones (a, b, c), for the topology family's tests and for looking at its
  * pictures at scale: 6 fronts, 35 app nodes (the first of each zone a Swarm manager, five etcd members
  * spread 2-2-1), 3 SQL-proxy hosts running ProxySQL, and 6 XtraDB nodes with a Galera arbitrator, each tier
- * spread over the zones. The zone is the node label `zone`.
+ * spread over the zones. The zone is each node's `zone`.
  */
 import {
   Cluster,
@@ -44,7 +44,7 @@ export default defineCluster(() => {
         tier,
         privateIp: `10.20.${BLOCK[tier]}.${index + 1}`,
         ...extra(index),
-        labels: { zone: zone(index), ...extra(index).labels },
+        zone: zone(index),
       }),
     );
 

@@ -1,5 +1,6 @@
 import type { Problem } from "../../core/problems.js";
 import { cidrContains, isIpv4, parseCidr, reservedAddressIn } from "../../core/ip.js";
+import { ZONE_LABEL } from "../../model/node.js";
 import { problem } from "../problem.js";
 import { repeats, type CheckContext } from "./context.js";
 
@@ -19,6 +20,11 @@ export function checkNodes({ cluster }: CheckContext): Problem[] {
     ...nodes
       .filter((node) => "type" in node.declaredLabels)
       .map((node) => problem("node/reserved-label", node, "labels.type", { value: node.declaredLabels.type ?? "", tier: node.tier })),
+    ...nodes
+      .filter((node) => ZONE_LABEL in node.declaredLabels)
+      .map((node) =>
+        problem("node/zone-label", node, `labels.${ZONE_LABEL}`, { value: node.declaredLabels[ZONE_LABEL] ?? "", zone: node.zone ?? "" }),
+      ),
   ];
 
   // A malformed network or address is the schema's to report; the range check needs both well formed.

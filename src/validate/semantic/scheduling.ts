@@ -17,11 +17,20 @@ export function checkScheduling(context: CheckContext): Problem[] {
   const problems: Problem[] = [];
   for (const { service } of serviceEntries(context)) {
     if (service.eligibleNodes.length === 0) problems.push(placementProblem(service, context.cluster.nodes));
+    problems.push(...spreadProblems(service));
     if (service.mode === "global" && service.props.replicas !== undefined) {
       problems.push(problem("service/replicas-with-global", service, "replicas", { replicas: service.props.replicas }));
     }
   }
   return problems;
+}
+
+/** A spread over a label some selected nodes lack: Swarm puts those nodes in one group of their own. */
+function spreadProblems(service: Service): Problem[] {
+  const label = service.props.placement?.spreadOver;
+  if (typeof label !== "string") return [];
+  const hostnames = service.eligibleNodes.filter((node) => node.labels[label] === undefined).map((node) => node.hostname);
+  return hostnames.length === 0 ? [] : [problem("service/spread-label-missing", service, "placement.spreadOver", { label, hostnames })];
 }
 
 function placementProblem(service: Service, nodes: readonly Node[]): Problem {

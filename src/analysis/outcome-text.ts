@@ -1,0 +1,34 @@
+import { listed } from "../core/wording.js";
+import type { FailureModel } from "./failure-model.js";
+import { pathText } from "./path-findings.js";
+import type { Outcome } from "./simulate.js";
+
+/** The nodes a scenario loses, by hostname. */
+export function lostNames(model: FailureModel, outcome: Outcome): string[] {
+  return outcome.lost.map((node) => model.nodes[node]?.hostname ?? "");
+}
+
+/** What a scenario breaks, in words ("loses the majority of etcd; stops the request path at proxysql"). */
+export function describeLosses(model: FailureModel, outcome: Outcome): string {
+  const parts = [
+    ...outcome.quorumLost.map(
+      (group) => `loses the majority of ${lowerFirst(model.groups[group]?.group.quorumDescription.component ?? "a group")}`,
+    ),
+    ...outcome.pathBreaks.map((broken) => {
+      const stages = model.paths[broken.path] ?? [];
+      return `stops the request path (${pathText(stages)}) at ${stages[broken.stage]?.role ?? "?"}`;
+    }),
+    ...outcome.dataLost.map((set) => `leaves no copy of ${model.dataSets[set]?.at.path ?? "a data set"}'s data`),
+  ];
+  return parts.length > 0 ? parts.join("; ") : "breaks nothing";
+}
+
+/** "losing sw-node-1 and sw-node-2 loses the majority of …". */
+export function describeScenario(model: FailureModel, outcome: Outcome): string {
+  return `losing ${listed(lostNames(model, outcome))} ${describeLosses(model, outcome)}`;
+}
+
+/** "The Swarm manager Raft group" as the middle of a sentence has it. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
