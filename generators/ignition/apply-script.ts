@@ -1,7 +1,7 @@
 import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
 import type { Node } from "../../src/model/node.js";
 import { bashScript, shellWord, SSH_COMMAND_SETUP, SSH_USER } from "../shell.js";
-import { fromDataUrl } from "./data-url.js";
+import { contentsText } from "./data-url.js";
 
 const UNIT_DIR = "/etc/systemd/system";
 /** Ignition's default mode for a file without one. */
@@ -129,7 +129,7 @@ export function sharedApplyScript(): string {
 /** Files and units of the final config that have a readable copy in out/ (the ones the script can send). */
 export function syncedFiles(config: IgnitionConfig): SyncedFile[] {
   const files = (config.storage?.files ?? []).flatMap((file): SyncedFile[] => {
-    const text = file.contents?.compression ? undefined : fromDataUrl(file.contents?.source);
+    const text = contentsText(file.contents);
     if (text === undefined || isPrivateKey(text)) return [];
     const unit = new RegExp(`^${UNIT_DIR}/([^/]+)\\.d/[^/]+$`).exec(file.path)?.[1];
     return [{ local: `files/${file.path.replace(/^\/+/, "")}`, remote: file.path, mode: file.mode ?? DEFAULT_MODE, text, unit }];

@@ -5,7 +5,7 @@ import type { PkiMaterial } from "../../src/pki/material.js";
 import type { GeneratedFile } from "../../src/synth/generator.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { isValidIgnitionConfig } from "../../src/synth/output-schemas.js";
-import { fromDataUrl } from "./data-url.js";
+import { contentsText } from "./data-url.js";
 import { nodeIgnition, type NodeIgnition } from "./node-config.js";
 
 /** One readable copy of a node's file or unit: `files/<path on the host>` or `systemd/<unit>[.d/<drop-in>]`. */
@@ -99,7 +99,7 @@ function copiesOf({ config, constructOf }: NodeIgnition): Copy[] {
 
 function fileCopies(config: IgnitionConfig, constructOf: NodeIgnition["constructOf"]): Copy[] {
   return (config.storage?.files ?? []).flatMap((file): Copy[] => {
-    const text = file.contents?.compression ? undefined : fromDataUrl(file.contents?.source);
+    const text = contentsText(file.contents);
     if (text === undefined) return [];
     return [{ local: `files/${file.path.replace(/^\/+/, "")}`, text, construct: constructOf(file.path) }];
   });

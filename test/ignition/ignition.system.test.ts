@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ignitionSchema } from "../helpers/validators.js";
-import { fromDataUrl } from "../../generators/ignition/data-url.js";
+import { contentsText, fromDataUrl } from "../../generators/ignition/data-url.js";
 import { ignitionGenerator } from "../../generators/ignition/index.js";
 import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
 import { SystemdUnit } from "../../src/index.js";
@@ -95,8 +95,9 @@ describe("ignition generator", async () => {
     for (const [hostname, config] of parsed) {
       for (const file of config.storage?.files ?? []) {
         expect(file.overwrite).toBe(true);
+        // Small files inline as text; only a file beyond 4 KiB would be gzip-compressed (none in this cluster).
         expect(file.contents?.source).toMatch(/^data:,/);
-        expect(copyOf(files, hostname, `files${file.path}`), file.path).toBe(fromDataUrl(file.contents?.source));
+        expect(copyOf(files, hostname, `files${file.path}`), file.path).toBe(contentsText(file.contents));
       }
     }
     const daemon = parsed.get("sw-front-1")?.storage?.files?.find((file) => file.path === "/etc/docker/daemon.json");
