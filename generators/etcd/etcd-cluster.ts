@@ -69,6 +69,10 @@ export class EtcdCluster extends ClusterConstruct implements QuorumGroup, Majori
     addVoter: "add members (nodes of the app tier) to `members`",
   } as const;
   readonly members: readonly Node[];
+  /** The members: each holds a vote. */
+  get quorumNodes(): readonly Node[] {
+    return this.members;
+  }
   /** Members that join the running cluster (see EtcdClusterProps.joining). */
   readonly joining: readonly Node[];
   readonly version: string;

@@ -47,8 +47,19 @@ export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): Plann
   return files;
 }
 
+const hostsFiles = new WeakMap<Cluster, string>();
+
 /** Every node of the cluster by its private address, so the nodes resolve each other without DNS. */
 export function hostsFile(cluster: Cluster): string {
+  const cached = hostsFiles.get(cluster);
+  if (cached !== undefined) return cached;
+  const text = renderHostsFile(cluster);
+  // The same text for every node: once the tree is locked it cannot change, so it is rendered once.
+  if (cluster.node.locked) hostsFiles.set(cluster, text);
+  return text;
+}
+
+function renderHostsFile(cluster: Cluster): string {
   const nodes = [...cluster.nodes].sort((a, b) => compareAddresses(a.privateIp, b.privateIp) || compareStrings(a.hostname, b.hostname));
   const lines = [
     "127.0.0.1 localhost",

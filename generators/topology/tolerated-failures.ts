@@ -134,7 +134,7 @@ function quorumGroups(cluster: Cluster, ha: HaReport): QuorumVoters[] {
 
 function votersOf(cluster: Cluster, construct: IConstruct, prefix: string): readonly Node[] | undefined {
   if (construct === cluster && prefix === "swarm") return cluster.managers;
-  if (isQuorumGroup(construct)) return construct.members;
+  if (isQuorumGroup(construct)) return construct.quorumNodes;
   if (construct instanceof XtraDbCluster) return [...construct.dataNodes, ...(construct.arbitratorNode ? [construct.arbitratorNode] : [])];
   return undefined;
 }

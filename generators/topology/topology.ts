@@ -141,7 +141,7 @@ function rolesByNode(cluster: Cluster): Map<Node, string[]> {
   const roles = new Map<Node, string[]>(cluster.nodes.map((node) => [node, node.swarmRole === "manager" ? ["manager"] : []]));
   for (const construct of cluster.node.findAll()) {
     if (!isQuorumGroup(construct)) continue;
-    for (const member of construct.members) roles.get(member)?.push(construct.quorumKind);
+    for (const member of construct.quorumNodes) roles.get(member)?.push(construct.quorumKind);
   }
   return roles;
 }

@@ -3,7 +3,7 @@ import { finding, type AvailabilitySource } from "../../src/analysis/findings.js
 import type { ReplicatedData } from "../../src/analysis/request-path.js";
 import { listed } from "../../src/core/wording.js";
 import { Cluster } from "../../src/model/cluster.js";
-import type { MajorityGroup } from "../../src/validate/quorum-group.js";
+import type { MajorityGroup, QuorumGroup } from "../../src/validate/quorum-group.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { present, propsShape } from "../../src/model/props-shape.js";
@@ -138,9 +138,11 @@ const ARBITRATOR_SERVICE = "garbd";
  * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time
  * (see availabilityFindings).
  */
-export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource, MajorityGroup, ReplicatedData {
+export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource, MajorityGroup, QuorumGroup, ReplicatedData {
   /** Marks the construct for the failure simulation: Galera's primary component needs a majority of voters. */
   readonly majorityGroup = true;
+  /** A Galera primary component, for the checks of one kind of group (reboot windows keep its voters apart). */
+  readonly quorumKind = "galera";
   readonly clusterName: string;
   readonly image: string;
   readonly maxConnections: number;
@@ -150,6 +152,9 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** The nodes given, in order: member i runs on dataNodes[i]. */
   readonly dataNodes: readonly Node[];
   readonly arbitratorNode: Node | undefined;
+  get quorumNodes(): readonly Node[] {
+    return [...this.dataNodes, ...(this.arbitratorNode ? [this.arbitratorNode] : [])];
+  }
   readonly stackName: string;
   private readonly stack: Stack;
   private readonly monitorSecrets: Secret[] = [];

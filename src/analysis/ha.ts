@@ -8,13 +8,15 @@ import { overlayCapacityFindings } from "./overlay-capacity.js";
 import { pathFindings } from "./path-findings.js";
 import { quorumFindings } from "./quorum.js";
 import { toleranceFindings } from "./tolerance-findings.js";
+import { rebootWindowFindings } from "./reboot-windows.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 /**
  * The architecture analysis the seed asks for. The failure simulation loses every node, every pair of
- * nodes and every zone, and reports what each takes away: a group's majority, the request path, data.
- * Generic rules live here; high-level constructs add findings of their own (availabilityFindings()).
+ * nodes and every zone, and reports what each takes away: a group's majority, the request path, data; and
+ * OS-update reboot windows must never take a quorum or a whole tier down at once. Generic rules live here;
+ * high-level constructs add findings of their own (availabilityFindings()).
  */
 export function analyseHa(cluster: Cluster): HaReport {
   const failures = analyseFailures(cluster);
@@ -24,6 +26,7 @@ export function analyseHa(cluster: Cluster): HaReport {
     ...dataFindings(failures),
     ...toleranceFindings(failures),
     ...overlayCapacityFindings(cluster),
+    ...rebootWindowFindings(cluster),
     ...cluster.node.findAll().flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : [])),
   ];
   return { findings: sortFindings(findings), failures };
