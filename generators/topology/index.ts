@@ -27,7 +27,7 @@ export const topologyGenerator = defineGenerator({
       cluster,
       mermaid: mermaidTopology(topology),
       svg: OUT_PATHS.topologySvg,
-      failures: toleratedFailures(cluster, ha),
+      failures: toleratedFailures(ha.failures),
       findings: ha.findings,
       bringUp: bringUpSteps(cluster),
     });

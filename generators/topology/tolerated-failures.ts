@@ -1,149 +1,59 @@
-import type { IConstruct } from "constructs";
-import type { HaReport } from "../../src/analysis/findings.js";
-import type { Cluster } from "../../src/model/cluster.js";
-import type { Node } from "../../src/model/node.js";
-import { Service } from "../../src/model/stack.js";
-import { isQuorumGroup } from "../../src/validate/quorum-group.js";
-import { XtraDbCluster } from "../xtradb/index.js";
-import { foldNames } from "./names.js";
-import { zoneOf } from "./zones.js";
+import type { FailureAnalysis } from "../../src/analysis/failures.js";
+import { describeLosses, describeScenario, describeStops } from "../../src/analysis/outcome-text.js";
+import { breaksSomething } from "../../src/analysis/simulate.js";
 
 /** One row of the reviewer's table: a failure, whether the cluster rides it out, and what it costs. */
 export interface ToleratedFailure {
   readonly failure: string;
   readonly tolerated: boolean;
-  /** What breaks (when not tolerated), or what stops until the node returns (when tolerated). */
+  /** What breaks (when not tolerated), or what stops until a node returns (when tolerated). */
   readonly consequences: readonly string[];
 }
 
-/** Names of the quorum groups as a reviewer knows them, by the code prefix of their findings. */
-const GROUP_NAMES: Readonly<Record<string, string>> = { swarm: "the Swarm managers", etcd: "etcd", galera: "Galera" };
-
-/** Simultaneous node losses the table asks about. */
-const NODE_LOSSES = [1, 2] as const;
-
-interface QuorumVoters {
-  readonly name: string;
-  readonly tolerates: number;
-  /** The voting members' nodes, when the group's construct names them. */
-  readonly voters: readonly Node[] | undefined;
-}
-
 /**
- * What the cluster tolerates, from what the analysis knows today: each quorum group's fault tolerance
- * (src/analysis/quorum.ts, carried by the HaReport's findings), the services on the request path and the
- * services pinned to one node. Any 1 and any 2 simultaneous node losses, and each zone the model declares.
- * This is the one place the reviewer's README asks; a failure simulation can answer it instead.
+ * The table read off the failure simulation (src/analysis/failures.ts), the one the availability report's
+ * `tolerance/*` notes come from, so the README and the report give the same verdicts and name the same
+ * scenarios: any 1 node (each node whose loss breaks something), any 2 nodes (the first breaking pair, and how
+ * many pairs break something), and each zone the model declares.
  */
-export function toleratedFailures(cluster: Cluster, ha: HaReport): ToleratedFailure[] {
-  const groups = quorumGroups(cluster, ha);
-  const critical = cluster.all(Service).filter((service) => service.props.critical);
-  const pinned = cluster.all(Service).filter((service) => !service.props.critical && service.eligibleNodes.length === 1);
-  const rows: ToleratedFailure[] = NODE_LOSSES.map((count) => anyNodes(count, groups, critical, pinned));
-  const zones = [...new Set(cluster.nodes.map(zoneOf).filter((zone): zone is string => zone !== undefined))].sort();
-  for (const zone of zones) {
-    const lost = new Set(cluster.nodes.filter((node) => zoneOf(node) === zone));
-    rows.push(losing(`zone ${zone} (${lost.size} node${lost.size === 1 ? "" : "s"})`, lost, groups, critical, pinned));
+export function toleratedFailures(analysis: FailureAnalysis): ToleratedFailure[] {
+  const { model, singles, pairs } = analysis;
+  if (model.nodes.length === 0) return [];
+  // Each node whose loss breaks something is a single point of failure of its own: the row names them all.
+  const breaks = singles.filter((outcome) => breaksSomething(model, outcome));
+  const rows: ToleratedFailure[] = [
+    breaks.length > 0
+      ? { failure: "any 1 node", tolerated: false, consequences: breaks.map((outcome) => describeScenario(model, outcome)) }
+      : { failure: "any 1 node", tolerated: true, consequences: unique(singles.flatMap((outcome) => describeStops(model, outcome))) },
+  ];
+  if (pairs.checked > 0) {
+    rows.push(
+      pairs.first
+        ? {
+            failure: "any 2 nodes",
+            tolerated: false,
+            consequences: [`${describeScenario(model, pairs.first)} (${pairs.breaking} of ${pairs.checked} pairs break something)`],
+          }
+        : {
+            failure: "any 2 nodes",
+            tolerated: true,
+            // A pair may stop what neither node's loss stops alone off the request path: the simulation
+            // answers for quorums, the request path and its data, and the row says no more than that.
+            consequences: [`no pair loses a majority, the request path or its data (${pairs.checked} pairs tried)`],
+          },
+    );
+  }
+  for (const { zone, outcome } of analysis.zones) {
+    const failure = `zone ${zone} (${outcome.lost.length} node${outcome.lost.length === 1 ? "" : "s"})`;
+    rows.push(
+      breaksSomething(model, outcome)
+        ? { failure, tolerated: false, consequences: [describeLosses(model, outcome)] }
+        : { failure, tolerated: true, consequences: describeStops(model, outcome) },
+    );
   }
   return rows;
 }
 
-function anyNodes(
-  count: number,
-  groups: readonly QuorumVoters[],
-  critical: readonly Service[],
-  pinned: readonly Service[],
-): ToleratedFailure {
-  const failure = `any ${count} node${count === 1 ? "" : "s"}`;
-  const broken = [
-    ...groups
-      .filter((group) => group.tolerates < count)
-      .map((group) => {
-        const lost = group.tolerates + 1;
-        const named =
-          group.voters && group.voters.length >= lost
-            ? `losing ${andList(group.voters.slice(0, lost).map((node) => node.hostname))}`
-            : `losing ${lost} of its voters`;
-        return `${named} loses the majority of ${group.name}, which tolerate${plural(group)} ${group.tolerates} loss${group.tolerates === 1 ? "" : "es"}`;
-      }),
-    ...critical.flatMap((service) => {
-      const nodes = service.eligibleNodes;
-      if (service.replicaCount < 2) return [`losing the node ${service.name}'s only task runs on stops ${service.name}`];
-      return nodes.length <= count ? [`losing ${andList(nodes.map((node) => node.hostname))} stops ${service.name}`] : [];
-    }),
-  ];
-  if (broken.length > 0) return { failure, tolerated: false, consequences: broken };
-  return { failure, tolerated: true, consequences: count === 1 ? pinned.map(stopsWithItsNode) : [] };
-}
-
-function losing(
-  failure: string,
-  lost: ReadonlySet<Node>,
-  groups: readonly QuorumVoters[],
-  critical: readonly Service[],
-  pinned: readonly Service[],
-): ToleratedFailure {
-  const broken = [
-    ...groups.flatMap((group) => {
-      const gone = (group.voters ?? []).filter((node) => lost.has(node));
-      return gone.length > group.tolerates
-        ? [
-            `losing ${foldNames(gone.map((node) => node.hostname))} loses the majority of ${group.name}, which tolerate${plural(group)} ${group.tolerates} loss${group.tolerates === 1 ? "" : "es"}`,
-          ]
-        : [];
-    }),
-    ...critical.flatMap((service) => {
-      const left = service.eligibleNodes.filter((node) => !lost.has(node));
-      if (left.length === 0) return [`${service.name} has no node left`];
-      return service.replicaCount < 2 && left.length < service.eligibleNodes.length
-        ? [`${service.name}'s only task may be on a lost node`]
-        : [];
-    }),
-  ];
-  if (broken.length > 0) return { failure, tolerated: false, consequences: broken };
-  return {
-    failure,
-    tolerated: true,
-    consequences: pinned.filter((service) => service.eligibleNodes.some((node) => lost.has(node))).map(stopsWithItsNode),
-  };
-}
-
-function stopsWithItsNode(service: Service): string {
-  return `${service.name} stops until ${foldNames(service.eligibleNodes.map((node) => node.hostname))} is back`;
-}
-
-/** Each quorum group the analysis reported (one entry per group, though it may have several findings). */
-function quorumGroups(cluster: Cluster, ha: HaReport): QuorumVoters[] {
-  const seen = new Set<string>();
-  const groups: QuorumVoters[] = [];
-  for (const found of ha.findings) {
-    if (found.tolerates === undefined) continue;
-    const prefix = found.code.split("/")[0] ?? found.code;
-    const key = `${found.construct}\u0000${prefix}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const construct = cluster.node.findAll().find((candidate) => candidate.node.path === found.construct);
-    groups.push({
-      name: GROUP_NAMES[prefix] ?? `${prefix} (${found.construct})`,
-      tolerates: found.tolerates,
-      voters: construct && votersOf(cluster, construct, prefix),
-    });
-  }
-  return groups;
-}
-
-function votersOf(cluster: Cluster, construct: IConstruct, prefix: string): readonly Node[] | undefined {
-  if (construct === cluster && prefix === "swarm") return cluster.managers;
-  if (isQuorumGroup(construct)) return construct.quorumNodes;
-  if (construct instanceof XtraDbCluster) return [...construct.dataNodes, ...(construct.arbitratorNode ? [construct.arbitratorNode] : [])];
-  return undefined;
-}
-
-/** "tolerate" for a group named in the plural (the Swarm managers), "tolerates" otherwise. */
-function plural(group: QuorumVoters): string {
-  return group.name.endsWith("s") ? "" : "s";
-}
-
-function andList(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+function unique(texts: readonly string[]): string[] {
+  return [...new Set(texts)];
 }

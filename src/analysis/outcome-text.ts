@@ -28,6 +28,19 @@ export function describeScenario(model: FailureModel, outcome: Outcome): string 
   return `losing ${listed(lostNames(model, outcome))} ${describeLosses(model, outcome)}`;
 }
 
+/**
+ * The services a scenario leaves with no node to run on, each until one of its nodes is back
+ * ("prometheus stops until sw-node-1 is back"): what a tolerated loss still costs.
+ */
+export function describeStops(model: FailureModel, outcome: Outcome): string[] {
+  return outcome.servicesDown.flatMap((index) => {
+    const entry = model.services[index];
+    if (!entry) return [];
+    const names = entry.eligible.map((node) => model.nodes[node]?.hostname ?? "");
+    return [`${entry.service.name} stops until ${names.length > 1 ? "one of " : ""}${listed(names, "or")} is back`];
+  });
+}
+
 /** "The Swarm manager Raft group" as the middle of a sentence has it. */
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foldNames } from "../../generators/topology/names.js";
 import { COLLAPSE_ABOVE, topologyOf } from "../../generators/topology/topology.js";
 import { toleratedFailures } from "../../generators/topology/tolerated-failures.js";
-import { analyseHa } from "../../src/analysis/ha.js";
+import { analyseFailures } from "../../src/analysis/failures.js";
 import { Service, Stack, Testing } from "../../src/index.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
@@ -90,7 +90,9 @@ describe("the reviewer's files of the reference cluster (out/)", () => {
 
   it("says any one node is tolerated and any two are not, naming the pair", () => {
     expect(readme).toMatch(/^\| any 1 node \| yes \|/m);
-    expect(readme).toMatch(/^\| any 2 nodes \| \*\*no\*\* \| losing sw-node-1 and sw-node-2 loses the majority of the Swarm managers/m);
+    expect(readme).toMatch(
+      /^\| any 2 nodes \| \*\*no\*\* \| losing sw-front-1 and sw-front-2 stops the request path \(DNS → nginx → .*\) at DNS/m,
+    );
   });
 });
 
@@ -158,9 +160,12 @@ describe("topology model", () => {
     const cluster = Testing.cluster({ nodes: { app: 1, front: 2 } });
     const web = new Stack(cluster, "web");
     new Service(web, "nginx", { image: "nginx", replicas: "one-per-node", placement: { tier: "front" }, critical: true });
-    const [one, two] = toleratedFailures(cluster, analyseHa(cluster));
+    const [one, two] = toleratedFailures(analyseFailures(cluster));
     expect(one).toMatchObject({ failure: "any 1 node", tolerated: false });
-    expect(one?.consequences.join("; ")).toContain("losing sw-node-1 loses the majority of the Swarm managers");
-    expect(two?.consequences.join("; ")).toContain("losing sw-front-1 and sw-front-2 stops nginx");
+    expect(one?.consequences).toEqual(["losing sw-node-1 loses the majority of the Swarm manager Raft group"]);
+    expect(two).toMatchObject({ failure: "any 2 nodes", tolerated: false });
+    expect(two?.consequences.join("; ")).toMatch(
+      /^losing sw-front-1 and sw-front-2 stops the request path \(nginx\) at nginx \(\d+ of 3 pairs/,
+    );
   });
 });
