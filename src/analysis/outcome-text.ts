@@ -41,7 +41,10 @@ export function describeStops(model: FailureModel, outcome: Outcome): string[] {
   });
 }
 
-/** "The Swarm manager Raft group" as the middle of a sentence has it. */
+/**
+ * "The Swarm manager Raft group" as the middle of a sentence has it; a name whose first word has two capitals
+ * ("XtraDB cluster", "ProxySQL") stays as it is.
+ */
 function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  return /^[A-Z]\S*[A-Z]/.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
