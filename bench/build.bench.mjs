@@ -1,5 +1,5 @@
 // Benchmark: how the cost of a build grows with the cluster. For synthetic clusters of 8, 50, 200 and 1,000
-// nodes (bench/interim-cluster.ts: the reference cluster's tiers scaled), each a config file in a project
+// nodes (bench/synthetic-cluster.ts: the reference cluster's tiers scaled), each a config file in a project
 // folder of its own, it measures
 //   (a) the whole `swarm-cluster build` process as a user runs it, into an empty folder;
 //   (b) the in-process synthesis alone: model to validated file set, nothing written;
@@ -20,7 +20,6 @@ import { build as esbuild } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "bin", "swarm-cluster.js");
-const builder = path.join(root, "bench", "interim-cluster.ts");
 const sizes = (process.env.BENCH_SIZES ?? "8,50,200,1000").split(",").map(Number);
 // Fewer runs where one run takes seconds: the whole benchmark stays under three minutes.
 const runsFor = (nodes) => Number(process.env.BENCH_RUNS ?? (nodes >= 1000 ? 3 : nodes >= 200 ? 5 : 7));
@@ -81,9 +80,37 @@ async function bundleDriver() {
     platform: "node",
     target: "node20",
     packages: "external",
-    alias: { "swarm-cluster": "./src/index.ts" },
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     keepNames: true,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/**
+ * The synthetic-cluster builder as a config can import it: it imports the library from src/, which the
+ * config loader would bundle into the config (another copy of the classes); here it imports `swarm-cluster`,
+ * which the loader resolves to the compiled library the CLI runs.
+ */
+async function bundleBuilder() {
+  const outfile = path.join(work, "synthetic-cluster.mjs");
+  await esbuild({
+    absWorkingDir: root,
+    entryPoints: ["bench/synthetic-cluster.ts"],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    plugins: [
+      {
+        name: "library-as-package",
+        setup(build) {
+          build.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: "swarm-cluster", external: true }));
+        },
+      },
+    ],
     logLevel: "warning",
   });
   return outfile;
@@ -115,7 +142,7 @@ await Promise.all([...new Set(files.map((entry) => path.dirname(entry.file)))].m
 await Promise.all(files.map((entry) => writeFile(entry.file, entry.content)));
 `;
 
-function benchSize(nodes, driver) {
+function benchSize(nodes, driver, builder) {
   const runs = runsFor(nodes);
   const project = path.join(work, `nodes-${nodes}`);
   mkdirSync(project);
@@ -194,9 +221,10 @@ function printTables(results) {
 const started = Date.now();
 try {
   const driver = await bundleDriver();
+  const builder = await bundleBuilder();
   const results = [];
   for (const nodes of sizes) {
-    results.push(benchSize(nodes, driver));
+    results.push(benchSize(nodes, driver, builder));
     process.stderr.write(`${nodes} nodes measured (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   }
   printTables(results);

@@ -11,7 +11,7 @@ import { analyseHa } from "../src/analysis/ha.js";
 import { resolvePki } from "../src/pki/resolve.js";
 import { GENERATORS } from "../src/synth/registry.js";
 import { prepareTree, synthesize } from "../src/synth/synthesize.js";
-import { syntheticCluster } from "./interim-cluster.js";
+import { syntheticCluster } from "./synthetic-cluster.js";
 
 const [mode, nodesArg, runsArg, projectDir = "."] = process.argv.slice(2);
 const nodes = Number(nodesArg);
