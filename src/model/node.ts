@@ -4,6 +4,7 @@ import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
 import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
 import { propsShape } from "./props-shape.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
+import { constructsOfType } from "./tree-index.js";
 
 export type SwarmRole = "manager" | "worker";
 
@@ -92,7 +93,7 @@ export class Node extends ClusterConstruct {
 
 /** Every node of the tree that holds `construct`, in declaration order. */
 export function nodesOf(construct: IConstruct): Node[] {
-  return construct.node.root.node.findAll().filter((c): c is Node => c instanceof Node);
+  return constructsOfType(construct.node.root, Node);
 }
 
 export interface HostFileProps {

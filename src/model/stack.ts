@@ -7,6 +7,7 @@ import { nodesOf, type Node, type SwarmRole } from "./node.js";
 import { propsShape } from "./props-shape.js";
 import type { Secret } from "./secret.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
+import { constructsOfType } from "./tree-index.js";
 
 /** A stack has no props yet: its name is its id. Declared, so that props given by mistake are reported. */
 export type StackProps = Record<never, never>;
@@ -24,11 +25,11 @@ export class Stack extends ClusterConstruct {
   }
 
   get services(): Service[] {
-    return this.node.findAll().filter((c): c is Service => c instanceof Service);
+    return constructsOfType(this, Service);
   }
 
   get configs(): StackConfig[] {
-    return this.node.findAll().filter((c): c is StackConfig => c instanceof StackConfig);
+    return constructsOfType(this, StackConfig);
   }
 }
 
@@ -195,6 +196,7 @@ export class Service extends ClusterConstruct {
   readonly name: string;
   readonly props: ServiceProps;
   private readonly patches: DeepPartial<StackService>[] = [];
+  private eligibleOnceLocked: readonly Node[] | undefined;
 
   constructor(scope: Stack, name: string, props: ServiceProps) {
     super(scope, name);
@@ -238,12 +240,16 @@ export class Service extends ClusterConstruct {
 
   /** Nodes the placement selects: where tasks can run. */
   get eligibleNodes(): Node[] {
+    if (this.eligibleOnceLocked) return [...this.eligibleOnceLocked];
     const placement = this.props.placement ?? {};
     const labels = Object.entries(this.requiredLabels);
-    return nodesOf(this)
+    const eligible = nodesOf(this)
       .filter((node) => labels.every(([key, value]) => node.labels[key] === value))
       .filter((node) => !placement.hostname || node.hostname === placement.hostname)
       .filter((node) => !placement.role || node.swarmRole === placement.role);
+    // A locked tree gains no nodes: the generators ask per node, which made this quadratic at 1,000 nodes.
+    if (this.node.locked) this.eligibleOnceLocked = eligible;
+    return [...eligible];
   }
 
   /** `name:port` as other services on a shared overlay reach it (through the service's virtual IP). */
