@@ -1,8 +1,8 @@
 /**
  * A cluster of any size shaped like the reference (cluster.config.ts): its tiers keep the reference's
  * proportions, 2 front : 3 app : 1 proxy : 2 db, and it holds the same constructs (etcd and Swarm managers on
- * the first app nodes, ProxySQL on every app and proxy node, an XtraDB member on every db node with an
- * arbitrator when their count is even, the front proxy, monitoring, Portainer). The benchmark and the scale
+ * the first app nodes, ProxySQL on every app and proxy node, XtraDB members on the db nodes with an arbitrator
+ * when their count is even, the front proxy, monitoring, Portainer). The benchmark and the scale
  * tests build it at 8, 50, 200 and 1,000 nodes; it uses only the public API, as a config would.
  */
 import {
@@ -95,7 +95,13 @@ export function syntheticCluster(nodes: number): Cluster {
   const app = tierNodes("app");
   const primary = app[0] as Node;
   const registry = `${primary.hostname}.${cluster.domain}:5000`;
-  const databases = tierNodes("db");
+  // A Galera cluster is one quorum group, whose members all apply every write: it stays at three or five
+  // members (the rest of the db tier holds none), as a real one would.
+  const dbTier = tierNodes("db");
+  const databases = dbTier.slice(
+    0,
+    dbTier.length <= 2 ? dbTier.length : Math.min(5, dbTier.length % 2 === 1 ? dbTier.length : dbTier.length - 1),
+  );
 
   // /24 overlays hold the reference's tasks; beyond about sixty nodes the global and one-per-node services
   // (and every node's endpoint) need more addresses than a /24 has.

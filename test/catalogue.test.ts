@@ -16,7 +16,7 @@ describe("the message catalogue", () => {
         "schema/required",
         "nginx/version-unreadable",
         "stack/config-in-other-stack",
-        "ignition/reboot-windows-exhausted",
+        "proxysql/backend-limit-starved",
       ]),
     );
   });

@@ -41,6 +41,9 @@ class EtcdLike extends ClusterConstruct implements QuorumGroup {
   ) {
     super(scope, id);
   }
+  get quorumNodes(): readonly Node[] {
+    return this.members;
+  }
 }
 
 /** An untyped value, as a config reaches the build once esbuild has stripped its types. */

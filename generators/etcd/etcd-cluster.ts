@@ -63,6 +63,10 @@ export class EtcdCluster extends ClusterConstruct implements AvailabilitySource,
   /** Marks the construct for the model validation's etcd membership checks. */
   readonly quorumKind = "etcd";
   readonly members: readonly Node[];
+  /** The members: each holds a vote. */
+  get quorumNodes(): readonly Node[] {
+    return this.members;
+  }
   /** Members that join the running cluster (see EtcdClusterProps.joining). */
   readonly joining: readonly Node[];
   readonly version: string;

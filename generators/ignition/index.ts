@@ -8,7 +8,6 @@ import { isValidIgnitionConfig } from "../../src/synth/output-schemas.js";
 import { applyScript } from "./apply-script.js";
 import { fromDataUrl } from "./data-url.js";
 import { nodeIgnition } from "./node-config.js";
-import { rebootWindowProblems } from "./update-windows.js";
 
 /**
  * One Ignition 3.3.0 config per node, `nodes/<hostname>/config.ign`, which Flatcar applies at first boot:
@@ -18,7 +17,6 @@ import { rebootWindowProblems } from "./update-windows.js";
  */
 export const ignitionGenerator = defineGenerator({
   name: "ignition",
-  validate: rebootWindowProblems,
   generate({ cluster, pki }): GeneratedFile[] {
     return cluster.nodes.flatMap((node) => nodeFiles(cluster, node, pki));
   },

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
 import { quorumFindings } from "../../src/analysis/quorum.js";
+import type { QuorumGroup } from "../../src/validate/quorum-group.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { present, propsShape } from "../../src/model/props-shape.js";
@@ -135,7 +136,9 @@ const ARBITRATOR_SERVICE = "garbd";
  * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time
  * (see availabilityFindings).
  */
-export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource {
+export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource, QuorumGroup {
+  /** A Galera primary component: its data nodes and its arbitrator vote. */
+  readonly quorumKind = "galera";
   readonly clusterName: string;
   readonly image: string;
   readonly maxConnections: number;
@@ -145,6 +148,9 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** The nodes given, in order: member i runs on dataNodes[i]. */
   readonly dataNodes: readonly Node[];
   readonly arbitratorNode: Node | undefined;
+  get quorumNodes(): readonly Node[] {
+    return [...this.dataNodes, ...(this.arbitratorNode ? [this.arbitratorNode] : [])];
+  }
   readonly stackName: string;
   private readonly stack: Stack;
   private readonly monitorSecrets: Secret[] = [];

@@ -5,6 +5,7 @@ import type { Problem } from "../core/problems.js";
 import { finding, isAvailabilitySource, type HaReport } from "./findings.js";
 import { overlayCapacityFindings } from "./overlay-capacity.js";
 import { quorumFindings } from "./quorum.js";
+import { rebootWindowFindings } from "./reboot-windows.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -16,7 +17,8 @@ const SWARM_MANAGERS = {
 
 /**
  * The architecture analysis the seed asks for: quorum of every consensus group, single points of
- * failure on the request path, and overlays too small for the tasks they carry. Generic rules live here; high-level constructs add their own findings.
+ * failure on the request path, overlays too small for the tasks they carry, and OS-update reboot windows
+ * that would take a quorum or a whole tier down at once. Generic rules live here; high-level constructs add their own findings.
  */
 export function analyseHa(cluster: Cluster): HaReport {
   const findings: Problem[] = [
@@ -24,6 +26,7 @@ export function analyseHa(cluster: Cluster): HaReport {
     ...cluster.all(Service).flatMap(serviceFindings),
     ...cluster.all(Service).flatMap(pinnedFindings),
     ...overlayCapacityFindings(cluster),
+    ...rebootWindowFindings(cluster),
     ...cluster.node.findAll().flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : [])),
   ];
   return { findings: sortFindings(findings) };

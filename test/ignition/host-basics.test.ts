@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cidrContains, parseCidr } from "../../src/core/ip.js";
 import { privatePrefix } from "../../generators/ignition/private-network.js";
-import { REBOOT_WINDOW_SLOTS, rebootWindowProblems, rebootWindows, WEEKDAYS } from "../../generators/ignition/update-windows.js";
+import { WEEKDAYS } from "../../src/analysis/reboot-windows.js";
 import { Cluster, EtcdCluster, HostFile, Node, type NodeProps, type OperatingSystem } from "../../src/index.js";
 import { hostCluster, iniEntries, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
@@ -166,19 +166,6 @@ describe("OS update reboot windows", async () => {
   it("puts nodes declared together on different weekdays", () => {
     const days = cluster.managers.map((node) => Math.floor((windows.get(node)?.start ?? 0) / 1440));
     expect(new Set(days).size).toBe(cluster.managers.length);
-  });
-
-  it("keeps every window of the largest cluster it supports disjoint, and refuses a larger one", () => {
-    const big = new Cluster({ name: "big", privateNetwork: "10.0.0.0/16", domain: "x", sshAuthorizedKeys: [TEST_SSH_KEY] });
-    for (let i = 0; i < REBOOT_WINDOW_SLOTS; i++)
-      new Node(big, `n${i}`, { tier: "app", privateIp: `10.0.${Math.floor(i / 200)}.${(i % 200) + 1}` });
-    const all = [...rebootWindows(big).values()].map((w) => ({
-      start: WEEKDAYS.indexOf(w.day) * 1440 + Number(w.start.slice(0, 2)) * 60,
-      length: w.lengthMinutes,
-    }));
-    for (const [i, a] of all.entries()) for (const b of all.slice(i + 1)) expect(gapBetween(a, b)).toBeGreaterThanOrEqual(120);
-    new Node(big, "one-too-many", { tier: "app", privateIp: "10.0.9.1" });
-    expect(rebootWindowProblems(big)).toMatchObject([{ code: "ignition/reboot-windows-exhausted", construct: "cluster" }]);
   });
 
   it("keeps the comments free of '=', which update_engine would read as settings", () => {

@@ -13,10 +13,10 @@ export function checkEtcd({ cluster }: CheckContext): Problem[] {
   for (const construct of cluster.node.findAll()) {
     if (!isQuorumGroup(construct) || construct.quorumKind !== "etcd") continue;
     const group = declaredOf(construct);
-    const count = construct.members.length;
+    const count = construct.quorumNodes.length;
     if (count === 0) problems.push(problem("etcd/no-members", group, "members", {}));
     else if (count % 2 === 0) problems.push(problem("etcd/even-members", group, "members", { count }));
-    construct.members.forEach((member, index) => {
+    construct.quorumNodes.forEach((member, index) => {
       if (!nodes.has(member)) {
         problems.push(problem("etcd/member-not-in-cluster", group, `members[${index}]`, { member: member.path }));
       }
