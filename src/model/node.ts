@@ -1,7 +1,7 @@
 import type { Construct, IConstruct } from "constructs";
 import { deepMerge, type DeepPartial } from "../core/deep-merge.js";
 import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
-import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
+import { ClusterConstruct, lazyOnceLocked, type Lazy } from "./base.js";
 import { propsShape } from "./props-shape.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
 import { constructsOfType } from "./tree-index.js";
@@ -112,18 +112,18 @@ export interface HostFileProps {
 export class HostFile extends ClusterConstruct {
   readonly filePath: string;
   readonly mode: number;
-  private readonly source: Lazy<string>;
+  private readonly source: () => string;
 
   constructor(scope: Node, id: string, props: HostFileProps) {
     super(scope, id);
     props = this.acceptProps(props, HOST_FILE_PROPS);
     this.filePath = props.path;
     this.mode = props.mode ?? 0o644;
-    this.source = props.contents;
+    this.source = lazyOnceLocked(this, props.contents);
   }
 
   get contents(): string {
-    return resolveLazy(this.source);
+    return this.source();
   }
 }
 
@@ -145,17 +145,17 @@ export const SYSTEMD_UNIT_PROPS = propsShape<SystemdUnitProps>()({ contents: "re
 export class SystemdUnit extends ClusterConstruct {
   readonly unitName: string;
   readonly enabled: boolean;
-  private readonly source: Lazy<string>;
+  private readonly source: () => string;
 
   constructor(scope: Node, unitName: string, props: SystemdUnitProps) {
     super(scope, unitName);
     props = this.acceptProps(props, SYSTEMD_UNIT_PROPS);
     this.unitName = unitName;
     this.enabled = props.enabled ?? true;
-    this.source = props.contents;
+    this.source = lazyOnceLocked(this, props.contents);
   }
 
   get contents(): string {
-    return resolveLazy(this.source);
+    return this.source();
   }
 }

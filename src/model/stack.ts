@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { deepMerge, type DeepPartial } from "../core/deep-merge.js";
 import type { StackService } from "../imports/docker-stack-v3.js";
-import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
+import { ClusterConstruct, lazyOnceLocked, type Lazy } from "./base.js";
 import type { OverlayNetwork } from "./network.js";
 import { nodesOf, type Node, type SwarmRole } from "./node.js";
 import { propsShape } from "./props-shape.js";
@@ -52,18 +52,18 @@ export const STACK_CONFIG_PROPS = propsShape<StackConfigProps>()({ contents: "re
 export class StackConfig extends ClusterConstruct {
   readonly name: string;
   readonly stack: Stack;
-  private readonly source: Lazy<string>;
+  private readonly source: () => string;
 
   constructor(scope: Stack, name: string, props: StackConfigProps) {
     super(scope, name);
     props = this.acceptProps(props, STACK_CONFIG_PROPS);
     this.name = name;
     this.stack = scope;
-    this.source = props.contents;
+    this.source = lazyOnceLocked(this, props.contents);
   }
 
   get contents(): string {
-    return resolveLazy(this.source);
+    return this.source();
   }
 }
 
