@@ -30,16 +30,21 @@ const work = mkdtempSync(path.join(process.env.BENCH_DIR ?? defaultDir, "swarm-c
 // Peak memory of a process we do not write: GNU time's maximum resident set size, where installed.
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
-/** Runs `node args…` in cwd and returns its wall-clock seconds and peak RSS (bytes, or undefined). */
+/**
+ * Runs `node args…` in cwd: its wall-clock seconds, and (with GNU time) its CPU seconds (user + system), which
+ * other work on the machine disturbs less than the wall clock, and its peak RSS in bytes.
+ */
 function runNode(args, cwd, expectStatus = 0) {
   const rssFile = path.join(work, "rss.txt");
-  const [command, commandArgs] = gnuTime ? [gnuTime, ["-f", "%M", "-o", rssFile, process.execPath, ...args]] : [process.execPath, args];
+  const [command, commandArgs] = gnuTime
+    ? [gnuTime, ["-f", "%M %U %S", "-o", rssFile, process.execPath, ...args]]
+    : [process.execPath, args];
   const start = process.hrtime.bigint();
   const result = spawnSync(command, commandArgs, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== expectStatus) throw new Error(`node ${args.join(" ")} exited ${result.status}:\n${result.stderr}${result.stdout}`);
-  const rss = gnuTime ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) * 1024 : undefined;
-  return { seconds, rss, stdout: result.stdout };
+  const [rssKb, user, system] = gnuTime ? (readFileSync(rssFile, "utf8").trim().split("\n").pop() ?? "").split(" ").map(Number) : [];
+  return { seconds, cpu: gnuTime ? user + system : undefined, rss: gnuTime ? rssKb * 1024 : undefined, stdout: result.stdout };
 }
 
 /** One warm-up run (file cache, certificates issued), then `runs` timed ones, each after `reset`. */
@@ -47,28 +52,33 @@ function measureProcess(runs, args, cwd, reset = () => {}) {
   reset();
   runNode(args, cwd);
   const samples = [];
+  const cpu = [];
   let peak = 0;
   for (let i = 0; i < runs; i++) {
     reset();
-    const { seconds, rss } = runNode(args, cwd);
-    samples.push(seconds);
-    peak = Math.max(peak, rss ?? 0);
+    const run = runNode(args, cwd);
+    samples.push(run.seconds);
+    cpu.push(run.cpu);
+    peak = Math.max(peak, run.rss ?? 0);
   }
-  return summary(samples, gnuTime ? peak : undefined);
+  return summary(samples, gnuTime ? cpu : undefined, gnuTime ? peak : undefined);
 }
 
 /** The in-process measures run in a child of their own (bench/in-process.ts), which reports its samples. */
 function measureInProcess(driver, mode, nodes, runs, project) {
   const { stdout } = runNode([driver, mode, String(nodes), String(runs), project], project);
-  const { samples, maxRssBytes } = JSON.parse(stdout.trim().split("\n").pop());
-  return summary(samples, maxRssBytes);
+  const { samples, cpu, maxRssBytes } = JSON.parse(stdout.trim().split("\n").pop());
+  return summary(samples, cpu, maxRssBytes);
 }
 
-function summary(samples, peak) {
-  const sorted = [...samples].sort((a, b) => a - b);
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], peak };
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function summary(samples, cpu, peak) {
+  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), cpu: cpu ? median(cpu) : undefined, peak };
 }
 
 /** bench/in-process.ts with the library, bundled where Node resolves the repository's packages. */
@@ -195,12 +205,12 @@ function fileSystemOf(folder) {
 
 function printTables(results) {
   console.log(`\nnode ${process.version}, ${availableParallelism()} CPUs, projects in ${path.dirname(work)} (${fileSystemOf(work)})\n`);
-  console.log("| nodes | measure | median | spread (min–max) | peak RSS |");
-  console.log("| ---: | --- | ---: | ---: | ---: |");
+  console.log("| nodes | measure | median | spread (min–max) | CPU (median) | peak RSS |");
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: |");
   for (const { nodes, runs, measures } of results) {
     for (const [key, m] of Object.entries(measures)) {
       console.log(
-        `| ${nodes} | ${LABELS[key]} (${runs} runs) | ${seconds(m.median)} | ${seconds(m.min)}–${seconds(m.max)} | ${megabytes(m.peak)} |`,
+        `| ${nodes} | ${LABELS[key]} (${runs} runs) | ${seconds(m.median)} | ${seconds(m.min)}–${seconds(m.max)} | ${m.cpu === undefined ? "n/a" : seconds(m.cpu)} | ${megabytes(m.peak)} |`,
       );
     }
   }
