@@ -1,7 +1,7 @@
 import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
 import type { Node } from "../../src/model/node.js";
 import { bashScript, shellWord, SSH_COMMAND_SETUP, SSH_USER } from "../shell.js";
-import { fromDataUrl } from "./data-url.js";
+import { contentsText } from "./data-url.js";
 
 const UNIT_DIR = "/etc/systemd/system";
 /** Ignition's default mode for a file without one. */
@@ -23,8 +23,9 @@ const OS_READERS: ReadonlyArray<readonly [prefix: string, unit: string]> = [
   ["/etc/flatcar/update.conf", "update-engine.service"],
 ];
 
-/** One file the script keeps in sync: its copy under out/nodes/<host>/, its path on the node. */
-interface SyncedFile {
+/** One file the script keeps in sync: its readable copy in out/, its path on the node. */
+export interface SyncedFile {
+  /** The copy's path under `files/` or `systemd/`, as the node would hold it alone (`files/etc/hosts`). */
   readonly local: string;
   readonly remote: string;
   readonly mode: number;
@@ -34,50 +35,89 @@ interface SyncedFile {
 }
 
 /**
- * `nodes/<hostname>/apply.sh`, the day-2 apply: Ignition runs only at first boot, so a change to a node's
- * files or units reaches a running node through this script, from the same final config as config.ign and
- * from the readable copies beside it. Only what differs on the node is installed; units restart, except
- * the ones whose restart stops the node's containers.
+ * `nodes/<hostname>/apply.sh`: what the day-2 apply needs to know of this node, handed to the one script
+ * every node shares (`shared/apply.sh`, see sharedApplyScript). `copyPath` says where each readable copy
+ * is in out/: the node's own folder, or `shared/` when every node that has the file has the same bytes.
  */
-export function applyScript(node: Node, config: IgnitionConfig): string {
+export function applyScript(node: Node, config: IgnitionConfig, copyPath: (local: string) => string): string {
   const files = syncedFiles(config);
   const units = [...new Set(files.flatMap((file) => (file.unit === undefined ? [] : [file.unit])))];
   const enabled = new Set((config.systemd?.units ?? []).filter((unit) => unit.enabled === true).map((unit) => unit.name));
-  const entries = files.map((file) => {
+  const fileEntries = files.map((file) => {
     const note = file.unit === undefined ? readersOf(file.remote, files).join(" ") : "";
-    return `  ${shellWord([file.local, file.remote, file.mode.toString(8).padStart(4, "0"), file.unit ?? "", note].join("|"))}`;
+    return ["file", copyPath(file.local), file.remote, file.mode.toString(8).padStart(4, "0"), file.unit ?? "", note].join("|");
   });
-  const actions = units.map((unit) => `    ${shellWord(unit)}) echo ${enabled.has(unit) ? "enable" : "-"} ${unitAction(unit, files)} ;;`);
+  const unitEntries = units.map((unit) => ["unit", unit, enabled.has(unit) ? "enable" : "-", unitAction(unit, files)].join("|"));
+  const words = [node.hostname, node.privateIp, ...fileEntries, ...unitEntries].map(shellWord);
   return bashScript(
     [
-      `Day-2 apply for ${node.hostname}: Ignition runs only at first boot, so this brings the running node to`,
-      "its config.ign. Run it from the operator's workstation (from the repository root) after a build; over",
-      `SSH as ${SSH_USER} to ${node.privateIp}, it installs the files and units of out/nodes/${node.hostname}/files and`,
-      "systemd/ whose content differs on the node (owner root, the config's modes), reloads systemd and restarts",
-      "the changed units. It never restarts docker.service or docker-tcp.socket (live-restore is off: that stops",
-      "every container on the node): it prints what to restart by hand, in a maintenance window. Safe to re-run:",
-      "a second run changes nothing. Private keys are never in out/ and never copied by it.",
+      `Day-2 apply for ${node.hostname}: brings the running node to its config.ign (Ignition runs only at first boot).`,
+      "Run it from the operator's workstation after a build. This file holds what is the node's own: its",
+      "address, its files with their readable copies in out/, how each unit takes effect; out/shared/apply.sh,",
+      "which every node shares, does the work.",
+      'SWARM_SSH: the ssh command, split into words (default ssh; e.g. "ssh -J bastion").',
+    ],
+    [
+      'OUT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"',
+      "# The host, its private address, then",
+      "# file|readable copy in out/|path on the node|mode|unit it defines or is a drop-in of|units that read it",
+      "# unit|name|enable or -|how a change takes effect: restart, reload-or-restart, or manual (docker's own units)",
+      `exec bash "$OUT_DIR/shared/apply.sh" \\\n  ${words.join(" \\\n  ")}`,
+    ],
+  );
+}
+
+/**
+ * `shared/apply.sh`, the day-2 apply every node's `nodes/<host>/apply.sh` runs with the node's data: it
+ * installs, over SSH, the files and units whose content differs on the node (owner root, the config's
+ * modes), reloads systemd and restarts the changed units, except the ones whose restart stops the node's
+ * containers. Written once: a change to how nodes are brought up to date is one change in a diff.
+ */
+export function sharedApplyScript(): string {
+  return bashScript(
+    [
+      "Day-2 apply, shared by every node: run out/nodes/<host>/apply.sh, which calls this with the node's data.",
+      `Over SSH as ${SSH_USER} to the node's private address, it installs the files and units whose content differs`,
+      "on the node (owner root, the config's modes), reloads systemd and restarts the changed units. It never",
+      "restarts docker.service or docker-tcp.socket (live-restore is off: that stops every container on the node):",
+      "it prints what to restart by hand, in a maintenance window. Safe to re-run: a second run changes nothing.",
+      "Private keys are never in out/ and never copied by it.",
+      "Arguments: HOST NODE_IP, then one word per file (file|copy in out/|path|mode|unit|readers) and unit",
+      "(unit|name|enable or -|action).",
       'SWARM_SSH: the ssh command, split into words (default ssh; e.g. "ssh -J bastion").',
     ],
     [
       ...SSH_COMMAND_SETUP,
-      `HOST=${shellWord(node.hostname)}`,
-      `NODE_IP=${shellWord(node.privateIp)}`,
-      "# The copies sit beside this script: out/nodes/<host>/files and systemd/.",
-      'LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"',
-      "",
-      "# local copy | path on the node | mode | unit it defines or is a drop-in of | units that read it",
-      "FILES=(",
-      ...entries,
-      ")",
-      "",
-      "# Whether a changed unit is enabled, then how it takes effect: restart; reload-or-restart for a unit",
-      "# docker.service requires (restarting it would restart dockerd too); manual for docker's own units.",
-      "unit_action() {",
-      '  case "$1" in',
-      ...actions,
-      "    *) echo - manual ;;",
+      'if [ "$#" -lt 2 ]; then',
+      '  echo "usage: run out/nodes/<host>/apply.sh, which calls $0 with the node\'s data" >&2',
+      "  exit 2",
+      "fi",
+      'HOST="$1"',
+      'NODE_IP="$2"',
+      "shift 2",
+      "# The readable copies are named relative to out/, this script's parent folder.",
+      'OUT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"',
+      "FILES=()",
+      "UNITS=()",
+      'for entry in "$@"; do',
+      '  case "$entry" in',
+      '    "file|"*) FILES+=("${entry#file|}") ;;',
+      '    "unit|"*) UNITS+=("${entry#unit|}") ;;',
+      '    *) echo "error: not a file or unit entry: $entry" >&2; exit 2 ;;',
       "  esac",
+      "done",
+      "",
+      "# Whether a changed unit is enabled, then how it takes effect.",
+      "unit_action() {",
+      "  local entry name enable action",
+      '  for entry in ${UNITS[@]+"${UNITS[@]}"}; do',
+      "    IFS='|' read -r name enable action <<<\"$entry\"",
+      '    if [ "$name" = "$1" ]; then',
+      '      echo "$enable $action"',
+      "      return",
+      "    fi",
+      "  done",
+      "  echo - manual",
       "}",
       "",
       ...functions(),
@@ -87,9 +127,9 @@ export function applyScript(node: Node, config: IgnitionConfig): string {
 }
 
 /** Files and units of the final config that have a readable copy in out/ (the ones the script can send). */
-function syncedFiles(config: IgnitionConfig): SyncedFile[] {
+export function syncedFiles(config: IgnitionConfig): SyncedFile[] {
   const files = (config.storage?.files ?? []).flatMap((file): SyncedFile[] => {
-    const text = file.contents?.compression ? undefined : fromDataUrl(file.contents?.source);
+    const text = contentsText(file.contents);
     if (text === undefined || isPrivateKey(text)) return [];
     const unit = new RegExp(`^${UNIT_DIR}/([^/]+)\\.d/[^/]+$`).exec(file.path)?.[1];
     return [{ local: `files/${file.path.replace(/^\/+/, "")}`, remote: file.path, mode: file.mode ?? DEFAULT_MODE, text, unit }];
@@ -179,12 +219,12 @@ function body(): string[] {
     "remote_paths=()",
     'for entry in "${FILES[@]}"; do',
     "  IFS='|' read -r local_file remote _ _ _ <<<\"$entry\"",
-    '  if [ ! -f "$LOCAL_DIR/$local_file" ]; then',
-    '    echo "error: $LOCAL_DIR/$local_file is missing: run npm run build first" >&2',
+    '  if [ ! -f "$OUT_DIR/$local_file" ]; then',
+    '    echo "error: $OUT_DIR/$local_file is missing: run npm run build first" >&2',
     "    exit 1",
     "  fi",
     "  # [ ]: so that out/ never holds the words of a key's PEM label, which the build's own checks look for.",
-    "  if grep -q -- '-----BEGIN [A-Z ]*PRIVATE[ ]KEY-----' \"$LOCAL_DIR/$local_file\"; then",
+    "  if grep -q -- '-----BEGIN [A-Z ]*PRIVATE[ ]KEY-----' \"$OUT_DIR/$local_file\"; then",
     '    echo "error: $local_file holds a private key: refusing to copy it" >&2',
     "    exit 1",
     "  fi",
@@ -199,9 +239,9 @@ function body(): string[] {
     'for entry in "${FILES[@]}"; do',
     "  IFS='|' read -r local_file remote mode unit readers <<<\"$entry\"",
     `  current="$(awk -v path="$remote" '$2 == path { print $1; exit }' <<<"$remote_hashes")"`,
-    '  if [ "$current" = "$(local_hash "$LOCAL_DIR/$local_file")" ]; then continue; fi',
+    '  if [ "$current" = "$(local_hash "$OUT_DIR/$local_file")" ]; then continue; fi',
     '  echo "$HOST: installing $remote"',
-    '  on "sudo install -D -o root -g root -m $mode /dev/stdin $(printf \'%q\' "$remote")" <"$LOCAL_DIR/$local_file"',
+    '  on "sudo install -D -o root -g root -m $mode /dev/stdin $(printf \'%q\' "$remote")" <"$OUT_DIR/$local_file"',
     "  changed=$((changed + 1))",
     '  if [ -n "$unit" ]; then',
     '    case " ${changed_units[*]-} " in *" $unit "*) ;; *) changed_units+=("$unit") ;; esac',

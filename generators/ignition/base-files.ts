@@ -47,23 +47,20 @@ export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): Plann
   return files;
 }
 
-/** The same for every node of a cluster: made once per cluster, not once per node (each is O(nodes)). */
 const hostsFiles = new WeakMap<Cluster, string>();
 
 /** Every node of the cluster by its private address, so the nodes resolve each other without DNS. */
 export function hostsFile(cluster: Cluster): string {
-  let contents = hostsFiles.get(cluster);
-  if (contents === undefined) {
-    contents = renderHostsFile(cluster);
-    if (cluster.node.locked) hostsFiles.set(cluster, contents);
-  }
-  return contents;
+  const cached = hostsFiles.get(cluster);
+  if (cached !== undefined) return cached;
+  const text = renderHostsFile(cluster);
+  // The same text for every node: once the tree is locked it cannot change, so it is rendered once.
+  if (cluster.node.locked) hostsFiles.set(cluster, text);
+  return text;
 }
 
 function renderHostsFile(cluster: Cluster): string {
-  // Addresses parsed once each, not once per comparison.
-  const keyed = cluster.nodes.map((node) => ({ node, address: isIpv4(node.privateIp) ? ipv4ToNumber(node.privateIp) : undefined }));
-  const nodes = keyed.sort((a, b) => compareAddresses(a, b) || compareStrings(a.node.hostname, b.node.hostname)).map(({ node }) => node);
+  const nodes = [...cluster.nodes].sort((a, b) => compareAddresses(a.privateIp, b.privateIp) || compareStrings(a.hostname, b.hostname));
   const lines = [
     "127.0.0.1 localhost",
     "::1 localhost",
@@ -72,7 +69,7 @@ function renderHostsFile(cluster: Cluster): string {
   return withHashHeader(`${lines.join("\n")}\n`);
 }
 
-function compareAddresses(a: { node: Node; address: number | undefined }, b: { node: Node; address: number | undefined }): number {
-  if (a.address !== undefined && b.address !== undefined) return a.address - b.address;
-  return compareStrings(a.node.privateIp, b.node.privateIp);
+function compareAddresses(a: string, b: string): number {
+  if (isIpv4(a) && isIpv4(b)) return ipv4ToNumber(a) - ipv4ToNumber(b);
+  return compareStrings(a, b);
 }

@@ -1,9 +1,30 @@
+import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
+
 /**
  * Ignition file contents inline, as RFC 2397 data URLs. Percent-encoding every reserved character keeps
  * the URL valid for Ignition's parser; the plain text is what the readable copies next to config.ign show.
  */
 export function toDataUrl(text: string): string {
   return `data:,${encodeURIComponent(text)}`;
+}
+
+/**
+ * Beyond this many bytes a file goes into config.ign gzip-compressed (Ignition 3.3's `compression: "gzip"`),
+ * when that is smaller: /etc/hosts names every node, so uncompressed it would make each node's config grow
+ * by the whole cluster (some 60 KB at a thousand nodes), and config.ign is the node's user-data, which
+ * clouds limit. Small files stay readable in the config.
+ */
+export const COMPRESS_ABOVE_BYTES = 4096;
+
+/** An Ignition file's `contents`: a plain data URL, or a base64 one of the gzip of the text when that pays. */
+export function ignitionContents(text: string): { source: string; compression?: "gzip" } {
+  const plain = toDataUrl(text);
+  if (Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES) return { source: plain };
+  // fflate, not node:zlib: the same bytes on every machine (zlib builds differ with the CPU's features),
+  // and a zero modification time in the gzip header, so a rebuild is byte-identical.
+  const gzipped = gzipSync(strToU8(text), { level: 9, mtime: 0 });
+  const compressed = `data:;base64,${Buffer.from(gzipped).toString("base64")}`;
+  return compressed.length < plain.length ? { source: compressed, compression: "gzip" } : { source: plain };
 }
 
 /**
@@ -17,6 +38,22 @@ export function fromDataUrl(source: string | null | undefined): string | undefin
   try {
     const decoded = decodeURIComponent(data);
     return parameters.split(";").includes("base64") ? Buffer.from(decoded, "base64").toString("utf8") : decoded;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The text of an Ignition file's contents: a data URL, gzip-compressed or not. Undefined for a remote
+ * source, another compression, or a payload that does not decode.
+ */
+export function contentsText(contents: { source?: string | null; compression?: string | null } | null | undefined): string | undefined {
+  if (!contents?.compression) return fromDataUrl(contents?.source);
+  if (contents.compression !== "gzip") return undefined;
+  const match = /^data:([^,]*);base64,(.*)$/s.exec(contents.source ?? "");
+  if (!match) return undefined;
+  try {
+    return strFromU8(gunzipSync(Buffer.from(match[2] ?? "", "base64")));
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import type { Node } from "../../src/model/node.js";
 import type { PkiMaterial } from "../../src/pki/material.js";
 import { unitFileText } from "../systemd/unit-file.js";
 import { baseFiles, type PlannedFile } from "./base-files.js";
-import { toDataUrl } from "./data-url.js";
+import { ignitionContents } from "./data-url.js";
 import { SSH_USER } from "../shell.js";
 
 /** A node's Ignition config as it boots, and which construct each file and unit in it comes from. */
@@ -66,7 +66,7 @@ function ignitionConfig(cluster: Cluster, node: Node, files: readonly PlannedFil
 
 function ignitionFile(file: PlannedFile): IgnitionFile {
   // overwrite: Flatcar's image already has some of these files (/etc/hosts), and the config is the truth.
-  return { path: file.path, overwrite: true, contents: { source: toDataUrl(file.contents) }, mode: file.mode };
+  return { path: file.path, overwrite: true, contents: ignitionContents(file.contents), mode: file.mode };
 }
 
 function ignitionUnit(unit: Node["units"][number]): IgnitionUnit {

@@ -30,7 +30,7 @@ export function overlayCapacityFindings(cluster: Cluster): Problem[] {
       return [
         finding("error", "capacity/overlay-exhausted", network, {
           message: `${network.name} (${network.subnet}) has ${usable} usable addresses but its tasks, service VIPs and node endpoints need ${needed}: tasks beyond that stay pending`,
-          hint: `use a larger subnet (at least twice ${needed} addresses), e.g. a /24`,
+          hint: `use a larger subnet: a /${prefixFor(needed * 2)} holds twice ${needed} addresses`,
         }),
       ];
     }
@@ -38,10 +38,17 @@ export function overlayCapacityFindings(cluster: Cluster): Problem[] {
       return [
         finding("warning", "capacity/overlay-tight", network, {
           message: `${network.name} (${network.subnet}) uses ${needed} of ${usable} addresses: scaling out or a start-first rolling update may exhaust it`,
-          hint: `use a subnet with at least ${needed * 2} usable addresses`,
+          hint: `use a subnet with at least ${needed * 2} usable addresses: a /${prefixFor(needed * 2)}`,
         }),
       ];
     }
     return [];
   });
+}
+
+/** The longest IPv4 prefix whose subnet has `usable` addresses besides the reserved ones: 254 usable is a /24. */
+export function prefixFor(usable: number): number {
+  let prefix = 32;
+  while (prefix > 0 && 2 ** (32 - prefix) - RESERVED_ADDRESSES < usable) prefix--;
+  return prefix;
 }

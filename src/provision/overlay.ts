@@ -1,4 +1,4 @@
-import { fromDataUrl } from "../../generators/ignition/data-url.js";
+import { contentsText } from "../../generators/ignition/data-url.js";
 import { HOST_TLS } from "../../generators/pki/host-paths.js";
 import { toJson } from "../core/stable-json.js";
 import type { File as IgnitionFile, IgnitionConfig } from "../imports/ignition-v3.3.js";
@@ -38,7 +38,7 @@ function nodeKeyFile(keyPem: string): IgnitionFile {
 /** The node certificate the public config installs, if any. */
 export function installedCertificate(config: IgnitionConfig): string | undefined {
   const file = config.storage?.files?.find((candidate) => candidate.path === HOST_TLS.nodeCertificate);
-  return file?.contents?.compression ? undefined : fromDataUrl(file?.contents?.source);
+  return contentsText(file?.contents);
 }
 
 /** True when the public config already writes the key path (an override did): the overlay would write it twice. */

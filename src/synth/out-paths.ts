@@ -20,6 +20,12 @@ export const OUT_PATHS = {
   stackConfigReference: (config: StackConfig): string => `./${config.stack.name}/${config.name}`,
   /** `nodes/sw-node-1/<file>`: what one node boots with (config.ign, apply.sh, readable copies). */
   nodeFile: (node: Host, relative: string): string => `nodes/${node.hostname}/${relative}`,
+  /**
+   * `shared/<file>`: what nodes share, written once: the day-2 apply logic (`shared/apply.sh`) and each
+   * readable copy whose bytes are the same on every node that has it (`shared/files/etc/hosts`), so a change
+   * to it is one change in a diff, not one per node.
+   */
+  sharedNodeFile: (relative: string): string => `shared/${relative}`,
   /** `nodes/sw-node-1/config.ign`: the node's Ignition config, its user-data without the private key. */
   nodeIgnition: (node: Host): string => `nodes/${node.hostname}/config.ign`,
   /**

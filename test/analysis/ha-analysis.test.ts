@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyseHa } from "../../src/analysis/ha.js";
+import { prefixFor } from "../../src/analysis/overlay-capacity.js";
 import { faultTolerance } from "../../src/analysis/quorum.js";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Service, Stack, XtraDbCluster } from "../../src/index.js";
 import type { Tier } from "../../src/index.js";
@@ -175,6 +176,15 @@ describe("overlay capacity", () => {
   it("reports an overlay whose addresses run out as an error", () => {
     // 10 tasks + 1 VIP + 3 nodes = 14 > 13.
     expect(codes(withOverlay("192.168.0.16/28", 10), "error")).toEqual(["capacity/overlay-exhausted cluster/appnet"]);
+  });
+
+  it("names the subnet that would hold twice the demand, beyond a /24 when a cluster needs it", () => {
+    expect(prefixFor(10)).toBe(28);
+    expect(prefixFor(253)).toBe(24);
+    expect(prefixFor(254)).toBe(23);
+    expect(prefixFor(2000)).toBe(21);
+    const exhausted = analyseHa(withOverlay("192.168.0.16/28", 10)).findings.find((f) => f.code === "capacity/overlay-exhausted");
+    expect(exhausted?.hint).toMatch(/^use a larger subnet: a \/2[0-8] holds twice \d+ addresses$/);
   });
 
   it("is silent for a /24", () => {

@@ -7,7 +7,7 @@ import { HOST_TLS } from "../../generators/pki/host-paths.js";
 import { ignitionGenerator } from "../../generators/ignition/index.js";
 import { ConfigError } from "../../src/core/problems.js";
 import { DockerHost, Node, Testing } from "../../src/index.js";
-import { filesUnder, hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
+import { copiesOf, copyOf, filesUnder, hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "docker-host-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -35,7 +35,7 @@ describe("DockerHost", async () => {
     const configs = filesUnder(files, /^nodes\/[^/]+\/files\/etc\/docker\/daemon\.json$/);
     expect(configs).toHaveLength(model.cluster.nodes.length);
     for (const node of model.cluster.nodes) {
-      const daemon = JSON.parse(files.get(`nodes/${node.hostname}/files/etc/docker/daemon.json`) ?? "") as Record<string, unknown>;
+      const daemon = JSON.parse(copyOf(files, node.hostname, `files/etc/docker/daemon.json`) ?? "") as Record<string, unknown>;
       expect(daemon).toMatchObject({
         icc: false,
         "userland-proxy": false,
@@ -51,15 +51,15 @@ describe("DockerHost", async () => {
 
   it("opens the TLS API on managers only, on the private address", () => {
     for (const node of model.cluster.nodes) {
-      const socket = files.get(`nodes/${node.hostname}/systemd/docker-tcp.socket`);
-      const dropIn = files.get(`nodes/${node.hostname}/files/etc/systemd/system/docker.service.d/10-tls.conf`);
+      const socket = copyOf(files, node.hostname, `systemd/docker-tcp.socket`);
+      const dropIn = copyOf(files, node.hostname, `files/etc/systemd/system/docker.service.d/10-tls.conf`);
       if (node.swarmRole !== "manager") {
         expect([socket, dropIn]).toEqual([undefined, undefined]);
         continue;
       }
       expect(iniValues(socket ?? "", "Socket", "ListenStream")).toEqual([`${node.privateIp}:2376`]);
       expect(iniValues(socket ?? "", "Socket", "Service")).toEqual(["docker.service"]);
-      const options = dockerOptsOf(writeTemp(files.get(`nodes/${node.hostname}/files/etc/docker/tls.env`) ?? ""));
+      const options = dockerOptsOf(writeTemp(copyOf(files, node.hostname, `files/etc/docker/tls.env`) ?? ""));
       expect(options).toEqual([
         "--tlsverify",
         "--tlscacert=/etc/ssl/certs/swarm-cluster-ca.pem",
@@ -78,9 +78,10 @@ describe("DockerHost", async () => {
   function boot(keyPresent: boolean): { tcpApi: boolean; dockerOpts: string[] } {
     const root = path.join(workDir, `boot-${boots++}`);
     const onHost = (file: string): string => path.join(root, file);
-    for (const [file, text] of filesUnder(files, /^nodes\/sw-node-1\/files\//)) {
-      mkdirSync(path.dirname(onHost(file.slice("nodes/sw-node-1/files".length))), { recursive: true });
-      writeFileSync(onHost(file.slice("nodes/sw-node-1/files".length)), text);
+    for (const [file, text] of copiesOf(files, "sw-node-1")) {
+      if (!file.startsWith("files/")) continue;
+      mkdirSync(path.dirname(onHost(file.slice("files".length))), { recursive: true });
+      writeFileSync(onHost(file.slice("files".length)), text);
     }
     mkdirSync(onHost("/run"), { recursive: true });
     if (keyPresent) {
@@ -88,7 +89,7 @@ describe("DockerHost", async () => {
       writeFileSync(onHost(HOST_TLS.nodeKey), "key\n");
     }
 
-    const socket = files.get("nodes/sw-node-1/systemd/docker-tcp.socket") ?? "";
+    const socket = copyOf(files, "sw-node-1", "systemd/docker-tcp.socket") ?? "";
     const tcpApi = iniValues(socket, "Unit", "ConditionPathExists").every((condition) =>
       condition.startsWith("!") ? !existsSync(onHost(condition.slice(1))) : existsSync(onHost(condition)),
     );
@@ -104,7 +105,7 @@ describe("DockerHost", async () => {
       }
     }
 
-    const dropIn = files.get("nodes/sw-node-1/files/etc/systemd/system/docker.service.d/10-tls.conf") ?? "";
+    const dropIn = copyOf(files, "sw-node-1", "files/etc/systemd/system/docker.service.d/10-tls.conf") ?? "";
     const environment = iniValues(dropIn, "Service", "Environment").map((assignment) => assignment.replace(/^"(.*)"$/, "$1"));
     const dockerOpts = environment.flatMap((assignment) => (assignment.startsWith("DOCKER_OPTS=") ? assignment.slice(12).split(" ") : []));
     for (const file of iniValues(dropIn, "Service", "EnvironmentFile")) {
@@ -129,7 +130,7 @@ describe("DockerHost", async () => {
   });
 
   it("audits the docker binaries, state, configuration, units and certificates", () => {
-    const rules = files.get("nodes/sw-front-1/files/etc/audit/rules.d/docker.rules") ?? "";
+    const rules = copyOf(files, "sw-front-1", "files/etc/audit/rules.d/docker.rules") ?? "";
     const watched = rules
       .split("\n")
       .filter((line) => line !== "" && !line.startsWith("#"))
@@ -157,7 +158,7 @@ describe("DockerHost", async () => {
     new Node(cluster, "late", { tier: "app", privateIp: "10.10.1.29" });
     expect(docker.nodes.map((node) => node.hostname)).toEqual(["sw-node-1", "late"]);
     const files = await Testing.synth(cluster, { generators: [ignitionGenerator] });
-    expect(files.has("nodes/late/files/etc/docker/daemon.json")).toBe(true);
+    expect(copyOf(files, "late", "files/etc/docker/daemon.json") !== undefined).toBe(true);
   });
 });
 

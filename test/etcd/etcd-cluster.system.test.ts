@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Cluster, EtcdCluster, Node, Testing } from "../../src/index.js";
 import { HOST_TLS } from "../../generators/pki/host-paths.js";
-import { hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
+import { copyOf, hostCluster, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "etcd-cluster-test-"));
@@ -29,7 +29,7 @@ function smallCluster(members: number): EtcdCluster {
 describe("EtcdCluster", async () => {
   const model = hostCluster();
   const files = await synthHosts(model.cluster);
-  const unitOf = (hostname: string): string => files.get(`nodes/${hostname}/systemd/etcd-member.service`) ?? "";
+  const unitOf = (hostname: string): string => copyOf(files, hostname, `systemd/etcd-member.service`) ?? "";
 
   it("derives the initial cluster and the client endpoints from the members", () => {
     const expected = model.managers.map((node) => `${node.hostname}=https://${node.privateIp}:2380`).join(",");
@@ -56,7 +56,7 @@ describe("EtcdCluster", async () => {
       expect(unit).toMatch(/^Requires=docker\.service$/m);
       expect(unit).toMatch(/^ExecStartPre=-\/usr\/bin\/docker rm --force etcd-member$/m);
     }
-    expect(files.has("nodes/sw-front-1/systemd/etcd-member.service")).toBe(false);
+    expect(copyOf(files, "sw-front-1", "systemd/etcd-member.service") !== undefined).toBe(false);
   });
 
   it("compacts history hourly and sets a 4 GiB quota, so the store does not fill up and turn read-only", () => {
@@ -73,8 +73,8 @@ describe("EtcdCluster", async () => {
    * units start when their Condition*= hold; a started path unit starts its Unit= once PathExists= holds.
    */
   function membersStart(hostname: string, keyAtBoot: boolean): { atBoot: boolean; onceKeyArrives: boolean } {
-    const service = files.get(`nodes/${hostname}/systemd/etcd-member.service`) ?? "";
-    const watch = files.get(`nodes/${hostname}/systemd/etcd-member.path`) ?? "";
+    const service = copyOf(files, hostname, `systemd/etcd-member.service`) ?? "";
+    const watch = copyOf(files, hostname, `systemd/etcd-member.path`) ?? "";
     const holds = (unit: string, keyPresent: boolean): boolean =>
       iniValues(unit, "Unit", "ConditionPathExists").every((condition) => {
         const negated = condition.startsWith("!");
@@ -113,7 +113,7 @@ describe("EtcdCluster", async () => {
   });
 
   it("writes the etcdctl environment with every endpoint, and it passes shellcheck", () => {
-    const script = files.get("nodes/sw-node-2/files/etc/profile.d/01-etcd.sh") ?? "";
+    const script = copyOf(files, "sw-node-2", "files/etc/profile.d/01-etcd.sh") ?? "";
     expect(script).toMatch(/^export ETCDCTL_API=3$/m);
     expect(script).toContain(`export ETCDCTL_ENDPOINTS=${model.etcd.clientEndpoints.join(",")}\n`);
     expect(script).toMatch(/^export ETCDCTL_CACERT=\/etc\/ssl\/certs\/swarm-cluster-ca\.pem$/m);

@@ -14,7 +14,7 @@ import { Cluster, HostFirewall, Node, Service, Stack, type HostFirewallProps } f
 import { repoRoot } from "../helpers/cli.js";
 import { readTree } from "../helpers/project.js";
 import { hostRoot, verifyUnits } from "../systemd/systemd-root.js";
-import { iniValues, synthHosts } from "../helpers/host-families.fixture.js";
+import { copyOf, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 import { swarmCluster } from "../helpers/swarm-side.fixture.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "host-firewall-test-"));
@@ -231,7 +231,7 @@ describe("nft -c", async () => {
 describe("swarm-firewall.service", async () => {
   const { cluster } = firewallCluster();
   const files = await synthHosts(cluster);
-  const unit = files.get(`nodes/sw-front-1/systemd/${FIREWALL_UNIT}`) ?? "";
+  const unit = copyOf(files, "sw-front-1", `systemd/${FIREWALL_UNIT}`) ?? "";
 
   it("loads the ruleset before any network and before dockerd, and stays active", () => {
     expect(iniValues(unit, "Service", "ExecStart")).toEqual([`/usr/sbin/nft -f ${FIREWALL_RULESET_PATH}`]);

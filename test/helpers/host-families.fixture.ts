@@ -60,3 +60,27 @@ export function iniEntries(text: string): { section: string; key: string; value:
   }
   return entries;
 }
+
+/**
+ * A node's readable copy (`files/etc/hosts`, `systemd/etcd-member.service`) wherever out/ keeps it: in the
+ * node's folder, or once in shared/ when every node that has it has the same bytes; the node's apply.sh
+ * names which. Undefined when the node has no such file.
+ */
+export function copyOf(files: ReadonlyMap<string, string>, hostname: string, relative: string): string | undefined {
+  const own = files.get(`nodes/${hostname}/${relative}`);
+  if (own !== undefined) return own;
+  const named = files.get(`nodes/${hostname}/apply.sh`)?.includes(`|shared/${relative}|`) ?? false;
+  return named ? files.get(`shared/${relative}`) : undefined;
+}
+
+/** Every readable copy of a node, by its path relative to the node's folder (`files/…`, `systemd/…`). */
+export function copiesOf(files: ReadonlyMap<string, string>, hostname: string): Map<string, string> {
+  const apply = files.get(`nodes/${hostname}/apply.sh`) ?? "";
+  const named = [...apply.matchAll(/'file\|(?:nodes\/[^/]+|shared)\/((?:files|systemd)\/[^|]+)\|/g)].map((match) => match[1] as string);
+  return new Map(
+    named.flatMap((relative) => {
+      const text = copyOf(files, hostname, relative);
+      return text === undefined ? [] : [[relative, text] as [string, string]];
+    }),
+  );
+}

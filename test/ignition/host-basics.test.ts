@@ -7,7 +7,7 @@ import { cidrContains, parseCidr } from "../../src/core/ip.js";
 import { privatePrefix } from "../../generators/ignition/private-network.js";
 import { WEEKDAYS } from "../../src/analysis/reboot-windows.js";
 import { Cluster, EtcdCluster, HostFile, Node, type NodeProps, type OperatingSystem } from "../../src/index.js";
-import { hostCluster, iniEntries, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
+import { copyOf, hostCluster, iniEntries, iniValues, synthHosts } from "../helpers/host-families.fixture.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "host-basics-test-"));
@@ -65,7 +65,7 @@ describe("private network", async () => {
     const network = parseCidr(cluster.privateNetwork);
     if (!network) throw new Error("bad network");
     for (const node of cluster.nodes) {
-      const text = files.get(`nodes/${node.hostname}/files/etc/systemd/network/10-private.network`) ?? "";
+      const text = copyOf(files, node.hostname, `files/etc/systemd/network/10-private.network`) ?? "";
       // Every line parses as INI, and only these settings are made: nothing touches the default route.
       expect(iniEntries(text).map(({ section, key }) => `${section}.${key}`)).toEqual([
         "Match.Name",
@@ -80,10 +80,10 @@ describe("private network", async () => {
       expect(Number(prefix)).toBe(network.prefix);
       expect(cidrContains(network, ip)).toBe(true);
     }
-    expect(iniValues(files.get("nodes/sw-proxy-sql/files/etc/systemd/network/10-private.network") ?? "", "Match", "Name")).toEqual([
+    expect(iniValues(copyOf(files, "sw-proxy-sql", "files/etc/systemd/network/10-private.network") ?? "", "Match", "Name")).toEqual([
       "ens4",
     ]);
-    expect(iniValues(files.get("nodes/sw-db-2/files/etc/systemd/network/10-private.network") ?? "", "Network", "Address")).toEqual([
+    expect(iniValues(copyOf(files, "sw-db-2", "files/etc/systemd/network/10-private.network") ?? "", "Network", "Address")).toEqual([
       "10.10.1.42/24",
     ]);
   });
@@ -98,7 +98,7 @@ describe("private network", async () => {
     const out = await synthHosts(model.cluster);
     for (const member of model.managers) {
       const address = iniValues(
-        out.get(`nodes/${member.hostname}/files/etc/systemd/network/10-private.network`) ?? "",
+        copyOf(out, member.hostname, `files/etc/systemd/network/10-private.network`) ?? "",
         "Network",
         "Address",
       )[0];
@@ -110,7 +110,7 @@ describe("private network", async () => {
   it("uses a root-only NetworkManager keyfile on Fedora CoreOS, which has no networkd", async () => {
     const { cluster: fcos } = referenceHosts("fedora-coreos");
     const out = await synthHosts(fcos);
-    const text = out.get("nodes/sw-node-2/files/etc/NetworkManager/system-connections/private.nmconnection") ?? "";
+    const text = copyOf(out, "sw-node-2", "files/etc/NetworkManager/system-connections/private.nmconnection") ?? "";
     expect(iniValues(text, "connection", "interface-name")).toEqual(["eth1"]);
     expect(iniValues(text, "ipv4", "method")).toEqual(["manual"]);
     expect(iniValues(text, "ipv4", "address1")).toEqual(["10.10.1.22/24"]);
@@ -125,7 +125,7 @@ describe("private network", async () => {
     const node = own.nodes[0] as Node;
     new HostFile(node, "bond", { path: "/etc/systemd/network/10-private.network", contents: "[Match]\nName=bond0\n" });
     const out = await synthHosts(own);
-    expect(out.get(`nodes/${node.hostname}/files/etc/systemd/network/10-private.network`)).toBe("[Match]\nName=bond0\n");
+    expect(copyOf(out, node.hostname, `files/etc/systemd/network/10-private.network`)).toBe("[Match]\nName=bond0\n");
   });
 });
 
@@ -133,7 +133,7 @@ describe("OS update reboot windows", async () => {
   const { cluster, etcd } = referenceHosts();
   const files = await synthHosts(cluster);
   const windows = new Map(
-    cluster.nodes.map((node) => [node, flatcarWindow(files.get(`nodes/${node.hostname}/files/etc/flatcar/update.conf`) ?? "")]),
+    cluster.nodes.map((node) => [node, flatcarWindow(copyOf(files, node.hostname, `files/etc/flatcar/update.conf`) ?? "")]),
   );
 
   // The groups whose members must never reboot together: each tier (replicas), and each quorum.
@@ -169,7 +169,7 @@ describe("OS update reboot windows", async () => {
   });
 
   it("keeps the comments free of '=', which update_engine would read as settings", () => {
-    const text = files.get("nodes/sw-db-1/files/etc/flatcar/update.conf") ?? "";
+    const text = copyOf(files, "sw-db-1", "files/etc/flatcar/update.conf") ?? "";
     const settings = text.split("\n").filter((line) => line.includes("="));
     expect(settings.map((line) => line.split("=")[0])).toEqual([
       "REBOOT_STRATEGY",
@@ -183,7 +183,7 @@ describe("OS update reboot windows", async () => {
     const out = await synthHosts(fcos);
     expect([...out.keys()].some((file) => file.endsWith("flatcar/update.conf"))).toBe(false);
     const starts = fcos.nodes.map((node) => {
-      const text = out.get(`nodes/${node.hostname}/files/etc/zincati/config.d/55-updates-strategy.toml`) ?? "";
+      const text = copyOf(out, node.hostname, `files/etc/zincati/config.d/55-updates-strategy.toml`) ?? "";
       expect(text).toMatch(/^\[updates\]\nstrategy = "periodic"$/m);
       const window =
         /^\[\[updates\.periodic\.window\]\]\ndays = \["(\w{3})"\]\nstart_time = "(\d\d):(\d\d)"\nlength_minutes = (\d+)$/m.exec(text);

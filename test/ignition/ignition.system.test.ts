@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ignitionSchema } from "../helpers/validators.js";
-import { fromDataUrl } from "../../generators/ignition/data-url.js";
+import { contentsText, fromDataUrl } from "../../generators/ignition/data-url.js";
 import { ignitionGenerator } from "../../generators/ignition/index.js";
 import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
 import { SystemdUnit } from "../../src/index.js";
-import { filesUnder, hostCluster, SSH_KEY, synthHosts } from "../helpers/host-families.fixture.js";
+import { copyOf, filesUnder, hostCluster, SSH_KEY, synthHosts } from "../helpers/host-families.fixture.js";
 
 // ajv-draft-04 is CommonJS: under NodeNext its default import is the module, whose `default` is the class.
 
@@ -86,7 +86,7 @@ describe("ignition generator", async () => {
       const entries = hosts.split("\n").filter((line) => line.startsWith("10."));
       expect(entries).toEqual(expected);
       expect(hosts).toMatch(/^127\.0\.0\.1 localhost$/m);
-      expect(files.get(`nodes/${hostname}/files/etc/hosts`)).toBe(hosts);
+      expect(copyOf(files, hostname, `files/etc/hosts`)).toBe(hosts);
     }
     expect(expected[0]).toBe("10.10.1.11 sw-front-1.swarm.internal sw-front-1");
   });
@@ -95,8 +95,9 @@ describe("ignition generator", async () => {
     for (const [hostname, config] of parsed) {
       for (const file of config.storage?.files ?? []) {
         expect(file.overwrite).toBe(true);
+        // Small files inline as text; only a file beyond 4 KiB would be gzip-compressed (none in this cluster).
         expect(file.contents?.source).toMatch(/^data:,/);
-        expect(files.get(`nodes/${hostname}/files${file.path}`), file.path).toBe(fromDataUrl(file.contents?.source));
+        expect(copyOf(files, hostname, `files${file.path}`), file.path).toBe(contentsText(file.contents));
       }
     }
     const daemon = parsed.get("sw-front-1")?.storage?.files?.find((file) => file.path === "/etc/docker/daemon.json");
@@ -107,8 +108,8 @@ describe("ignition generator", async () => {
     for (const [hostname, config] of parsed) {
       for (const unit of config.systemd?.units ?? []) {
         expect(unit.enabled).toBe(true);
-        if (unit.contents === undefined) expect(files.has(`nodes/${hostname}/systemd/${unit.name}`), unit.name).toBe(false);
-        else expect(unit.contents).toBe(files.get(`nodes/${hostname}/systemd/${unit.name}`));
+        if (unit.contents === undefined) expect(copyOf(files, hostname, `systemd/${unit.name}`) !== undefined, unit.name).toBe(false);
+        else expect(unit.contents).toBe(copyOf(files, hostname, `systemd/${unit.name}`));
       }
     }
   });
@@ -172,10 +173,10 @@ describe("ignition generator", async () => {
       ha: { findings: [] },
     });
     const byPath = new Map(out.map((file) => [file.path, file.content]));
-    expect(byPath.get("nodes/sw-node-1/files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);
-    expect(byPath.get("nodes/sw-node-1/files/etc/ssl/swarm/node.pem")).toBe(node1);
-    expect(byPath.get("nodes/sw-front-1/files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);
-    expect(byPath.has("nodes/sw-front-1/files/etc/ssl/swarm/node.pem")).toBe(false);
+    expect(copyOf(byPath, "sw-node-1", "files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);
+    expect(copyOf(byPath, "sw-node-1", "files/etc/ssl/swarm/node.pem")).toBe(node1);
+    expect(copyOf(byPath, "sw-front-1", "files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);
+    expect(copyOf(byPath, "sw-front-1", "files/etc/ssl/swarm/node.pem") !== undefined).toBe(false);
     expect([...byPath.keys()].filter((file) => file.endsWith("node-key.pem"))).toEqual([]);
     expect([...byPath.values()].some((content) => content.includes("PRIVATE KEY"))).toBe(false);
     expect(ignitionValidate("with-ca.ign", byPath.get("nodes/sw-node-1/config.ign") ?? "").status).toBe(0);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
-import { filesUnder, hostCluster, synthHosts } from "../helpers/host-families.fixture.js";
+import { copiesOf, copyOf, filesUnder, hostCluster, synthHosts } from "../helpers/host-families.fixture.js";
 import { hostRoot as sharedHostRoot, verifyUnits as verify } from "./systemd-root.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "systemd-test-"));
@@ -17,12 +17,16 @@ describe("systemd generator", async () => {
   const model = hostCluster();
   const files = await synthHosts(model.cluster);
 
-  it("writes every unit of every node, under its node", () => {
-    const expected = model.cluster.nodes.flatMap((node) => node.units.map((unit) => `nodes/${node.hostname}/systemd/${unit.unitName}`));
-    expect(filesUnder(files, /^nodes\/[^/]+\/systemd\//).map(([file]) => file)).toEqual(expected.sort());
-    expect(expected).toContain("nodes/sw-node-2/systemd/etcd-member.service");
-    expect(expected).toContain("nodes/sw-node-3/systemd/docker-tcp.socket");
-    expect(expected.filter((file) => file.includes("sw-front-1"))).toEqual([]);
+  it("writes every unit of every node: under its node, or once under shared/ when every node has the same", () => {
+    for (const node of model.cluster.nodes) {
+      const units = [...copiesOf(files, node.hostname).keys()].filter((file) => file.startsWith("systemd/"));
+      expect(units.sort(), node.hostname).toEqual(node.units.map((unit) => `systemd/${unit.unitName}`).sort());
+    }
+    // Its own certificate paths make each member's etcd unit its own; the key watch is the same on all three.
+    expect(files.has("nodes/sw-node-2/systemd/etcd-member.service")).toBe(true);
+    expect(files.has("shared/systemd/etcd-member.path")).toBe(true);
+    expect(filesUnder(files, /^nodes\/[^/]+\/systemd\/etcd-member\.path$/)).toEqual([]);
+    expect(copyOf(files, "sw-front-1", "systemd/etcd-member.path")).toBeUndefined();
   });
 
   it("starts every unit with the generated-file banner", () => {
@@ -31,13 +35,10 @@ describe("systemd generator", async () => {
 
   /** The node's units and its HostFiles under /etc/systemd (the TLS drop-in), as they sit on the host. */
   function onHost(out: ReadonlyMap<string, string>, hostname: string): Record<string, string> {
-    const prefix = `nodes/${hostname}/`;
     const host: Record<string, string> = {};
-    for (const [file, text] of filesUnder(out, new RegExp(`^${prefix}systemd/`))) {
-      host[`etc/systemd/system/${file.slice(`${prefix}systemd/`.length)}`] = text;
-    }
-    for (const [file, text] of filesUnder(out, new RegExp(`^${prefix}files/etc/systemd/`))) {
-      host[file.slice(`${prefix}files/`.length)] = text;
+    for (const [file, text] of copiesOf(out, hostname)) {
+      if (file.startsWith("systemd/")) host[`etc/systemd/system/${file.slice("systemd/".length)}`] = text;
+      else if (file.startsWith("files/etc/systemd/")) host[file.slice("files/".length)] = text;
     }
     return host;
   }
@@ -78,11 +79,11 @@ describe("systemd generator", async () => {
     const out = await synthHosts(patched.cluster);
     const booted = JSON.parse(out.get("nodes/sw-node-1/config.ign") ?? "") as IgnitionConfig;
     expect(booted.systemd?.units?.find((unit) => unit.name === "etcd-member.service")?.contents).toBe(patchedUnit);
-    expect(out.get("nodes/sw-node-1/systemd/etcd-member.service")).toBe(patchedUnit);
-    expect(out.get("nodes/sw-node-1/systemd/docker.service.d/20-patched.conf")).toBe(dropIn);
-    expect(out.has("nodes/sw-node-1/systemd/docker-tcp.socket")).toBe(false);
+    expect(copyOf(out, "sw-node-1", "systemd/etcd-member.service")).toBe(patchedUnit);
+    expect(copyOf(out, "sw-node-1", "systemd/docker.service.d/20-patched.conf")).toBe(dropIn);
+    expect(copyOf(out, "sw-node-1", "systemd/docker-tcp.socket") !== undefined).toBe(false);
     // The other nodes are untouched, and the patched node's units still verify as they will boot.
-    expect(out.get("nodes/sw-node-2/systemd/etcd-member.service")).toBe(files.get("nodes/sw-node-2/systemd/etcd-member.service"));
+    expect(copyOf(out, "sw-node-2", "systemd/etcd-member.service")).toBe(copyOf(files, "sw-node-2", "systemd/etcd-member.service"));
     const units = ["etcd-member.service", "etcd-member.path", "docker.service"];
     expect(verify(hostRoot(onHost(out, "sw-node-1")), units)).toEqual({ status: 0, output: "" });
   });
