@@ -1,4 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { syntheticCluster } from "../bench/synthetic-cluster.js";
+import { stacksGenerator } from "../generators/stacks/index.js";
+import { NO_PKI } from "../src/pki/material.js";
+import { prepareTree } from "../src/synth/synthesize.js";
 import { ConfigError, type Problem } from "../src/core/problems.js";
 import { Service, type Node, type ServiceProps } from "../src/index.js";
 import { hostCluster, synthHosts } from "./helpers/host-families.fixture.js";
@@ -140,5 +145,17 @@ describe("Ignition configs are checked against the Ignition 3.3 schema during th
     expect(problem.message).toMatch(/^out\/nodes\/sw-front-1\/config\.ign: /);
     expect(problem.message).toMatch(message);
     expect(problem.hint).toContain(`\`${field}\` in the patch given to node "sw-front-1".overrideIgnition(...)`);
+  });
+});
+
+describe("a stack file is checked through the document it was rendered from", () => {
+  // The check validates that document instead of parsing the file back: it must be exactly what the text reads as.
+  it("reads back, for every stack of a reference-shaped cluster, as exactly that document", () => {
+    const cluster = syntheticCluster(8);
+    prepareTree(cluster);
+    cluster.node.lock();
+    const files = stacksGenerator.generate({ cluster, pki: NO_PKI, ha: { findings: [] } }).filter((file) => file.document !== undefined);
+    expect(files.map((file) => file.path)).toContain("stacks/db.yml");
+    for (const file of files) expect(parse(file.content), file.path).toStrictEqual(file.document);
   });
 });

@@ -16,15 +16,27 @@ export function toDataUrl(text: string): string {
  */
 export const COMPRESS_ABOVE_BYTES = 4096;
 
+/**
+ * Compressed sources by text, and texts by compressed source: a large file is usually the same on every node
+ * (/etc/hosts), and compressing it once per node made gzip most of a thousand-node build.
+ */
+const largeContents = new Map<string, { source: string; compression?: "gzip" }>();
+const textOfCompressed = new Map<string, string>();
+
 /** An Ignition file's `contents`: a plain data URL, or a base64 one of the gzip of the text when that pays. */
 export function ignitionContents(text: string): { source: string; compression?: "gzip" } {
+  if (Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES) return { source: toDataUrl(text) };
+  const known = largeContents.get(text);
+  if (known) return { ...known };
   const plain = toDataUrl(text);
-  if (Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES) return { source: plain };
   // fflate, not node:zlib: the same bytes on every machine (zlib builds differ with the CPU's features),
   // and a zero modification time in the gzip header, so a rebuild is byte-identical.
   const gzipped = gzipSync(strToU8(text), { level: 9, mtime: 0 });
   const compressed = `data:;base64,${Buffer.from(gzipped).toString("base64")}`;
-  return compressed.length < plain.length ? { source: compressed, compression: "gzip" } : { source: plain };
+  const contents = compressed.length < plain.length ? { source: compressed, compression: "gzip" as const } : { source: plain };
+  largeContents.set(text, contents);
+  if (contents.compression) textOfCompressed.set(compressed, text);
+  return { ...contents };
 }
 
 /**
@@ -50,6 +62,8 @@ export function fromDataUrl(source: string | null | undefined): string | undefin
 export function contentsText(contents: { source?: string | null; compression?: string | null } | null | undefined): string | undefined {
   if (!contents?.compression) return fromDataUrl(contents?.source);
   if (contents.compression !== "gzip") return undefined;
+  const known = textOfCompressed.get(contents.source ?? "");
+  if (known !== undefined) return known;
   const match = /^data:([^,]*);base64,(.*)$/s.exec(contents.source ?? "");
   if (!match) return undefined;
   try {

@@ -2,7 +2,7 @@ export { ClusterPki, type ClusterPkiProps } from "./cluster-pki.js";
 import { X509Certificate } from "node:crypto";
 import { compareStrings, toJson } from "../../src/core/stable-json.js";
 import { CertificateAuthority } from "../../src/model/certificate.js";
-import { commonNameOf, subjectAltNamesOf, usagesOf } from "../../src/pki/compare.js";
+import { commonNameOf, parseCertificate, subjectAltNamesOf, usagesOf } from "../../src/pki/compare.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type Delivery, type GeneratedFile } from "../../src/synth/generator.js";
 
@@ -72,7 +72,7 @@ interface InventoryEntry extends CertificateFacts {
 
 /** What the certificate itself says (not the request): the inventory must show what hosts will hold. */
 function describeCertificate(pem: string): CertificateFacts {
-  const certificate = new X509Certificate(pem);
+  const certificate = parseCertificate(pem) ?? new X509Certificate(pem);
   const { commonName, ...rest } = identify(certificate);
   return { commonName, ...subjectAltNamesOf(certificate), usages: usagesOf(certificate), ...rest };
 }

@@ -25,8 +25,9 @@ export const stacksGenerator = defineGenerator({
     return cluster.stacks.flatMap((stack) => {
       const delivery = { kind: "stack", stack: stack.name } as const;
       const configs = mountedConfigs(stack);
+      const { content, document } = renderStack(stack, configs);
       return [
-        { path: OUT_PATHS.stackFile(stack), content: renderStack(stack, configs), construct: stack.path, delivery },
+        { path: OUT_PATHS.stackFile(stack), content, document, construct: stack.path, delivery },
         ...[...configs.values()].map((config) => ({
           path: OUT_PATHS.stackConfig(config),
           content: config.contents,
@@ -45,7 +46,8 @@ function mountedConfigs(stack: Stack): Map<string, StackConfig> {
   return configs;
 }
 
-function renderStack(stack: Stack, configs: ReadonlyMap<string, StackConfig>): string {
+/** The stack file's text, and the document it serializes (YAML reads the text back as that document). */
+function renderStack(stack: Stack, configs: ReadonlyMap<string, StackConfig>): { content: string; document: StackFile } {
   const services: Record<string, StackService> = {};
   const networks = new Map<string, OverlayNetwork>();
   const secrets = new Map<string, Secret>();
@@ -72,7 +74,8 @@ function renderStack(stack: Stack, configs: ReadonlyMap<string, StackConfig>): s
   if (configs.size > 0) {
     file.configs = Object.fromEntries([...configs.keys()].sort().map((key) => [key, configEntry(configs.get(key) as StackConfig)]));
   }
-  return withHashHeader(`# deploy: docker stack deploy -c out/stacks/${stack.name}.yml ${stack.name}\n${toYaml(file, secrets)}`);
+  const content = withHashHeader(`# deploy: docker stack deploy -c out/stacks/${stack.name}.yml ${stack.name}\n${toYaml(file, secrets)}`);
+  return { content, document: file };
 }
 
 /**

@@ -57,6 +57,22 @@ export function resolveLazy<T>(value: Lazy<T>): T {
 }
 
 /**
+ * A construct's lazy value, resolved once the tree is locked and remembered: every reader of a file's
+ * contents (the generator, its hash in a stack file, the apply script) then gets the one rendering, where a
+ * list of every node (Prometheus' targets, /etc/hosts) rendered per read made builds quadratic. Before the
+ * lock each read resolves anew: the tree may still grow.
+ */
+export function lazyOnceLocked<T>(construct: Construct, value: Lazy<T>): () => T {
+  let resolved: { readonly value: T } | undefined;
+  return () => {
+    if (resolved) return resolved.value;
+    const current = resolveLazy(value);
+    if (construct.node.locked) resolved = { value: current };
+    return current;
+  };
+}
+
+/**
  * A construct that completes itself once the whole config has run, before the tree is locked: one that
  * acts on "every node" must also see the nodes declared after it. Synthesis calls `prepare()` once on each.
  */

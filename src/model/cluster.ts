@@ -2,6 +2,7 @@ import { Construct, type IConstruct } from "constructs";
 import type { SourceLocation } from "../core/source-location.js";
 import { captureConfigFrame, resolveFrame, type RawFrame } from "../core/source-location.js";
 import { Node } from "./node.js";
+import { constructsOfType } from "./tree-index.js";
 import { acceptProps } from "./props-faults.js";
 import { propsShape } from "./props-shape.js";
 import { OverlayNetwork } from "./network.js";
@@ -77,7 +78,7 @@ export class Cluster extends Construct {
 
   /** Every construct of a type anywhere in the tree, in declaration order. */
   all<T extends IConstruct>(type: abstract new (...args: never[]) => T): T[] {
-    return this.node.findAll().filter((c): c is T => c instanceof type);
+    return constructsOfType(this, type);
   }
 
   get nodes(): Node[] {

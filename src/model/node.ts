@@ -1,9 +1,10 @@
 import type { Construct, IConstruct } from "constructs";
 import { deepMerge, type DeepPartial } from "../core/deep-merge.js";
 import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
-import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
+import { ClusterConstruct, lazyOnceLocked, type Lazy } from "./base.js";
 import { propsShape } from "./props-shape.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
+import { constructsOfType } from "./tree-index.js";
 
 export type SwarmRole = "manager" | "worker";
 
@@ -106,7 +107,7 @@ export class Node extends ClusterConstruct {
 
 /** Every node of the tree that holds `construct`, in declaration order. */
 export function nodesOf(construct: IConstruct): Node[] {
-  return construct.node.root.node.findAll().filter((c): c is Node => c instanceof Node);
+  return constructsOfType(construct.node.root, Node);
 }
 
 export interface HostFileProps {
@@ -125,18 +126,18 @@ export interface HostFileProps {
 export class HostFile extends ClusterConstruct {
   readonly filePath: string;
   readonly mode: number;
-  private readonly source: Lazy<string>;
+  private readonly source: () => string;
 
   constructor(scope: Node, id: string, props: HostFileProps) {
     super(scope, id);
     props = this.acceptProps(props, HOST_FILE_PROPS);
     this.filePath = props.path;
     this.mode = props.mode ?? 0o644;
-    this.source = props.contents;
+    this.source = lazyOnceLocked(this, props.contents);
   }
 
   get contents(): string {
-    return resolveLazy(this.source);
+    return this.source();
   }
 }
 
@@ -158,17 +159,17 @@ export const SYSTEMD_UNIT_PROPS = propsShape<SystemdUnitProps>()({ contents: "re
 export class SystemdUnit extends ClusterConstruct {
   readonly unitName: string;
   readonly enabled: boolean;
-  private readonly source: Lazy<string>;
+  private readonly source: () => string;
 
   constructor(scope: Node, unitName: string, props: SystemdUnitProps) {
     super(scope, unitName);
     props = this.acceptProps(props, SYSTEMD_UNIT_PROPS);
     this.unitName = unitName;
     this.enabled = props.enabled ?? true;
-    this.source = props.contents;
+    this.source = lazyOnceLocked(this, props.contents);
   }
 
   get contents(): string {
-    return resolveLazy(this.source);
+    return this.source();
   }
 }

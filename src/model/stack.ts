@@ -1,12 +1,13 @@
 import type { Construct } from "constructs";
 import { deepMerge, type DeepPartial } from "../core/deep-merge.js";
 import type { StackService } from "../imports/docker-stack-v3.js";
-import { ClusterConstruct, resolveLazy, type Lazy } from "./base.js";
+import { ClusterConstruct, lazyOnceLocked, type Lazy } from "./base.js";
 import type { OverlayNetwork } from "./network.js";
 import { nodesOf, type Node, type SwarmRole } from "./node.js";
 import { propsShape } from "./props-shape.js";
 import type { Secret } from "./secret.js";
 import { TIER_LABEL, type Tier } from "./tier.js";
+import { constructsOfType } from "./tree-index.js";
 
 /** A stack has no props yet: its name is its id. Declared, so that props given by mistake are reported. */
 export type StackProps = Record<never, never>;
@@ -24,11 +25,11 @@ export class Stack extends ClusterConstruct {
   }
 
   get services(): Service[] {
-    return this.node.findAll().filter((c): c is Service => c instanceof Service);
+    return constructsOfType(this, Service);
   }
 
   get configs(): StackConfig[] {
-    return this.node.findAll().filter((c): c is StackConfig => c instanceof StackConfig);
+    return constructsOfType(this, StackConfig);
   }
 }
 
@@ -51,18 +52,18 @@ export const STACK_CONFIG_PROPS = propsShape<StackConfigProps>()({ contents: "re
 export class StackConfig extends ClusterConstruct {
   readonly name: string;
   readonly stack: Stack;
-  private readonly source: Lazy<string>;
+  private readonly source: () => string;
 
   constructor(scope: Stack, name: string, props: StackConfigProps) {
     super(scope, name);
     props = this.acceptProps(props, STACK_CONFIG_PROPS);
     this.name = name;
     this.stack = scope;
-    this.source = props.contents;
+    this.source = lazyOnceLocked(this, props.contents);
   }
 
   get contents(): string {
-    return resolveLazy(this.source);
+    return this.source();
   }
 }
 
@@ -203,6 +204,7 @@ export class Service extends ClusterConstruct {
   readonly name: string;
   readonly props: ServiceProps;
   private readonly patches: DeepPartial<StackService>[] = [];
+  private eligibleOnceLocked: readonly Node[] | undefined;
 
   constructor(scope: Stack, name: string, props: ServiceProps) {
     super(scope, name);
@@ -252,12 +254,16 @@ export class Service extends ClusterConstruct {
 
   /** Nodes the placement selects: where tasks can run. */
   get eligibleNodes(): Node[] {
+    if (this.eligibleOnceLocked) return [...this.eligibleOnceLocked];
     const placement = this.props.placement ?? {};
     const labels = Object.entries(this.requiredLabels);
-    return nodesOf(this)
+    const eligible = nodesOf(this)
       .filter((node) => labels.every(([key, value]) => node.labels[key] === value))
       .filter((node) => !placement.hostname || node.hostname === placement.hostname)
       .filter((node) => !placement.role || node.swarmRole === placement.role);
+    // A locked tree gains no nodes: the generators ask per node, which made this quadratic at 1,000 nodes.
+    if (this.node.locked) this.eligibleOnceLocked = eligible;
+    return [...eligible];
   }
 
   /** `name:port` as other services on a shared overlay reach it (through the service's virtual IP). */

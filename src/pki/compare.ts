@@ -40,13 +40,20 @@ export function requestOf(certificate: Certificate): CertificateRequest {
   };
 }
 
+/** Certificates already parsed, by PEM: a build reads each twice (to reuse it, then for the inventory). */
+const parsed = new Map<string, X509Certificate | undefined>();
+
 /** Parses PEM with Node's built-in X.509 support; undefined when it is not a certificate. */
 export function parseCertificate(pem: string): X509Certificate | undefined {
+  if (parsed.has(pem)) return parsed.get(pem);
+  let certificate: X509Certificate | undefined;
   try {
-    return new X509Certificate(pem);
+    certificate = new X509Certificate(pem);
   } catch {
-    return undefined;
+    certificate = undefined;
   }
+  parsed.set(pem, certificate);
+  return certificate;
 }
 
 /**

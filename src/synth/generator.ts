@@ -24,6 +24,11 @@ export interface GeneratedFile {
   /** Path of the construct the file was produced from. */
   readonly construct: string;
   readonly delivery: Delivery;
+  /**
+   * The value `content` serializes, when a generator has it (a stack file's document): the schema checks
+   * validate it instead of parsing the text back, which cost more than rendering it.
+   */
+  readonly document?: unknown;
 }
 
 /** A file as the pipeline holds it: what the generator returned, tagged with the generator's name. */

@@ -99,11 +99,13 @@ export function checkOutputSchemas(cluster: Cluster, files: readonly EmittedFile
 }
 
 function fileProblems(schema: OutputSchema, file: EmittedFile, construct: IConstruct): Problem[] {
-  let document: unknown;
-  try {
-    document = schema.parse(file.content);
-  } catch {
-    return [toProblem(schema, file, { construct, hint: GENERATOR_BUG }, { path: [], text: "cannot be parsed" })];
+  let document: unknown = file.document;
+  if (document === undefined) {
+    try {
+      document = schema.parse(file.content);
+    } catch {
+      return [toProblem(schema, file, { construct, hint: GENERATOR_BUG }, { path: [], text: "cannot be parsed" })];
+    }
   }
   if (schema.validate(document)) return [];
   return schemaFaults(schema.validate.errors ?? [], document, schema.words).map((fault) =>

@@ -78,7 +78,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
  * Lets each Preparable construct complete itself, once, in tree order; what a prepare adds may itself be
  * preparable, so the walk repeats until nothing new appears.
  */
-function prepareTree(cluster: Cluster): void {
+export function prepareTree(cluster: Cluster): void {
   const prepared = new Set<IConstruct>();
   for (;;) {
     const pending = cluster.node.findAll().filter((construct) => isPreparable(construct) && !prepared.has(construct));
