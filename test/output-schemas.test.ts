@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { syntheticCluster } from "../bench/synthetic-cluster.js";
 import { stacksGenerator } from "../generators/stacks/index.js";
+import { analyseHa } from "../src/analysis/ha.js";
 import { NO_PKI } from "../src/pki/material.js";
 import { prepareTree } from "../src/synth/synthesize.js";
 import { ConfigError, type Problem } from "../src/core/problems.js";
@@ -154,7 +155,7 @@ describe("a stack file is checked through the document it was rendered from", ()
     const cluster = syntheticCluster(8);
     prepareTree(cluster);
     cluster.node.lock();
-    const files = stacksGenerator.generate({ cluster, pki: NO_PKI, ha: { findings: [] } }).filter((file) => file.document !== undefined);
+    const files = stacksGenerator.generate({ cluster, pki: NO_PKI, ha: analyseHa(cluster) }).filter((file) => file.document !== undefined);
     expect(files.map((file) => file.path)).toContain("stacks/db.yml");
     for (const file of files) expect(parse(file.content), file.path).toStrictEqual(file.document);
   });
