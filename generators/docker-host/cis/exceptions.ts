@@ -14,13 +14,12 @@ interface RecordedException {
  * Kept as construct metadata, so any family (or a config) can declare one without a new prop.
  */
 export function cisException(construct: IConstruct, reasons: Readonly<Record<string, string>>): void {
-  for (const [item, reason] of Object.entries(reasons)) construct.node.addMetadata(CIS_EXCEPTION, { item, reason } satisfies RecordedException);
+  for (const [item, reason] of Object.entries(reasons))
+    construct.node.addMetadata(CIS_EXCEPTION, { item, reason } satisfies RecordedException);
 }
 
 /** The exceptions declared on `construct`, by item number. */
 export function declaredCisExceptions(construct: IConstruct): ReadonlyMap<string, string> {
-  const declared = construct.node.metadata
-    .filter((entry) => entry.type === CIS_EXCEPTION)
-    .map((entry) => entry.data as RecordedException);
+  const declared = construct.node.metadata.filter((entry) => entry.type === CIS_EXCEPTION).map((entry) => entry.data as RecordedException);
   return new Map(declared.map(({ item, reason }) => [item, reason]));
 }

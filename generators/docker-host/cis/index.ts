@@ -16,7 +16,11 @@ function cisWarnings(cluster: Cluster): Problem[] {
     outcomes
       .filter((outcome) => outcome.status === "fail")
       .map((outcome) => {
-        return DOCKER_HOST_MESSAGES.problem("docker-host/cis-item-fails", outcome.construct, "", { item: item.title, subject: outcome.subject, note: outcome.note });
+        return DOCKER_HOST_MESSAGES.problem("docker-host/cis-item-fails", outcome.construct, "", {
+          item: item.title,
+          subject: outcome.subject,
+          note: outcome.note,
+        });
       }),
   );
 }
