@@ -22,6 +22,7 @@ import {
   Site,
   Stack,
   XtraDbCluster,
+  cisException,
   defineCluster,
 } from "swarm-cluster";
 
@@ -118,6 +119,10 @@ export default defineCluster(() => {
     memoryLimit: "256M",
     critical: true,
   });
+  cisException(fpm, {
+    "5.13": "php-fpm writes sessions and uploads to the image's /tmp, and WordPress updates its plugins in place",
+    "5.27": "the image has no FastCGI client to probe php-fpm with; nginx's upstream checks and Swarm's restarts cover it",
+  });
 
   new FrontProxy(cluster, "web", {
     stack: new Stack(cluster, "front"),
@@ -139,10 +144,16 @@ export default defineCluster(() => {
     mode: "global",
     networks: [mngnet],
     volumes: ["/var/run/docker.sock:/var/run/docker.sock", "/var/lib/docker/volumes:/var/lib/docker/volumes"],
+    memoryLimit: "128M",
+  });
+  cisException(agent, {
+    "5.13": "the agent writes its TLS material and signatures to its root filesystem at start",
+    "5.27": "the agent's image is scratch-based: no shell or client to probe with; Portainer shows an agent that stops answering",
+    "5.32": "the Portainer agent is Portainer's hand on each node: it drives that node's Docker through the socket, on mngnet only",
   });
   // The UI publishes no port (a published port binds the nodes' public addresses too): it is reached through
   // the front proxy (a later issue) or an SSH tunnel to a manager and a container attached to mngnet.
-  new Service(mng, "portainer", {
+  const portainer = new Service(mng, "portainer", {
     image: "portainer/portainer-ce:2.21.4",
     // portainer-data is node-local: pinned, so a reschedule does not start over with an empty Portainer.
     placement: { hostname: primary.hostname },
@@ -150,6 +161,11 @@ export default defineCluster(() => {
     // tasks.<service> resolves to every agent task, one per node: Portainer talks to each node's agent.
     command: ["-H", `tcp://tasks.${agent.address(9001)}`, "--tlsskipverify"],
     volumes: ["portainer-data:/data"],
+    memoryLimit: "256M",
+  });
+  cisException(portainer, {
+    "5.13": "Portainer writes its TLS material and temporary files outside /data at start",
+    "5.27": "the image is scratch-based: no shell or client to probe with; Swarm restarts it when it exits",
   });
 
   return cluster;

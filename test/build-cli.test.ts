@@ -52,7 +52,7 @@ describe("out/manifest.json", () => {
       const bytes = Buffer.from(tree.get(entry.path) ?? "", "latin1");
       expect(entry.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
       expect(entry.bytes).toBe(bytes.length);
-      expect(entry.generator).toMatch(/^[a-z]+$/);
+      expect(entry.generator).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(entry.construct).toMatch(/^cluster(\/|$)/);
       expect(["host", "stack", "swarm", "operator"]).toContain(entry.delivery.kind);
     }

@@ -38,11 +38,12 @@ export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): Plann
   // PEM files are copied untouched (no banner): they come from the PKI state, and tools differ in what text
   // around a certificate they accept.
   if (pki.caCertificatePem !== "") {
-    files.push({ path: HOST_TLS.caCertificate, mode: 0o644, contents: pki.caCertificatePem, construct: node.path });
+    // 444: public, but nothing on the node rewrites it (CIS Docker Benchmark 3.10).
+    files.push({ path: HOST_TLS.caCertificate, mode: 0o444, contents: pki.caCertificatePem, construct: node.path });
     const certificate = pki.certificates.get(node.hostname);
     // Public certificate only. Its key, /etc/ssl/swarm/node-key.pem, is never in out/: it is delivered out of
     // band from the git-ignored secrets/ folder.
-    if (certificate) files.push({ path: HOST_TLS.nodeCertificate, mode: 0o644, contents: certificate, construct: node.path });
+    if (certificate) files.push({ path: HOST_TLS.nodeCertificate, mode: 0o444, contents: certificate, construct: node.path });
   }
   return files;
 }

@@ -1,3 +1,4 @@
+import { cisException } from "../docker-host/cis/exceptions.js";
 import type { Construct } from "constructs";
 import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
 import type { Problem } from "../../src/core/problems.js";
@@ -111,7 +112,16 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
       volumes: ["prometheus-data:/prometheus"],
       configs: [{ config, target: "/etc/prometheus/prometheus.yml" }],
       memoryLimit: props.prometheusMemoryLimit ?? "2G",
+      // The image's busybox has wget; /-/healthy answers once the TSDB is open.
+      healthcheck: {
+        test: ["CMD", "wget", "-q", "--spider", "http://localhost:9090/-/healthy"],
+        interval: "30s",
+        timeout: "5s",
+        retries: 3,
+      },
     });
+    // It writes to its data volume only.
+    this.prometheus.override({ read_only: true });
 
     // On the host network: node_network_* and the other namespaced metrics then describe the node, not a
     // container. Without a published port it listens on every address of the node, public ones included;
@@ -130,9 +140,22 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
       // rslave: file systems the host mounts later (a new data disk) show up in node_filesystem_*.
       volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/host:ro,rslave"],
       memoryLimit: props.exporterMemoryLimit ?? "128M",
+      healthcheck: {
+        test: ["CMD", "wget", "-q", "--spider", `http://localhost:${this.nodeExporterPort}/`],
+        interval: "30s",
+        timeout: "5s",
+        retries: 3,
+      },
     });
     // node_uname_info{nodename} reports the container's hostname: the node's, through Swarm's template.
-    this.nodeExporter.override({ hostname: NODE_HOSTNAME_TEMPLATE });
+    // It reads the host through its read-only mounts and writes nothing.
+    this.nodeExporter.override({ hostname: NODE_HOSTNAME_TEMPLATE, read_only: true });
+    const observesTheHost = "node-exporter reports the node itself: its /proc, /sys and mounts (read-only), its network interfaces";
+    cisException(this.nodeExporter, {
+      "5.6": `${observesTheHost}, read-only`,
+      "5.10": `${observesTheHost}; the host firewall admits only the private network to its port`,
+      "5.21": `${observesTheHost}; the host network brings the host's UTS namespace`,
+    });
   }
 
   /** node-exporter answers on every address of its node: a public node needs a HostFirewall in front of it. */

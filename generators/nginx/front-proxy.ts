@@ -1,3 +1,4 @@
+import { cisException } from "../docker-host/cis/exceptions.js";
 import type { Construct } from "constructs";
 import type { Problem } from "../../src/core/problems.js";
 import type { PublicEntry } from "../../src/analysis/request-path.js";
@@ -156,6 +157,12 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
       ],
       memoryLimit: props.memoryLimit ?? "256M",
       critical: true,
+    });
+    cisException(this.service, {
+      "5.8": "browsers connect to 80 and 443: the front publishes them on its own address (host mode)",
+      "5.13": "nginx writes its pid file and its proxy and client-body temporary files in the image's /var/run and /var/cache/nginx",
+      "5.27":
+        "the image is built outside this repository and is not known to carry a probe client; Swarm restarts nginx when its master process exits",
     });
   }
 

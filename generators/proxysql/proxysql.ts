@@ -1,3 +1,4 @@
+import { cisException } from "../docker-host/cis/exceptions.js";
 import type { Construct } from "constructs";
 import type { SqlProxyStage } from "../../src/analysis/request-path.js";
 import { ClusterConstruct } from "../../src/model/base.js";
@@ -100,7 +101,14 @@ export class ProxySql extends ClusterConstruct implements SqlProxyStage {
       networks: props.networks,
       configs: [{ config, target: "/etc/proxysql.cnf" }],
       secrets: present([credentials.admin, credentials.monitor, credentials.users]),
+      // Its query cache and connection buffers; the cache is off unless a rule enables it.
+      memoryLimit: "512M",
       critical: true,
+    });
+    cisException(this.service, {
+      "5.13": "ProxySQL keeps its runtime configuration in a SQLite file in /var/lib/proxysql, inside the image",
+      "5.27":
+        "its image has no client to probe the admin port without the admin password in the command line; ProxySQL's own monitor checks the backends, and Swarm restarts it when it exits",
     });
     if (credentials.monitor) props.database?.grantMonitor(credentials.monitor);
   }

@@ -10,6 +10,7 @@ import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { stackProblems } from "./checks.js";
 import { HOST_NETWORK_KEY, serviceEntry } from "./service-entry.js";
 import { namedVolumes } from "./volumes.js";
+import { declaredCisExceptions } from "../docker-host/cis/exceptions.js";
 
 /** Compose file format written; 3.8 is the newest version tag every Swarm-era docker CLI accepts. */
 const STACK_FILE_VERSION = "3.8";
@@ -74,7 +75,9 @@ function renderStack(stack: Stack, configs: ReadonlyMap<string, StackConfig>): {
   if (configs.size > 0) {
     file.configs = Object.fromEntries([...configs.keys()].sort().map((key) => [key, configEntry(configs.get(key) as StackConfig)]));
   }
-  const content = withHashHeader(`# deploy: docker stack deploy -c out/stacks/${stack.name}.yml ${stack.name}\n${toYaml(file, secrets)}`);
+  const content = withHashHeader(
+    `# deploy: docker stack deploy -c out/stacks/${stack.name}.yml ${stack.name}\n${toYaml(file, secrets, exceptionNotes(stack))}`,
+  );
   return { content, document: file };
 }
 
@@ -91,7 +94,21 @@ export function dockerConfigName(config: StackConfig): string {
   return `${config.stack.name}_${config.name}_${shortHash(config.contents)}`;
 }
 
-function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>): string {
+/**
+ * The CIS Docker Benchmark items a service is excepted from, as a comment above it: the stack file says
+ * why, where a reviewer meets the service (the whole check: out/analysis/cis-docker.md).
+ */
+function exceptionNotes(stack: Stack): Map<string, string> {
+  const notes = new Map<string, string>();
+  for (const service of stack.services) {
+    const declared = [...declaredCisExceptions(service)];
+    if (declared.length === 0) continue;
+    notes.set(service.name, [" CIS Docker Benchmark exceptions:", ...declared.map(([item, reason]) => ` ${item}: ${reason}`)].join("\n"));
+  }
+  return notes;
+}
+
+function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>, serviceNotes: ReadonlyMap<string, string>): string {
   const doc = new Document(file);
   const host =
     file.networks?.[HOST_NETWORK_KEY]?.name === "host"
@@ -104,6 +121,8 @@ function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>): string {
     "configs",
     " Named after a hash of their content: Docker configs are immutable, so a changed file gets a new config\n and the deploy rolls the services that mount it.",
   );
+  const serviceMap = doc.get("services", true);
+  for (const [name, note] of serviceNotes) commentKey(serviceMap, name, note);
   const secretMap = doc.get("secrets", true);
   if (isMap(secretMap)) {
     for (const [name, secret] of secrets) commentKey(secretMap, name, ` ${secret.description}`);

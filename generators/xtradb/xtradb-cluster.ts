@@ -1,3 +1,4 @@
+import { cisException } from "../docker-host/cis/exceptions.js";
 import type { Construct } from "constructs";
 import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
 import type { ReplicatedData } from "../../src/analysis/request-path.js";
@@ -252,6 +253,13 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         },
       });
     });
+    for (const member of this.members) {
+      cisException(member, {
+        "5.11":
+          "no memory limit on a Galera member: sized by the node, and a member killed for memory needs a full state transfer (SST) to rejoin",
+        "5.13": "mysqld writes its socket, pid file and temporary files outside the data volume, in the image's /var/run/mysqld and /tmp",
+      });
+    }
     this.arbitrator = props.arbitrator
       ? new Service(props.stack, ARBITRATOR_SERVICE, {
           image: props.arbitratorImage ?? "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35",
@@ -277,6 +285,15 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
           secrets: tlsSecrets,
         })
       : undefined;
+    if (this.arbitrator) {
+      // garbd holds a vote and relays nothing: a small, fixed footprint.
+      this.arbitrator.override({ deploy: { resources: { limits: { memory: "128M" } } } });
+      cisException(this.arbitrator, {
+        "5.13": "the image's entrypoint and the start script write state files under /tmp and the image's /var/lib/mysql",
+        "5.27":
+          "garbd answers on no port a client can probe; the members' wsrep_cluster_size shows it, and Swarm restarts it when it exits",
+      });
+    }
   }
 
   /** What ProxySQL routes to: each member by service name on the database overlay. */

@@ -39,4 +39,6 @@ export const OUT_PATHS = {
   topologySvg: "topology.svg",
   /** The availability report, which `diff` compares against. */
   availabilityReport: { json: "analysis/ha-report.json", markdown: "analysis/ha-report.md" },
+  /** The CIS Docker Benchmark check of every node's and service's generated configuration. */
+  cisDockerReport: { json: "analysis/cis-docker.json", markdown: "analysis/cis-docker.md" },
 } as const;

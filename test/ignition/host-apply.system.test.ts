@@ -171,7 +171,10 @@ describe(`nodes/${HOST}/apply.sh`, () => {
         .map((call) => call.split(" ")[3])
         .sort(),
     ).toEqual(expectedPaths);
-    for (const call of installs(calls)) expect(call).toMatch(/^install 0644 root:root \//);
+    // Each file with the mode its Ignition entry gives (certificates are read-only: 0444), units 0644.
+    const modes = new Map(config.storage.files.map((file) => [file.path, (file.mode ?? 0o644).toString(8).padStart(4, "0")]));
+    for (const call of installs(calls))
+      expect(call).toBe(`install ${modes.get(call.split(" ")[3] ?? "") ?? "0644"} root:root ${call.split(" ")[3]}`);
     for (const file of config.storage.files) {
       const copy = readFileSync(node.copyOf(path.join("files", file.path)), "utf8");
       expect(readFileSync(path.join(node.root, file.path), "utf8")).toBe(copy);
