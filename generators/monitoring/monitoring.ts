@@ -6,6 +6,7 @@ import { present, propsShape } from "../../src/model/props-shape.js";
 import { Cluster } from "../../src/model/cluster.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { ALERTING_OPTIONS, Alerting, type AlertingOptions } from "../alerting/alerting.js";
 import { DockerHost } from "../docker-host/docker-host.js";
 import { HostFirewall } from "../firewall/host-firewall.js";
 import { MONITORING_MESSAGES } from "./messages.js";
@@ -44,6 +45,11 @@ export interface MonitoringProps {
    * @default { tier: "app", role: "manager" }
    */
   readonly prometheusPlacement?: Placement;
+  /**
+   * Alert rules derived from the model and a cluster of Alertmanagers (one per node listed) Prometheus sends to.
+   * Without it Prometheus records metrics and alerts no one.
+   */
+  readonly alerting?: AlertingOptions;
 }
 
 export const MONITORING_PROPS = propsShape<MonitoringProps>()({
@@ -57,11 +63,15 @@ export const MONITORING_PROPS = propsShape<MonitoringProps>()({
   prometheusMemoryLimit: "optional",
   exporterMemoryLimit: "optional",
   prometheusPlacement: { presence: "optional", fields: PLACEMENT_FIELDS },
+  alerting: { presence: "optional", fields: ALERTING_OPTIONS },
 });
 
 export interface MonitoringSettings {
   readonly scrapeInterval: string;
 }
+
+/** Where Prometheus reads the alert rules (prometheus.yml's `rule_files`). */
+const RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
 
 /** Swarm service template resolved per task to the hostname of the node it runs on. */
 export const NODE_HOSTNAME_TEMPLATE = "{{.Node.Hostname}}";
@@ -77,6 +87,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
   /** Where node-exporter listens on each of its nodes. */
   readonly nodeExporterPort: number;
   readonly settings: MonitoringSettings;
+  readonly alerting: Alerting | undefined;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -84,6 +95,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
     this.stack = props.stack;
     this.nodeExporterPort = props.nodeExporterPort ?? SCRAPE_PORTS.nodeExporter;
     this.settings = { scrapeInterval: props.scrapeInterval ?? "15s" };
+    this.alerting = props.alerting && new Alerting(this, "alerting", { ...props.alerting, stack: props.stack, network: props.network });
     const config = new StackConfig(props.stack, "prometheus.yml", {
       // dockerd serves metrics only where DockerHost's daemon.json sets `metrics-addr`.
       contents: () => {
@@ -95,6 +107,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
           nodeExporterNodes: this.nodeExporter.eligibleNodes,
           nodeExporterPort: this.nodeExporterPort,
           dockerdNodes: cluster.nodes.filter((node) => hardened.has(node)),
+          alerting: this.alerting && { ruleFile: RULES_PATH, alertmanagers: this.alerting.replicaNodes },
         });
       },
     });
@@ -109,7 +122,10 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
       placement: props.prometheusPlacement ?? { tier: "app", role: "manager" },
       networks: present([props.network]),
       volumes: ["prometheus-data:/prometheus"],
-      configs: [{ config, target: "/etc/prometheus/prometheus.yml" }],
+      configs: [
+        { config, target: "/etc/prometheus/prometheus.yml" },
+        ...(this.alerting ? [{ config: this.alerting.rules, target: RULES_PATH }] : []),
+      ],
       memoryLimit: props.prometheusMemoryLimit ?? "2G",
     });
 
