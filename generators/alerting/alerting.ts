@@ -16,6 +16,7 @@ import { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
 import { alertRulesYaml, type AlertRuleInputs } from "./alert-rules.js";
 import { alertmanagerYaml, type SlackChannels } from "./alertmanager-config.js";
 import { ALERTING_MESSAGES } from "./messages.js";
+import { renderStartScript } from "./render.js";
 
 /** Ports of an Alertmanager: its API (Prometheus and the UI) and the gossip between replicas. */
 export const ALERTMANAGER_PORTS = { web: 9093, cluster: 9094 } as const;
@@ -66,6 +67,8 @@ export interface AlertingProps extends AlertingOptions {
 
 export const ALERTING_PROPS = propsShape<AlertingProps>()({ ...ALERTING_OPTIONS, stack: "required", network: "required" });
 
+const START_SCRIPT_TARGET = "/etc/alertmanager/start.sh";
+
 const DEFAULT_CHANNELS: SlackChannels = { critical: "#alerts-critical", warning: "#alerts", info: "#alerts-info" };
 
 /**
@@ -73,7 +76,8 @@ const DEFAULT_CHANNELS: SlackChannels = { critical: "#alerts-critical", warning:
  * its node, rather than one service of N replicas peering through `tasks.<service>`: Swarm may place two
  * replicas of one service on one node (the loss of that node then takes both), each replica's node-local
  * volume (silences, notification log) stays with it, and each peer and each of Prometheus' targets is a name
- * the model gives. The peers reach each other at `tasks.<service>`, the task's own address, not the virtual IP.
+ * the model gives. The peers reach each other at `tasks.<service>`, the task's own address, not the virtual IP,
+ * and each advertises its overlay address (alertmanager-start.sh).
  */
 export class Alerting extends ClusterConstruct {
   readonly rules: StackConfig;
@@ -93,11 +97,17 @@ export class Alerting extends ClusterConstruct {
       contents: () => alertmanagerYaml({ slackWebhookFile: options.slackWebhook.mountPath, channels }),
     });
 
+    const startScript = new StackConfig(options.stack, "alertmanager-start.sh", {
+      contents: () => renderStartScript({ subnet: options.network.subnet, clusterPort: ALERTMANAGER_PORTS.cluster }),
+    });
+
     const names = this.nodes.map((_, index) => `alertmanager-${index + 1}`);
     this.replicas = this.nodes.map(
       (node, index) =>
         new Service(options.stack, names[index] ?? "", {
           image: options.image ?? ALERTMANAGER_IMAGE,
+          // The script adds --cluster.advertise-address (the task's overlay address) and runs the image's binary.
+          entrypoint: ["/bin/sh", START_SCRIPT_TARGET],
           command: [
             "--config.file=/etc/alertmanager/alertmanager.yml",
             "--storage.path=/alertmanager",
@@ -108,7 +118,10 @@ export class Alerting extends ClusterConstruct {
           placement: { hostname: node.hostname },
           networks: present([options.network]),
           volumes: ["alertmanager-data:/alertmanager"],
-          configs: [{ config, target: "/etc/alertmanager/alertmanager.yml" }],
+          configs: [
+            { config, target: "/etc/alertmanager/alertmanager.yml" },
+            { config: startScript, target: START_SCRIPT_TARGET },
+          ],
           secrets: [options.slackWebhook],
           memoryLimit: options.memoryLimit ?? "128M",
         }),

@@ -70,8 +70,8 @@ export interface MonitoringSettings {
   readonly scrapeInterval: string;
 }
 
-/** Where Prometheus reads the alert rules (prometheus.yml's `rule_files`). */
-const RULES_PATH = "/etc/prometheus/rules/alert-rules.yml";
+/** Where prometheus.yml is mounted; the rules file sits beside it. */
+const CONFIG_DIRECTORY = "/etc/prometheus";
 
 /** Swarm service template resolved per task to the hostname of the node it runs on. */
 export const NODE_HOSTNAME_TEMPLATE = "{{.Node.Hostname}}";
@@ -107,7 +107,9 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
           nodeExporterNodes: this.nodeExporter.eligibleNodes,
           nodeExporterPort: this.nodeExporterPort,
           dockerdNodes: cluster.nodes.filter((node) => hardened.has(node)),
-          alerting: this.alerting && { ruleFile: RULES_PATH, alertmanagers: this.alerting.replicaNodes },
+          // Relative to prometheus.yml, as Prometheus resolves it: the same name beside it in the container and
+          // in out/, where `promtool check config` then checks the rules too.
+          alerting: this.alerting && { ruleFile: this.alerting.rules.name, alertmanagers: this.alerting.replicaNodes },
         });
       },
     });
@@ -115,7 +117,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
     this.prometheus = new Service(props.stack, "prometheus", {
       image: props.prometheusImage ?? "prom/prometheus:v2.53.0",
       command: [
-        "--config.file=/etc/prometheus/prometheus.yml",
+        `--config.file=${CONFIG_DIRECTORY}/prometheus.yml`,
         "--storage.tsdb.path=/prometheus",
         `--storage.tsdb.retention.time=${props.retention ?? "24h"}`,
       ],
@@ -123,8 +125,8 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
       networks: present([props.network]),
       volumes: ["prometheus-data:/prometheus"],
       configs: [
-        { config, target: "/etc/prometheus/prometheus.yml" },
-        ...(this.alerting ? [{ config: this.alerting.rules, target: RULES_PATH }] : []),
+        { config, target: `${CONFIG_DIRECTORY}/prometheus.yml` },
+        ...(this.alerting ? [{ config: this.alerting.rules, target: `${CONFIG_DIRECTORY}/${this.alerting.rules.name}` }] : []),
       ],
       memoryLimit: props.prometheusMemoryLimit ?? "2G",
     });
