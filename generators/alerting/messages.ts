@@ -4,7 +4,8 @@ import { defineMessages } from "../../src/validate/problem.js";
 /** What the Alerting's own checks report. */
 export const ALERTING_MESSAGES = defineMessages({
   "alerting/single-alertmanager": entry<{ count: number }>(
-    ({ count }) => `${count} Alertmanager node(s): losing ${count === 0 ? "none" : "it"} stops every notification`,
+    ({ count }) =>
+      count === 0 ? "no Alertmanager node: no alert is ever sent" : "one Alertmanager node: losing it stops every notification",
     "list at least two nodes in `alerting.nodes`: one Alertmanager runs on each, clustered with the others",
   ),
   "alerting/alertmanagers-share-node": entry<{ hostname: string }>(
