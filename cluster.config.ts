@@ -136,6 +136,12 @@ export default defineCluster(() => {
     network: appnet,
     // Its data volume is node-local: on another node Prometheus would start with empty history.
     prometheusPlacement: { hostname: primary.hostname },
+    alerting: {
+      // Two Alertmanagers, clustered, on the managers Prometheus does not run on: losing any one node leaves
+      // at least one to notify, and never takes Prometheus and an Alertmanager at once.
+      nodes: [app[1], app[2]],
+      slackWebhook: new Secret(cluster, "alertmanager_slack_webhook", { description: "Slack incoming-webhook URL Alertmanager posts to" }),
+    },
   });
 
   const mng = new Stack(cluster, "mng");

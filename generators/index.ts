@@ -3,6 +3,7 @@
  * families that write files of their own, a generator (found here by the registry, src/synth/registry.ts).
  * A new family is a new folder and one line below.
  */
+export * from "./alerting/index.js";
 export * from "./analysis/index.js";
 export * from "./docker-host/index.js";
 export * from "./etcd/index.js";

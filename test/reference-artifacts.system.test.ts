@@ -43,6 +43,13 @@ describe("the reference cluster's out/", () => {
     expect(run.status, run.output).toBe(0);
   });
 
+  it("alert-rules.yml passes promtool check rules and alertmanager.yml amtool check-config", () => {
+    const rules = runTool("promtool", ["check", "rules", path.join(out, "stacks/stats/alert-rules.yml")]);
+    expect(rules.status, rules.output).toBe(0);
+    const alertmanager = runTool("amtool", ["check-config", path.join(out, "stacks/stats/alertmanager.yml")]);
+    expect(alertmanager.status, alertmanager.output).toBe(0);
+  });
+
   it.each(filesMatching(/\.sh$/))("%s passes shellcheck", (file) => {
     // profile.d snippets are sourced by the login shell and carry no shebang: check them as POSIX sh.
     const shell = file.includes("/profile.d/") ? ["--shell=sh"] : [];

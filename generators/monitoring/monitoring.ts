@@ -7,6 +7,7 @@ import { present, propsShape } from "../../src/model/props-shape.js";
 import { Cluster } from "../../src/model/cluster.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { ALERTING_OPTIONS, Alerting, type AlertingOptions } from "../alerting/alerting.js";
 import { DockerHost } from "../docker-host/docker-host.js";
 import { HostFirewall } from "../firewall/host-firewall.js";
 import { MONITORING_MESSAGES } from "./messages.js";
@@ -45,6 +46,11 @@ export interface MonitoringProps {
    * @default { tier: "app", role: "manager" }
    */
   readonly prometheusPlacement?: Placement;
+  /**
+   * Alert rules derived from the model and a cluster of Alertmanagers (one per node listed) Prometheus sends to.
+   * Without it Prometheus records metrics and alerts no one.
+   */
+  readonly alerting?: AlertingOptions;
 }
 
 export const MONITORING_PROPS = propsShape<MonitoringProps>()({
@@ -58,11 +64,15 @@ export const MONITORING_PROPS = propsShape<MonitoringProps>()({
   prometheusMemoryLimit: "optional",
   exporterMemoryLimit: "optional",
   prometheusPlacement: { presence: "optional", fields: PLACEMENT_FIELDS },
+  alerting: { presence: "optional", fields: ALERTING_OPTIONS },
 });
 
 export interface MonitoringSettings {
   readonly scrapeInterval: string;
 }
+
+/** Where prometheus.yml is mounted; the rules file sits beside it. */
+const CONFIG_DIRECTORY = "/etc/prometheus";
 
 /** Swarm service template resolved per task to the hostname of the node it runs on. */
 export const NODE_HOSTNAME_TEMPLATE = "{{.Node.Hostname}}";
@@ -78,6 +88,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
   /** Where node-exporter listens on each of its nodes. */
   readonly nodeExporterPort: number;
   readonly settings: MonitoringSettings;
+  readonly alerting: Alerting | undefined;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -85,6 +96,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
     this.stack = props.stack;
     this.nodeExporterPort = props.nodeExporterPort ?? SCRAPE_PORTS.nodeExporter;
     this.settings = { scrapeInterval: props.scrapeInterval ?? "15s" };
+    this.alerting = props.alerting && new Alerting(this, "alerting", { ...props.alerting, stack: props.stack, network: props.network });
     const config = new StackConfig(props.stack, "prometheus.yml", {
       // dockerd serves metrics only where DockerHost's daemon.json sets `metrics-addr`.
       contents: () => {
@@ -96,6 +108,9 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
           nodeExporterNodes: this.nodeExporter.eligibleNodes,
           nodeExporterPort: this.nodeExporterPort,
           dockerdNodes: cluster.nodes.filter((node) => hardened.has(node)),
+          // Relative to prometheus.yml, as Prometheus resolves it: the same name beside it in the container and
+          // in out/, where `promtool check config` then checks the rules too.
+          alerting: this.alerting && { ruleFile: this.alerting.rules.name, alertmanagers: this.alerting.replicaNodes },
         });
       },
     });
@@ -103,14 +118,17 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
     this.prometheus = new Service(props.stack, "prometheus", {
       image: props.prometheusImage ?? "prom/prometheus:v2.53.0",
       command: [
-        "--config.file=/etc/prometheus/prometheus.yml",
+        `--config.file=${CONFIG_DIRECTORY}/prometheus.yml`,
         "--storage.tsdb.path=/prometheus",
         `--storage.tsdb.retention.time=${props.retention ?? "24h"}`,
       ],
       placement: props.prometheusPlacement ?? { tier: "app", role: "manager" },
       networks: present([props.network]),
       volumes: ["prometheus-data:/prometheus"],
-      configs: [{ config, target: "/etc/prometheus/prometheus.yml" }],
+      configs: [
+        { config, target: `${CONFIG_DIRECTORY}/prometheus.yml` },
+        ...(this.alerting ? [{ config: this.alerting.rules, target: `${CONFIG_DIRECTORY}/${this.alerting.rules.name}` }] : []),
+      ],
       memoryLimit: props.prometheusMemoryLimit ?? "2G",
       // The image's busybox has wget; /-/healthy answers once the TSDB is open.
       healthcheck: {

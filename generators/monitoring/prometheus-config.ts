@@ -21,6 +21,11 @@ export interface PrometheusInputs {
   readonly nodeExporterPort: number;
   /** Nodes whose dockerd serves metrics. */
   readonly dockerdNodes: readonly Node[];
+  /** Where the rules are mounted and the Alertmanager replicas (each with its node's hostname), when alerting is on. */
+  readonly alerting?: {
+    readonly ruleFile: string;
+    readonly alertmanagers: readonly { readonly target: string; readonly hostname: string }[];
+  };
 }
 
 /**
@@ -31,7 +36,7 @@ export function prometheusYaml(inputs: PrometheusInputs): string {
   return withHashHeader(stringify(prometheusConfig(inputs), { lineWidth: 0 }));
 }
 
-function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, nodeExporterPort, dockerdNodes }: PrometheusInputs) {
+function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, nodeExporterPort, dockerdNodes, alerting }: PrometheusInputs) {
   return {
     global: {
       scrape_interval: scrapeInterval,
@@ -39,7 +44,14 @@ function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, nodeExpo
       // Tells this cluster's series apart once several clusters feed one long-term store or alertmanager.
       external_labels: { cluster: cluster.name },
     },
-    // rule_files: written here once the model declares alerting rules; there are none yet.
+    ...(alerting
+      ? {
+          rule_files: [alerting.ruleFile],
+          // Every replica, not one behind a shared address: each receives every alert and the cluster
+          // deduplicates the notifications, so one replica lost loses no alert.
+          alerting: { alertmanagers: [{ static_configs: [{ targets: alerting.alertmanagers.map((replica) => replica.target) }] }] },
+        }
+      : {}),
     scrape_configs: [
       { job_name: "prometheus", static_configs: [{ targets: [`localhost:${SCRAPE_PORTS.prometheus}`] }] },
       // Every node the global service places a task on; a node that is down shows as `up == 0` under its
@@ -47,6 +59,18 @@ function prometheusConfig({ cluster, scrapeInterval, nodeExporterNodes, nodeExpo
       { job_name: "node-exporter", static_configs: nodeExporterNodes.map((node) => nodeTarget(node, nodeExporterPort)) },
       ...(dockerdNodes.length > 0
         ? [{ job_name: "dockerd", static_configs: dockerdNodes.map((node) => nodeTarget(node, SCRAPE_PORTS.dockerd)) }]
+        : []),
+      ...(alerting
+        ? [
+            {
+              job_name: "alertmanager",
+              // `node`: the host the replica is pinned to, so that host's NodeDown silences this target's alert.
+              static_configs: alerting.alertmanagers.map((replica) => ({
+                targets: [replica.target],
+                labels: { instance: replica.target.split(":")[0], node: replica.hostname },
+              })),
+            },
+          ]
         : []),
     ],
   };

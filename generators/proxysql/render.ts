@@ -3,7 +3,7 @@ import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { loadTemplate } from "../template.js";
 
 /** Hostgroup numbers of the Galera routing; fixed so query rules written later can name them. */
-const HOSTGROUPS = { writer: 10, backupWriter: 20, reader: 30, offline: 9999 } as const;
+export const HOSTGROUPS = { writer: 10, backupWriter: 20, reader: 30, offline: 9999 } as const;
 
 const template = loadTemplate("proxysql", "proxysql.cnf.hbs");
 
