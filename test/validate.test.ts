@@ -10,7 +10,7 @@ import { duplicateIdProblem } from "../src/validate/duplicate-id.js";
 import { validateModel } from "../src/validate/index.js";
 import { generateModelFiles } from "../src/validate/model-schema-generate.js";
 import { MESSAGES } from "../src/validate/messages.js";
-import type { QuorumGroup } from "../src/validate/quorum-group.js";
+import type { MajorityGroup } from "../src/validate/quorum-group.js";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZ14CSBxurgLVcn78zKrg/OOeRDpovcov+rBEssPvJ5 operator@test";
 
@@ -31,9 +31,11 @@ function base() {
 
 type Base = ReturnType<typeof base>;
 
-/** A quorum group as EtcdCluster declares itself to validation (see src/validate/quorum-group.ts). */
-class EtcdLike extends ClusterConstruct implements QuorumGroup {
+/** A majority group as EtcdCluster declares itself to validation (see src/validate/quorum-group.ts). */
+class EtcdLike extends ClusterConstruct implements MajorityGroup {
+  readonly majorityGroup = true;
   readonly quorumKind = "etcd";
+  readonly quorumDescription = { component: "etcd", codePrefix: "etcd", addVoter: "add members" };
   constructor(
     scope: Construct,
     id: string,
@@ -41,8 +43,14 @@ class EtcdLike extends ClusterConstruct implements QuorumGroup {
   ) {
     super(scope, id);
   }
-  get quorumNodes(): readonly Node[] {
+  get voterNodes(): readonly Node[] {
     return this.members;
+  }
+  voterCandidates(): readonly Node[] {
+    return [];
+  }
+  addVotersFix(nodes: readonly Node[]): string {
+    return `add ${nodes.map((node) => node.hostname).join(", ")} to members`;
   }
 }
 

@@ -9,7 +9,7 @@ import type { Node } from "../../src/model/node.js";
 import { SystemdUnit } from "../../src/model/node.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import { listed } from "../../src/core/wording.js";
-import type { MajorityGroup, QuorumGroup } from "../../src/validate/quorum-group.js";
+import type { MajorityGroup } from "../../src/validate/quorum-group.js";
 import { clientEndpointsOf, ETCD_CLIENT_PORT, ETCD_PEER_PORT, etcdFlags, initialClusterOf, type EtcdPeer } from "./etcd-flags.js";
 import { HOST_TLS } from "../pki/host-paths.js";
 import { commandLine, renderUnit } from "../systemd/unit-text.js";
@@ -58,7 +58,7 @@ const DATA_DIR = "/var/lib/etcd";
  * CoreOS's etcd-wrapper, which current Flatcar no longer ships; Flatcar still ships Docker, so the member
  * runs as a host-network container with the data dir and certificates mounted from the host.
  */
-export class EtcdCluster extends ClusterConstruct implements QuorumGroup, MajorityGroup {
+export class EtcdCluster extends ClusterConstruct implements MajorityGroup {
   /** Marks the construct for the model validation's etcd membership checks. */
   readonly quorumKind = "etcd";
   /** Marks the construct for the failure simulation: a Raft group, one vote per member. */
@@ -69,10 +69,6 @@ export class EtcdCluster extends ClusterConstruct implements QuorumGroup, Majori
     addVoter: "add members (nodes of the app tier) to `members`",
   } as const;
   readonly members: readonly Node[];
-  /** The members: each holds a vote. */
-  get quorumNodes(): readonly Node[] {
-    return this.members;
-  }
   /** Members that join the running cluster (see EtcdClusterProps.joining). */
   readonly joining: readonly Node[];
   readonly version: string;

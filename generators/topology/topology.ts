@@ -2,7 +2,7 @@ import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import type { Service, Stack } from "../../src/model/stack.js";
 import type { Tier } from "../../src/model/tier.js";
-import { isQuorumGroup } from "../../src/validate/quorum-group.js";
+import { isMajorityGroup } from "../../src/validate/quorum-group.js";
 import { zoneOf } from "./zones.js";
 
 /** Tiers in the order a request crosses them: what the diagrams read from left to right. */
@@ -140,8 +140,8 @@ export function diagramId(...parts: readonly string[]): string {
 function rolesByNode(cluster: Cluster): Map<Node, string[]> {
   const roles = new Map<Node, string[]>(cluster.nodes.map((node) => [node, node.swarmRole === "manager" ? ["manager"] : []]));
   for (const construct of cluster.node.findAll()) {
-    if (!isQuorumGroup(construct)) continue;
-    for (const member of construct.quorumNodes) roles.get(member)?.push(construct.quorumKind);
+    if (!isMajorityGroup(construct)) continue;
+    for (const member of construct.voterNodes) roles.get(member)?.push(construct.quorumKind);
   }
   return roles;
 }

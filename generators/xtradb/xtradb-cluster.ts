@@ -4,7 +4,7 @@ import { finding, type AvailabilitySource } from "../../src/analysis/findings.js
 import type { ReplicatedData } from "../../src/analysis/request-path.js";
 import { listed } from "../../src/core/wording.js";
 import { Cluster } from "../../src/model/cluster.js";
-import type { MajorityGroup, QuorumGroup } from "../../src/validate/quorum-group.js";
+import type { MajorityGroup } from "../../src/validate/quorum-group.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { present, propsShape } from "../../src/model/props-shape.js";
@@ -139,7 +139,7 @@ const ARBITRATOR_SERVICE = "garbd";
  * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time
  * (see availabilityFindings).
  */
-export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource, MajorityGroup, QuorumGroup, ReplicatedData {
+export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource, MajorityGroup, ReplicatedData {
   /** Marks the construct for the failure simulation: Galera's primary component needs a majority of voters. */
   readonly majorityGroup = true;
   /** A Galera primary component, for the checks of one kind of group (reboot windows keep its voters apart). */
@@ -153,9 +153,6 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** The nodes given, in order: member i runs on dataNodes[i]. */
   readonly dataNodes: readonly Node[];
   readonly arbitratorNode: Node | undefined;
-  get quorumNodes(): readonly Node[] {
-    return [...this.dataNodes, ...(this.arbitratorNode ? [this.arbitratorNode] : [])];
-  }
   readonly stackName: string;
   private readonly stack: Stack;
   private readonly monitorSecrets: Secret[] = [];

@@ -13,7 +13,7 @@ import { finding } from "./findings.js";
  * endpoints and a client certificate, and a lock held by a node that never comes back blocks the rest.
  * Instead each node gets a weekly reboot window. There are 56 of them; nodes share one when that is safe:
  * never two members of one quorum group (Swarm managers, etcd, Galera, any construct declaring a
- * QuorumGroup), never every node of a tier. Nothing has to run for it to hold.
+ * MajorityGroup), never every node of a tier. Nothing has to run for it to hold.
  */
 
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;

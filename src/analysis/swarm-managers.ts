@@ -21,6 +21,7 @@ export function swarmManagers(cluster: Cluster): MajorityGroup & { readonly at: 
       codePrefix: "swarm",
       addVoter: 'make more nodes managers (`swarmRole: "manager"`, app nodes first)',
     },
+    quorumKind: "swarm",
     voterNodes: cluster.managers,
     voterCandidates: () =>
       MANAGER_TIERS.flatMap((tier) => cluster.nodes.filter((node) => node.tier === tier && node.swarmRole !== "manager")),

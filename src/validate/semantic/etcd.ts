@@ -1,6 +1,6 @@
 import type { Problem } from "../../core/problems.js";
 import { declaredOf, problem } from "../problem.js";
-import { isQuorumGroup } from "../quorum-group.js";
+import { isMajorityGroup } from "../quorum-group.js";
 import type { CheckContext } from "./context.js";
 
 /**
@@ -11,12 +11,12 @@ export function checkEtcd({ cluster }: CheckContext): Problem[] {
   const nodes = new Set(cluster.nodes);
   const problems: Problem[] = [];
   for (const construct of cluster.node.findAll()) {
-    if (!isQuorumGroup(construct) || construct.quorumKind !== "etcd") continue;
+    if (!isMajorityGroup(construct) || construct.quorumKind !== "etcd") continue;
     const group = declaredOf(construct);
-    const count = construct.quorumNodes.length;
+    const count = construct.voterNodes.length;
     if (count === 0) problems.push(problem("etcd/no-members", group, "members", {}));
     else if (count % 2 === 0) problems.push(problem("etcd/even-members", group, "members", { count }));
-    construct.quorumNodes.forEach((member, index) => {
+    construct.voterNodes.forEach((member, index) => {
       if (!nodes.has(member)) {
         problems.push(problem("etcd/member-not-in-cluster", group, `members[${index}]`, { member: member.path }));
       }
