@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/core/problems.js";
-import { Cluster, Node, OverlayNetwork, Secret, Service, Site, Stack, Testing } from "../src/index.js";
+import { Certificate, CertificateAuthority, Cluster, Node, OverlayNetwork, Secret, Service, Site, Stack, Testing } from "../src/index.js";
 import { ClusterConstruct } from "../src/model/base.js";
 import type { ServiceProps } from "../src/model/stack.js";
 import { locateDocumentPath } from "../src/validate/document-path.js";
@@ -383,6 +383,27 @@ const rows: Row[] = [
     code: "site/duplicate-domain",
     construct: "cluster/blog",
     field: "domains[1]",
+  },
+  // certificates: what the PKI phase relies on, found with every other problem
+  {
+    name: "a second certificate authority",
+    build: ({ cluster }) => {
+      new CertificateAuthority(cluster, "ca-1", { commonName: "first" });
+      new CertificateAuthority(cluster, "ca-2", { commonName: "second" });
+    },
+    code: "pki/one-ca",
+    construct: "cluster/ca-2",
+    field: "",
+  },
+  {
+    name: "a certificate named like the CA's own files",
+    build: ({ cluster }) => {
+      const authority = new CertificateAuthority(cluster, "authority", { commonName: "test CA" });
+      new Certificate(authority, "ca", { commonName: "ca", usages: ["client"] });
+    },
+    code: "pki/reserved-name",
+    construct: "cluster/authority/ca",
+    field: "",
   },
 ];
 

@@ -1,17 +1,29 @@
 import type { Problem } from "../../core/problems.js";
 import { CertificateAuthority } from "../../model/certificate.js";
+import * as pkiProblem from "../../pki/problems.js";
 import { problem } from "../problem.js";
 import type { CheckContext } from "./context.js";
 
-/** Validity periods the PKI can date a certificate with: a NaN or negative count would make it expire before it starts. */
+/**
+ * What the PKI phase relies on: one CA (state lives in pki/ca.crt), no certificate named like the CA's own
+ * files, and validity periods it can date a certificate with (a NaN or negative count would make it expire
+ * before it starts). Found here, with every other problem, rather than when certificates are resolved.
+ */
 export function checkCertificates({ cluster }: CheckContext): Problem[] {
-  return cluster
-    .all(CertificateAuthority)
-    .flatMap((authority) =>
-      (["validityDays", "certificateValidityDays"] as const)
-        .filter((field) => !isPositiveInteger(authority[field]))
-        .map((field) => problem("certificate/validity-not-positive", authority, field, { value: authority[field] })),
-    );
+  const [first, ...others] = cluster.all(CertificateAuthority);
+  return [
+    ...others.map(pkiProblem.singleAuthority),
+    ...(first ? first.certificates.filter((certificate) => certificate.name === "ca").map(pkiProblem.reservedName) : []),
+    ...validityProblems(cluster.all(CertificateAuthority)),
+  ];
+}
+
+function validityProblems(authorities: readonly CertificateAuthority[]): Problem[] {
+  return authorities.flatMap((authority) =>
+    (["validityDays", "certificateValidityDays"] as const)
+      .filter((field) => !isPositiveInteger(authority[field]))
+      .map((field) => problem("certificate/validity-not-positive", authority, field, { value: authority[field] })),
+  );
 }
 
 function isPositiveInteger(value: unknown): boolean {
