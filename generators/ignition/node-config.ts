@@ -29,6 +29,18 @@ const ENABLED_OS_UNITS = ["docker.service"] as const;
  * reads under systemd/ is by construction what boots.
  */
 export function nodeIgnition(cluster: Cluster, node: Node, pki: PkiMaterial): NodeIgnition {
+  const cached = built.get(node);
+  if (cached?.pki === pki) return cached.ignition;
+  const ignition = buildNodeIgnition(cluster, node, pki);
+  // Once synthesis locks the tree the config cannot change: the ignition, systemd and docker-host families
+  // (its CIS check) read it from here instead of building it again.
+  if (cluster.node.locked) built.set(node, { pki, ignition });
+  return ignition;
+}
+
+const built = new WeakMap<Node, { readonly pki: PkiMaterial; readonly ignition: NodeIgnition }>();
+
+function buildNodeIgnition(cluster: Cluster, node: Node, pki: PkiMaterial): NodeIgnition {
   const planned = plannedFiles(cluster, node, pki);
   // The escape hatch goes last, so a patch can change anything generated, including the file list.
   const config = node.applyIgnitionOverrides(ignitionConfig(cluster, node, planned));
