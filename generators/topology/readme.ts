@@ -6,7 +6,6 @@ import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import type { BringUpStep } from "./bring-up.js";
 import { foldNames } from "./names.js";
 import type { ToleratedFailure } from "./tolerated-failures.js";
-import { zoneOf } from "./zones.js";
 
 /** What the reviewer's README is made of; each part is derived from the model or the analysis elsewhere. */
 export interface ReadmeParts {
@@ -24,7 +23,7 @@ const SEVERITY_WORD = { error: "error", warning: "warning", info: "note" } as co
 /** out/README.md: the cluster as a reviewer of a pull request reads it, above the diff of out/. */
 export function renderReadme(parts: ReadmeParts): string {
   const { cluster } = parts;
-  const zoned = cluster.nodes.some((node) => zoneOf(node) !== undefined);
+  const zoned = cluster.nodes.some((node) => node.zone !== undefined);
   return [
     `<!-- ${GENERATED_NOTICE} -->`,
     `# Cluster \`${cluster.name}\``,
@@ -48,7 +47,7 @@ export function renderReadme(parts: ReadmeParts): string {
       cluster.nodes.map((node) => [
         node.hostname,
         node.tier,
-        ...(zoned ? [zoneOf(node) ?? "—"] : []),
+        ...(zoned ? [node.zone ?? "—"] : []),
         node.swarmRole,
         node.privateIp,
         node.publicIp ?? "—",

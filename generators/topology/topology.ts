@@ -3,7 +3,6 @@ import type { Node } from "../../src/model/node.js";
 import type { Service, Stack } from "../../src/model/stack.js";
 import type { Tier } from "../../src/model/tier.js";
 import { isMajorityGroup } from "../../src/validate/quorum-group.js";
-import { zoneOf } from "./zones.js";
 
 /** Tiers in the order a request crosses them: what the diagrams read from left to right. */
 export const TIER_ORDER: readonly Tier[] = ["front", "app", "proxy", "db"];
@@ -104,7 +103,7 @@ export function topologyOf(cluster: Cluster): Topology {
 
   return {
     cluster: cluster.name,
-    zoned: nodes.some((node) => zoneOf(node) !== undefined),
+    zoned: nodes.some((node) => node.zone !== undefined),
     tiers: TIER_ORDER.map((tier) => tierGroup(tier, cluster.nodesInTier(tier), local, roles)).filter((group) => group.nodes > 0),
     overlays: cluster.networks.map((network) => ({
       id: diagramId("net", network.name),
@@ -152,14 +151,14 @@ function tierGroup(
   services: readonly PlacedService[],
   roles: ReadonlyMap<Node, string[]>,
 ): TierGroup {
-  const zones = [...new Set(members.map(zoneOf))].sort(compareZones);
+  const zones = [...new Set(members.map((node) => node.zone))].sort(compareZones);
   return {
     id: diagramId("tier", tier),
     tier,
     nodes: members.length,
     zones: zones.map((zone) => {
       const id = zone === undefined ? diagramId("tier", tier, "all") : diagramId("tier", tier, "zone", zone);
-      const inZone = members.filter((node) => zoneOf(node) === zone);
+      const inZone = members.filter((node) => node.zone === zone);
       return { id, zone, boxes: boxesOf(id, inZone, services, roles) };
     }),
   };
