@@ -137,3 +137,15 @@ export function invalidClock(authority: CertificateAuthority, error: InvalidCloc
 export function describe(changes: readonly Change[]): string {
   return changes.map((change) => change.text).join("; ");
 }
+
+/**
+ * What makes the PKI state ambiguous: a second CA (the state holds one, pki/ca.crt) or a certificate named
+ * like the CA's own files. Validation reports it with every other problem; the resolver refuses it too.
+ */
+export function misdeclaredPki(authorities: readonly CertificateAuthority[]): Problem[] {
+  const [first, ...others] = authorities;
+  return [
+    ...others.map(singleAuthority),
+    ...(first?.certificates.filter((certificate) => certificate.name === "ca").map(reservedName) ?? []),
+  ];
+}

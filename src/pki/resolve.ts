@@ -28,7 +28,7 @@ export const resolvePki: PkiResolver = async (cluster, options) => {
   const certificates = [...authority.certificates].sort((a, b) => compareStrings(a.name, b.name));
   // The validation phase reports these with every other problem (src/validate/semantic/certificates.ts); a
   // resolver called on its own, without synthesis, must not issue into a misdeclared state either.
-  const misdeclared = [...others.map(problem.singleAuthority), ...certificates.filter((c) => c.name === "ca").map(problem.reservedName)];
+  const misdeclared = problem.misdeclaredPki([authority, ...others]);
   if (misdeclared.length > 0) throw new ConfigError(misdeclared);
 
   const state = new PkiState(options);

@@ -1,6 +1,6 @@
 import type { Problem } from "../../core/problems.js";
 import { CertificateAuthority } from "../../model/certificate.js";
-import * as pkiProblem from "../../pki/problems.js";
+import { misdeclaredPki } from "../../pki/problems.js";
 import { problem } from "../problem.js";
 import type { CheckContext } from "./context.js";
 
@@ -10,12 +10,8 @@ import type { CheckContext } from "./context.js";
  * before it starts). Found here, with every other problem, rather than when certificates are resolved.
  */
 export function checkCertificates({ cluster }: CheckContext): Problem[] {
-  const [first, ...others] = cluster.all(CertificateAuthority);
-  return [
-    ...others.map(pkiProblem.singleAuthority),
-    ...(first ? first.certificates.filter((certificate) => certificate.name === "ca").map(pkiProblem.reservedName) : []),
-    ...validityProblems(cluster.all(CertificateAuthority)),
-  ];
+  const authorities = cluster.all(CertificateAuthority);
+  return [...misdeclaredPki(authorities), ...validityProblems(authorities)];
 }
 
 function validityProblems(authorities: readonly CertificateAuthority[]): Problem[] {
