@@ -1,3 +1,4 @@
+import { SHORT_HASH_LENGTH } from "../../src/core/hash.js";
 import type { Problem } from "../../src/core/problems.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import type { Stack } from "../../src/model/stack.js";
@@ -6,8 +7,6 @@ import { HOST_NETWORK_KEY } from "./service-entry.js";
 
 /** Swarm refuses config (and secret) names longer than this. */
 const DOCKER_NAME_MAX = 64;
-/** Length of the content hash a config's Docker name ends with (src/core/hash.ts, shortHash). */
-const HASH_LENGTH = 10;
 const CONFIG_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /** Everything the stacks generator would otherwise find half-way through writing a stack file. */
@@ -39,7 +38,7 @@ function configProblems(stack: Stack): Problem[] {
   const problems: Problem[] = [];
   for (const config of stack.configs) {
     if (!CONFIG_ID.test(config.name)) problems.push(STACK_MESSAGES.problem("stack/config-id-invalid", config, "id", { id: config.name }));
-    const name = `${stack.name}_${config.name}_${"0".repeat(HASH_LENGTH)}`;
+    const name = `${stack.name}_${config.name}_${"0".repeat(SHORT_HASH_LENGTH)}`;
     if (name.length > DOCKER_NAME_MAX) {
       problems.push(
         STACK_MESSAGES.problem("stack/config-name-too-long", config, "id", { name, length: name.length, max: DOCKER_NAME_MAX }),
