@@ -107,16 +107,15 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
     this.php = props.php;
     this.certificateVolume = props.certificateVolume ?? "letsencrypt";
     const layout = { ...DEFAULT_NGINX_LAYOUT, ...props.layout };
+    this.phpPort = props.phpPort ?? 9000;
     this.settings = {
       layout,
       // A missing `php` is reported in the validation phase (required prop).
-      fastcgiUpstream: props.php?.address(props.phpPort ?? 9000) ?? "",
+      fastcgiUpstream: props.php?.address(this.phpPort) ?? "",
       resolver: props.resolver ?? "127.0.0.11",
       clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
       blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
     };
-
-    this.phpPort = props.phpPort ?? 9000;
 
     const serviceName = props.serviceName ?? "nginx";
     const settings = this.settings;
