@@ -159,9 +159,7 @@ export class Alerting extends ClusterConstruct {
       swarmNodes: cluster.nodes.length,
       desiredReplicas: cluster
         .all(Stack)
-        .flatMap((stack) =>
-          stack.services.map((service) => ({ service: `${stack.name}_${service.name}`, replicas: service.replicaCount })),
-        ),
+        .flatMap((stack) => stack.services.map((service) => ({ service: service.dockerName, replicas: service.replicaCount }))),
       etcdMembers: etcd.length > 0 ? etcd.reduce((sum, group) => sum + group.members.length, 0) : undefined,
       galeraClusters: cluster.all(XtraDbCluster).map((galera) => ({ name: galera.clusterName, voters: galera.voterNodes.length })),
       proxysqlOfflineHostgroup: proxies.length > 0 ? PROXYSQL_HOSTGROUPS.offline : undefined,

@@ -9,7 +9,6 @@ import { Cluster } from "../../src/model/cluster.js";
 import { HostFile } from "../../src/model/node.js";
 import type { Node } from "../../src/model/node.js";
 import { Service } from "../../src/model/stack.js";
-import { Stack } from "../../src/model/stack.js";
 import { SystemdUnit } from "../../src/model/node.js";
 import { FIREWALL_TABLE, renderRuleset, type InputPolicy, type PublicPort } from "./nft-ruleset.js";
 import { renderUnit } from "../systemd/unit-text.js";
@@ -101,19 +100,13 @@ export function publicPorts(cluster: Cluster, node: Node): PublicPort[] {
       const protocol = mapping.protocol ?? "tcp";
       const key = `${protocol}/${mapping.published}`;
       const entry = byPort.get(key) ?? { port: mapping.published, protocol, publishedBy: new Set<string>() };
-      entry.publishedBy.add(`${dockerName(service)}, ${mode} mode`);
+      entry.publishedBy.add(`${service.dockerName}, ${mode} mode`);
       byPort.set(key, entry);
     }
   }
   return [...byPort.values()]
     .sort((a, b) => compareStrings(a.protocol, b.protocol) || a.port - b.port)
     .map(({ port, protocol, publishedBy }) => ({ port, protocol, publishedBy: [...publishedBy].sort(compareStrings) }));
-}
-
-/** `front_nginx`: the name `docker stack deploy` gives the service. */
-function dockerName(service: Service): string {
-  const stack = service.node.scope;
-  return stack instanceof Stack ? `${stack.name}_${service.name}` : service.name;
 }
 
 function isAddressOrNetwork(source: string): boolean {

@@ -384,7 +384,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
 
   availabilityFindings(): Problem[] {
     if (this.members.length < 2) return [];
-    const services = this.members.map((member) => `${this.stackName}_${member.name}`);
+    const services = this.members.map((member) => member.dockerName);
     return [
       finding("info", "galera/rolling-update", this, {
         message:

@@ -266,6 +266,12 @@ export class Service extends ClusterConstruct {
     return [...eligible];
   }
 
+  /** `front_nginx`: the name `docker stack deploy` gives the service (its stack's name, then its own). */
+  get dockerName(): string {
+    const stack = this.node.scope;
+    return stack instanceof Stack ? `${stack.name}_${this.name}` : this.name;
+  }
+
   /** `name:port` as other services on a shared overlay reach it (through the service's virtual IP). */
   address(port: number): string {
     return `${this.name}:${port}`;
