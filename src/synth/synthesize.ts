@@ -28,7 +28,7 @@ export interface SynthResult {
   /** Every file of out/, manifest included, sorted by path. */
   readonly files: readonly EmittedFile[];
   readonly ha: HaReport;
-  /** Warnings and notes of the validation and the availability analysis, for the CLI to print. */
+  /** Warnings and notes of the model's validation, for the CLI to print (the availability findings are in `ha`). */
   readonly problems: readonly Problem[];
   /** PKI state to persist alongside out/. */
   readonly stateWrites: readonly StateWrite[];
@@ -45,16 +45,16 @@ export interface SynthResult {
  * never as a JavaScript error.
  */
 export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
-  const { problems, ha } = explainedByProps(cluster, () => {
+  const problems = explainedByProps(cluster, () => {
     prepareTree(cluster);
     cluster.node.lock();
-    return guarded("validating the model", cluster, () => {
-      const ha = analyseHa(cluster);
-      const found = [...validateModel(cluster), ...options.generators.flatMap((generator) => generator.validate?.(cluster) ?? [])];
-      return { problems: sortProblems([...found, ...ha.findings]), ha };
-    });
+    return guarded("validating the model", cluster, () =>
+      sortProblems([...validateModel(cluster), ...options.generators.flatMap((generator) => generator.validate?.(cluster) ?? [])]),
+    );
   });
   if (problems.some(isFatal)) throw new ConfigError(problems.filter(isFatal));
+  // Only a model that compiles is analysed: its findings are never fatal, so a rejected model needs none.
+  const ha = guarded("analysing availability", cluster, () => analyseHa(cluster));
 
   const pki = await options.resolvePki(cluster, options.pki);
 
@@ -71,7 +71,7 @@ export async function synthesize(cluster: Cluster, options: SynthOptions): Promi
 
   files.push(manifestFile(buildManifest(files, options.configName)));
   files.sort((a, b) => compareStrings(a.path, b.path));
-  return { files, ha, problems: problems.filter((entry) => entry.origin === "model"), stateWrites: pki.writes, pendingIssues: pki.pending };
+  return { files, ha, problems, stateWrites: pki.writes, pendingIssues: pki.pending };
 }
 
 /**
