@@ -8,7 +8,7 @@ import { compileProject } from "./compile.js";
 import { errStyleOf, printJson, type Output } from "./output.js";
 import { projectPaths } from "./project.js";
 import { failureFindings, reportError } from "./report-error.js";
-import type { Problem } from "../core/problems.js";
+import { failsStrict, type Problem } from "../core/problems.js";
 import { commandProblem, countBySeverity, findingJson, printFindings, type FindingJson } from "./report-findings.js";
 
 export type { Output } from "./output.js";
@@ -81,8 +81,8 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
 
   // Model warnings and every availability finding: printed, and failing --strict unless a note.
   const reported = [...result.problems, ...result.ha.findings];
-  const blocking = reported.filter((finding) => finding.severity === "error" || (options.strict && finding.severity === "warning"));
-  if (options.strict && blocking.length > 0) {
+  const blocking = options.strict ? reported.filter(failsStrict) : [];
+  if (blocking.length > 0) {
     if (options.json) return json("failed", { result, findings: reported });
     io.err(
       `swarm-cluster: ${style.error("--strict")}: ${blocking.length} error(s) or warning(s) (availability findings and model warnings); nothing was written.\n`,

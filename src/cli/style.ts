@@ -2,7 +2,6 @@
 export interface Style {
   readonly error: (text: string) => string;
   readonly warning: (text: string) => string;
-  readonly bold: (text: string) => string;
 }
 
 const same = (text: string): string => text;
@@ -11,8 +10,8 @@ const sgr =
   (text: string): string =>
     `\x1b[${open}m${text}\x1b[${close}m`;
 
-export const PLAIN: Style = { error: same, warning: same, bold: same };
-export const COLOURED: Style = { error: sgr(31, 39), warning: sgr(33, 39), bold: sgr(1, 22) };
+export const PLAIN: Style = { error: same, warning: same };
+export const COLOURED: Style = { error: sgr(31, 39), warning: sgr(33, 39) };
 
 /**
  * Colour only for a terminal that can show it, and never when NO_COLOR is set to anything but the empty

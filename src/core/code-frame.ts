@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import type { Problem } from "./problems.js";
-import { formatProblem } from "./problems.js";
 
 /** The offending source line with a caret under the column, as Butane's report and Vite's overlay show it. */
 export function codeFrame(problem: Pick<Problem, "location">): string {
@@ -16,16 +15,4 @@ export function codeFrame(problem: Pick<Problem, "location">): string {
   if (text === undefined) return "";
   const gutter = `${location.line} | `;
   return `${gutter}${text}\n${" ".repeat(gutter.length + Math.max(0, location.column - 1))}^`;
-}
-
-export function formatProblemWithFrame(problem: Problem): string {
-  const frame = codeFrame(problem);
-  return frame ? `${formatProblem(problem)}\n${indent(frame)}` : formatProblem(problem);
-}
-
-function indent(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => `    ${line}`)
-    .join("\n");
 }
