@@ -13,6 +13,7 @@ import { Cluster } from "../model/cluster.js";
 import { watchPropsFaults } from "../model/props-faults.js";
 import { duplicateIdProblem } from "../validate/duplicate-id.js";
 import { problem, sortProblems } from "../validate/problem.js";
+import { debugTrace } from "../synth/unexpected.js";
 import { propsProblems } from "../validate/props-problems.js";
 
 /**
@@ -126,7 +127,7 @@ function configThrew(error: unknown, url: string, mapper: FrameMapper, faulty: r
   if (error instanceof ConfigError) return new ConfigError(sortProblems([...props, ...error.problems]));
   const duplicate = duplicateIdProblem(error, location);
   if (duplicate) return new ConfigError(sortProblems([...props, duplicate]));
-  if (process.env.SWARM_CLUSTER_DEBUG) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  debugTrace(error);
   const threw = problem("config/threw", { path: "", location }, "", { detail: authoredMessage(error) });
   return new ConfigError(sortProblems([...props, threw]));
 }

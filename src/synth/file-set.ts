@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Problem } from "../core/problems.js";
+import { GENERATOR_BUG } from "./output-schemas.js";
 import type { EmittedFile } from "./generator.js";
 
 const PRIVATE_KEY = /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/;
@@ -50,6 +51,6 @@ function fileProblem(file: EmittedFile, code: string, message: string): Problem 
     construct: file.construct,
     field: "",
     message,
-    hint: "this is a bug in the generator: report it with the config that triggers it",
+    hint: GENERATOR_BUG,
   };
 }

@@ -43,7 +43,7 @@ interface OutputSchema {
   readonly culprit: (fileConstruct: IConstruct, path: readonly string[]) => Culprit;
 }
 
-const GENERATOR_BUG = "this is a bug in the generator: report it with the config that triggers it";
+export const GENERATOR_BUG = "this is a bug in the generator: report it with the config that triggers it";
 
 /** Service props written verbatim into the stack file, by the stack-file key they become. */
 const SERVICE_PROP_OF: Readonly<Record<string, string>> = {

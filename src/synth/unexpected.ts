@@ -9,6 +9,11 @@ import { problem } from "../validate/problem.js";
  * kept for `SWARM_CLUSTER_DEBUG=1`, which prints it.
  */
 export function unexpectedFailure(step: string, construct: IConstruct, error: unknown): Problem {
-  if (process.env.SWARM_CLUSTER_DEBUG) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  debugTrace(error);
   return problem("construct/unexpected-failure", declaredOf(construct), "", { step });
+}
+
+/** The internal error behind a located problem, printed only for `SWARM_CLUSTER_DEBUG=1`. */
+export function debugTrace(error: unknown): void {
+  if (process.env.SWARM_CLUSTER_DEBUG) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 }
