@@ -230,12 +230,20 @@ describe("the process", () => {
       import { readdirSync, readFileSync } from "node:fs";
       const { main } = await import(${JSON.stringify(pathToFileURL(path.join(repoRoot, "dist/cli.js")).href)});
       await main(["node", "swarm-cluster", "build", "--check", "--quiet", "--config", ${JSON.stringify(config())}]);
-      const children = readdirSync("/proc").filter((pid) => /^\\d+$/.test(pid)).filter((pid) => {
+      // A child that was sent SIGTERM is gone a moment later (a zombie until Node reaps it counts as gone):
+      // look again for a few seconds rather than racing the kernel on a loaded machine.
+      const liveChildren = () => readdirSync("/proc").filter((pid) => /^\\d+$/.test(pid)).filter((pid) => {
         try {
           const stat = readFileSync("/proc/" + pid + "/stat", "utf8");
-          return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid;
+          const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          return Number(parent) === process.pid && state !== "Z";
         } catch { return false; }
       });
+      let children = liveChildren();
+      for (let tries = 0; children.length > 0 && tries < 50; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        children = liveChildren();
+      }
       console.log(JSON.stringify({ exitCode: process.exitCode ?? 0, children }));
     `;
     const started = Date.now();
