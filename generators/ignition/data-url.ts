@@ -25,9 +25,12 @@ const textOfCompressed = new Map<string, string>();
 
 /** An Ignition file's `contents`: a plain data URL, or a base64 one of the gzip of the text when that pays. */
 export function ignitionContents(text: string): { source: string; compression?: "gzip" } {
-  if (Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES) return { source: toDataUrl(text) };
+  // Looked up first: the large text of every node is one string (/etc/hosts), whose hash V8 keeps, while
+  // counting its UTF-8 bytes again for each node cost as much as the rest of the config.
   const known = largeContents.get(text);
   if (known) return { ...known };
+  // A UTF-8 text has at least as many bytes as UTF-16 units: only a short one needs counting.
+  if (text.length <= COMPRESS_ABOVE_BYTES && Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES) return { source: toDataUrl(text) };
   const plain = toDataUrl(text);
   // fflate, not node:zlib: the same bytes on every machine (zlib builds differ with the CPU's features),
   // and a zero modification time in the gzip header, so a rebuild is byte-identical.
