@@ -1,0 +1,54 @@
+import { stringify } from "yaml";
+import { withHashHeader } from "../../src/synth/header.js";
+import { bashScript } from "../shell.js";
+
+export const KIBANA_PORT = 5601;
+export const CEREBRO_PORT = 9000;
+
+/** kibana.yml: the engine's nodes, logged in to as `kibana_system`, whose password the start script exports. */
+export function kibanaYaml(inputs: { readonly endpoints: readonly string[] }): string {
+  const settings = {
+    "server.name": "kibana",
+    "server.host": "0.0.0.0",
+    "server.port": KIBANA_PORT,
+    "elasticsearch.hosts": [...inputs.endpoints],
+    "elasticsearch.username": "kibana_system",
+    "elasticsearch.password": "${KIBANA_SYSTEM_PASSWORD}",
+    "telemetry.optIn": false,
+    "telemetry.allowChangingOptInStatus": false,
+  };
+  return withHashHeader(stringify(settings, { lineWidth: 0 }));
+}
+
+export function kibanaStartScript(passwordFile: string): string {
+  return bashScript(
+    ["Entrypoint of Kibana: kibana_system's password from its secret into the environment kibana.yml reads."],
+    [`KIBANA_SYSTEM_PASSWORD=$(<${passwordFile})`, "export KIBANA_SYSTEM_PASSWORD", "exec /bin/tini -- /usr/local/bin/kibana-docker"],
+  );
+}
+
+/** Cerebro's settings as data (HOCON accepts JSON); the secret key line and the include are added around them. */
+export function cerebroSettings(inputs: { readonly clusterName: string; readonly endpoint: string }): Record<string, unknown> {
+  return {
+    // The engine's users log in through Cerebro's own form (the host below, with their user and password): no
+    // credential sits in this file.
+    hosts: [{ host: inputs.endpoint, name: inputs.clusterName }],
+    basePath: "/",
+    "pidfile.path": "/dev/null",
+    "rest.history.size": 50,
+    "data.path": "/tmp/cerebro.db",
+    es: { gzip: true },
+  };
+}
+
+/**
+ * application.conf: the settings, plus, from the secret's file (`secret = "…"`), the key Play signs Cerebro's
+ * sessions with; `required` makes a missing secret stop Cerebro instead of leaving the image's published key.
+ */
+export function cerebroConf(inputs: { readonly clusterName: string; readonly endpoint: string; readonly secretFile: string }): string {
+  const [open, ...rest] = JSON.stringify(cerebroSettings(inputs), null, 2).split("\n");
+  // HOCON reads JSON: the two lines that are not JSON go first inside the root object.
+  return withHashHeader(
+    [open, `  include required(file("${inputs.secretFile}"))`, "  play.http.secret.key = ${secret}", ...rest, ""].join("\n"),
+  );
+}
