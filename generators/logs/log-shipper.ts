@@ -123,6 +123,8 @@ export class LogShipper extends ClusterConstruct {
     // Root: the containers' log files and the journal are root's; the hostname names the node in every event.
     this.filebeat.override({ user: "root", hostname: "{{.Node.Hostname}}" });
     cisException(this.filebeat, {
+      "5.6":
+        "the journald input finds the host's journal by the host's machine id (/etc/machine-id, read-only); the other host paths are logs, read-only",
       "5.13": "Filebeat writes its registry to its volume and its own logs and state under its home directory",
       "5.27": "Filebeat serves nothing to probe; the engine's indexing rate per host shows a shipper that stops",
       "5.32": "Filebeat reads each container's labels (autodiscover hints) through the Docker socket, read-only",

@@ -102,7 +102,7 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
   readonly majorityGroup = true;
   readonly quorumKind = "elasticsearch";
   readonly quorumDescription = {
-    component: "the search engine's master-eligible nodes",
+    component: "the search engine's master election",
     codePrefix: "logs/master",
     addVoter: "make more Elasticsearch nodes master-eligible (`masterEligible`), for an odd count of 3 or 5",
   } as const;
@@ -225,7 +225,7 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
       memoryLimit: "64M",
     });
     // A one-shot: Swarm restarts it until it succeeds, then leaves it complete.
-    this.setup.override({ read_only: true, deploy: { restart_policy: { condition: "on-failure", delay: "10s", window: null } } });
+    this.setup.override({ read_only: true, deploy: { restart_policy: { condition: "on-failure", delay: "10s", window: "60s" } } });
     cisException(this.setup, { "5.27": "a one-shot that exits once the engine is set up: nothing stays up to probe" });
   }
 

@@ -66,7 +66,7 @@ describe("the logs stack", async () => {
     const policy = JSON.parse(file("ilm-policy.json"));
     expect(policy.policy.phases.delete.min_age).toBe("7d");
     const setup = stack.services?.["logs-setup"];
-    expect(setup?.deploy?.restart_policy).toEqual({ condition: "on-failure", delay: "10s" });
+    expect(setup?.deploy?.restart_policy).toEqual({ condition: "on-failure", delay: "10s", window: "60s" });
     expect(file("logs-setup.sh")).toContain('api PUT /_ilm/policy/swarm-logs "@/etc/logs-setup/ilm-policy.json"');
     const filebeat = parse(file("filebeat.yml"));
     expect(filebeat["setup.ilm.policy_name"]).toBe("swarm-logs");
