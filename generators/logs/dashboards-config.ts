@@ -28,11 +28,11 @@ export function kibanaStartScript(passwordFile: string): string {
 }
 
 /** Cerebro's settings as data (HOCON accepts JSON); the secret key line and the include are added around them. */
-export function cerebroSettings(inputs: { readonly clusterName: string; readonly endpoint: string }): Record<string, unknown> {
+export function cerebroSettings(inputs: { readonly clusterName: string; readonly endpoints: readonly string[] }): Record<string, unknown> {
   return {
-    // The engine's users log in through Cerebro's own form (the host below, with their user and password): no
-    // credential sits in this file.
-    hosts: [{ host: inputs.endpoint, name: inputs.clusterName }],
+    // One entry per engine node, so that Cerebro still reaches the cluster through another while one is down.
+    // The engine's users log in through Cerebro's own form, with their user and password: no credential sits here.
+    hosts: inputs.endpoints.map((endpoint) => ({ host: endpoint, name: `${inputs.clusterName} via ${new URL(endpoint).hostname}` })),
     basePath: "/",
     "pidfile.path": "/dev/null",
     "rest.history.size": 50,
@@ -45,7 +45,11 @@ export function cerebroSettings(inputs: { readonly clusterName: string; readonly
  * application.conf: the settings, plus, from the secret's file (`secret = "…"`), the key Play signs Cerebro's
  * sessions with; `required` makes a missing secret stop Cerebro instead of leaving the image's published key.
  */
-export function cerebroConf(inputs: { readonly clusterName: string; readonly endpoint: string; readonly secretFile: string }): string {
+export function cerebroConf(inputs: {
+  readonly clusterName: string;
+  readonly endpoints: readonly string[];
+  readonly secretFile: string;
+}): string {
   const [open, ...rest] = JSON.stringify(cerebroSettings(inputs), null, 2).split("\n");
   // HOCON reads JSON: the two lines that are not JSON go first inside the root object.
   return withHashHeader(

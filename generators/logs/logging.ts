@@ -147,7 +147,7 @@ export class Logging extends ClusterConstruct {
       contents: () =>
         cerebroConf({
           clusterName: `${Cluster.of(this).name}-logs`,
-          endpoint: this.engine.endpoints[0] ?? "",
+          endpoints: this.engine.endpoints,
           secretFile: credentials.cerebroSecret.mountPath,
         }),
     });

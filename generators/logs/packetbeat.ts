@@ -52,6 +52,7 @@ export function packetbeatScript(image: string): string {
     "--cap-add=NET_RAW",
     "--cap-add=NET_ADMIN",
     "--read-only",
+    "--tmpfs=/tmp",
     `--volume=${PACKETBEAT_CONFIG}:/usr/share/packetbeat/packetbeat.yml:ro`,
     `--volume=${PACKETBEAT_LOG_DIR}:${PACKETBEAT_LOG_DIR}`,
     "--volume=/var/lib/packetbeat:/usr/share/packetbeat/data",

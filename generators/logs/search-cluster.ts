@@ -296,6 +296,24 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
     return problems;
   }
 
+  /**
+   * With zones declared, the engine spreads each shard's copies over its nodes' zones (allocation awareness),
+   * so a zone's loss keeps a copy as long as the nodes span two zones or more; all in one zone, they go together.
+   */
+  private zoneFindings(): Problem[] {
+    const cluster = Cluster.of(this);
+    const clusterZones = new Set(cluster.nodes.map((node) => node.zone).filter((zone) => zone !== undefined));
+    const engineZones = new Set(this.nodes.map((node) => node.zone));
+    const [only] = engineZones;
+    if (clusterZones.size < 2 || engineZones.size !== 1 || only === undefined) return [];
+    return [
+      finding("warning", "logs/shards-one-zone", this, {
+        message: `every engine node is in zone ${only}: losing the zone loses every copy of every shard`,
+        hint: `run engine nodes in another zone too (${listed([...clusterZones].filter((zone) => zone !== only).sort())}); the copies then spread over the zones`,
+      }),
+    ];
+  }
+
   private memoryProblems(): Problem[] {
     const limit = this.memoryLimitBytes;
     if (limit === undefined) return [LOGS_MESSAGES.problem("logs/memory-limit", this, "memoryLimit", { value: this.memoryLimit })];
@@ -339,6 +357,7 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
         }),
       );
     }
+    findings.push(...this.zoneFindings());
     const tolerated = Math.min(this.replicas, dataNodes - 1);
     findings.push(
       finding("info", "logs/shard-copies", this, {

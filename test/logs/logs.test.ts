@@ -7,7 +7,8 @@ import { FILEBEAT_HINT_KEYS, FILEBEAT_INPUT_TYPES, FILEBEAT_MODULES } from "../.
 import { analyseHa } from "../../src/analysis/ha.js";
 import { ConfigError, type Problem } from "../../src/core/problems.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
-import { loggedCluster, synthStacks } from "./logs.fixture.js";
+import { Logging, Node, OverlayNetwork, Stack, Testing } from "../../src/index.js";
+import { loggedCluster, loggingCredentials, synthStacks } from "./logs.fixture.js";
 import { schemaErrors } from "./schemas.js";
 
 /** The validation problems of a cluster, or none. */
@@ -230,5 +231,44 @@ describe("the engine's availability", () => {
     await synthStacks(cluster);
     const codes = analyseHa(cluster).findings.map((finding) => `${finding.severity} ${finding.code}`);
     expect(codes).toContain("warning logs/replicas-unassigned");
+  });
+});
+
+describe("the engine over zones", () => {
+  /** The app nodes of the test cluster, plus four zoned nodes: three in zone a, one in zone b. */
+  function zonedCluster(engineHosts: readonly string[]) {
+    const cluster = Testing.cluster({ nodes: { front: 2, app: 3 } });
+    ["a", "a", "a", "b"].forEach((zone, index) => {
+      new Node(cluster, `sw-es-${index + 1}`, { tier: "app", privateIp: `10.10.1.${51 + index}`, zone });
+    });
+    const node = (hostname: string) => cluster.nodes.find((each) => each.hostname === hostname) as Node;
+    const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" });
+    new Logging(cluster, "logging", {
+      stack: new Stack(cluster, "logs"),
+      network: appnet,
+      engine: { nodes: engineHosts.map(node) },
+      credentials: loggingCredentials(cluster),
+    });
+    return cluster;
+  }
+
+  it("all engine nodes in one zone while the cluster has others: a zone's loss takes every copy (a warning)", async () => {
+    const cluster = zonedCluster(["sw-es-1", "sw-es-2", "sw-es-3"]);
+    await synthStacks(cluster);
+    const finding = analyseHa(cluster).findings.find((each) => each.code === "logs/shards-one-zone");
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.hint).toMatch(/\(b\)/);
+  });
+
+  it("over two zones: copies spread by allocation awareness on each node's zone, and no warning", async () => {
+    const cluster = zonedCluster(["sw-es-1", "sw-es-2", "sw-es-4"]);
+    const files = await synthStacks(cluster);
+    expect(analyseHa(cluster).findings.map((each) => each.code)).not.toContain("logs/shards-one-zone");
+    const settings = parse(files.get("stacks/logs/elasticsearch.yml") ?? "");
+    expect(settings["cluster.routing.allocation.awareness.attributes"]).toBe("zone");
+    expect(settings["node.attr.zone"]).toBe("${ES_NODE_ZONE}");
+    expect(schemaErrors("elasticsearch", settings)).toBeUndefined();
+    const stack = parse(files.get("stacks/logs.yml") ?? "") as StackFile;
+    expect(stack.services?.["es-3"]?.environment).toMatchObject({ ES_NODE_ZONE: "b" });
   });
 });

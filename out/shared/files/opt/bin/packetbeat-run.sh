@@ -14,6 +14,7 @@ exec docker run --rm \
   --cap-add=NET_RAW \
   --cap-add=NET_ADMIN \
   --read-only \
+  --tmpfs=/tmp \
   --volume=/etc/packetbeat/packetbeat.yml:/usr/share/packetbeat/packetbeat.yml:ro \
   --volume=/var/log/packetbeat:/var/log/packetbeat \
   --volume=/var/lib/packetbeat:/usr/share/packetbeat/data \
