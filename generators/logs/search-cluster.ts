@@ -215,6 +215,8 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
       image: props.image ?? IMAGES.elasticsearch,
       entrypoint: ["/bin/bash", `${SETUP_DIR}/logs-setup.sh`],
       command: [],
+      // On the engine's tier, whose nodes already hold the image.
+      ...(this.nodes[0] ? { placement: { tier: this.nodes[0].tier } } : {}),
       networks: present([network]),
       secrets: [credentials.elasticPassword, credentials.kibanaPassword, credentials.filebeatPassword],
       configs: [
