@@ -36,7 +36,10 @@ export function loggingCredentials(cluster: Cluster): LoggingProps["credentials"
  * engine on the app nodes unless told otherwise.
  */
 export function loggedCluster(
-  options: { engine?: (node: (hostname: string) => Node) => EngineOptions; extra?: Partial<LoggingProps>; zones?: boolean } = {},
+  options: {
+    engine?: (node: (hostname: string) => Node) => EngineOptions;
+    extra?: Partial<LoggingProps> | ((node: (hostname: string) => Node) => Partial<LoggingProps>);
+  } = {},
 ): LoggedCluster {
   const cluster = Testing.cluster({ nodes: { front: 2, app: 3, proxy: 1, db: 2 } });
   const node = (hostname: string) => {
@@ -56,7 +59,7 @@ export function loggedCluster(
     engine: options.engine?.(node) ?? { nodes: ["sw-node-1", "sw-node-2", "sw-node-3"].map(node) },
     credentials: loggingCredentials(cluster),
     modules: { nginx: [nginx] },
-    ...options.extra,
+    ...(typeof options.extra === "function" ? options.extra(node) : options.extra),
   });
   return { cluster, logging, nginx, node };
 }

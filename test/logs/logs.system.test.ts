@@ -79,6 +79,18 @@ describe("the logs stack, checked by real tools", async () => {
     expect(run.stdout.trim()).toBe("192.168.17.9");
   });
 
+  it("writes vm.max_map_count into the Ignition config of the engine's nodes only, which ignition-validate accepts", () => {
+    for (const node of model.cluster.nodes) {
+      const file = path.join(out, "nodes", node.hostname, "config.ign");
+      const run = runTool("ignition-validate", [file]);
+      expect(run.status, run.output).toBe(0);
+      const config = JSON.parse(files.get(`nodes/${node.hostname}/config.ign`) ?? "{}") as { storage?: { files?: { path: string }[] } };
+      const paths = (config.storage?.files ?? []).map((entry) => entry.path);
+      expect(paths.includes("/etc/sysctl.d/90-elasticsearch.conf"), node.hostname).toBe(node.tier === "app");
+      expect(paths, node.hostname).toContain("/opt/bin/packetbeat-run.sh");
+    }
+  });
+
   it("Packetbeat's unit passes systemd-analyze verify on every node", () => {
     const node = model.cluster.nodes[0];
     if (!node) throw new Error("no node");

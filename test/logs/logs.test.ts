@@ -185,6 +185,16 @@ describe("the engine's model checks", () => {
       engine: { engine: (node) => ({ nodes: [node("sw-node-1")], masterEligible: [node("sw-node-2")] }) },
       code: "logs/master-not-engine-node",
     },
+    {
+      name: "a heap below 256 MiB",
+      engine: { engine: (node) => ({ nodes: [node("sw-node-1")], memoryLimit: "384M" }) },
+      code: "logs/heap-too-small",
+    },
+    {
+      name: "Packetbeat listed twice on a node",
+      engine: { extra: (node) => ({ packetbeatNodes: [node("sw-db-1"), node("sw-db-1")] }) },
+      code: "logs/packetbeat-node-twice",
+    },
     { name: "negative replicas", engine: { engine: (node) => ({ nodes: [node("sw-node-1")], replicas: -1 }) }, code: "logs/replicas" },
   ];
   for (const { name, engine, code } of cases) {
