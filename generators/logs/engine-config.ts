@@ -29,6 +29,8 @@ export function elasticsearchYaml(inputs: EngineConfigInputs): string {
     "node.name": "${ES_NODE_NAME}",
     "node.roles": "${ES_NODE_ROLES}",
     "network.host": "0.0.0.0",
+    // The task's overlay address, which the start script finds and exports.
+    "network.publish_host": "${ES_PUBLISH_HOST}",
     // tasks.<service> resolves to the task's own overlay address; the service's virtual IP would hide which node answers.
     "discovery.seed_hosts": inputs.nodeNames.map((name) => `tasks.${name}`),
     // Read only while the cluster forms for the first time; ignored once it has a state (Elastic's advice is to
@@ -74,7 +76,7 @@ export interface StartScriptInputs {
 /**
  * Entrypoint of every engine node. Two things only a running task knows: its address on the overlay (a task
  * has another on docker_gwbridge, and Elasticsearch would publish whichever it found first, which other nodes
- * cannot reach), and the TLS files, copied from /run/secrets into the config directory, the only place
+ * cannot reach; elasticsearch.yml substitutes it from the environment), and the TLS files, copied from /run/secrets into the config directory, the only place
  * Elasticsearch 8 reads SSL files from.
  */
 export function engineStartScript(inputs: StartScriptInputs): string {
@@ -99,8 +101,9 @@ export function engineStartScript(inputs: StartScriptInputs): string {
       `  echo "engine-start: this task has no address on the overlay ${inputs.subnet}" >&2`,
       "  exit 1",
       "fi",
-      "# The image's entrypoint turns environment variables named like settings into Elasticsearch settings.",
-      'exec env "network.publish_host=$overlay_address" /bin/tini -- /usr/local/bin/docker-entrypoint.sh eswrapper',
+      "# elasticsearch.yml reads it as network.publish_host.",
+      'export ES_PUBLISH_HOST="$overlay_address"',
+      "exec /bin/tini -- /usr/local/bin/docker-entrypoint.sh eswrapper",
     ],
   );
 }

@@ -20,5 +20,6 @@ if [[ -z "$overlay_address" ]]; then
   echo "engine-start: this task has no address on the overlay 192.168.22.0/24" >&2
   exit 1
 fi
-# The image's entrypoint turns environment variables named like settings into Elasticsearch settings.
-exec env "network.publish_host=$overlay_address" /bin/tini -- /usr/local/bin/docker-entrypoint.sh eswrapper
+# elasticsearch.yml reads it as network.publish_host.
+export ES_PUBLISH_HOST="$overlay_address"
+exec /bin/tini -- /usr/local/bin/docker-entrypoint.sh eswrapper
