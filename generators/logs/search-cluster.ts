@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { finding, type AvailabilitySource } from "../../src/analysis/findings.js";
+import type { AvailabilitySource } from "../../src/analysis/findings.js";
 import type { Problem } from "../../src/core/problems.js";
 import { listed } from "../../src/core/wording.js";
 import { ClusterConstruct } from "../../src/model/base.js";
@@ -13,7 +13,9 @@ import type { MajorityGroup } from "../../src/validate/quorum-group.js";
 import { cisException } from "../docker-host/cis/exceptions.js";
 import { ES_CONFIG_DIR, ES_HTTP_PORT, elasticsearchYaml, engineStartScript } from "./engine-config.js";
 import { LIFECYCLE_POLICY, type Retention, filebeatWriterRole, lifecyclePolicy, setupScript } from "./lifecycle.js";
-import { GIB, MAX_HEAP_BYTES, MAX_HEAP_FRACTION, MIB, memoryBytes } from "./memory.js";
+import { heapProblems } from "./heap.js";
+import { MAX_HEAP_FRACTION, MIB, memoryBytes } from "./memory.js";
+import { shardFindings } from "./shard-copies.js";
 import { LOGS_MESSAGES } from "./messages.js";
 import { IMAGES } from "./versions.js";
 
@@ -298,75 +300,12 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
     return problems;
   }
 
-  /**
-   * With zones declared, the engine spreads each shard's copies over its nodes' zones (allocation awareness),
-   * so a zone's loss keeps a copy as long as the nodes span two zones or more; all in one zone, they go together.
-   */
-  private zoneFindings(): Problem[] {
-    const cluster = Cluster.of(this);
-    const clusterZones = new Set(cluster.nodes.map((node) => node.zone).filter((zone) => zone !== undefined));
-    const engineZones = new Set(this.nodes.map((node) => node.zone));
-    const [only] = engineZones;
-    if (clusterZones.size < 2 || engineZones.size !== 1 || only === undefined) return [];
-    return [
-      finding("warning", "logs/shards-one-zone", this, {
-        message: `every engine node is in zone ${only}: losing the zone loses every copy of every shard`,
-        hint: `run engine nodes in another zone too (${listed([...clusterZones].filter((zone) => zone !== only).sort())}); the copies then spread over the zones`,
-      }),
-    ];
-  }
-
   private memoryProblems(): Problem[] {
-    const limit = this.memoryLimitBytes;
-    if (limit === undefined) return [LOGS_MESSAGES.problem("logs/memory-limit", this, "memoryLimit", { value: this.memoryLimit })];
-    if (!(this.heapFraction > 0 && this.heapFraction <= MAX_HEAP_FRACTION)) {
-      return [LOGS_MESSAGES.problem("logs/heap-fraction", this, "heapFraction", { fraction: this.heapFraction })];
-    }
-    const heap = this.heapMiB * MIB;
-    const shown = heap >= GIB ? `${(heap / GIB).toFixed(1)} GiB` : `${this.heapMiB} MiB`;
-    if (heap > MAX_HEAP_BYTES) return [LOGS_MESSAGES.problem("logs/heap-too-large", this, "memoryLimit", { heap: shown })];
-    if (heap < 256 * MIB) return [LOGS_MESSAGES.problem("logs/heap-too-small", this, "memoryLimit", { heap: shown })];
-    return [];
+    return heapProblems({ at: this, memoryLimit: this.memoryLimit, memoryBytes: this.memoryLimitBytes, heapFraction: this.heapFraction });
   }
 
-  /**
-   * Each shard has a primary and `replicas` copies, never two on one node: the loss of more data nodes than
-   * replicas loses the shards whose every copy was on them; fewer data nodes than copies leaves copies
-   * unassigned (the cluster stays yellow).
-   */
   availabilityFindings(): Problem[] {
-    const dataNodes = new Set(this.nodes).size;
-    if (dataNodes === 0) return [];
-    const copies = this.replicas + 1;
-    const hostnames = listed([...new Set(this.nodes)].map((node) => node.hostname));
-    if (this.replicas === 0 || dataNodes === 1) {
-      return [
-        finding("error", "logs/shards-single-copy", this, {
-          message:
-            dataNodes === 1
-              ? `the search engine keeps its logs on one data node (${hostnames}): losing it loses every shard`
-              : `the logs' shards have no replica (replicas: 0) over ${dataNodes} data nodes (${hostnames}): losing any one loses the shards it holds`,
-          hint: dataNodes === 1 ? "run Elasticsearch on a second node (`nodes`) and keep `replicas: 1`" : "set `replicas: 1`",
-        }),
-      ];
-    }
-    const findings: Problem[] = [];
-    if (copies > dataNodes) {
-      findings.push(
-        finding("warning", "logs/replicas-unassigned", this, {
-          message: `each shard wants ${copies} copies but there are ${dataNodes} data nodes (${hostnames}): ${copies - dataNodes} copy per shard stays unassigned and the cluster stays yellow`,
-          hint: `set \`replicas: ${dataNodes - 1}\`, or run Elasticsearch on ${copies - dataNodes} more node(s)`,
-        }),
-      );
-    }
-    findings.push(...this.zoneFindings());
-    const tolerated = Math.min(this.replicas, dataNodes - 1);
-    findings.push(
-      finding("info", "logs/shard-copies", this, {
-        message: `each shard has ${Math.min(copies, dataNodes)} copies on distinct data nodes (${hostnames}): losing any ${tolerated} of them keeps every shard`,
-        hint: "nothing to fix",
-      }),
-    );
-    return findings;
+    const zones = Cluster.of(this).nodes.map((node) => node.zone);
+    return shardFindings({ at: this, nodes: this.nodes, replicas: this.replicas, clusterZones: zones });
   }
 }
