@@ -159,6 +159,7 @@ export default defineCluster(() => {
       elasticPassword: logSecret("logs_elastic_password", "password of Elasticsearch's built-in elastic superuser"),
       kibanaPassword: logSecret("logs_kibana_password", "password of Elasticsearch's kibana_system user, which Kibana logs in as"),
       filebeatPassword: logSecret("logs_filebeat_password", "password of the filebeat_writer user Filebeat ships with"),
+      kibanaEncryptionKey: logSecret("logs_kibana_encryption_key", "at least 32 random characters: Kibana's key for sessions and saved objects"),
       cerebroSecret: logSecret("logs_cerebro_secret", 'Cerebro\'s session key: the line secret = "<64 or more random characters>"'),
       tls: {
         ca: logSecret("logs_tls_ca", "PEM CA certificate the engine's nodes trust on their transport port"),

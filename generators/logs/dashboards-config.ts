@@ -5,7 +5,11 @@ import { bashScript } from "../shell.js";
 export const KIBANA_PORT = 5601;
 export const CEREBRO_PORT = 9000;
 
-/** kibana.yml: the engine's nodes, logged in to as `kibana_system`, whose password the start script exports. */
+/**
+ * kibana.yml: the engine's nodes, logged in to as `kibana_system`; the password and the encryption key (one key
+ * for sessions and saved objects, so that a restarted or rescheduled Kibana keeps both) come from the
+ * environment the start script fills from their secrets.
+ */
 export function kibanaYaml(inputs: { readonly endpoints: readonly string[] }): string {
   const settings = {
     "server.name": "kibana",
@@ -14,16 +18,23 @@ export function kibanaYaml(inputs: { readonly endpoints: readonly string[] }): s
     "elasticsearch.hosts": [...inputs.endpoints],
     "elasticsearch.username": "kibana_system",
     "elasticsearch.password": "${KIBANA_SYSTEM_PASSWORD}",
+    "xpack.security.encryptionKey": "${KIBANA_ENCRYPTION_KEY}",
+    "xpack.encryptedSavedObjects.encryptionKey": "${KIBANA_ENCRYPTION_KEY}",
     "telemetry.optIn": false,
     "telemetry.allowChangingOptInStatus": false,
   };
   return withHashHeader(stringify(settings, { lineWidth: 0 }));
 }
 
-export function kibanaStartScript(passwordFile: string): string {
+export function kibanaStartScript(files: { readonly password: string; readonly encryptionKey: string }): string {
   return bashScript(
-    ["Entrypoint of Kibana: kibana_system's password from its secret into the environment kibana.yml reads."],
-    [`KIBANA_SYSTEM_PASSWORD=$(<${passwordFile})`, "export KIBANA_SYSTEM_PASSWORD", "exec /bin/tini -- /usr/local/bin/kibana-docker"],
+    ["Entrypoint of Kibana: kibana_system's password and the encryption key from their secrets into the environment kibana.yml reads."],
+    [
+      `KIBANA_SYSTEM_PASSWORD=$(<${files.password})`,
+      `KIBANA_ENCRYPTION_KEY=$(<${files.encryptionKey})`,
+      "export KIBANA_SYSTEM_PASSWORD KIBANA_ENCRYPTION_KEY",
+      "exec /bin/tini -- /usr/local/bin/kibana-docker",
+    ],
   );
 }
 

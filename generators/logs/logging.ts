@@ -28,6 +28,8 @@ export interface EngineOptions {
 export interface LoggingCredentials extends SearchCredentials {
   /** A line `secret = "<at least 64 random characters>"`: the key Cerebro signs its sessions with. */
   readonly cerebroSecret: Secret;
+  /** At least 32 random characters: the key Kibana encrypts its sessions and saved objects' secrets with. */
+  readonly kibanaEncryptionKey: Secret;
 }
 
 export interface LoggingProps {
@@ -77,6 +79,7 @@ export const LOGGING_PROPS = propsShape<LoggingProps>()({
       kibanaPassword: "required",
       filebeatPassword: "required",
       cerebroSecret: "required",
+      kibanaEncryptionKey: "required",
       tls: { presence: "required", fields: { ca: "required", cert: "required", key: "required" } },
     },
   },
@@ -99,7 +102,7 @@ export class Logging extends ClusterConstruct {
     super(scope, id);
     props = this.acceptProps(props, LOGGING_PROPS);
     const { stack, network, credentials } = props;
-    const { cerebroSecret: _cerebro, ...engineCredentials } = credentials;
+    const { cerebroSecret: _cerebro, kibanaEncryptionKey: _kibanaKey, ...engineCredentials } = credentials;
     this.engine = new SearchCluster(this, "engine", {
       stack,
       network,
@@ -119,7 +122,8 @@ export class Logging extends ClusterConstruct {
 
     const kibanaConfig = new StackConfig(stack, "kibana.yml", { contents: () => kibanaYaml({ endpoints: this.engine.endpoints }) });
     const kibanaStart = new StackConfig(stack, "kibana-start.sh", {
-      contents: () => kibanaStartScript(credentials.kibanaPassword.mountPath),
+      contents: () =>
+        kibanaStartScript({ password: credentials.kibanaPassword.mountPath, encryptionKey: credentials.kibanaEncryptionKey.mountPath }),
     });
     this.kibana = new Service(stack, "kibana", {
       image: IMAGES.kibana,
@@ -127,7 +131,7 @@ export class Logging extends ClusterConstruct {
       command: [],
       placement,
       networks: present([network]),
-      secrets: [credentials.kibanaPassword],
+      secrets: [credentials.kibanaPassword, credentials.kibanaEncryptionKey],
       configs: [
         { config: kibanaConfig, target: "/usr/share/kibana/config/kibana.yml" },
         { config: kibanaStart, target: "/usr/share/kibana/config/start.sh" },

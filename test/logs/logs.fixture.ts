@@ -27,6 +27,7 @@ export function loggingCredentials(cluster: Cluster): LoggingProps["credentials"
     kibanaPassword: secret("logs_kibana_password"),
     filebeatPassword: secret("logs_filebeat_password"),
     cerebroSecret: secret("logs_cerebro_secret"),
+    kibanaEncryptionKey: secret("logs_kibana_encryption_key"),
     tls: { ca: secret("logs_tls_ca"), cert: secret("logs_tls_cert"), key: secret("logs_tls_key") },
   };
 }

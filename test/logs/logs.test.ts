@@ -52,6 +52,7 @@ describe("the logs stack", async () => {
       "logs_cerebro_secret",
       "logs_elastic_password",
       "logs_filebeat_password",
+      "logs_kibana_encryption_key",
       "logs_kibana_password",
       "logs_tls_ca",
       "logs_tls_cert",
@@ -60,6 +61,8 @@ describe("the logs stack", async () => {
     expect(parse(file("filebeat.yml"))["output.elasticsearch"].password).toBe("${FILEBEAT_PASSWORD}");
     expect(parse(file("kibana.yml"))["elasticsearch.password"]).toBe("${KIBANA_SYSTEM_PASSWORD}");
     expect(file("filebeat-start.sh")).toContain("FILEBEAT_PASSWORD=$(</run/secrets/logs_filebeat_password)");
+    expect(file("kibana-start.sh")).toContain("KIBANA_ENCRYPTION_KEY=$(</run/secrets/logs_kibana_encryption_key)");
+    expect(parse(file("kibana.yml"))["xpack.security.encryptionKey"]).toBe("${KIBANA_ENCRYPTION_KEY}");
     expect(file("cerebro.conf")).toContain('include required(file("/run/secrets/logs_cerebro_secret"))');
   });
 
