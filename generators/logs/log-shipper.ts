@@ -71,12 +71,15 @@ const START_SCRIPT = "/usr/share/filebeat/start.sh";
 export class LogShipper extends ClusterConstruct {
   readonly filebeat: Service;
   readonly packetbeatNodes: readonly Node[];
+  /** No `packetbeatNodes` given: Packetbeat goes on every node, those declared after this construct included. */
+  private readonly everyNode: boolean;
 
   constructor(scope: Construct, id: string, props: LogShipperProps) {
     super(scope, id);
     props = this.acceptProps(props, LOG_SHIPPER_PROPS);
     const { engine, password } = props;
     this.packetbeatNodes = props.packetbeatNodes ? [...props.packetbeatNodes] : [];
+    this.everyNode = props.packetbeatNodes === undefined;
 
     const config = new StackConfig(props.stack, "filebeat.yml", {
       contents: () =>
@@ -112,7 +115,7 @@ export class LogShipper extends ClusterConstruct {
       volumes: [
         `${FILEBEAT_MOUNTS.containers}:${FILEBEAT_MOUNTS.containers}:ro`,
         `${FILEBEAT_MOUNTS.dockerSocket}:${FILEBEAT_MOUNTS.dockerSocket}:ro`,
-        `/var/log/journal:${FILEBEAT_MOUNTS.journal}:ro`,
+        `${FILEBEAT_MOUNTS.journal}:${FILEBEAT_MOUNTS.journal}:ro`,
         `/var/log:${FILEBEAT_MOUNTS.hostLogs}:ro`,
         `/etc/machine-id:${FILEBEAT_MOUNTS.machineId}:ro`,
         // The registry: where each file and journal was read up to, so a restart neither loses nor repeats lines.
@@ -133,11 +136,7 @@ export class LogShipper extends ClusterConstruct {
     for (const [module, services] of Object.entries(props.modules ?? {}) as [keyof ModuleServices, readonly Service[]][]) {
       for (const service of services) service.override({ labels: { ...MODULE_HINTS[module] } });
     }
-
-    this.everyNode = props.packetbeatNodes === undefined;
   }
-
-  private readonly everyNode: boolean;
 
   /** Nodes with Packetbeat's unit: those listed, or every node of the cluster. */
   get packetbeatHosts(): readonly Node[] {
