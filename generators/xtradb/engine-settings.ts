@@ -34,5 +34,8 @@ export function engineProblems(cluster: XtraDbCluster): Problem[] {
     const args = { value: cluster.sstMethod, engine: engine as string, methods: sstMethods };
     return [XTRADB_MESSAGES.problem("xtradb/sst-method-unsupported", cluster, "sstMethod", args)];
   }
+  if (engine === "mariadb-galera" && cluster.arbitratorNode && cluster.arbitratorImage === undefined) {
+    return [XTRADB_MESSAGES.problem("xtradb/arbitrator-image-needed", cluster, "arbitratorImage", {})];
+  }
   return [];
 }

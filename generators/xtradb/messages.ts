@@ -18,6 +18,10 @@ export const XTRADB_MESSAGES = defineMessages({
     ({ value, engine }) => `${shown(value)} is not a state transfer method ${engine} ships: a joining member could never receive its copy`,
     ({ methods }) => `give one of ${methods.join(", ")}, or leave it out for ${methods[0]}`,
   ),
+  "xtradb/arbitrator-image-needed": entry<Record<string, never>>(
+    () => "MariaDB publishes no image with garbd, and the default arbitrator image is Percona's: the arbitrator has no image to run",
+    "give `arbitratorImage`: an image with garbd from galera-arbitrator-4 (Galera 4), bash and coreutils, e.g. Debian's with that package",
+  ),
   "xtradb/no-nodes": entry<Record<string, never>>(
     () => "no database node is listed, so the XtraDB cluster has no member and ProxySQL no backend",
     "list the db-tier nodes in `nodes` (two or more, with an arbitrator when there are two)",

@@ -76,7 +76,9 @@ export interface XtraDbClusterProps {
    * percona-xtradb-cluster-garbd); the backup image of Percona's PXC operator does, built from the same
    * Galera 4 release line as the server. garbd starts through the members' start script: the image needs
    * bash and coreutils' `timeout`.
-   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35"
+   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35" with PXC; with MariaDB,
+   * which publishes no garbd image, required: an image with garbd from galera-arbitrator-4 (Galera 4, the
+   * members' provider line), bash and coreutils, e.g. Debian's with that package installed.
    */
   readonly arbitratorImage?: string;
   /**
@@ -184,6 +186,8 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** The nodes given, in order: member i runs on dataNodes[i]. */
   readonly dataNodes: readonly Node[];
   readonly arbitratorNode: Node | undefined;
+  /** The arbitrator image given, if any (the MariaDB engine has no default). */
+  readonly arbitratorImage: string | undefined;
   readonly stackName: string;
   private readonly stack: Stack;
   private readonly monitorSecrets: Secret[] = [];
@@ -209,6 +213,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     this.maxConnections = props.maxConnections ?? 151;
     this.dataNodes = nodes;
     this.arbitratorNode = props.arbitrator;
+    this.arbitratorImage = props.arbitratorImage;
     this.stack = props.stack;
     this.stackName = props.stack?.name ?? "";
     this.tls = props.tls ?? {

@@ -17,8 +17,10 @@ const facts: GaleraFacts = {
   maxConnections: 151,
 };
 
+/** A small cluster; `arbitrator: "proxy"` puts garbd on its proxy node. */
 function model(props: Partial<XtraDbClusterProps> = {}) {
   const cluster = Testing.cluster({ nodes: { proxy: 1, db: 2 } });
+  if ((props.arbitrator as unknown) === "proxy") props = { ...props, arbitrator: cluster.nodesInTier("proxy")[0] };
   return new XtraDbCluster(cluster, "xtradb", {
     stack: new Stack(cluster, "db"),
     network: new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.16.0/24" }),
@@ -87,6 +89,11 @@ describe("one set of facts, two engines", () => {
     ]);
   });
 
+  it("needs no arbitrator image with PXC, whose default ships garbd", () => {
+    expect(model({ arbitrator: "proxy" as never }).validateConstruct()).toEqual([]);
+    expect(model({ engine: "mariadb-galera", arbitrator: "proxy" as never, arbitratorImage: "garbd:4" }).validateConstruct()).toEqual([]);
+  });
+
   it("defaults to PXC, and takes the engine's image, server, config path and SST method", async () => {
     const pxc = model();
     expect([pxc.engine, pxc.image, pxc.sstMethod]).toEqual([
@@ -108,6 +115,11 @@ describe("one set of facts, two engines", () => {
     { props: { engine: "mysql-group-replication" as never }, code: "xtradb/engine-unknown", field: "engine" },
     { props: { engine: "mariadb-galera" as const, sstMethod: "xtrabackup-v2" }, code: "xtradb/sst-method-unsupported", field: "sstMethod" },
     { props: { sstMethod: "rsync" }, code: "xtradb/sst-method-unsupported", field: "sstMethod" },
+    {
+      props: { engine: "mariadb-galera" as const, arbitrator: "proxy" as never },
+      code: "xtradb/arbitrator-image-needed",
+      field: "arbitratorImage",
+    },
   ])("reports $code for $props", ({ props, code, field }) => {
     expect(model(props).validateConstruct()).toContainEqual(expect.objectContaining({ code, field }));
   });

@@ -43,7 +43,8 @@ function galeraModel(withArbitrator: boolean) {
     network: new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.16.0/24" }),
     nodes: dbs,
     engine: "mariadb-galera",
-    ...(withArbitrator ? { arbitrator: proxy } : {}),
+    // The image would hold Debian's galera-arbitrator-4, the garbd this test runs.
+    ...(withArbitrator ? { arbitrator: proxy, arbitratorImage: "registry.internal/galera-arbitrator-4:bookworm" } : {}),
     rootPassword: new Secret(cluster, "mysql_root_password", { description: "root" }),
   });
   return { cluster, xtradb, dbs, proxy };
