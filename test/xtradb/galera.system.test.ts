@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { analyseFailures } from "../../src/analysis/failures.js";
+import { Simulator } from "../../src/analysis/simulate.js";
 import { analyseHa } from "../../src/analysis/ha.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
 import { OverlayNetwork, Secret, Stack, Testing, XtraDbCluster, type Node } from "../../src/index.js";
@@ -50,13 +51,18 @@ function galeraModel(withArbitrator: boolean) {
   return { cluster, xtradb, dbs, proxy };
 }
 
-/** What the analysis says of losing `node` alone: does the Galera group keep its majority? */
-function analysisSaysSurvives(model: ReturnType<typeof galeraModel>, node: Node): boolean {
+/**
+ * What the failure analysis says when `lost` nodes are gone: does the Galera group keep its majority? Losing
+ * one node is read from analyseFailures' own single-node outcomes; any other set from its simulator.
+ */
+function analysisSaysSurvives(model: ReturnType<typeof galeraModel>, lost: readonly Node[]): boolean {
   const analysis = analyseFailures(model.cluster);
   const group = analysis.model.groups.findIndex((entry) => entry.group === model.xtradb);
-  const index = analysis.model.nodes.indexOf(node);
+  const indices = lost.map((node) => analysis.model.nodes.indexOf(node));
   expect(group).toBeGreaterThanOrEqual(0);
-  return !(analysis.singles[index]?.quorumLost ?? []).includes(group);
+  expect(indices).not.toContain(-1);
+  const outcome = indices.length === 1 ? analysis.singles[indices[0] as number] : new Simulator(analysis.model).evaluate(indices);
+  return !(outcome?.quorumLost ?? []).includes(group);
 }
 
 const tag = process.pid.toString(36);
@@ -118,11 +124,23 @@ function issueTls(addresses: readonly string[]) {
   return { ca: file("ca.pem"), cert: file("server-cert.pem"), key: file("server-key.pem") };
 }
 
-/** Stands in for the official image's docker-entrypoint.sh: system tables once, then the server as `mysql`. */
+/**
+ * Stands in for the official image's docker-entrypoint.sh: system tables once, with mysql@localhost (socket
+ * authentication) holding only the grants MARIADB_MYSQL_LOCALHOST_GRANTS names, as the image makes it; then
+ * the server as `mysql`. mariabackup's donor side logs in as that account: the SST proves the grants suffice.
+ */
 const IMAGE_ENTRYPOINT = `#!/bin/bash
 set -euo pipefail
 if [[ ! -d $DATADIR/mysql ]]; then
   mariadb-install-db --no-defaults --user=mysql --datadir="$DATADIR" --skip-test-db >"$DATADIR.install.log" 2>&1
+  if [[ \${MARIADB_MYSQL_LOCALHOST_USER:-} == 1 ]]; then
+    # Bootstrap mode starts without grant tables: FLUSH PRIVILEGES loads them so GRANT works.
+    mariadbd --no-defaults --datadir="$DATADIR" --user=mysql --bootstrap >>"$DATADIR.install.log" 2>&1 <<SQL
+FLUSH PRIVILEGES;
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'mysql'@'localhost';
+GRANT \${MARIADB_MYSQL_LOCALHOST_GRANTS:-USAGE} ON *.* TO 'mysql'@'localhost';
+SQL
+  fi
 fi
 exec setpriv --reuid=mysql --regid=mysql --init-groups env HOME=/nonexistent USER=mysql LOGNAME=mysql "$@"
 `;
@@ -361,7 +379,12 @@ describe("a real MariaDB Galera cluster from the generated options", () => {
       const model = galeraModel(arbitrator);
       // The expectation, from the analysis: does the cluster keep its majority without the second node?
       const lostNode = model.dbs[1] as Node;
-      const survives = analysisSaysSurvives(model, lostNode);
+      const survives = analysisSaysSurvives(model, [lostNode]);
+      // And the cut member's side: it alone, every other node lost to it.
+      const isolatedSurvives = analysisSaysSurvives(
+        model,
+        model.cluster.nodes.filter((node) => node !== lostNode),
+      );
       const haCodes = analyseHa(model.cluster)
         .findings.filter((finding) => finding.construct === model.xtradb.node.path)
         .map((finding) => finding.code);
@@ -380,6 +403,10 @@ describe("a real MariaDB Galera cluster from the generated options", () => {
       expect(variable("wsrep_cluster_name")).toBe(model.xtradb.clusterName);
       expect(variable("wsrep_sst_method")).toBe("mariabackup");
       expect(variable("wsrep_provider_options")).toMatch(/socket\.ssl = YES/);
+      // The SST donor's account holds only the grants the stack environment asks the image for.
+      const grants = sql(first.socket, "SHOW GRANTS FOR 'mysql'@'localhost'").stdout;
+      expect(grants).toContain(`GRANT ${first.environment.MARIADB_MYSQL_LOCALHOST_GRANTS} ON *.* TO \`mysql\`@\`localhost\``);
+      expect(grants).not.toContain("ALL PRIVILEGES");
 
       // A write on one member is read on the other.
       const write = sql(
@@ -400,6 +427,11 @@ describe("a real MariaDB Galera cluster from the generated options", () => {
         60,
         logs,
       );
+      const isolated = isolatedSurvives ? "Primary" : "non-Primary";
+      await until(`${second.name}, cut off, is ${isolated}`, () => status(second.socket, "wsrep_cluster_status") === isolated, 60, logs);
+      // Not a shutdown: the cut member's mariadbd still runs.
+      expect(servers[1]?.exitCode).toBeNull();
+      expect(servers[1]?.signalCode).toBeNull();
       // The survivor takes writes exactly when it is primary.
       const after = sql(first.socket, "INSERT INTO probe.t VALUES (2, 'after the cut')");
       expect(after.status === 0, after.output).toBe(survives);
