@@ -148,6 +148,7 @@ const ARBITRATOR_SERVICE = "garbd";
 
 /**
  * A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator.
+ * `engine: "mariadb-galera"` runs MariaDB with Galera instead, from the same facts (galera-engine.ts).
  *
  * Bootstrap: only the first member may start a new cluster (empty `CLUSTER_JOIN`, which is how the image
  * bootstraps), and only when its data dir is empty and no other member nor the arbitrator answers on

@@ -160,18 +160,24 @@ class Lab {
 
   constructor(readonly name: string) {
     this.dir = path.join(base, name);
+  }
+
+  /** Makes the bridge; separate from the constructor so that stop() cleans up after a half-made lab too. */
+  open(): this {
     mkdirSync(this.dir);
     chmodSync(this.dir, 0o755);
     run("ip", ["netns", "del", this.hub]);
     must("ip", ["netns", "add", this.hub]);
     must("ip", ["-n", this.hub, "link", "add", "br0", "type", "bridge"]);
     must("ip", ["-n", this.hub, "link", "set", "br0", "up"]);
+    return this;
   }
 
   /** A namespace for `node` at its private address, cabled to the bridge. */
   addHost(node: Node): Host {
     const index = this.hosts.length;
     const host = { ns: `gal-${index}-${tag}`, hubSide: `h${index}`, address: node.privateIp };
+    this.hosts.push(host); // before it exists: stop() deletes it whatever step fails
     run("ip", ["netns", "del", host.ns]);
     must("ip", ["netns", "add", host.ns]);
     must("ip", ["link", "add", host.hubSide, "netns", this.hub, "type", "veth", "peer", "name", "eth1", "netns", host.ns]);
@@ -179,7 +185,6 @@ class Lab {
     must("ip", ["-n", host.ns, "addr", "add", `${host.address}/24`, "dev", "eth1"]);
     must("ip", ["-n", host.ns, "link", "set", "eth1", "up"]);
     must("ip", ["-n", host.ns, "link", "set", "lo", "up"]);
-    this.hosts.push(host);
     return host;
   }
 
@@ -391,6 +396,7 @@ describe("a real MariaDB Galera cluster from the generated options", () => {
       expect(haCodes.includes("galera/no-fault-tolerance")).toBe(!survives);
 
       lab = new Lab(arbitrator ? "with-garbd" : "without-garbd");
+      lab.open();
       const { members, servers, logs } = await formCluster(lab, model);
       const [first, second] = members;
       // Each server is mariadbd, run as the mysql user (the start script and the entrypoint exec it in place).
