@@ -13,7 +13,16 @@ import type { Node } from "../../src/model/node.js";
 import { Secret } from "../../src/model/secret.js";
 import { Service, StackConfig, type ConfigMount, type Stack } from "../../src/model/stack.js";
 import { MYSQL_MAX_CONNECTIONS, XTRADB_MESSAGES } from "./messages.js";
-import { renderInitScript, renderMemberCnf, renderStartScript } from "./render.js";
+import { renderInitScript, renderStartScript } from "./render.js";
+import {
+  DEFAULT_GCACHE_SIZE,
+  ENGINE_PROFILES,
+  garbdArguments,
+  renderGaleraCnf,
+  type GaleraEngine,
+  type GaleraFacts,
+} from "./galera-engine.js";
+import { engineEnvironment, engineProblems } from "./engine-settings.js";
 
 /** The CA, certificate and key every member and the arbitrator present on Galera's encrypted channels. */
 export interface XtraDbTls {
@@ -43,14 +52,33 @@ export interface XtraDbClusterProps {
    * @default "xtracluster"
    */
   readonly clusterName?: string;
-  /** @default "percona/percona-xtradb-cluster:8.0.39-30.1" */
+  /**
+   * The Galera server the members run: Percona XtraDB Cluster (the seed's) or MariaDB with Galera. The same
+   * facts (cluster name, members, SST, gcache, TLS) are rendered to the engine's own option names.
+   * @default "percona-xtradb-cluster"
+   */
+  readonly engine?: GaleraEngine;
+  /** @default the engine's: "percona/percona-xtradb-cluster:8.0.39-30.1" or "mariadb:10.11.10" */
   readonly image?: string;
+  /**
+   * How a joining member receives a full copy (wsrep_sst_method).
+   * @default "xtrabackup-v2" (PXC) or "mariabackup" (MariaDB; "rsync" also works, but blocks the donor)
+   */
+  readonly sstMethod?: string;
+  /**
+   * Galera's write-set cache per member (gcache.size): a member that was away for less than it holds
+   * catches up by IST instead of a full copy.
+   * @default "128M" (Galera's)
+   */
+  readonly gcacheSize?: string;
   /**
    * Image garbd runs from. The server image does not ship garbd (Percona packages it apart, as
    * percona-xtradb-cluster-garbd); the backup image of Percona's PXC operator does, built from the same
    * Galera 4 release line as the server. garbd starts through the members' start script: the image needs
    * bash and coreutils' `timeout`.
-   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35"
+   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35" with PXC; with MariaDB,
+   * which publishes no garbd image, required: an image with garbd from galera-arbitrator-4 (Galera 4, the
+   * members' provider line), bash and coreutils, e.g. Debian's with that package installed.
    */
   readonly arbitratorImage?: string;
   /**
@@ -102,7 +130,10 @@ export const XTRADB_CLUSTER_PROPS = propsShape<XtraDbClusterProps>()({
   arbitrator: "optional",
   rootPassword: "required",
   clusterName: "optional",
+  engine: "optional",
   image: "optional",
+  sstMethod: "optional",
+  gcacheSize: "optional",
   arbitratorImage: "optional",
   tls: { presence: "optional", fields: { ca: "required", cert: "required", key: "required" } },
   maxConnections: "optional",
@@ -110,14 +141,14 @@ export const XTRADB_CLUSTER_PROPS = propsShape<XtraDbClusterProps>()({
   database: { presence: "optional", fields: { name: "required", user: "required", password: "required" } },
 });
 
-/** In-container paths of the members' generated configs. */
-const MEMBER_CNF_TARGET = "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf";
+/** In-container paths of the members' generated configs (the my.cnf drop-in's is the engine's). */
 const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
 const INIT_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/proxysql-monitor.sh";
 const ARBITRATOR_SERVICE = "garbd";
 
 /**
  * A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator.
+ * `engine: "mariadb-galera"` runs MariaDB with Galera instead, from the same facts (galera-engine.ts).
  *
  * Bootstrap: only the first member may start a new cluster (empty `CLUSTER_JOIN`, which is how the image
  * bootstraps), and only when its data dir is empty and no other member nor the arbitrator answers on
@@ -145,7 +176,10 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** A Galera primary component, for the checks of one kind of group (reboot windows keep its voters apart). */
   readonly quorumKind = "galera";
   readonly clusterName: string;
+  readonly engine: GaleraEngine;
   readonly image: string;
+  readonly sstMethod: string;
+  readonly gcacheSize: string;
   readonly maxConnections: number;
   readonly tls: XtraDbTls;
   readonly members: readonly Service[];
@@ -153,6 +187,8 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** The nodes given, in order: member i runs on dataNodes[i]. */
   readonly dataNodes: readonly Node[];
   readonly arbitratorNode: Node | undefined;
+  /** The arbitrator image given, if any (the MariaDB engine has no default). */
+  readonly arbitratorImage: string | undefined;
   readonly stackName: string;
   private readonly stack: Stack;
   private readonly monitorSecrets: Secret[] = [];
@@ -170,10 +206,15 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     const networks = present([props.network]);
     const rootPasswordFile = props.rootPassword?.mountPath ?? "";
     this.clusterName = props.clusterName ?? "xtracluster";
-    this.image = props.image ?? "percona/percona-xtradb-cluster:8.0.39-30.1";
+    this.engine = props.engine ?? "percona-xtradb-cluster";
+    const profile = ENGINE_PROFILES[this.engine] ?? ENGINE_PROFILES["percona-xtradb-cluster"];
+    this.image = props.image ?? profile.image;
+    this.sstMethod = props.sstMethod ?? (profile.sstMethods[0] as string);
+    this.gcacheSize = props.gcacheSize ?? DEFAULT_GCACHE_SIZE;
     this.maxConnections = props.maxConnections ?? 151;
     this.dataNodes = nodes;
     this.arbitratorNode = props.arbitrator;
+    this.arbitratorImage = props.arbitratorImage;
     this.stack = props.stack;
     this.stackName = props.stack?.name ?? "";
     this.tls = props.tls ?? {
@@ -185,11 +226,11 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     };
     const tlsSecrets = present([this.tls.ca, this.tls.cert, this.tls.key]);
     const startScript: ConfigMount = {
-      config: new StackConfig(props.stack, `${id}-start.sh`, { contents: () => renderStartScript(this.clusterName) }),
+      config: new StackConfig(props.stack, `${id}-start.sh`, { contents: () => renderStartScript(this.clusterName, this.engine) }),
       target: START_SCRIPT_TARGET,
     };
     const configs: ConfigMount[] = [
-      { config: new StackConfig(props.stack, `${id}.cnf`, { contents: () => this.memberCnf() }), target: MEMBER_CNF_TARGET },
+      { config: new StackConfig(props.stack, `${id}.cnf`, { contents: () => this.memberCnf() }), target: profile.cnfTarget },
       startScript,
     ];
     this.database = props.database;
@@ -204,10 +245,10 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         // The start script picks CLUSTER_JOIN from the data dir's state and the peers that answer, then
         // runs the image's entrypoint.
         entrypoint: ["bash", START_SCRIPT_TARGET],
-        command: ["mysqld"],
+        command: [profile.server],
         placement: { hostname: node.hostname, tier: "db" },
         networks,
-        environment: {
+        environment: engineEnvironment(this.engine, {
           CLUSTER_NAME: this.clusterName,
           // Empty on the one member that may bootstrap (the image starts a new cluster when CLUSTER_JOIN is
           // empty): the first. The start script decides whether it does; any other member only ever joins.
@@ -230,7 +271,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
                 MYSQL_PASSWORD_FILE: props.database.password?.mountPath ?? "",
               }
             : {}),
-        },
+        }),
         secrets: first ? this.bootstrapSecrets : present([props.rootPassword, ...tlsSecrets]),
         configs: first ? this.bootstrapConfigs : configs,
         // One volume name for every member: they are on distinct nodes (validated), each has its own.
@@ -242,7 +283,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         // credentials; ProxySQL's Galera monitor decides which member serves. It gives an update's
         // `failure_action: rollback` something to watch: a member whose mysqld never comes up.
         healthcheck: {
-          test: ["CMD", "mysqladmin", "ping", "--silent"],
+          test: ["CMD", ...profile.ping],
           interval: "10s",
           timeout: "5s",
           retries: 6,
@@ -268,17 +309,8 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
           entrypoint: ["bash", START_SCRIPT_TARGET],
           environment: { PXC_PEERS: names.join(",") },
           configs: [startScript],
-          // garbd reads no my.cnf: the TLS options the members get from pxc-encrypt-cluster-traffic are
-          // given here. An empty ssl_cipher lets OpenSSL choose (garbd aborts when the option is unset).
-          command: [
-            "garbd",
-            "--group",
-            this.clusterName,
-            "--address",
-            `gcomm://${names.join(",")}`,
-            "--options",
-            `socket.ssl_ca=${this.tls.ca?.mountPath};socket.ssl_cert=${this.tls.cert?.mountPath};socket.ssl_key=${this.tls.key?.mountPath};socket.ssl_cipher=`,
-          ],
+          // garbd reads no my.cnf: the TLS options the members get from their my.cnf are given here.
+          command: garbdArguments(this.galeraFacts(names)),
           secrets: tlsSecrets,
         })
       : undefined;
@@ -314,7 +346,9 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     this.bootstrapSecrets.push(secret);
     if (this.monitorSecrets.length === 1 && this.members.length > 0) {
       // Several ProxySQLs must share one monitor secret (the galera check reports otherwise): the first counts.
-      const init = new StackConfig(this.stack, `${this.node.id}-init.sh`, { contents: () => renderInitScript(secret.mountPath) });
+      const init = new StackConfig(this.stack, `${this.node.id}-init.sh`, {
+        contents: () => renderInitScript(secret.mountPath, this.engine),
+      });
       this.bootstrapConfigs.push({ config: init, target: INIT_SCRIPT_TARGET });
     }
   }
@@ -325,19 +359,37 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     if (!(typeof max === "number" && Number.isInteger(max) && max >= MYSQL_MAX_CONNECTIONS.min && max <= MYSQL_MAX_CONNECTIONS.max)) {
       problems.push(XTRADB_MESSAGES.problem("xtradb/max-connections-invalid", this, "maxConnections", { value: max }));
     }
+    problems.push(...engineProblems(this));
     if (Array.isArray(this.dataNodes) && this.dataNodes.length === 0) {
       problems.push(XTRADB_MESSAGES.problem("xtradb/no-nodes", this, "nodes", {}));
     }
     return problems;
   }
 
-  private memberCnf(): string {
+  /** Service names of the members, in order: what they reach each other by on the overlay. */
+  get memberNames(): readonly string[] {
+    return this.members.map((member) => member.name);
+  }
+
+  /**
+   * The cluster's facts, from which each engine's options and garbd's arguments are rendered. `addresses`
+   * are where the members answer: their service names on the overlay by default (a test gives the nodes'
+   * private addresses), `tlsFiles` where the TLS files are (the Docker secrets by default).
+   */
+  galeraFacts(addresses: readonly string[] = this.memberNames, tlsFiles?: GaleraFacts["tls"]): GaleraFacts {
     const { ca, cert, key } = this.tls;
-    return renderMemberCnf({
+    return {
       clusterName: this.clusterName,
-      tls: { ca: ca.mountPath, cert: cert.mountPath, key: key.mountPath },
+      memberAddresses: addresses,
+      sstMethod: this.sstMethod,
+      gcacheSize: this.gcacheSize,
+      tls: tlsFiles ?? { ca: ca?.mountPath ?? "", cert: cert?.mountPath ?? "", key: key?.mountPath ?? "" },
       maxConnections: this.maxConnections,
-    });
+    };
+  }
+
+  private memberCnf(): string {
+    return renderGaleraCnf(this.engine, this.galeraFacts());
   }
 
   get quorumDescription() {

@@ -15,7 +15,7 @@ case $monitor_password in
     ;;
 esac
 # The image made monitor@localhost (with the root password); ProxySQL connects over the overlay.
-# `mysql` is the entrypoint's client command (root over the local socket), as init scripts receive it.
+# The client command below is the image entrypoint's (root over the local socket), as init scripts receive it.
 # shellcheck disable=SC2154
 "${mysql[@]}" <<SQL
 DROP USER IF EXISTS 'monitor'@'localhost';
