@@ -99,6 +99,23 @@ export class AdminEntry extends ClusterConstruct {
     return this.urlOf(options.path);
   }
 
+  /**
+   * Serves a service of the Prometheus family (Prometheus, Alertmanager) at `/<path>/`: nginx strips the prefix,
+   * and the service learns its public URL with its routes kept at `/` (`--web.external-url=<url>
+   * --web.route-prefix=/`). Its health checks, Prometheus' scrape of itself and the Alertmanager API Prometheus
+   * posts to stay where they are, while the links and redirects it writes carry the prefix. The flags are appended
+   * to the service's command through `override()`: a later override of `command` must keep them.
+   */
+  exposeWithExternalUrl(
+    service: Service,
+    options: Omit<AdminUpstreamOptions, "stripPrefix">,
+    registeredBy?: { readonly path: string },
+  ): string {
+    const url = this.expose(service, { ...options, stripPrefix: true }, registeredBy ?? service);
+    service.override({ command: [...(service.props.command ?? []), `--web.external-url=${url}`, "--web.route-prefix=/"] });
+    return url;
+  }
+
   /** `https://<hostname>/<path>/`: where the upstream registered at `path` is served. */
   urlOf(path: string): string {
     return `https://${this.hostname}/${path}/`;
