@@ -1,12 +1,17 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { describe, expect, it } from "vitest";
 import { ConfigError, type Problem } from "../../src/core/problems.js";
 import { FrontProxy, OverlayNetwork, Secret, Service, Site, Stack, Testing, type AdminEntryOptions } from "../../src/index.js";
+import { repoRoot } from "../helpers/cli.js";
 
 /**
  * Unit checks of the admin entry's model: what the server file says (the allow-list from the model, the
  * htpasswd secret mounted in the front, one location per registered upstream) and the located problems of
- * bad input. The served behaviour is admin-entry.system.test.ts's (the real nginx).
+ * bad input; and, over the whole reference build (out/), that no tool publishes a port of its own. The served
+ * behaviour is admin-entry.system.test.ts's (the real nginx).
  */
 
 interface Options {
@@ -151,5 +156,26 @@ describe("the admin entry of a FrontProxy", () => {
   it("says which network was meant when an allow-list entry has host bits set", async () => {
     const [problem] = await problemsOf({ admin: { allow: ["198.51.100.7/24"] } });
     expect(problem?.hint).toContain("198.51.100.0/24");
+  });
+});
+
+describe("the reference build's admin entry", () => {
+  const stacks = path.join(repoRoot, "out", "stacks");
+  const files = readdirSync(stacks).filter((file) => file.endsWith(".yml"));
+  const services = files.flatMap((file) =>
+    Object.entries(parse(readFileSync(path.join(stacks, file), "utf8")).services as Record<string, { ports?: unknown[] }>).map(
+      ([name, service]) => ({ name: `${file.replace(/\.yml$/, "")}_${name}`, ports: service.ports ?? [] }),
+    ),
+  );
+
+  it("serves the operators' tools, each under its own path", () => {
+    const conf = readFileSync(path.join(stacks, "front", "nginx-admin.conf"), "utf8");
+    const upstreams = [...conf.matchAll(/set \$admin_upstream ([^:]+):\d+;/g)].map((match) => match[1]);
+    expect(upstreams.sort()).toEqual(["alertmanager-1", "alertmanager-2", "grafana", "karma", "portainer", "prometheus"]);
+  });
+
+  it("publishes no port on the nodes but the front's 80 and 443, over every stack of the build", () => {
+    expect(services.length).toBeGreaterThan(10);
+    expect(services.filter((service) => service.ports.length > 0).map((service) => service.name)).toEqual(["front_nginx"]);
   });
 });
