@@ -1,9 +1,10 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster, FrontProxy, Node, OverlayNetwork, Secret, Service, Site, Stack, type NginxLayout } from "../../src/index.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
@@ -14,7 +15,9 @@ import { freePort, LOOPBACK, startNginx, type RunningNginx } from "./nginx-serve
  * A real program run for real: the generated admin entry served by Debian's nginx (ModSecurity and the CRS
  * loaded) on loopback, in front of a stand-in backend (a Node HTTP server on loopback). The htpasswd file is
  * made by `openssl passwd -apr1`, as an operator would make the Docker secret. The allow-list holds 127.0.0.1/32
- * only, so a client bound to 127.0.0.2 (also loopback) is an address outside it.
+ * only, so a client bound to 127.0.0.2 (also loopback) is an address outside it. Behind it too, the real Prometheus
+ * (Debian's) started with the flags the build gives it (`--web.external-url`, `--web.route-prefix=/`), so the prefix
+ * nginx strips and the links Prometheus writes are checked against each other.
  */
 
 const ADMIN_HOST = "admin.example.org";
@@ -29,9 +32,10 @@ let backend: http.Server | undefined;
 /** What the stand-in backend received: path and Authorization header of each request. */
 const received: { url: string; authorization: string | undefined }[] = [];
 let httpsPort = 0;
+let prometheus: ChildProcess | undefined;
 
 /** The stand-in, as both a Grafana-like upstream (served under its path) and a Portainer-like one (prefix stripped). */
-function adminCluster(layout: Partial<NginxLayout>, backendPort: number): Cluster {
+function adminCluster(layout: Partial<NginxLayout>, backendPort: number, prometheusPort: number): Cluster {
   const cluster = new Cluster({
     name: "admin",
     privateNetwork: "10.10.1.0/24",
@@ -62,6 +66,12 @@ function adminCluster(layout: Partial<NginxLayout>, backendPort: number): Cluste
   const portainer = new Service(tools, "standin-root", { image: "busybox:1.36", networks: [appnet] });
   front.admin?.expose(grafana, { path: "grafana", port: backendPort });
   front.admin?.expose(portainer, { path: "portainer", port: backendPort, stripPrefix: true });
+  const prometheus = new Service(tools, "prometheus", {
+    image: "prom/prometheus:v2.53.0",
+    networks: [appnet],
+    command: ["--storage.tsdb.retention.time=1h"],
+  });
+  front.admin?.exposeWithExternalUrl(prometheus, { path: "prometheus", port: prometheusPort });
   return cluster;
 }
 
@@ -80,14 +90,14 @@ beforeAll(async () => {
   writeFileSync(htpasswd, `${USER}:${hash}\n`);
   chmodSync(htpasswd, 0o644);
 
-  const [httpPort, tlsPort] = [await freePort(), await freePort()];
+  const [httpPort, tlsPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
   httpsPort = tlsPort;
-  await renderDebianNginx(
+  const files = await renderDebianNginx(
     dir,
     (layout) => {
       // The admin host name's certificate, where the sites' are (renderDebianNginx makes those).
       fakeLetsEncrypt(layout.letsencryptDir ?? "", [ADMIN_HOST]);
-      return adminCluster(layout, backendPort);
+      return adminCluster(layout, backendPort, prometheusPort);
     },
     {
       layout: { listenAddress: LOOPBACK, httpPort, httpsPort: tlsPort },
@@ -102,16 +112,33 @@ beforeAll(async () => {
           conf
             .replace("/run/secrets/admin_htpasswd", htpasswd)
             .replaceAll(`standin-root:${backendPort}`, `${LOOPBACK}:${backendPort}`)
-            .replaceAll(`standin:${backendPort}`, `${LOOPBACK}:${backendPort}`),
+            .replaceAll(`standin:${backendPort}`, `${LOOPBACK}:${backendPort}`)
+            .replaceAll(`prometheus:${prometheusPort}`, `${LOOPBACK}:${prometheusPort}`),
         );
       },
     },
   );
-  nginx = await startNginx(dir, [httpPort, tlsPort]);
+  // Prometheus with the command the stack file gives it, listening on loopback with its data in the test's folder.
+  const command: string[] = parse(files.get("stacks/tools.yml") ?? "").services.prometheus.command;
+  expect(command).toEqual(expect.arrayContaining([`--web.external-url=https://${ADMIN_HOST}/prometheus/`, "--web.route-prefix=/"]));
+  const promConfig = path.join(work, "prometheus.yml");
+  writeFileSync(promConfig, "global:\n  scrape_interval: 15s\n");
+  prometheus = spawn(
+    "prometheus",
+    [
+      ...command,
+      `--config.file=${promConfig}`,
+      `--storage.tsdb.path=${path.join(work, "tsdb")}`,
+      `--web.listen-address=${LOOPBACK}:${prometheusPort}`,
+    ],
+    { stdio: "ignore" },
+  );
+  nginx = await startNginx(dir, [httpPort, tlsPort, prometheusPort]);
 }, 60_000);
 
 afterAll(async () => {
   await nginx?.stop();
+  prometheus?.kill("SIGTERM");
   await new Promise((resolve) => (backend ? backend.close(resolve) : resolve(undefined)));
   rmSync(work, { recursive: true, force: true });
 });
@@ -175,6 +202,20 @@ describe("the operators' admin entry, served by the real nginx", () => {
     expect(reply.body).toBe("stand-in saw /grafana/d/nodes?orgId=1");
     expect(reply.headers["strict-transport-security"]).toContain("max-age=");
     expect(received.at(-1)?.authorization).toBeUndefined();
+  });
+
+  it("serves the real Prometheus under /prometheus/: nginx strips the prefix, Prometheus writes it into its links", async () => {
+    const operator = { credentials: `${USER}:${PASSWORD}` };
+    const healthy = await get("/prometheus/-/healthy", operator);
+    expect(healthy.status, nginx?.log()).toBe(200);
+    expect(healthy.body).toContain("Healthy");
+    const home = await get("/prometheus/", operator);
+    expect(home.status).toBe(302);
+    // Debian's build has only the classic UI (/classic/graph); the image's redirects to /graph.
+    expect(home.headers.location).toMatch(/^\/prometheus\/(?:classic\/)?graph$/);
+    const query = await get("/prometheus/api/v1/query?query=vector(1)", operator);
+    expect(query.status).toBe(200);
+    expect(JSON.parse(query.body)).toMatchObject({ status: "success" });
   });
 
   it("strips the prefix for a backend that serves from /, and redirects the bare path", async () => {
