@@ -150,13 +150,14 @@ interface Reply {
 }
 
 /** One HTTPS GET to the admin entry, from `from` (a loopback address), with or without credentials. */
-function get(requestPath: string, options: { from?: string; credentials?: string } = {}): Promise<Reply> {
+function get(requestPath: string, options: { from?: string; credentials?: string; body?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const request = https.request(
       {
         host: LOOPBACK,
         port: httpsPort,
         path: requestPath,
+        method: options.body === undefined ? "GET" : "POST",
         servername: ADMIN_HOST,
         localAddress: options.from ?? LOOPBACK,
         rejectUnauthorized: false,
@@ -166,6 +167,7 @@ function get(requestPath: string, options: { from?: string; credentials?: string
           Host: ADMIN_HOST,
           "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
           ...(options.credentials ? { Authorization: `Basic ${Buffer.from(options.credentials).toString("base64")}` } : {}),
+          ...(options.body === undefined ? {} : { "Content-Type": "application/json" }),
         },
       },
       (response) => {
@@ -177,7 +179,7 @@ function get(requestPath: string, options: { from?: string; credentials?: string
     );
     request.on("timeout", () => request.destroy(new Error("no answer within 5 s")));
     request.on("error", reject);
-    request.end();
+    request.end(options.body);
   });
 }
 
@@ -216,6 +218,23 @@ describe("the operators' admin entry, served by the real nginx", () => {
     const query = await get("/prometheus/api/v1/query?query=vector(1)", operator);
     expect(query.status).toBe(200);
     expect(JSON.parse(query.body)).toMatchObject({ status: "success" });
+  });
+
+  it("lets an operator's dashboard query through the WAF (a Grafana query as Grafana posts it)", async () => {
+    const body = JSON.stringify({
+      queries: [
+        { refId: "A", expr: 'sum by (instance) (rate(node_cpu_seconds_total{job="node-exporter",mode="idle"}[$__rate_interval]))' },
+        {
+          refId: "B",
+          expr: 'count by (container_label_com_docker_swarm_service_name) (container_last_seen{container_label_com_docker_swarm_service_name=~"^(db_pxc-1|db_proxysql)$"})',
+        },
+      ],
+      from: "now-6h",
+      to: "now",
+    });
+    const reply = await get("/grafana/api/ds/query", { credentials: `${USER}:${PASSWORD}`, body });
+    expect(reply.status, nginx?.log()).toBe(200);
+    expect(reply.body).toBe("stand-in saw /grafana/api/ds/query");
   });
 
   it("strips the prefix for a backend that serves from /, and redirects the bare path", async () => {
