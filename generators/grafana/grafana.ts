@@ -90,7 +90,8 @@ export class Grafana extends ClusterConstruct implements Preparable {
 
   prepare(): void {
     const props = this.props;
-    if (!props.stack || !props.monitoring) return;
+    // A missing required prop is reported in the validation phase; nothing is made without it.
+    if (!props.stack || !props.monitoring || !props.adminPassword) return;
     const stack = props.stack;
     const config = (name: string, target: string, contents: () => string): ConfigMount => ({
       config: new StackConfig(stack, name, { contents }),

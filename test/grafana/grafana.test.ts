@@ -212,6 +212,20 @@ describe("Grafana's model", () => {
     expect(files.get("stacks/front/nginx-admin.conf")).toContain("set $admin_upstream grafana:3000;");
   });
 
+  it("reports a missing admin password as a props problem, located, instead of failing the build with an exception", async () => {
+    const cluster = Testing.cluster({ nodes: { app: 1 } });
+    const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" });
+    const stack = new Stack(cluster, "stats");
+    const monitoring = new Monitoring(cluster, "monitoring", { stack, network: appnet });
+    // @ts-expect-error the admin password is required
+    new Grafana(cluster, "grafana", { stack, network: appnet, monitoring });
+    const error = await Testing.synth(cluster, { generators: [stacksGenerator] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toMatchObject([
+      { code: "props/required", construct: "cluster/grafana", field: "adminPassword" },
+    ]);
+  });
+
   it.each([
     { code: "grafana/prometheus-unreachable", options: { grafanaNetwork: "opsnet" as const }, field: "network" },
     { code: "grafana/no-admin-entry", options: { adminEntry: false }, field: "front" },
