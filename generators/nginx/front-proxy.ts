@@ -173,7 +173,7 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         // Beside the sites' server files (nginx.conf includes sites/*.conf); "_admin" is no Site id.
         ...(admin ? [config("-admin.conf", `${layout.configDir}/sites/_admin.conf`, () => renderAdminConf(settings, admin))] : []),
       ],
-      ...(admin ? { secrets: [admin.htpasswdSecret] } : {}),
+      ...(admin?.htpasswdSecret ? { secrets: [admin.htpasswdSecret] } : {}),
       memoryLimit: props.memoryLimit ?? "256M",
       critical: true,
     });

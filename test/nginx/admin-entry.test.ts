@@ -153,6 +153,11 @@ describe("the admin entry of a FrontProxy", () => {
     expect(await problemsOf(options)).toMatchObject([{ code, construct, field }]);
   });
 
+  it("reports a missing htpasswd secret as a props problem, located, instead of an exception", async () => {
+    const problems = await problemsOf({ admin: { htpasswdSecret: undefined } });
+    expect(problems).toMatchObject([{ code: "props/required", construct: "cluster/web", field: "admin.htpasswdSecret" }]);
+  });
+
   it("says which network was meant when an allow-list entry has host bits set", async () => {
     const [problem] = await problemsOf({ admin: { allow: ["198.51.100.7/24"] } });
     expect(problem?.hint).toContain("198.51.100.0/24");
