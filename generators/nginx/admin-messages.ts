@@ -8,7 +8,7 @@ import { defineMessages } from "../../src/validate/problem.js";
 export const NGINX_ADMIN_MESSAGES = defineMessages({
   "nginx/admin-hostname-invalid": entry<{ value: unknown }>(
     ({ value }) => `${shown(value)} is not a DNS host name`,
-    'give a fully qualified name the operators resolve, e.g. "admin.example.org"',
+    'give a fully qualified name in lower case that the operators resolve, e.g. "admin.example.org"',
   ),
   "nginx/admin-hostname-is-site": entry<{ hostname: string; site: string }>(
     ({ hostname, site }) =>
