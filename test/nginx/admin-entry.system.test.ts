@@ -15,9 +15,9 @@ import { freePort, LOOPBACK, startNginx, type RunningNginx } from "./nginx-serve
  * A real program run for real: the generated admin entry served by Debian's nginx (ModSecurity and the CRS
  * loaded) on loopback, in front of a stand-in backend (a Node HTTP server on loopback). The htpasswd file is
  * made by `openssl passwd -apr1`, as an operator would make the Docker secret. The allow-list holds 127.0.0.1/32
- * only, so a client bound to 127.0.0.2 (also loopback) is an address outside it. Behind it too, the real Prometheus
- * (Debian's) started with the flags the build gives it (`--web.external-url`, `--web.route-prefix=/`), so the prefix
- * nginx strips and the links Prometheus writes are checked against each other.
+ * only, so a client bound to 127.0.0.2 (also loopback) is an address outside it. Behind it too, the real
+ * Prometheus and Alertmanager (Debian's), started with the flags the build gives them (`--web.external-url`,
+ * `--web.route-prefix=/`): the prefix nginx strips, the links they write and the API karma reads must agree.
  */
 
 const ADMIN_HOST = "admin.example.org";
@@ -33,9 +33,12 @@ let backend: http.Server | undefined;
 const received: { url: string; authorization: string | undefined }[] = [];
 let httpsPort = 0;
 let prometheus: ChildProcess | undefined;
+let alertmanager: ChildProcess | undefined;
+let alertmanagerPort = 0;
 
 /** The stand-in, as both a Grafana-like upstream (served under its path) and a Portainer-like one (prefix stripped). */
 function adminCluster(layout: Partial<NginxLayout>, backendPort: number, prometheusPort: number): Cluster {
+  const amPort = alertmanagerPort;
   const cluster = new Cluster({
     name: "admin",
     privateNetwork: "10.10.1.0/24",
@@ -72,6 +75,12 @@ function adminCluster(layout: Partial<NginxLayout>, backendPort: number, prometh
     command: ["--storage.tsdb.retention.time=1h"],
   });
   front.admin?.exposeWithExternalUrl(prometheus, { path: "prometheus", port: prometheusPort });
+  const alertmanager = new Service(tools, "alertmanager-1", {
+    image: "prom/alertmanager:v0.31.1",
+    networks: [appnet],
+    command: ["--cluster.listen-address="],
+  });
+  front.admin?.exposeWithExternalUrl(alertmanager, { path: "alertmanager-1", port: amPort });
   return cluster;
 }
 
@@ -91,6 +100,7 @@ beforeAll(async () => {
   chmodSync(htpasswd, 0o644);
 
   const [httpPort, tlsPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
+  alertmanagerPort = await freePort();
   httpsPort = tlsPort;
   const files = await renderDebianNginx(
     dir,
@@ -113,7 +123,8 @@ beforeAll(async () => {
             .replace("/run/secrets/admin_htpasswd", htpasswd)
             .replaceAll(`standin-root:${backendPort}`, `${LOOPBACK}:${backendPort}`)
             .replaceAll(`standin:${backendPort}`, `${LOOPBACK}:${backendPort}`)
-            .replaceAll(`prometheus:${prometheusPort}`, `${LOOPBACK}:${prometheusPort}`),
+            .replaceAll(`prometheus:${prometheusPort}`, `${LOOPBACK}:${prometheusPort}`)
+            .replaceAll(`alertmanager-1:${alertmanagerPort}`, `${LOOPBACK}:${alertmanagerPort}`),
         );
       },
     },
@@ -133,12 +144,26 @@ beforeAll(async () => {
     ],
     { stdio: "ignore" },
   );
-  nginx = await startNginx(dir, [httpPort, tlsPort, prometheusPort]);
+  const amCommand: string[] = parse(files.get("stacks/tools.yml") ?? "").services["alertmanager-1"].command;
+  const amConfig = path.join(work, "alertmanager.yml");
+  writeFileSync(amConfig, 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n');
+  alertmanager = spawn(
+    "prometheus-alertmanager",
+    [
+      ...amCommand,
+      `--config.file=${amConfig}`,
+      `--storage.path=${path.join(work, "alertmanager")}`,
+      `--web.listen-address=${LOOPBACK}:${alertmanagerPort}`,
+    ],
+    { stdio: "ignore" },
+  );
+  nginx = await startNginx(dir, [httpPort, tlsPort, prometheusPort, alertmanagerPort]);
 }, 60_000);
 
 afterAll(async () => {
   await nginx?.stop();
   prometheus?.kill("SIGTERM");
+  alertmanager?.kill("SIGTERM");
   await new Promise((resolve) => (backend ? backend.close(resolve) : resolve(undefined)));
   rmSync(work, { recursive: true, force: true });
 });
@@ -218,6 +243,21 @@ describe("the operators' admin entry, served by the real nginx", () => {
     const query = await get("/prometheus/api/v1/query?query=vector(1)", operator);
     expect(query.status).toBe(200);
     expect(JSON.parse(query.body)).toMatchObject({ status: "success" });
+  });
+
+  it("serves the real Alertmanager under /alertmanager-1/, its API staying at / where Prometheus and karma read it", async () => {
+    const status = await get("/alertmanager-1/api/v2/status", { credentials: `${USER}:${PASSWORD}` });
+    expect(status.status, nginx?.log()).toBe(200);
+    expect(JSON.parse(status.body).config.original).toContain("receiver");
+    const direct = await new Promise<number>((resolve, reject) =>
+      http
+        .get({ host: LOOPBACK, port: alertmanagerPort, path: "/api/v2/status" }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+        .on("error", reject),
+    );
+    expect(direct).toBe(200);
   });
 
   it("lets an operator's dashboard query through the WAF (a Grafana query as Grafana posts it)", async () => {
