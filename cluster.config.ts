@@ -12,7 +12,9 @@ import {
   DockerHost,
   EtcdCluster,
   FrontProxy,
+  Grafana,
   HostFirewall,
+  Karma,
   Logging,
   Monitoring,
   Node,
@@ -127,15 +129,24 @@ export default defineCluster(() => {
     "5.27": "the image has no FastCGI client to probe php-fpm with; nginx's upstream checks and Swarm's restarts cover it",
   });
 
-  const web = new FrontProxy(cluster, "web", {
+  const front = new FrontProxy(cluster, "web", {
     stack: new Stack(cluster, "front"),
     sites: [site],
     networks: [frontnet, appnet],
     php: fpm,
     image: `${registry}/nginx-waf:1.26`,
+    // The operators' tools (Grafana, Prometheus, Alertmanager, Karma, Portainer) at https://admin.example.org/<tool>/,
+    // none publishing a port: from the operators' VPN range and the private network (an SSH tunnel through a node),
+    // and then only with a password of the htpasswd secret.
+    admin: {
+      hostname: "admin.example.org",
+      allow: ["198.51.100.0/24", cluster.privateNetwork],
+      htpasswdSecret: new Secret(cluster, "admin_htpasswd", { description: "htpasswd file of the operators (htpasswd -B or openssl passwd -apr1)" }),
+    },
   });
-  new Monitoring(cluster, "monitoring", {
-    stack: new Stack(cluster, "stats"),
+  const stats = new Stack(cluster, "stats");
+  const monitoring = new Monitoring(cluster, "monitoring", {
+    stack: stats,
     network: appnet,
     // Its data volume is node-local: on another node Prometheus would start with empty history.
     prometheusPlacement: { hostname: primary.hostname },
@@ -146,6 +157,20 @@ export default defineCluster(() => {
       slackWebhook: new Secret(cluster, "alertmanager_slack_webhook", { description: "Slack incoming-webhook URL Alertmanager posts to" }),
     },
   });
+  front.admin?.exposeWithExternalUrl(monitoring.prometheus, { path: "prometheus", port: 9090 });
+  for (const replica of monitoring.alerting?.replicas ?? []) front.admin?.exposeWithExternalUrl(replica, { path: replica.name, port: 9093 });
+  new Grafana(cluster, "grafana", {
+    stack: stats,
+    network: appnet,
+    monitoring,
+    adminPassword: new Secret(cluster, "grafana_admin_password", { description: "password of Grafana's admin user" }),
+    front,
+    // Its volume keeps sessions and preferences only (data source and dashboards are files): pinned all the same,
+    // beside the Alertmanager that Prometheus' node does not run.
+    placement: { hostname: app[1].hostname },
+  });
+  // unsee's maintained successor, reading both Alertmanagers as one cluster.
+  new Karma(cluster, "karma", { stack: stats, network: appnet, monitoring, front });
 
   const logSecret = (name: string, description: string) => new Secret(cluster, name, { description });
   new Logging(cluster, "logging", {
@@ -167,7 +192,9 @@ export default defineCluster(() => {
         key: logSecret("logs_tls_key", "PEM private key of that certificate"),
       },
     },
-    modules: { nginx: [web.service], mysql: xtradb.members },
+    modules: { nginx: [front.service], mysql: xtradb.members },
+    // Kibana and Cerebro at https://admin.example.org/kibana/ and /cerebro/, reached by the fronts over appnet.
+    admin: { front, network: appnet },
   });
 
   const mng = new Stack(cluster, "mng");
@@ -183,18 +210,19 @@ export default defineCluster(() => {
     "5.27": "the agent's image is scratch-based: no shell or client to probe with; Portainer shows an agent that stops answering",
     "5.32": "the Portainer agent is Portainer's hand on each node: it drives that node's Docker through the socket, on mngnet only",
   });
-  // The UI publishes no port (a published port binds the nodes' public addresses too): it is reached through
-  // the front proxy (a later issue) or an SSH tunnel to a manager and a container attached to mngnet.
+  // The UI publishes no port (a published port binds the nodes' public addresses too): the front reaches it on
+  // appnet, under the admin entry at /portainer/ (it serves from /, so nginx strips the prefix).
   const portainer = new Service(mng, "portainer", {
     image: "portainer/portainer-ce:2.21.4",
     // portainer-data is node-local: pinned, so a reschedule does not start over with an empty Portainer.
     placement: { hostname: primary.hostname },
-    networks: [mngnet],
+    networks: [mngnet, appnet],
     // tasks.<service> resolves to every agent task, one per node: Portainer talks to each node's agent.
     command: ["-H", `tcp://tasks.${agent.address(9001)}`, "--tlsskipverify"],
     volumes: ["portainer-data:/data"],
     memoryLimit: "256M",
   });
+  front.admin?.expose(portainer, { path: "portainer", port: 9000, stripPrefix: true });
   cisException(portainer, {
     "5.13": "Portainer writes its TLS material and temporary files outside /data at start",
     "5.27": "the image is scratch-based: no shell or client to probe with; Swarm restarts it when it exits",

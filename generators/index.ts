@@ -19,3 +19,5 @@ export * from "./swarm/index.js";
 export * from "./systemd/index.js";
 export * from "./topology/index.js";
 export * from "./xtradb/index.js";
+export * from "./grafana/index.js";
+export * from "./karma/index.js";

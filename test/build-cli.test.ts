@@ -108,13 +108,13 @@ describe("build --strict", () => {
     const target = path.join(project, "strict-warning-out");
     const config = path.join(project, "cluster.config.ts");
     const original = readFileSync(config, "utf8");
-    // A /27 appnet holds the reference's tasks, but with less than half its addresses to spare: a warning.
-    writeFileSync(config, original.replace('"192.168.17.0/24"', '"192.168.17.0/27"'));
+    // A /29 frontnet just holds the reference's front tasks, with no address to spare: a warning.
+    writeFileSync(config, original.replace('"192.168.18.0/24"', '"192.168.18.0/29"'));
     try {
       const result = runCli(["build", "--strict", "--config", config, "--out", target]);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain("--strict: 1 error(s) or warning(s)");
-      expect(result.stderr).toMatch(/availability warning capacity\/overlay-tight: cluster\/appnet/);
+      expect(result.stderr).toMatch(/availability warning capacity\/overlay-tight: cluster\/frontnet/);
       expect(existsSync(target)).toBe(false);
     } finally {
       writeFileSync(config, original);

@@ -10,11 +10,21 @@ export const CEREBRO_PORT = 9000;
  * for sessions and saved objects, so that a restarted or rescheduled Kibana keeps both) come from the
  * environment the start script fills from their secrets.
  */
-export function kibanaYaml(inputs: { readonly endpoints: readonly string[] }): string {
+export function kibanaYaml(inputs: { readonly endpoints: readonly string[]; readonly publicUrl?: string | undefined }): string {
+  // Behind the admin entry Kibana serves under the entry's path itself (rewriteBasePath), so the links it
+  // writes and the requests nginx passes on agree.
+  const served = inputs.publicUrl ? new URL(inputs.publicUrl) : undefined;
   const settings = {
     "server.name": "kibana",
     "server.host": "0.0.0.0",
     "server.port": KIBANA_PORT,
+    ...(served
+      ? {
+          "server.basePath": served.pathname.replace(/\/$/, ""),
+          "server.rewriteBasePath": true,
+          "server.publicBaseUrl": served.href.replace(/\/$/, ""),
+        }
+      : {}),
     "elasticsearch.hosts": [...inputs.endpoints],
     "elasticsearch.username": "kibana_system",
     "elasticsearch.password": "${KIBANA_SYSTEM_PASSWORD}",
@@ -39,12 +49,17 @@ export function kibanaStartScript(files: { readonly password: string; readonly e
 }
 
 /** Cerebro's settings as data (HOCON accepts JSON); the secret key line and the include are added around them. */
-export function cerebroSettings(inputs: { readonly clusterName: string; readonly endpoints: readonly string[] }): Record<string, unknown> {
+export function cerebroSettings(inputs: {
+  readonly clusterName: string;
+  readonly endpoints: readonly string[];
+  readonly basePath?: string | undefined;
+}): Record<string, unknown> {
   return {
     // One entry per engine node, so that Cerebro still reaches the cluster through another while one is down.
     // The engine's users log in through Cerebro's own form, with their user and password: no credential sits here.
     hosts: inputs.endpoints.map((endpoint) => ({ host: endpoint, name: `${inputs.clusterName} via ${new URL(endpoint).hostname}` })),
-    basePath: "/",
+    // Behind the admin entry Cerebro serves under the entry's path.
+    basePath: inputs.basePath ?? "/",
     "pidfile.path": "/dev/null",
     "rest.history.size": 50,
     "data.path": "/tmp/cerebro.db",
@@ -60,6 +75,7 @@ export function cerebroConf(inputs: {
   readonly clusterName: string;
   readonly endpoints: readonly string[];
   readonly secretFile: string;
+  readonly basePath?: string | undefined;
 }): string {
   const [open, ...rest] = JSON.stringify(cerebroSettings(inputs), null, 2).split("\n");
   // HOCON reads JSON: the two lines that are not JSON go first inside the root object.

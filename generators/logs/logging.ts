@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { Cluster } from "../../src/model/cluster.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
@@ -12,6 +13,11 @@ import type { Retention } from "./lifecycle.js";
 import { LogShipper, type ModuleServices } from "./log-shipper.js";
 import { SearchCluster, type SearchCredentials } from "./search-cluster.js";
 import { IMAGES } from "./versions.js";
+import { LOGS_MESSAGES } from "./messages.js";
+import type { FrontProxy } from "../nginx/front-proxy.js";
+
+/** Path segments of the admin entry Kibana and Cerebro are served under. */
+const ADMIN_PATHS = { kibana: "kibana", cerebro: "cerebro" } as const;
 
 /** The engine's shape, as the Logging's `engine` prop gives it (see SearchClusterProps). */
 export interface EngineOptions {
@@ -46,6 +52,11 @@ export interface LoggingProps {
    * @default { tier: "app" } (the seed's dashboards reside on the app servers)
    */
   readonly dashboardsPlacement?: Placement;
+  /**
+   * Serve Kibana and Cerebro under the front's admin entry (`https://<admin hostname>/kibana/`, `/cerebro/`):
+   * both also join `network`, an overlay the front's nginx is on, and still publish no port.
+   */
+  readonly admin?: { readonly front: FrontProxy; readonly network: OverlayNetwork };
   /** Services whose logs Filebeat parses with its nginx and MySQL modules. */
   readonly modules?: ModuleServices;
   /**
@@ -84,6 +95,7 @@ export const LOGGING_PROPS = propsShape<LoggingProps>()({
     },
   },
   dashboardsPlacement: { presence: "optional", fields: PLACEMENT_FIELDS },
+  admin: { presence: "optional", fields: { front: "required", network: "required" } },
   modules: { presence: "optional", fields: { nginx: "optional list", mysql: "optional list" } },
   packetbeatNodes: "optional list",
 });
@@ -97,11 +109,15 @@ export class Logging extends ClusterConstruct {
   readonly shipper: LogShipper;
   readonly kibana: Service;
   readonly cerebro: Service;
+  private readonly adminFront: FrontProxy | undefined;
 
   constructor(scope: Construct, id: string, props: LoggingProps) {
     super(scope, id);
     props = this.acceptProps(props, LOGGING_PROPS);
     const { stack, network, credentials } = props;
+    this.adminFront = props.admin?.front;
+    const entry = props.admin?.front.admin;
+    const dashboardNetworks = present([network, entry ? props.admin?.network : undefined]);
     const { cerebroSecret: _cerebro, kibanaEncryptionKey: _kibanaKey, ...engineCredentials } = credentials;
     this.engine = new SearchCluster(this, "engine", {
       stack,
@@ -120,7 +136,10 @@ export class Logging extends ClusterConstruct {
     });
     const placement = props.dashboardsPlacement ?? { tier: "app" };
 
-    const kibanaConfig = new StackConfig(stack, "kibana.yml", { contents: () => kibanaYaml({ endpoints: this.engine.endpoints }) });
+    const kibanaUrl = entry?.urlOf(ADMIN_PATHS.kibana);
+    const kibanaConfig = new StackConfig(stack, "kibana.yml", {
+      contents: () => kibanaYaml({ endpoints: this.engine.endpoints, publicUrl: kibanaUrl }),
+    });
     const kibanaStart = new StackConfig(stack, "kibana-start.sh", {
       contents: () =>
         kibanaStartScript({ password: credentials.kibanaPassword.mountPath, encryptionKey: credentials.kibanaEncryptionKey.mountPath }),
@@ -130,7 +149,7 @@ export class Logging extends ClusterConstruct {
       entrypoint: ["/bin/bash", "/usr/share/kibana/config/start.sh"],
       command: [],
       placement,
-      networks: present([network]),
+      networks: dashboardNetworks,
       secrets: [credentials.kibanaPassword, credentials.kibanaEncryptionKey],
       configs: [
         { config: kibanaConfig, target: "/usr/share/kibana/config/kibana.yml" },
@@ -138,7 +157,10 @@ export class Logging extends ClusterConstruct {
       ],
       memoryLimit: "1G",
       healthcheck: {
-        test: ["CMD-SHELL", `curl -s -o /dev/null -w '%{http_code}' http://localhost:${KIBANA_PORT}/api/status | grep -qE '^(200|401)$'`],
+        test: [
+          "CMD-SHELL",
+          `curl -s -o /dev/null -w '%{http_code}' http://localhost:${KIBANA_PORT}${kibanaUrl ? `/${ADMIN_PATHS.kibana}` : ""}/api/status | grep -qE '^(200|401)$'`,
+        ],
         interval: "30s",
         timeout: "10s",
         retries: 5,
@@ -153,13 +175,14 @@ export class Logging extends ClusterConstruct {
           clusterName: `${Cluster.of(this).name}-logs`,
           endpoints: this.engine.endpoints,
           secretFile: credentials.cerebroSecret.mountPath,
+          basePath: entry ? `/${ADMIN_PATHS.cerebro}/` : undefined,
         }),
     });
     this.cerebro = new Service(stack, "cerebro", {
       image: IMAGES.cerebro,
       command: ["-Dconfig.file=/etc/cerebro/application.conf"],
       placement,
-      networks: present([network]),
+      networks: dashboardNetworks,
       secrets: [credentials.cerebroSecret],
       configs: [{ config: cerebroConfig, target: "/etc/cerebro/application.conf" }],
       memoryLimit: "256M",
@@ -168,6 +191,15 @@ export class Logging extends ClusterConstruct {
       "5.13": "Cerebro (Play) writes its session database and temporary files at start",
       "5.27": "the image ships no HTTP client to probe with; Swarm restarts Cerebro when it exits",
     });
+    // Both serve under their path themselves (Kibana's rewriteBasePath, Cerebro's basePath): no prefix stripped.
+    entry?.expose(this.kibana, { path: ADMIN_PATHS.kibana, port: KIBANA_PORT }, this);
+    entry?.expose(this.cerebro, { path: ADMIN_PATHS.cerebro, port: CEREBRO_PORT }, this);
+  }
+
+  override validateConstruct(): Problem[] {
+    if (this.adminFront && !this.adminFront.admin)
+      return [LOGS_MESSAGES.problem("logs/no-admin-entry", this, "admin.front", { front: this.adminFront.node.path })];
+    return [];
   }
 
   /** Where the admin host proxies to, on the overlay: Kibana and Cerebro by service name. */

@@ -3,6 +3,10 @@ import { defineMessages } from "../../src/validate/problem.js";
 
 /** What the logs family's own checks report. */
 export const LOGS_MESSAGES = defineMessages({
+  "logs/no-admin-entry": entry<{ front: string }>(
+    ({ front }) => `FrontProxy ${front} declares no \`admin\` entry, so Kibana and Cerebro cannot be served through it`,
+    "add `admin: { hostname, allow, htpasswdSecret }` to the FrontProxy, or leave the Logging's `admin` out",
+  ),
   "logs/no-engine-nodes": entry<Record<string, never>>(
     () => "the search engine has no nodes: nothing stores or serves the logs",
     "list the nodes that run an Elasticsearch node in `nodes` (three, for a master quorum that survives one loss)",

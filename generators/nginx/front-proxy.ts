@@ -10,7 +10,8 @@ import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } fr
 import { frontProxyProblems } from "./checks.js";
 import { frontProxyValueProblems } from "./value-checks.js";
 import { DEFAULT_NGINX_LAYOUT, NGINX_LAYOUT_FIELDS, type FrontProxySettings, type NginxLayout } from "./layout.js";
-import { renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
+import { renderAdminConf, renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
+import { ADMIN_ENTRY_FIELDS, AdminEntry, type AdminEntryOptions } from "./admin.js";
 
 export interface FrontProxyProps {
   /** Stack the nginx service is deployed in (the seed's `front`). */
@@ -63,6 +64,11 @@ export interface FrontProxyProps {
   readonly memoryLimit?: string;
   /** @default "nginx" */
   readonly serviceName?: string;
+  /**
+   * The operators' admin host name: TLS, an IP allow-list and basic auth in front of the web UIs families
+   * register with `front.admin.expose(…)` (Grafana, Prometheus, Alertmanager, Karma, Portainer, …).
+   */
+  readonly admin?: AdminEntryOptions;
 }
 
 export const FRONT_PROXY_PROPS = propsShape<FrontProxyProps>()({
@@ -81,6 +87,7 @@ export const FRONT_PROXY_PROPS = propsShape<FrontProxyProps>()({
   blockedUserAgents: "optional list",
   memoryLimit: "optional",
   serviceName: "optional",
+  admin: { presence: "optional", fields: ADMIN_ENTRY_FIELDS },
 });
 
 /**
@@ -98,6 +105,8 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
   readonly certificateVolume: string;
   /** The port php-fpm listens on, in the FastCGI upstream. */
   readonly phpPort: number;
+  /** The operators' entry, when the props declare one: `front.admin?.expose(service, { path, port })`. */
+  readonly admin: AdminEntry | undefined;
 
   constructor(scope: Construct, id: string, props: FrontProxyProps) {
     super(scope, id);
@@ -118,6 +127,14 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
     };
 
     const serviceName = props.serviceName ?? "nginx";
+    const sites = this.sites;
+    this.admin =
+      props.admin &&
+      new AdminEntry(this, "admin", props.admin, {
+        nginx: () => this.service,
+        siteDomains: () => sites.flatMap((site) => site.domains.map((domain) => ({ site: site.name, domain }))),
+      });
+    const admin = this.admin;
     const settings = this.settings;
     // Config ids (their file names beside the stack file) start with the service's name, which is unique
     // in the stack, so two front proxies in one stack keep apart.
@@ -153,7 +170,10 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         ...this.sites.map((site) =>
           config(`-site-${site.name}.conf`, `${layout.configDir}/sites/${site.name}.conf`, () => renderSiteConf(settings, site)),
         ),
+        // Beside the sites' server files (nginx.conf includes sites/*.conf); "_admin" is no Site id.
+        ...(admin ? [config("-admin.conf", `${layout.configDir}/sites/_admin.conf`, () => renderAdminConf(settings, admin))] : []),
       ],
+      ...(admin?.htpasswdSecret ? { secrets: [admin.htpasswdSecret] } : {}),
       memoryLimit: props.memoryLimit ?? "256M",
       critical: true,
     });

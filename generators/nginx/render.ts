@@ -3,6 +3,7 @@ import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { loadTemplate } from "../template.js";
 import { parseNginxVersion, usesHttp2Directive } from "./version.js";
 import type { FrontProxySettings } from "./layout.js";
+import type { AdminEntry } from "./admin.js";
 
 const options = {
   partials: ["tls", "listen-https", "refuse-blocked-agents"],
@@ -12,6 +13,7 @@ const templates = {
   main: loadTemplate("nginx", "nginx.conf.hbs", options),
   modsecurity: loadTemplate("nginx", "modsecurity.conf.hbs", options),
   site: loadTemplate("nginx", "site.conf.hbs", options),
+  admin: loadTemplate("nginx", "admin.conf.hbs", options),
 };
 
 /** nginx.conf of a front proxy: modules, limits, the WAF and an include of every site's server file. */
@@ -27,6 +29,26 @@ export function renderModsecurityConf(settings: FrontProxySettings): string {
 /** One server file per Site: the HTTP redirect, the canonical-domain redirect and the HTTPS server. */
 export function renderSiteConf(settings: FrontProxySettings, site: Site): string {
   return templates.site({ ...templateContext(settings), site: siteView(site), aliases: site.domains.slice(1) });
+}
+
+/**
+ * The operators' server file: the admin host name's redirect and its TLS server, guarded by the allow-list and
+ * basic auth, with one location per registered upstream. The `tls` partial reads the certificate of
+ * `site.canonicalDomain`: here the admin host name's.
+ */
+export function renderAdminConf(settings: FrontProxySettings, admin: AdminEntry): string {
+  const upstreams = admin.upstreams.map((upstream) => ({
+    path: upstream.path,
+    upstream: upstream.service.address(upstream.port),
+    stripPrefix: upstream.stripPrefix,
+    service: upstream.service.dockerName,
+  }));
+  return templates.admin({
+    ...templateContext(settings),
+    site: { canonicalDomain: admin.hostname },
+    admin: { hostname: admin.hostname, allow: admin.allow, realm: "Operators", htpasswdFile: admin.htpasswdSecret.mountPath },
+    upstreams,
+  });
 }
 
 function templateContext(settings: FrontProxySettings) {

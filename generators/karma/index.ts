@@ -1,0 +1,1 @@
+export { Karma, KARMA_IMAGE, KARMA_PORT, type KarmaProps } from "./karma.js";
