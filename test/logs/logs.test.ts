@@ -7,7 +7,7 @@ import { FILEBEAT_HINT_KEYS, FILEBEAT_INPUT_TYPES, FILEBEAT_MODULES } from "../.
 import { analyseHa } from "../../src/analysis/ha.js";
 import { ConfigError, type Problem } from "../../src/core/problems.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
-import { Logging, Node, OverlayNetwork, Stack, Testing } from "../../src/index.js";
+import { Cluster, FrontProxy, Logging, Node, OverlayNetwork, Secret, Service, Site, Stack, Testing } from "../../src/index.js";
 import { loggedCluster, loggingCredentials, synthStacks } from "./logs.fixture.js";
 import { schemaErrors } from "./schemas.js";
 
@@ -283,5 +283,66 @@ describe("the engine over zones", () => {
     expect(schemaErrors("elasticsearch", settings)).toBeUndefined();
     const stack = parse(files.get("stacks/logs.yml") ?? "") as StackFile;
     expect(stack.services?.["es-3"]?.environment).toMatchObject({ ES_NODE_ZONE: "b" });
+  });
+});
+
+describe("Kibana and Cerebro under a front's admin entry", () => {
+  /** The logs fixture, served through a FrontProxy on its overlay, with or without an admin entry. */
+  function servedCluster(adminEntry: boolean) {
+    return loggedCluster({
+      extra: (node) => {
+        const cluster = Cluster.of(node("sw-node-1"));
+        // The fixture's own nginx sits on its overlay: the front here gets one of its own, which Kibana and Cerebro join.
+        const edgenet = new OverlayNetwork(cluster, "edgenet", { subnet: "192.168.30.0/24" });
+        const site = new Site(cluster, "www", { domains: ["example.org"] });
+        const php = new Service(new Stack(cluster, "php"), "php", {
+          image: "php:8.3-fpm-alpine",
+          networks: [edgenet],
+          volumes: [site.volumeMount()],
+        });
+        const front = new FrontProxy(cluster, "proxy", {
+          stack: new Stack(cluster, "edge"),
+          sites: [site],
+          networks: [edgenet],
+          php,
+          image: "registry.example:5000/nginx-waf:1.26",
+          ...(adminEntry
+            ? {
+                admin: {
+                  hostname: "admin.example.org",
+                  allow: ["198.51.100.0/24"],
+                  htpasswdSecret: new Secret(cluster, "admin_htpasswd", { description: "htpasswd" }),
+                },
+              }
+            : {}),
+        });
+        return { admin: { front, network: edgenet } };
+      },
+    });
+  }
+
+  it("serves each under its own path, which it serves itself (Kibana's basePath, Cerebro's), and kibana.yml keeps to its schema", async () => {
+    const files = await synthStacks(servedCluster(true).cluster);
+    const admin = files.get("stacks/edge/nginx-admin.conf") ?? "";
+    expect(admin).toContain("set $admin_upstream kibana:5601;");
+    expect(admin).toContain("set $admin_upstream cerebro:9000;");
+    const kibana = parse(files.get("stacks/logs/kibana.yml") ?? "") as Record<string, unknown>;
+    expect(kibana).toMatchObject({
+      "server.basePath": "/kibana",
+      "server.rewriteBasePath": true,
+      "server.publicBaseUrl": "https://admin.example.org/kibana",
+    });
+    expect(schemaErrors("kibana", kibana)).toBeUndefined();
+    expect(files.get("stacks/logs/cerebro.conf")).toContain('"basePath": "/cerebro/"');
+    const stack = parse(files.get("stacks/logs.yml") ?? "") as StackFile;
+    expect(stack.services?.kibana?.healthcheck?.test?.at(-1)).toContain("/kibana/api/status");
+    expect(stack.services?.kibana?.ports).toBeUndefined();
+  });
+
+  it("reports a front without an admin entry, at the Logging's admin.front", async () => {
+    const codes = await problemsOf(servedCluster(false).cluster);
+    expect(codes).toContainEqual(
+      expect.objectContaining({ code: "logs/no-admin-entry", construct: "cluster/logging", field: "admin.front" }),
+    );
   });
 });
