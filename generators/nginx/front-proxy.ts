@@ -11,6 +11,12 @@ import { frontProxyProblems } from "./checks.js";
 import { frontProxyValueProblems } from "./value-checks.js";
 import { DEFAULT_NGINX_LAYOUT, NGINX_LAYOUT_FIELDS, type FrontProxySettings, type NginxLayout } from "./layout.js";
 import { renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
+import { posix } from "node:path";
+
+/** Node-local volume holding nginx's stub_status socket (layout.statusSocket), shared with the metrics exporter. */
+export const FRONT_STATUS_VOLUME = "nginx-status";
+
+const posixDirname = (file: string): string => posix.dirname(file);
 
 export interface FrontProxyProps {
   /** Stack the nginx service is deployed in (the seed's `front`). */
@@ -146,6 +152,8 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
         // Static files straight from the site's volume; nginx never writes there.
         ...this.sites.map((site) => site.volumeMount({ readOnly: true })),
+        // The stub_status socket's folder, node-local: the metrics exporter on the same node mounts it too.
+        ...(layout.statusSocket ? [`${FRONT_STATUS_VOLUME}:${posixDirname(layout.statusSocket)}`] : []),
       ],
       configs: [
         config(".conf", `${layout.configDir}/nginx.conf`, () => renderNginxConf(settings)),
