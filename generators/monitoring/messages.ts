@@ -16,8 +16,7 @@ export const MONITORING_MESSAGES = defineMessages({
     "write a whole number and one of B, KB, MB, GB, TB, PB (base 2), e.g. `8GB`",
   ),
   "monitoring/retention-exceeds-volume": entry<{ size: string; volume: string; most: string }>(
-    ({ size, volume }) =>
-      `retentionSize ${size} does not fit the ${volume} data volume: compaction needs room beside the blocks kept`,
+    ({ size, volume }) => `retentionSize ${size} does not fit the ${volume} data volume: compaction needs room beside the blocks kept`,
     ({ most }) => `keep retentionSize at most ${most} (80% of the volume), or give the volume more space`,
   ),
   "monitoring/memory-invalid": entry<{ value: string }>(
