@@ -331,6 +331,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
       description: `Prometheus' etcd client key: secrets/pki/${PROMETHEUS_ETCD_CLIENT}.key`,
     });
     this.prometheus.addMounts({ secrets: [certificate, key], volumes: [`${HOST_TLS.caCertificate}:${ETCD_TLS.caFile}:ro`] });
+    cisException(this.prometheus, { "5.6": "the node's copy of the cluster CA certificate (public), read-only, to check etcd's" });
     this.etcdScrape = {
       members,
       port: ETCD_CLIENT_PORT,

@@ -16,8 +16,8 @@ export interface SingleReplicaState {
 
 /**
  * The finding of a single-replica stateful service (Prometheus, Grafana, …): a family calls this from its
- * availabilityFindings(), naming what the volume holds. Pinned to one node, the task stops with the node and
- * the data is lost with its disk; free to move, Swarm restarts it elsewhere on an empty volume.
+ * availabilityFindings(), naming what the volume holds. Free to move, Swarm restarts it elsewhere on an empty
+ * volume: a warning. Pinned to one node, the task stops with the node and the data is lost with its disk: a note.
  */
 export function singleReplicaStateFindings({ service, volume, holds, stops }: SingleReplicaState): Problem[] {
   const nodes = service.eligibleNodes.map((node) => node.hostname);
@@ -25,7 +25,8 @@ export function singleReplicaStateFindings({ service, volume, holds, stops }: Si
   const [only] = nodes;
   if (nodes.length === 1) {
     return [
-      finding("warning", "data/single-replica-state", service, {
+      // Pinned, nothing is lost on a reschedule (there is none): a note, as for any pinned service.
+      finding("info", "data/single-replica-state", service, {
         message: `${service.name} runs 1 task, pinned to ${only}, with ${holds} in the node-local volume ${volume}: while ${only} is down ${stops}, and losing its disk loses that data`,
         hint: `back the volume ${volume} up (the node's backup timer), or run a second replica on another node`,
       }),
