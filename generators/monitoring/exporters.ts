@@ -121,9 +121,9 @@ export function scrapeProxySql(proxy: ProxySql): Service {
 }
 
 /**
- * nginx-prometheus-exporter beside each nginx task: in the front's stack (so both mount the same node-local
- * volume, which a stack prefixes with its name), on every node nginx may run on, reading stub_status over the
- * unix socket of FrontProxy's `layout.statusSocket`.
+ * nginx-prometheus-exporter beside each nginx task: in the front's stack (deployed with nginx), on every node
+ * nginx may run on, mounting the same node-local volume and reading stub_status over the unix socket of
+ * FrontProxy's `layout.statusSocket`.
  */
 export function addNginxExporter(front: FrontProxy, context: ExporterContext): Service | undefined {
   const socket = front.settings.layout.statusSocket;

@@ -167,6 +167,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
   private readonly network: OverlayNetwork;
   private readonly exporterMemoryLimit: string;
   private readonly mysqldCredentials: Secret | undefined;
+  private prepared = false;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -288,6 +289,9 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
    * ProxySQL's own, one nginx and one php-fpm exporter beside each front's tasks, and etcd over TLS.
    */
   prepare(): void {
+    // A tree synthesized twice (a test, a watch mode) is prepared twice: the exporters exist once.
+    if (this.prepared) return;
+    this.prepared = true;
     const cluster = Cluster.of(this);
     // The cluster's components get one set of exporters, on the first Monitoring's overlay; a second
     // Monitoring scrapes those it shares an overlay with.
