@@ -3,7 +3,7 @@ import { present } from "../../src/model/props-shape.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Secret } from "../../src/model/secret.js";
 import { Service, StackConfig, type Stack } from "../../src/model/stack.js";
-import { FRONT_STATUS_VOLUME, type FrontProxy } from "../nginx/front-proxy.js";
+import { frontStatusVolume, type FrontProxy } from "../nginx/front-proxy.js";
 import type { ProxySql } from "../proxysql/proxysql.js";
 import { PROXYSQL_METRICS_PORT } from "../proxysql/render.js";
 import type { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
@@ -135,7 +135,7 @@ export function addNginxExporter(front: FrontProxy, context: ExporterContext): S
     placement: front.service.props.placement ?? {},
     networks: [context.network],
     command: [`--nginx.scrape-uri=unix:${socket}:/stub_status`, `--web.listen-address=:${EXPORTER_PORTS.nginx}`],
-    volumes: [`${FRONT_STATUS_VOLUME}:${folder}`],
+    volumes: [`${frontStatusVolume(front.service.name)}:${folder}`],
     memoryLimit: context.memoryLimit,
   });
   exporter.override({ read_only: true });

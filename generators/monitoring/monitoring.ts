@@ -308,10 +308,13 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
       for (const xtradb of xtradbs) this.exporters.push(...addMysqldExporters(this.stack, context, xtradb, credentials));
     }
     for (const proxy of cluster.all(ProxySql)) scrapeProxySql(proxy);
+    const phps = new Set<Service>();
     for (const front of cluster.all(FrontProxy)) {
       const nginx = addNginxExporter(front, context);
       if (nginx) this.exporters.push(nginx);
-      if (front.php) this.exporters.push(addPhpFpmExporter(front.php, context));
+      // Two front proxies may pass the same php-fpm: it gets one status socket and one exporter.
+      if (front.php && !phps.has(front.php)) this.exporters.push(addPhpFpmExporter(front.php, context));
+      if (front.php) phps.add(front.php);
     }
     this.prepareEtcdScrape(cluster);
   }

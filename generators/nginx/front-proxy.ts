@@ -13,8 +13,13 @@ import { DEFAULT_NGINX_LAYOUT, NGINX_LAYOUT_FIELDS, type FrontProxySettings, typ
 import { renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
 import { posix } from "node:path";
 
-/** Node-local volume holding nginx's stub_status socket (layout.statusSocket), shared with the metrics exporter. */
-export const FRONT_STATUS_VOLUME = "nginx-status";
+/**
+ * Node-local volume holding nginx's stub_status socket (layout.statusSocket), shared with the metrics exporter;
+ * named after the service, so two front proxies on one node keep their sockets apart.
+ */
+export function frontStatusVolume(serviceName: string): string {
+  return `${serviceName}-status`;
+}
 
 const posixDirname = (file: string): string => posix.dirname(file);
 
@@ -153,7 +158,7 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         // Static files straight from the site's volume; nginx never writes there.
         ...this.sites.map((site) => site.volumeMount({ readOnly: true })),
         // The stub_status socket's folder, node-local: the metrics exporter on the same node mounts it too.
-        ...(layout.statusSocket ? [`${FRONT_STATUS_VOLUME}:${posixDirname(layout.statusSocket)}`] : []),
+        ...(layout.statusSocket ? [`${frontStatusVolume(serviceName)}:${posixDirname(layout.statusSocket)}`] : []),
       ],
       configs: [
         config(".conf", `${layout.configDir}/nginx.conf`, () => renderNginxConf(settings)),
