@@ -108,8 +108,9 @@ describe("build --strict", () => {
     const target = path.join(project, "strict-warning-out");
     const config = path.join(project, "cluster.config.ts");
     const original = readFileSync(config, "utf8");
-    // A /27 appnet holds the reference's tasks, but with less than half its addresses to spare: a warning.
-    writeFileSync(config, original.replace('"192.168.17.0/24"', '"192.168.17.0/27"'));
+    // A /26 appnet holds the reference's tasks (exporters included), but with less than half its addresses to
+    // spare: a warning.
+    writeFileSync(config, original.replace('"192.168.17.0/24"', '"192.168.17.0/26"'));
     try {
       const result = runCli(["build", "--strict", "--config", config, "--out", target]);
       expect(result.status).toBe(1);
