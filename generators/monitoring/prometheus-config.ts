@@ -148,6 +148,9 @@ function swarmTasksJob(network: string) {
       // A target about something else than its node (an exporter of a remote database member) names it.
       { source_labels: [meta(SCRAPE_LABELS.instance)], regex: "(.+)", target_label: "instance" },
       { source_labels: ["__meta_dockerswarm_service_name"], target_label: "service_name" },
+      // Two replicas of one service on one node would otherwise carry the same labels, and one would be dropped;
+      // the slot stays the same across updates (a global service has none: no label).
+      { source_labels: ["__meta_dockerswarm_task_slot"], target_label: "task_slot" },
       { regex: `${meta(SCRAPE_LABELS.labelPrefix)}(.+)`, action: "labelmap" },
     ],
   };

@@ -156,6 +156,7 @@ describe("exporters and Swarm discovery", () => {
       action: "keep",
     });
     expect(discovery?.relabel_configs).toContainEqual({ source_labels: ["__meta_dockerswarm_node_hostname"], target_label: "instance" });
+    expect(discovery?.relabel_configs).toContainEqual({ source_labels: ["__meta_dockerswarm_service_name"], target_label: "service_name" });
   });
 });
 
