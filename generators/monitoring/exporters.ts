@@ -144,8 +144,9 @@ export function addNginxExporter(front: FrontProxy, context: ExporterContext): S
 }
 
 /**
- * php-fpm's status page on a socket of its own (`pm.status_listen`, PHP 8.0+), never on the FastCGI port nginx
- * forwards to, so no request from outside reaches it; the exporter beside each php-fpm task reads it.
+ * php-fpm's status page on a socket of its own (`pm.status_listen`, PHP 8.0+, a pool of its own that answers even
+ * when every worker is busy), in a volume only the exporter beside each php-fpm task shares. From outside it is
+ * out of reach: nginx forwards only `*.php` paths, and the status page answers the path `/status` alone.
  */
 export function addPhpFpmExporter(php: Service, context: ExporterContext): Service {
   const stack = php.node.scope as Stack;
