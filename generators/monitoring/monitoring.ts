@@ -21,7 +21,14 @@ import { HOST_TLS } from "../pki/host-paths.js";
 import { ClusterPki } from "../pki/cluster-pki.js";
 import { ProxySql } from "../proxysql/proxysql.js";
 import { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
-import { addCadvisor, addMysqldExporters, addNginxExporter, addPhpFpmExporter, scrapeProxySql } from "./exporters.js";
+import {
+  addCadvisor,
+  addMysqldExporters,
+  addNginxExporter,
+  addPhpFpmExporter,
+  MYSQLD_EXPORTER_GRANTS,
+  scrapeProxySql,
+} from "./exporters.js";
 import { MONITORING_MESSAGES } from "./messages.js";
 import { DOCKER_SOCKET, prometheusYaml, SCRAPE_PORTS, type EtcdScrape } from "./prometheus-config.js";
 import { scrapeTargetOf } from "./scrape-labels.js";
@@ -302,8 +309,7 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
       const credentials =
         this.mysqldCredentials ??
         new Secret(cluster, "mysqld_exporter_my_cnf", {
-          description:
-            "my.cnf [client] section (user=exporter, password=…) of the account mysqld_exporter logs in with (PROCESS, REPLICATION CLIENT, SELECT)",
+          description: `my.cnf [client] section (user=exporter, password=…) of the account mysqld_exporter logs in with (${MYSQLD_EXPORTER_GRANTS} ON *.*)`,
         });
       for (const xtradb of xtradbs) this.exporters.push(...addMysqldExporters(this.stack, context, xtradb, credentials));
     }
