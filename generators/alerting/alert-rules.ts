@@ -2,12 +2,14 @@ import { stringify } from "yaml";
 import { withHashHeader } from "../../src/synth/header.js";
 
 /**
- * Scrape jobs the rules select by name. node-exporter and dockerd are scraped today (monitoring/prometheus-config.ts);
- * the others are the jobs the exporters of the metrics point add, under these names.
+ * Scrape jobs the rules select by name: the jobs monitoring/prometheus-config.ts and monitoring/exporters.ts give
+ * (a test holds them equal).
  */
 export const ALERT_JOBS = {
   nodeExporter: "node-exporter",
   etcd: "etcd",
+  nginx: "nginx",
+  phpFpm: "php-fpm",
 } as const;
 
 /** The label naming the node an alert is about, on every alert a node's loss explains (see the inhibition). */
@@ -293,24 +295,25 @@ function proxysqlRules(offlineHostgroup: number): RuleGroup {
 }
 
 /**
- * nginx's stub_status counts requests but not their status codes: the 5xx ratio comes from the access log
- * through prometheus-nginxlog-exporter (`nginx_http_response_count_total{status}`). php-fpm's status page,
- * through hipages' php-fpm_exporter, gives `phpfpm_max_children_reached` (a count since the pool started).
+ * nginx's stub_status through nginx-prometheus-exporter (job `nginx`): it counts connections and requests, not
+ * status codes, so what it shows is saturation: a connection accepted and not handled means nginx ran out of
+ * `worker_connections`. php-fpm's status page, through hipages' php-fpm_exporter (job `php-fpm`), gives
+ * `phpfpm_max_children_reached` (a count since the pool started).
  */
 function frontRules(): RuleGroup {
-  const all = "sum by (instance) (rate(nginx_http_response_count_total[5m]))";
-  const errors = `sum by (instance) (rate(nginx_http_response_count_total{status=~"5.."}[5m]))`;
+  const nginx = `job="${ALERT_JOBS.nginx}"`;
   return {
     name: "front",
     rules: [
       {
-        alert: "NginxHighErrorRatio",
-        expr: `${errors} / ${all} > 0.05`,
+        alert: "NginxDroppingConnections",
+        expr: `sum by (instance) (rate(nginx_connections_accepted{${nginx}}[5m]) - rate(nginx_connections_handled{${nginx}}[5m])) > 0`,
         for: "5m",
         labels: { severity: "warning" },
         annotations: {
-          summary: "nginx on {{ $labels.instance }} answers {{ $value | humanizePercentage }} of requests with 5xx",
-          description: "More than 5% of the requests nginx on {{ $labels.instance }} served in 5 minutes failed with a 5xx.",
+          summary: "nginx on {{ $labels.instance }} drops connections",
+          description:
+            "nginx on {{ $labels.instance }} accepted connections it did not handle for 5 minutes: worker_connections is exhausted.",
         },
       },
       {

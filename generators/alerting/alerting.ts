@@ -8,6 +8,7 @@ import { present, propsShape } from "../../src/model/props-shape.js";
 import type { Secret } from "../../src/model/secret.js";
 import { Service, Stack, StackConfig } from "../../src/model/stack.js";
 import { ClusterPki } from "../pki/cluster-pki.js";
+import type { ReplicaGroup } from "../../src/validate/replica-group.js";
 import { EtcdCluster } from "../etcd/etcd-cluster.js";
 import { FrontProxy } from "../nginx/front-proxy.js";
 import { ProxySql } from "../proxysql/proxysql.js";
@@ -79,7 +80,15 @@ const DEFAULT_CHANNELS: SlackChannels = { critical: "#alerts-critical", warning:
  * the model gives. The peers reach each other at `tasks.<service>`, the task's own address, not the virtual IP,
  * and each advertises its overlay address (alertmanager-start.sh).
  */
-export class Alerting extends ClusterConstruct {
+export class Alerting extends ClusterConstruct implements ReplicaGroup {
+  /** Marks the construct for the availability analysis: a gossip cluster, working while one replica runs. */
+  readonly replicaGroup = true;
+  readonly replicaDescription = {
+    component: "the Alertmanager cluster",
+    codePrefix: "alerting/replicas",
+    serves: "sends the alerts Prometheus fires",
+    addReplica: "list another node in the Monitoring's `alerting.nodes`: one more Alertmanager, pinned there",
+  };
   readonly rules: StackConfig;
   readonly replicas: readonly Service[];
   readonly certificateExpiryDays: number;
@@ -134,6 +143,11 @@ export class Alerting extends ClusterConstruct {
       // It writes to its data volume only (silences, the notification log).
       return replica.override({ read_only: true });
     });
+  }
+
+  /** The replicas, for the availability analysis. */
+  get replicaServices(): readonly Service[] {
+    return this.replicas;
   }
 
   /** What Prometheus' `alerting:` section lists: every replica, by its service name. */

@@ -10,15 +10,46 @@ import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } fr
 import { ALERTING_OPTIONS, Alerting, type AlertingOptions } from "../alerting/alerting.js";
 import { DockerHost } from "../docker-host/docker-host.js";
 import { HostFirewall } from "../firewall/host-firewall.js";
+import { Certificate } from "../../src/model/certificate.js";
+import type { Preparable } from "../../src/model/base.js";
+import { Secret } from "../../src/model/secret.js";
+import { singleReplicaStateFindings } from "../../src/analysis/stateful-data.js";
+import { EtcdCluster } from "../etcd/etcd-cluster.js";
+import { ETCD_CLIENT_PORT } from "../etcd/etcd-flags.js";
+import { FrontProxy } from "../nginx/front-proxy.js";
+import { HOST_TLS } from "../pki/host-paths.js";
+import { ClusterPki } from "../pki/cluster-pki.js";
+import { ProxySql } from "../proxysql/proxysql.js";
+import { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
+import {
+  addCadvisor,
+  addMysqldExporters,
+  addNginxExporter,
+  addPhpFpmExporter,
+  MYSQLD_EXPORTER_GRANTS,
+  scrapeProxySql,
+} from "./exporters.js";
 import { MONITORING_MESSAGES } from "./messages.js";
-import { prometheusYaml, SCRAPE_PORTS } from "./prometheus-config.js";
+import { DOCKER_SOCKET, prometheusYaml, SCRAPE_PORTS, type EtcdScrape } from "./prometheus-config.js";
+import { scrapeTargetOf } from "./scrape-labels.js";
+import {
+  dockerMemoryBytes,
+  isPrometheusDuration,
+  prometheusMemoryEstimate,
+  prometheusSizeBytes,
+  readableBytes,
+  retentionSizeFor,
+  RETENTION_SHARE_OF_VOLUME,
+  SERIES_PER_NODE,
+  SERIES_PER_TARGET,
+} from "./storage.js";
 
 export interface MonitoringProps {
   /** Stack the monitoring services are deployed in (the seed's `stats`). */
   readonly stack: Stack;
   /** Overlay Prometheus joins (node-exporter runs on each node's host network). */
   readonly network: OverlayNetwork;
-  /** @default "prom/prometheus:v2.53.0" */
+  /** @default PROMETHEUS_IMAGE */
   readonly prometheusImage?: string;
   /** @default "prom/node-exporter:v1.8.2" */
   readonly nodeExporterImage?: string;
@@ -33,12 +64,33 @@ export interface MonitoringProps {
    * @default "24h" (as the seed's swarmprom)
    */
   readonly retention?: string;
+  /**
+   * How much the TSDB may hold on its volume (Prometheus' size syntax, `8GB`); the oldest blocks go first.
+   * @default 80% of `dataVolumeSize` when that is given, else unbounded (time only)
+   */
+  readonly retentionSize?: string;
+  /**
+   * Space the node gives Prometheus' data volume (`50GB`): the retention size must fit in it with room for
+   * compaction, which writes a block before it deletes the ones it merges.
+   */
+  readonly dataVolumeSize?: string;
   /** @default "15s" */
   readonly scrapeInterval?: string;
-  /** @default "2G" */
+  /**
+   * Docker's syntax (`2G`). A limit under what the cluster's series need (an estimate from its nodes and
+   * targets) is a warning: Prometheus would be killed while replaying its WAL, over and over.
+   * @default "2G"
+   */
   readonly prometheusMemoryLimit?: string;
   /** @default "128M" */
   readonly exporterMemoryLimit?: string;
+  /** @default "256M" (cAdvisor keeps every container's series in memory) */
+  readonly cadvisorMemoryLimit?: string;
+  /**
+   * The my.cnf `[client]` section (user, password) mysqld_exporter logs in with, for the XtraDB members.
+   * @default a secret named `mysqld_exporter_my_cnf`, when the cluster runs XtraDB
+   */
+  readonly mysqldExporterCredentials?: Secret;
   /**
    * Where Prometheus runs. Its data is a node-local volume: if the task moves to another node, history starts
    * again there. Pin it to one node (`{ hostname }`) to keep history; the reference config pins it to the
@@ -60,16 +112,40 @@ export const MONITORING_PROPS = propsShape<MonitoringProps>()({
   nodeExporterImage: "optional",
   nodeExporterPort: "optional",
   retention: "optional",
+  retentionSize: "optional",
+  dataVolumeSize: "optional",
   scrapeInterval: "optional",
   prometheusMemoryLimit: "optional",
   exporterMemoryLimit: "optional",
+  cadvisorMemoryLimit: "optional",
+  mysqldExporterCredentials: "optional",
   prometheusPlacement: { presence: "optional", fields: PLACEMENT_FIELDS },
   alerting: { presence: "optional", fields: ALERTING_OPTIONS },
 });
 
 export interface MonitoringSettings {
   readonly scrapeInterval: string;
+  readonly retention: string;
+  readonly retentionSize: string | undefined;
+  readonly dataVolumeSize: string | undefined;
+  readonly prometheusMemoryLimit: string;
 }
+
+/**
+ * Prometheus 2.55 (the last 2.x, Oct. 2024, maintained as the LTS line): `dockerswarm_sd_configs` (2.20+) and
+ * the size retention; the seed's v2.5 had neither. 3.x changes the UI and some defaults, left for its own change.
+ */
+export const PROMETHEUS_IMAGE = "prom/prometheus:v2.55.1";
+
+/** Where Prometheus finds its etcd client certificate and key (Docker secrets) and the CA (the node's file). */
+const ETCD_TLS = {
+  caFile: `/etc/prometheus/etcd-ca.pem`,
+  certSecret: "prometheus_etcd_client_cert",
+  keySecret: "prometheus_etcd_client_key",
+} as const;
+
+/** Name of the etcd client certificate Prometheus presents (pki/certs/<name>.crt). */
+export const PROMETHEUS_ETCD_CLIENT = "prometheus-etcd-client";
 
 /** Where prometheus.yml is mounted; the rules file sits beside it. */
 const CONFIG_DIRECTORY = "/etc/prometheus";
@@ -81,7 +157,7 @@ export const NODE_HOSTNAME_TEMPLATE = "{{.Node.Hostname}}";
  * Metrics for the cluster: Prometheus on an overlay plus node-exporter on every node's host network, and
  * prometheus.yml rendered from the model as a Docker config.
  */
-export class Monitoring extends ClusterConstruct implements AvailabilitySource {
+export class Monitoring extends ClusterConstruct implements AvailabilitySource, Preparable {
   readonly stack: Stack;
   readonly prometheus: Service;
   readonly nodeExporter: Service;
@@ -89,13 +165,33 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
   readonly nodeExporterPort: number;
   readonly settings: MonitoringSettings;
   readonly alerting: Alerting | undefined;
+  readonly cadvisor: Service;
+  /** Every exporter service this Monitoring added in the prepare phase (cAdvisor aside). */
+  readonly exporters: Service[] = [];
+  /** The etcd client certificate Prometheus presents, when the cluster runs etcd with a ClusterPki. */
+  etcdClientCertificate: Certificate | undefined;
+  private etcdScrape: EtcdScrape | undefined;
+  private readonly network: OverlayNetwork;
+  private readonly exporterMemoryLimit: string;
+  private readonly mysqldCredentials: Secret | undefined;
+  private prepared = false;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     props = this.acceptProps(props, MONITORING_PROPS);
     this.stack = props.stack;
     this.nodeExporterPort = props.nodeExporterPort ?? SCRAPE_PORTS.nodeExporter;
-    this.settings = { scrapeInterval: props.scrapeInterval ?? "15s" };
+    this.network = props.network;
+    this.exporterMemoryLimit = props.exporterMemoryLimit ?? "128M";
+    this.mysqldCredentials = props.mysqldExporterCredentials;
+    const volumeBytes = props.dataVolumeSize === undefined ? undefined : prometheusSizeBytes(props.dataVolumeSize);
+    this.settings = {
+      scrapeInterval: props.scrapeInterval ?? "15s",
+      retention: props.retention ?? "24h",
+      retentionSize: props.retentionSize ?? (volumeBytes === undefined ? undefined : retentionSizeFor(volumeBytes)),
+      dataVolumeSize: props.dataVolumeSize,
+      prometheusMemoryLimit: props.prometheusMemoryLimit ?? "2G",
+    };
     this.alerting = props.alerting && new Alerting(this, "alerting", { ...props.alerting, stack: props.stack, network: props.network });
     const config = new StackConfig(props.stack, "prometheus.yml", {
       // dockerd serves metrics only where DockerHost's daemon.json sets `metrics-addr`.
@@ -108,6 +204,8 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
           nodeExporterNodes: this.nodeExporter.eligibleNodes,
           nodeExporterPort: this.nodeExporterPort,
           dockerdNodes: cluster.nodes.filter((node) => hardened.has(node)),
+          network: this.network.name,
+          etcd: this.etcdScrape,
           // Relative to prometheus.yml, as Prometheus resolves it: the same name beside it in the container and
           // in out/, where `promtool check config` then checks the rules too.
           alerting: this.alerting && { ruleFile: this.alerting.rules.name, alertmanagers: this.alerting.replicaNodes },
@@ -116,20 +214,27 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
     });
 
     this.prometheus = new Service(props.stack, "prometheus", {
-      image: props.prometheusImage ?? "prom/prometheus:v2.53.0",
+      image: props.prometheusImage ?? PROMETHEUS_IMAGE,
       command: [
         `--config.file=${CONFIG_DIRECTORY}/prometheus.yml`,
         "--storage.tsdb.path=/prometheus",
-        `--storage.tsdb.retention.time=${props.retention ?? "24h"}`,
+        `--storage.tsdb.retention.time=${this.settings.retention}`,
+        ...(this.settings.retentionSize ? [`--storage.tsdb.retention.size=${this.settings.retentionSize}`] : []),
       ],
+      // A manager: Swarm discovery reads the tasks from a manager's Docker API (validateConstruct holds it there).
       placement: props.prometheusPlacement ?? { tier: "app", role: "manager" },
       networks: present([props.network]),
-      volumes: ["prometheus-data:/prometheus"],
+      // The manager's own socket rather than the Docker TLS API: the API over TCP would need a client
+      // certificate, which opens every manager's API (root on each) from wherever the key is copied, and a
+      // published port; the socket gives the same rights to this one task only, and nothing crosses the network.
+      // Read-only stops Prometheus from replacing the socket file, not from calling the API: the discovery
+      // only lists, and the process is Prometheus alone.
+      volumes: ["prometheus-data:/prometheus", `${DOCKER_SOCKET}:${DOCKER_SOCKET}:ro`],
       configs: [
         { config, target: `${CONFIG_DIRECTORY}/prometheus.yml` },
         ...(this.alerting ? [{ config: this.alerting.rules, target: `${CONFIG_DIRECTORY}/${this.alerting.rules.name}` }] : []),
       ],
-      memoryLimit: props.prometheusMemoryLimit ?? "2G",
+      memoryLimit: this.settings.prometheusMemoryLimit,
       // The image's busybox has wget; /-/healthy answers once the TSDB is open.
       healthcheck: {
         test: ["CMD", "wget", "-q", "--spider", "http://localhost:9090/-/healthy"],
@@ -138,8 +243,18 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
         retries: 3,
       },
     });
-    // It writes to its data volume only.
-    this.prometheus.override({ read_only: true });
+    // It writes to its data volume only. The image runs as nobody, and the socket is root's and the docker
+    // group's, whose number differs between distributions: root in the container reads it.
+    this.prometheus.override({ read_only: true, user: "root" });
+    cisException(this.prometheus, {
+      "5.32": "Prometheus lists Swarm's tasks to find what to scrape (dockerswarm_sd_configs); it runs on a manager only",
+    });
+
+    this.cadvisor = addCadvisor(
+      props.stack,
+      { network: props.network, memoryLimit: this.exporterMemoryLimit },
+      props.cadvisorMemoryLimit ?? "256M",
+    );
 
     // On the host network: node_network_* and the other namespaced metrics then describe the node, not a
     // container. Without a published port it listens on every address of the node, public ones included;
@@ -176,9 +291,156 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
     });
   }
 
-  /** node-exporter answers on every address of its node: a public node needs a HostFirewall in front of it. */
+  /**
+   * The exporters of what the cluster runs, wherever it is declared: one mysqld_exporter per XtraDB member,
+   * ProxySQL's own, one nginx and one php-fpm exporter beside each front's tasks, and etcd over TLS.
+   */
+  prepare(): void {
+    // A tree synthesized twice (a test, a watch mode) is prepared twice: the exporters exist once.
+    if (this.prepared) return;
+    this.prepared = true;
+    const cluster = Cluster.of(this);
+    // The cluster's components get one set of exporters, on the first Monitoring's overlay; a second
+    // Monitoring scrapes those it shares an overlay with.
+    if (cluster.all(Monitoring)[0] !== this) return;
+    const context = { network: this.network, memoryLimit: this.exporterMemoryLimit };
+    const xtradbs = cluster.all(XtraDbCluster);
+    if (xtradbs.length > 0) {
+      const credentials =
+        this.mysqldCredentials ??
+        new Secret(cluster, "mysqld_exporter_my_cnf", {
+          description: `my.cnf [client] section (user=exporter, password=…) of the account mysqld_exporter logs in with (${MYSQLD_EXPORTER_GRANTS} ON *.*)`,
+        });
+      for (const xtradb of xtradbs) this.exporters.push(...addMysqldExporters(this.stack, context, xtradb, credentials));
+    }
+    for (const proxy of cluster.all(ProxySql)) scrapeProxySql(proxy);
+    const phps = new Set<Service>();
+    for (const front of cluster.all(FrontProxy)) {
+      const nginx = addNginxExporter(front, context);
+      if (nginx) this.exporters.push(nginx);
+      // Two front proxies may pass the same php-fpm: it gets one status socket and one exporter.
+      if (front.php && !phps.has(front.php)) this.exporters.push(addPhpFpmExporter(front.php, context));
+      if (front.php) phps.add(front.php);
+    }
+    this.prepareEtcdScrape(cluster);
+  }
+
+  /**
+   * etcd requires a client certificate of the cluster CA on its client port: Prometheus gets one of its own
+   * (client auth only, an etcd client's purpose), its key a Docker secret; the CA is the node's copy.
+   */
+  private prepareEtcdScrape(cluster: Cluster): void {
+    const members = cluster.all(EtcdCluster).flatMap((etcd) => etcd.members);
+    const [pki] = cluster.all(ClusterPki);
+    if (members.length === 0 || !pki) return;
+    this.etcdClientCertificate = new Certificate(pki.authority, PROMETHEUS_ETCD_CLIENT, {
+      commonName: PROMETHEUS_ETCD_CLIENT,
+      usages: ["client"],
+    });
+    const certificate = new Secret(cluster, ETCD_TLS.certSecret, {
+      description: `Prometheus' etcd client certificate: pki/certs/${PROMETHEUS_ETCD_CLIENT}.crt`,
+    });
+    const key = new Secret(cluster, ETCD_TLS.keySecret, {
+      description: `Prometheus' etcd client key: secrets/pki/${PROMETHEUS_ETCD_CLIENT}.key`,
+    });
+    this.prometheus.addMounts({ secrets: [certificate, key], volumes: [`${HOST_TLS.caCertificate}:${ETCD_TLS.caFile}:ro`] });
+    cisException(this.prometheus, { "5.6": "the node's copy of the cluster CA certificate (public), read-only, to check etcd's" });
+    this.etcdScrape = {
+      members,
+      port: ETCD_CLIENT_PORT,
+      caFile: ETCD_TLS.caFile,
+      certFile: certificate.mountPath,
+      keyFile: key.mountPath,
+    };
+  }
+
+  /** Series the cluster produces, roughly: what the memory estimate is made of. */
+  private estimatedSeries(): number {
+    const cluster = Cluster.of(this);
+    const targets = cluster
+      .all(Service)
+      .filter((service) => scrapeTargetOf(service) !== undefined && service !== this.cadvisor)
+      .reduce((sum, service) => sum + service.replicaCount, 0);
+    return cluster.nodes.length * SERIES_PER_NODE + (targets + (this.etcdScrape?.members.length ?? 0)) * SERIES_PER_TARGET;
+  }
+
+  /** Storage and memory settings that Prometheus would refuse, or that cannot hold what the model asks. */
+  private storageProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const { retention, retentionSize, dataVolumeSize, prometheusMemoryLimit } = this.settings;
+    if (!isPrometheusDuration(retention)) {
+      problems.push(MONITORING_MESSAGES.problem("monitoring/retention-invalid", this, "retention", { value: retention }));
+    }
+    const sizeBytes = retentionSize === undefined ? undefined : prometheusSizeBytes(retentionSize);
+    if (retentionSize !== undefined && sizeBytes === undefined) {
+      problems.push(MONITORING_MESSAGES.problem("monitoring/size-invalid", this, "retentionSize", { value: retentionSize }));
+    }
+    const volumeBytes = dataVolumeSize === undefined ? undefined : prometheusSizeBytes(dataVolumeSize);
+    if (dataVolumeSize !== undefined && volumeBytes === undefined) {
+      problems.push(MONITORING_MESSAGES.problem("monitoring/size-invalid", this, "dataVolumeSize", { value: dataVolumeSize }));
+    }
+    if (sizeBytes !== undefined && volumeBytes !== undefined && sizeBytes > volumeBytes * RETENTION_SHARE_OF_VOLUME) {
+      problems.push(
+        MONITORING_MESSAGES.problem("monitoring/retention-exceeds-volume", this, "retentionSize", {
+          size: retentionSize ?? "",
+          volume: dataVolumeSize ?? "",
+          most: retentionSizeFor(volumeBytes),
+        }),
+      );
+    }
+    const memoryBytes = dockerMemoryBytes(prometheusMemoryLimit);
+    if (memoryBytes === undefined) {
+      problems.push(
+        MONITORING_MESSAGES.problem("monitoring/memory-invalid", this, "prometheusMemoryLimit", { value: prometheusMemoryLimit }),
+      );
+    } else {
+      const series = this.estimatedSeries();
+      const needed = prometheusMemoryEstimate(series);
+      if (memoryBytes < needed) {
+        problems.push(
+          MONITORING_MESSAGES.problem("monitoring/memory-too-small", this, "prometheusMemoryLimit", {
+            limit: prometheusMemoryLimit,
+            series,
+            needed: readableBytes(needed),
+          }),
+        );
+      }
+    }
+    return problems;
+  }
+
+  /** Swarm discovery needs a manager's API; a scraped service must share Prometheus' overlay. */
+  private discoveryProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const workers = this.prometheus.eligibleNodes.filter((node) => node.swarmRole !== "manager");
+    if (workers.length > 0) {
+      problems.push(
+        MONITORING_MESSAGES.problem("monitoring/prometheus-not-on-manager", this, "prometheusPlacement", {
+          workers: workers.map((node) => node.hostname).join(", "),
+        }),
+      );
+    }
+    const all = Cluster.of(this).all(Monitoring);
+    // Reported once, by the first Monitoring: a target any Prometheus reaches is fine.
+    const networks = new Set(all.map((monitoring) => monitoring.network));
+    for (const service of all[0] === this ? Cluster.of(this).all(Service) : []) {
+      if (!scrapeTargetOf(service) || service.hostNetwork || service.networks.some((network) => networks.has(network))) continue;
+      problems.push(
+        MONITORING_MESSAGES.problem("monitoring/target-unreachable", service, "networks", {
+          service: service.dockerName,
+          network: this.network.name,
+        }),
+      );
+    }
+    return problems;
+  }
+
   /** Two node-exporters on one node's host network cannot both listen on one port. */
   override validateConstruct(): Problem[] {
+    return [...this.storageProblems(), ...this.discoveryProblems(), ...this.portProblems()];
+  }
+
+  private portProblems(): Problem[] {
     const mine = new Set(this.nodeExporter.eligibleNodes);
     const all = Cluster.of(this).all(Monitoring);
     // Reported once, on the later of the two: the one declared first keeps its port.
@@ -196,6 +458,20 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource {
   }
 
   availabilityFindings(): Problem[] {
+    const history = `its metrics history (${this.settings.retention}${this.settings.retentionSize ? `, at most ${this.settings.retentionSize}` : ""})`;
+    return [
+      ...singleReplicaStateFindings({
+        service: this.prometheus,
+        volume: "prometheus-data",
+        holds: history,
+        stops: "metrics are not recorded and no alert rule is evaluated",
+      }),
+      ...this.exposedNodeExporterFindings(),
+    ];
+  }
+
+  /** node-exporter answers on every address of its node: a public node needs a HostFirewall in front of it. */
+  private exposedNodeExporterFindings(): Problem[] {
     const cluster = Cluster.of(this);
     const protectedNodes = new Set(cluster.all(HostFirewall).flatMap((firewall) => firewall.nodes));
     const exposed = this.nodeExporter.eligibleNodes.filter((node) => node.publicIp !== undefined && !protectedNodes.has(node));

@@ -12,6 +12,17 @@ import { frontProxyValueProblems } from "./value-checks.js";
 import { DEFAULT_NGINX_LAYOUT, NGINX_LAYOUT_FIELDS, type FrontProxySettings, type NginxLayout } from "./layout.js";
 import { renderAdminConf, renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
 import { ADMIN_ENTRY_FIELDS, AdminEntry, type AdminEntryOptions } from "./admin.js";
+import { posix } from "node:path";
+
+/**
+ * Node-local volume holding nginx's stub_status socket (layout.statusSocket), shared with the metrics exporter;
+ * named after the service, so two front proxies on one node keep their sockets apart.
+ */
+export function frontStatusVolume(serviceName: string): string {
+  return `${serviceName}-status`;
+}
+
+const posixDirname = (file: string): string => posix.dirname(file);
 
 export interface FrontProxyProps {
   /** Stack the nginx service is deployed in (the seed's `front`). */
@@ -163,6 +174,8 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
         // Static files straight from the site's volume; nginx never writes there.
         ...this.sites.map((site) => site.volumeMount({ readOnly: true })),
+        // The stub_status socket's folder, node-local: the metrics exporter on the same node mounts it too.
+        ...(layout.statusSocket ? [`${frontStatusVolume(serviceName)}:${posixDirname(layout.statusSocket)}`] : []),
       ],
       configs: [
         config(".conf", `${layout.configDir}/nginx.conf`, () => renderNginxConf(settings)),

@@ -70,6 +70,12 @@ export interface NginxLayout {
    * @default ""
    */
   readonly listenAddress: string;
+  /**
+   * Unix socket serving `stub_status` (connections and request counts) to the metrics exporter, which mounts
+   * the same volume on the same node: a listener no network reaches. Empty leaves it out.
+   * @default "/run/nginx-status/status.sock"
+   */
+  readonly statusSocket: string;
 }
 
 export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
@@ -86,6 +92,7 @@ export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
   httpPort: 80,
   httpsPort: 443,
   listenAddress: "",
+  statusSocket: "/run/nginx-status/status.sock",
 };
 
 /** The keys a FrontProxy's `layout` may override, each a plain value. */
@@ -103,6 +110,7 @@ export const NGINX_LAYOUT_FIELDS = propsShape<Partial<NginxLayout>>()({
   httpPort: "optional",
   httpsPort: "optional",
   listenAddress: "optional",
+  statusSocket: "optional",
 });
 
 /** The resolved settings the nginx generator renders. */

@@ -31,6 +31,7 @@ const LAYOUT_TOKENS: readonly { readonly field: keyof NginxLayout; readonly dire
   { field: "letsencryptDir", directive: "ssl_certificate" },
   { field: "user", directive: "user" },
   { field: "listenAddress", directive: "listen", optional: true },
+  { field: "statusSocket", directive: "listen", optional: true },
 ];
 
 /** nginx's size syntax (ngx_parse_offset): digits with an optional k, m or g, either case. */

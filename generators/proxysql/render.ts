@@ -5,6 +5,9 @@ import { loadTemplate } from "../template.js";
 /** Hostgroup numbers of the Galera routing; fixed so query rules written later can name them. */
 export const HOSTGROUPS = { writer: 10, backupWriter: 20, reader: 30, offline: 9999 } as const;
 
+/** Port of ProxySQL's REST API, which serves its built-in Prometheus exporter at /metrics. */
+export const PROXYSQL_METRICS_PORT = 6070;
+
 const template = loadTemplate("proxysql", "proxysql.cnf.hbs");
 
 /** What proxysql.cnf is rendered from; the credentials are paths of Docker secrets, never values. */
@@ -21,6 +24,7 @@ export function renderProxySqlCnf(inputs: ProxySqlInputs): string {
   return template({
     notice: GENERATED_NOTICE,
     hostgroups: HOSTGROUPS,
+    metricsPort: PROXYSQL_METRICS_PORT,
     serverVersion: inputs.serverVersion,
     secrets: inputs.secrets,
     backends: inputs.backends.map((backend) => ({

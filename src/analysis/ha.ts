@@ -7,6 +7,7 @@ import { isAvailabilitySource, type HaReport } from "./findings.js";
 import { overlayCapacityFindings } from "./overlay-capacity.js";
 import { pathFindings } from "./path-findings.js";
 import { quorumFindings } from "./quorum.js";
+import { replicaGroupFindings } from "./replica-groups.js";
 import { toleranceFindings } from "./tolerance-findings.js";
 import { rebootWindowFindings } from "./reboot-windows.js";
 
@@ -22,6 +23,7 @@ export function analyseHa(cluster: Cluster): HaReport {
   const failures = analyseFailures(cluster);
   const findings: Problem[] = [
     ...quorumFindings(failures),
+    ...replicaGroupFindings(failures),
     ...pathFindings(failures),
     ...dataFindings(failures),
     ...toleranceFindings(failures),

@@ -202,7 +202,8 @@ export const SERVICE_PROPS = propsShape<ServiceProps>()({
 /** A service of a stack. */
 export class Service extends ClusterConstruct {
   readonly name: string;
-  readonly props: ServiceProps;
+  /** As declared, plus what addMounts() adds before the tree is locked. */
+  props: ServiceProps;
   private readonly patches: DeepPartial<StackService>[] = [];
   private eligibleOnceLocked: readonly Node[] | undefined;
 
@@ -296,6 +297,24 @@ export class Service extends ClusterConstruct {
    */
   override(patch: DeepPartial<StackService>): this {
     this.patches.push(patch);
+    return this;
+  }
+
+  /**
+   * Mounts a family adds to a service it observes (the folder of a status socket, a config file), before the
+   * tree is locked; the stack file declares the configs and volumes as if they had been declared with it.
+   */
+  addMounts(extra: {
+    readonly volumes?: readonly string[];
+    readonly configs?: readonly ConfigMount[];
+    readonly secrets?: readonly Secret[];
+  }): this {
+    this.props = {
+      ...this.props,
+      secrets: [...(this.props.secrets ?? []), ...(extra.secrets ?? [])],
+      volumes: [...(this.props.volumes ?? []), ...(extra.volumes ?? [])],
+      configs: [...(this.props.configs ?? []), ...(extra.configs ?? [])],
+    };
     return this;
   }
 

@@ -103,7 +103,7 @@ describe("alert rules", () => {
       "GaleraFlowControlPaused",
       "GaleraMemberNotSynced",
       "MemoryPressure",
-      "NginxHighErrorRatio",
+      "NginxDroppingConnections",
       "NodeCertificateExpiresSoon",
       "NodeDown",
       "PhpFpmMaxChildrenReached",
@@ -310,24 +310,23 @@ describe("alert rules", () => {
     expectPass(run);
   });
 
-  it("front: nginx answering over 5% 5xx, php-fpm reaching pm.max_children", () => {
-    const nginx = (instance: string, status: string, values: string) =>
-      series("nginx_http_response_count_total", { job: "nginx", instance, status, method: "GET" }, values);
+  it("front: nginx accepting connections it does not handle, php-fpm reaching pm.max_children", () => {
+    const nginx = (instance: string, name: string, values: string) => series(name, { job: "nginx", instance }, values);
     const fpm = (instance: string, values: string) =>
       series("phpfpm_max_children_reached", { job: "php-fpm", instance, pool: "www" }, values);
     const run = promtoolTest(
       "front",
       [
-        nginx("sw-front-1", "200", "0+100x20"),
-        nginx("sw-front-1", "502", "0+10x20"),
-        nginx("sw-front-2", "200", "0+100x20"),
-        nginx("sw-front-2", "500", "0+1x20"),
+        nginx("sw-front-1", "nginx_connections_accepted", "0+100x20"),
+        nginx("sw-front-1", "nginx_connections_handled", "0+90x20"),
+        nginx("sw-front-2", "nginx_connections_accepted", "0+100x20"),
+        nginx("sw-front-2", "nginx_connections_handled", "0+100x20"),
         fpm("php.1", "0 0 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1 1 1 1"),
         fpm("php.2", "3x20"),
       ],
       [
-        { eval_time: "4m", alertname: "NginxHighErrorRatio", exp_alerts: [] },
-        { eval_time: "15m", alertname: "NginxHighErrorRatio", exp_alerts: [firing({ severity: "warning", instance: "sw-front-1" })] },
+        { eval_time: "4m", alertname: "NginxDroppingConnections", exp_alerts: [] },
+        { eval_time: "15m", alertname: "NginxDroppingConnections", exp_alerts: [firing({ severity: "warning", instance: "sw-front-1" })] },
         { eval_time: "5m", alertname: "PhpFpmMaxChildrenReached", exp_alerts: [] },
         {
           eval_time: "12m",

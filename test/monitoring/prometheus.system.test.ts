@@ -57,10 +57,9 @@ describe("prometheus generator", () => {
     expect(config.global).toEqual({ scrape_interval: "15s", evaluation_interval: "15s", external_labels: { cluster: "test" } });
     expect(config.rule_files).toBeUndefined();
     const jobs = new Map(config.scrape_configs.map((job) => [job.job_name, job]));
-    expect([...jobs.keys()]).toEqual(["prometheus", "node-exporter", "dockerd"]);
+    expect([...jobs.keys()]).toEqual(["prometheus", "node-exporter", "dockerd", "swarm-tasks"]);
     // node-exporter runs on the host network: no Swarm DNS lookup, which would yield container addresses.
     expect(content).not.toContain("dns_sd_configs");
-    expect(content).not.toContain("tasks.");
     const byInstance = (job: string) =>
       Object.fromEntries((jobs.get(job)?.static_configs ?? []).map((group) => [group.labels?.instance, group.targets]));
     expect(byInstance("node-exporter")).toEqual({
@@ -92,7 +91,7 @@ describe("prometheus generator", () => {
     expect(targetsOf("dockerd")).toEqual(["10.10.1.13:9323"]);
     expect(targetsOf("node-exporter")).toEqual(["10.10.1.13:9100"]);
     const without = parse(await prometheusYml({ fronts: 3 })) as { scrape_configs: ScrapeConfig[] };
-    expect(without.scrape_configs.map((job) => job.job_name)).toEqual(["prometheus", "node-exporter"]);
+    expect(without.scrape_configs.map((job) => job.job_name)).toEqual(["prometheus", "node-exporter", "swarm-tasks"]);
   });
 
   it("writes nothing without a Monitoring construct", async () => {

@@ -176,7 +176,16 @@ describe("the reference build's admin entry", () => {
   it("serves the operators' tools, each under its own path", () => {
     const conf = readFileSync(path.join(stacks, "front", "nginx-admin.conf"), "utf8");
     const upstreams = [...conf.matchAll(/set \$admin_upstream ([^:]+):\d+;/g)].map((match) => match[1]);
-    expect(upstreams.sort()).toEqual(["alertmanager-1", "alertmanager-2", "cerebro", "grafana", "karma", "kibana", "portainer", "prometheus"]);
+    expect(upstreams.sort()).toEqual([
+      "alertmanager-1",
+      "alertmanager-2",
+      "cerebro",
+      "grafana",
+      "karma",
+      "kibana",
+      "portainer",
+      "prometheus",
+    ]);
   });
 
   it("publishes no port on the nodes but the front's 80 and 443, over every stack of the build", () => {

@@ -75,6 +75,8 @@ export function debianLayout(dir: string): Partial<NginxLayout> {
     unicodeMapping: "/etc/nginx/unicode.mapping",
     letsencryptDir: path.join(dir, "letsencrypt"),
     user: "www-data",
+    // Beside the configuration: the image's /run/nginx-status is a volume, absent on this machine.
+    statusSocket: path.join(dir, "status.sock"),
   };
 }
 

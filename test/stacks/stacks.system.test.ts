@@ -195,13 +195,22 @@ describe("stacks generator", () => {
     const php = stackOf(files, "php");
     // nginx reads static files (read-only) where php-fpm has the code: the path nginx passes as
     // SCRIPT_FILENAME exists in both, and is where the wordpress fpm image keeps its code.
-    expect(front.services?.nginx?.volumes).toEqual(["letsencrypt:/etc/letsencrypt:ro", "www-www:/var/www/html:ro"]);
-    expect(php.services?.php?.volumes).toEqual(["www-www:/var/www/html"]);
+    // The status sockets' folders are node-local volumes of their own stack, shared with the metrics exporters.
+    expect(front.services?.nginx?.volumes).toEqual([
+      "letsencrypt:/etc/letsencrypt:ro",
+      "www-www:/var/www/html:ro",
+      "nginx-status:/run/nginx-status",
+    ]);
+    expect(php.services?.php?.volumes).toEqual(["www-www:/var/www/html", "php-fpm-status:/run/php-fpm-status"]);
     // No bind mount: Swarm rejects a task whose bind source is missing on the node, and nothing creates it.
     expect(front.services?.nginx?.volumes?.some((volume) => typeof volume === "string" && volume.startsWith("/"))).toBe(false);
     // Named explicitly, or Docker would scope them per stack (front_www-www, php_www-www): two volumes.
-    expect(front.volumes).toEqual({ letsencrypt: { name: "letsencrypt" }, "www-www": { name: "www-www" } });
-    expect(php.volumes).toEqual({ "www-www": { name: "www-www" } });
+    expect(front.volumes).toEqual({
+      letsencrypt: { name: "letsencrypt" },
+      "nginx-status": { name: "nginx-status" },
+      "www-www": { name: "www-www" },
+    });
+    expect(php.volumes).toEqual({ "php-fpm-status": { name: "php-fpm-status" }, "www-www": { name: "www-www" } });
   });
 
   it("requires a registry-qualified nginx image: no default a node would pull from Docker Hub", async () => {

@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { MYSQLD_EXPORTER_GRANTS } from "../../generators/monitoring/exporters.js";
+import type { StackFile } from "../../src/imports/docker-stack-v3.js";
+import { alertedCluster, synthStacks } from "../alerting/alerting.fixture.js";
+import { runTool } from "../helpers/validators.js";
+import { ask, freePort, LOOPBACK } from "../nginx/nginx-server.js";
+
+/**
+ * A real program run for real: Debian's MariaDB on a unix socket only (no network), an account with exactly the
+ * grants the Monitoring documents, and Debian's mysqld_exporter reading it through a my.cnf as the generated
+ * service does (its secret). Debian's exporter (0.14) predates `--mysqld.address`, so the socket goes in the my.cnf.
+ */
+
+const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-mysqld-exporter-"));
+const running: ChildProcess[] = [];
+afterAll(async () => {
+  for (const child of running) child.kill("SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  rmSync(work, { recursive: true, force: true });
+});
+
+const until = async (ready: () => boolean | Promise<boolean>, what: string) => {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} never became ready`);
+};
+
+describe("mysqld_exporter with the documented account", () => {
+  it("scrapes MariaDB's global status with PROCESS, REPLICATION CLIENT and SELECT only", async () => {
+    const files = await synthStacks(alertedCluster().cluster);
+    const exporter = (parse(files.get("stacks/stats.yml") ?? "") as StackFile).services?.["mysqld-exporter-pxc-1"];
+    const myCnfArg = (exporter?.command as string[]).find((arg) => arg.startsWith("--config.my-cnf="));
+    expect(myCnfArg).toBe("--config.my-cnf=/run/secrets/mysqld_exporter_my_cnf");
+
+    const data = path.join(work, "data");
+    const socket = path.join(work, "mysql.sock");
+    const install = runTool("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, "--user=root", "--skip-test-db"]);
+    expect(install.status, install.output).toBe(0);
+    running.push(
+      spawn(
+        "mariadbd",
+        [
+          "--no-defaults",
+          `--datadir=${data}`,
+          `--socket=${socket}`,
+          "--skip-networking",
+          "--user=root",
+          `--pid-file=${work}/mariadb.pid`,
+          `--log-error=${work}/mariadb.err`,
+        ],
+        { stdio: "ignore" },
+      ),
+    );
+    await until(() => existsSync(socket), "MariaDB");
+    const grant = runTool("mariadb", [
+      "--no-defaults",
+      `--socket=${socket}`,
+      "-uroot",
+      "-e",
+      `CREATE USER 'exporter'@'localhost' IDENTIFIED BY 'exporter-pw'; GRANT ${MYSQLD_EXPORTER_GRANTS} ON *.* TO 'exporter'@'localhost';`,
+    ]);
+    expect(grant.status, grant.output).toBe(0);
+
+    // The secret's content: the [client] section the description asks for.
+    const myCnf = path.join(work, "mysqld_exporter_my_cnf");
+    writeFileSync(myCnf, `[client]\nuser=exporter\npassword=exporter-pw\nsocket=${socket}\n`, { mode: 0o600 });
+    const port = await freePort();
+    running.push(
+      spawn("prometheus-mysqld-exporter", [`--config.my-cnf=${myCnf}`, `--web.listen-address=${LOOPBACK}:${port}`], { stdio: "ignore" }),
+    );
+    let text = "";
+    await until(async () => {
+      const answer = await ask({ port, tls: false, host: LOOPBACK, path: "/metrics" });
+      text = answer.body ?? "";
+      return answer.status === 200;
+    }, "mysqld_exporter");
+    expect(text).toMatch(/^mysql_up 1$/m);
+    expect(text).toMatch(/^mysql_global_status_threads_connected \d+/m);
+    // No collector failed for want of a privilege.
+    expect(text).not.toMatch(/^mysql_exporter_collector_success\{[^}]*\} 0$/m);
+  });
+});
