@@ -5,6 +5,7 @@
  */
 export * from "./alerting/index.js";
 export * from "./analysis/index.js";
+export * from "./dns/index.js";
 export * from "./docker-host/index.js";
 export * from "./etcd/index.js";
 export * from "./firewall/index.js";
