@@ -12,6 +12,7 @@ import {
   DockerHost,
   EtcdCluster,
   FrontProxy,
+  HostedZone,
   HostFirewall,
   Monitoring,
   Node,
@@ -131,6 +132,9 @@ export default defineCluster(() => {
     php: fpm,
     image: `${registry}/nginx-waf:1.26`,
   });
+  // Route53: multivalue answers, each front's record tied to a health check, so Route53 stops answering a
+  // front that fails; with the seed's simple routing a lost front kept receiving its share of visitors.
+  new HostedZone(cluster, "example-org", { name: "example.org", routing: "multivalue" });
   new Monitoring(cluster, "monitoring", {
     stack: new Stack(cluster, "stats"),
     network: appnet,
