@@ -12,6 +12,7 @@ export * from "./firewall/index.js";
 export * from "./ignition/index.js";
 export * from "./monitoring/index.js";
 export * from "./nginx/index.js";
+export * from "./php/index.js";
 export * from "./pki/index.js";
 export * from "./proxysql/index.js";
 export * from "./stacks/index.js";
