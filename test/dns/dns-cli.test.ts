@@ -40,6 +40,13 @@ describe("swarm-cluster dns", () => {
     });
   });
 
+  it("is documented in --help", () => {
+    const result = runCli(["dns", "--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Usage: swarm-cluster dns");
+    expect(result.stdout).toContain('{command: "dns", ok, zones:');
+  });
+
   it("a site name outside every hosted zone: exit 1, located at the site's declaration", () => {
     for (const command of ["dns", "build"]) {
       const result = runCli([command, "--config", outsideZone, ...(command === "build" ? ["--check"] : [])]);
