@@ -2,6 +2,7 @@
 // Debian's python3-botocore ships, the one the AWS CLI and boto3 check requests against before sending
 // them. Offline: botocore's loader reads the model from the package; no client, no credentials, no network.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -53,6 +54,18 @@ describe("Route53 requests, checked by botocore's validator", () => {
       zone: { routing: "multivalue", healthCheck: { interval: 10, path: "/wp-login.php" } },
     });
     expect(requests.map((request) => request.operation)).toEqual(["ChangeResourceRecordSets", "CreateHealthCheck", "CreateHealthCheck"]);
+    expect(validate(requests)).toEqual(["", "", ""]);
+  });
+
+  it("accepts the reference cluster's committed out/dns/ files", () => {
+    const out = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../out/dns");
+    const batch = JSON.parse(readFileSync(path.join(out, "example.org.json"), "utf8")) as unknown;
+    const checks = JSON.parse(readFileSync(path.join(out, "example.org.health-checks.json"), "utf8")) as Record<string, unknown>;
+    const requests: Request[] = [
+      { operation: "ChangeResourceRecordSets", params: { HostedZoneId: "Z0123456789ABCDEFGHIJ", ChangeBatch: batch } },
+      ...Object.values(checks).map((params) => ({ operation: "CreateHealthCheck" as const, params })),
+    ];
+    expect(requests).toHaveLength(3);
     expect(validate(requests)).toEqual(["", "", ""]);
   });
 

@@ -2,9 +2,10 @@
 // and Debian's PHP 8.2 CLI reads the generated php.ini and reports the settings in force (ini_get), and runs
 // the extension check the service's health check runs.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { stacksGenerator } from "../../generators/stacks/index.js";
@@ -26,7 +27,7 @@ async function generate(name: string, props: Partial<PhpFpmProps>, nodeMemory?: 
   const dir = path.join(work, name);
   const phpIni = files.get("stacks/php/php.ini") ?? "";
   const pool = files.get("stacks/php/php-www.conf") ?? "";
-  spawnSync("mkdir", ["-p", dir]);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "php.ini"), phpIni);
   writeFileSync(path.join(dir, "www.conf"), pool);
   return { dir, phpIni, pool, stack: files.get("stacks/php.yml") ?? "" };
@@ -62,6 +63,17 @@ describe("php-fpm and PHP read the generated files", () => {
     const result = fpmTest(generated.dir);
     expect(result.output).toContain("test is successful");
     expect(result.status, result.output).toBe(0);
+  });
+
+  it("php-fpm8.2 -t accepts the reference cluster's committed out/stacks/php/ files", () => {
+    const out = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../out/stacks/php");
+    const dir = path.join(work, "reference");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(out, "php.ini"), path.join(dir, "php.ini"));
+    copyFileSync(path.join(out, "php-www.conf"), path.join(dir, "www.conf"));
+    const result = fpmTest(dir);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain("test is successful");
   });
 
   it("refuses a planted bad pool (more servers at start than spares allowed): the check can fail", async () => {
