@@ -41,6 +41,14 @@ export const PHP_MESSAGES = defineMessages({
     ({ value }) => `${shown(value)} is not a whole number of 1 or more`,
     "give a whole number, 1 or more",
   ),
+  "php/port-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a port php-fpm can listen on`,
+    "give a whole number from 1 to 65535 (9000 by default, where the front's nginx passes PHP)",
+  ),
+  "php/pm-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a process manager this pool is written for`,
+    'give "dynamic" (spare workers between derived bounds) or "static" (every worker always running)',
+  ),
   "php/ini-value-invalid": entry<{ value: unknown }>(
     ({ value }) => `${shown(value)} cannot be written into php.ini`,
     "give a single value without spaces, quotes, ; or line breaks",

@@ -292,6 +292,13 @@ export class PhpFpm extends ClusterConstruct {
       if (typeof value !== "string" || !PATH.test(value) || value.endsWith(".php"))
         problems.push(PHP_MESSAGES.problem("php/path-invalid", this, field, { value }));
     }
+    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535)
+      problems.push(PHP_MESSAGES.problem("php/port-invalid", this, "port", { value: this.port }));
+    const pm = this.props.pm ?? "dynamic";
+    if (pm !== "dynamic" && pm !== "static") problems.push(PHP_MESSAGES.problem("php/pm-invalid", this, "pm", { value: pm }));
+    const user = this.props.user ?? "www-data";
+    if (typeof user !== "string" || !/^[a-z_][a-z0-9_-]*$/.test(user))
+      problems.push(PHP_MESSAGES.problem("php/ini-value-invalid", this, "user", { value: user }));
     const maxRequests = this.props.maxRequests ?? 200;
     if (!Number.isInteger(maxRequests) || maxRequests < 1)
       problems.push(PHP_MESSAGES.problem("php/count-invalid", this, "maxRequests", { value: maxRequests }));

@@ -4,8 +4,8 @@ export interface DnsClusterOptions {
   readonly zone?: Partial<HostedZoneProps>;
   /** The site's names. @default ["example.org", "www.example.org"] */
   readonly domains?: readonly string[];
-  /** Give the fronts IPv6 addresses. */
-  readonly ipv6?: boolean;
+  /** Give the fronts IPv6 addresses: 2001:db8::11 and ::12, or those given. */
+  readonly ipv6?: boolean | readonly [string, string];
 }
 
 /** Two fronts with public addresses running a FrontProxy for one site, one app node, and a hosted zone. */
@@ -16,7 +16,7 @@ export function dnsCluster(options: DnsClusterOptions = {}) {
       tier: "front",
       privateIp: `10.10.1.1${number}`,
       publicIp: `203.0.113.1${number}`,
-      ...(options.ipv6 ? { publicIpv6: `2001:db8::1${number}` } : {}),
+      ...(options.ipv6 ? { publicIpv6: Array.isArray(options.ipv6) ? options.ipv6[number - 1] : `2001:db8::1${number}` } : {}),
     });
   }
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" });

@@ -115,6 +115,15 @@ describe("HostedZone", () => {
     ]);
   });
 
+  it("refuses a front's public IPv6 address that is not one, at the node", async () => {
+    const bad = dnsCluster({ ipv6: ["2001:db8::11", "203.0.113.12"] });
+    const refused = await Testing.synth(bad.cluster, { generators: [dnsGenerator] }).catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as ConfigError).problems).toMatchObject([
+      { code: "dns/public-ipv6-invalid", construct: "cluster/sw-front-2", field: "publicIpv6" },
+    ]);
+  });
+
   it("the analysis: with simple routing a lost front keeps its share of visitors (warning); multivalue with health checks is credited", () => {
     const simple = dnsCluster().cluster;
     simple.node.lock();

@@ -89,6 +89,15 @@ describe("PhpFpm", () => {
     ]);
   });
 
+  it("refuses a port, process manager or user php-fpm would not take", async () => {
+    const problems = await problemsOf({ memoryLimit: "256M", port: 70000, pm: "ondemand" as "static", user: "www data" });
+    expect(problems.map((problem) => `${problem.code} ${problem.field}`)).toEqual([
+      "php/pm-invalid pm",
+      "php/port-invalid port",
+      "php/ini-value-invalid user",
+    ]);
+  });
+
   it("an unknown extension in a config: exit 1, located at the PhpFpm's declaration, with the fix", () => {
     const result = runCli(["build", "--check", "--config", path.join(repoRoot, "test/php/fixtures/unknown-extension.config.ts")]);
     expect(result.status).toBe(1);
