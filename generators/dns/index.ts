@@ -1,9 +1,11 @@
+import path from "node:path";
 import { isIpAddress } from "../../src/core/ip.js";
 import type { Problem } from "../../src/core/problems.js";
 import { toJson } from "../../src/core/stable-json.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
+import { dnsApplyScript } from "./apply-script.js";
 import { HostedZone, owningZone } from "./hosted-zone.js";
 import { DNS_MESSAGES } from "./messages.js";
 import { frontNodes, publicNames } from "./public-names.js";
@@ -15,7 +17,7 @@ export type { PublicDnsNames } from "./public-names.js";
 /**
  * Route53: for each HostedZone, `dns/<zone>.json` (the ChangeBatch of a ChangeResourceRecordSets request)
  * and, with multivalue routing, `dns/<zone>.health-checks.json` (a CreateHealthCheck request per front).
- * The operator applies them with the AWS CLI; the build never calls AWS.
+ * `dns/apply.sh` applies them with the AWS CLI; the build never calls AWS.
  */
 export const dnsGenerator = defineGenerator({
   name: "dns",
@@ -38,7 +40,7 @@ export const dnsGenerator = defineGenerator({
   },
   generate({ cluster }): GeneratedFile[] {
     const delivery = { kind: "operator" } as const;
-    return cluster.all(HostedZone).flatMap((zone): GeneratedFile[] => {
+    const changes = cluster.all(HostedZone).flatMap((zone): GeneratedFile[] => {
       const plan = zone.plan;
       const files: GeneratedFile[] = [
         { path: OUT_PATHS.dnsChangeBatch(zone.zoneName), content: toJson(plan.changeBatch), construct: zone.path, delivery },
@@ -47,5 +49,16 @@ export const dnsGenerator = defineGenerator({
         files.push({ path: OUT_PATHS.dnsHealthChecks(zone.zoneName), content: toJson(plan.healthChecks), construct: zone.path, delivery });
       return files;
     });
+    const zones = cluster.all(HostedZone);
+    if (zones.length === 0) return changes;
+    const script = dnsApplyScript(
+      zones.map((zone) => ({
+        zone: zone.zoneName,
+        zoneId: zone.zoneId,
+        file: path.posix.basename(OUT_PATHS.dnsChangeBatch(zone.zoneName)),
+        plan: zone.plan,
+      })),
+    );
+    return [...changes, { path: OUT_PATHS.familyFile("dns", "apply.sh"), content: script, construct: "cluster", delivery }];
   },
 });

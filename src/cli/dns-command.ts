@@ -54,7 +54,8 @@ export async function runDns(options: DnsOptions, io: Output): Promise<number> {
   try {
     const result = await compileProject(projectPaths(options.config), false);
     zones = result.cluster.all(HostedZone).map(zoneJson);
-    problems = result.problems;
+    // What concerns DNS only: the zones' warnings and the analysis' word on routing (other findings are build's and analyze's).
+    problems = [...result.problems, ...result.ha.findings].filter((problem) => problem.code.startsWith("dns/"));
   } catch (error) {
     if (!options.json) return reportError(error, io);
     printJson(io, { command: "dns", ok: false, zones: null, findings: failureFindings(error).map(findingJson) } satisfies DnsJson);
@@ -101,13 +102,17 @@ function zoneText(zone: DnsZoneJson): string {
     const front = record.setIdentifier ? `  front ${record.setIdentifier}, health check ${record.healthCheck}` : "";
     lines.push(`  UPSERT ${record.name.padEnd(width)}  ${record.type.padEnd(4)}  ${record.values.join(" ")}${front}`);
   }
-  const zoneId = zone.zoneId ?? "<id of the zone>";
   if (zone.healthChecksFile) {
     lines.push(
-      `  first create each health check of out/${zone.healthChecksFile} (aws route53 create-health-check --caller-reference … --health-check-config …),`,
-      "  and replace its CallerReference in the change batch with the Id Route53 returns;",
+      `  apply: bash out/${OUT_PATHS.familyFile("dns", "apply.sh")} (creates the health checks of out/${zone.healthChecksFile} first, then`,
+      "         sends the change batch with the ids Route53 gave them in place of their CallerReferences)",
+    );
+  } else {
+    const zoneId = zone.zoneId ?? "<id of the zone>";
+    lines.push(
+      `  apply: bash out/${OUT_PATHS.familyFile("dns", "apply.sh")}, or aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch file://out/${zone.file}`,
     );
   }
-  lines.push(`  apply: aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch file://out/${zone.file}`, "");
+  lines.push("");
   return `${lines.join("\n")}\n`;
 }

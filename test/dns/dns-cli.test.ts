@@ -13,7 +13,9 @@ describe("swarm-cluster dns", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("zone example.org: multivalue answers with health checks, TTL 60 s");
     expect(result.stdout).toMatch(/UPSERT www\.example\.org\. +A +203\.0\.113\.12 +front sw-front-2, health check sw-front-2-[0-9a-f]{16}/);
-    expect(result.stdout).toContain("--change-batch file://out/dns/example.org.json");
+    expect(result.stdout).toContain(
+      "apply: bash out/dns/apply.sh (creates the health checks of out/dns/example.org.health-checks.json first",
+    );
   });
 
   it("--json: the zones with every record, what build writes to out/dns/", () => {
@@ -37,6 +39,7 @@ describe("swarm-cluster dns", () => {
           ],
         },
       ],
+      findings: [{ severity: "warning", code: "dns/simple-routing-dead-front", construct: "cluster/example-org" }],
     });
   });
 
