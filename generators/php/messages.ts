@@ -45,6 +45,10 @@ export const PHP_MESSAGES = defineMessages({
     ({ value }) => `${shown(value)} is not a port php-fpm can listen on`,
     "give a whole number from 1 to 65535 (9000 by default, where the front's nginx passes PHP)",
   ),
+  "php/front-port-mismatch": entry<{ front: string; frontPort: number; port: number }>(
+    ({ front, frontPort, port }) => `${front} passes PHP to port ${frontPort}, but the pool listens on ${port}`,
+    ({ port }) => `give the FrontProxy phpPort: ${port}, or the PhpFpm the front's port`,
+  ),
   "php/pm-invalid": entry<{ value: unknown }>(
     ({ value }) => `${shown(value)} is not a process manager this pool is written for`,
     'give "dynamic" (spare workers between derived bounds) or "static" (every worker always running)',

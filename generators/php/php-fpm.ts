@@ -1,11 +1,14 @@
-import type { Construct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
+import { isPublicEntry } from "../../src/analysis/request-path.js";
 import type { Problem } from "../../src/core/problems.js";
 import { ClusterConstruct } from "../../src/model/base.js";
+import { Cluster } from "../../src/model/cluster.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Node } from "../../src/model/node.js";
 import { closestKey, propsShape } from "../../src/model/props-shape.js";
 import type { Secret } from "../../src/model/secret.js";
 import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
+import { declaredOf } from "../../src/validate/problem.js";
 import { KNOWN_EXTENSIONS, LOADED_NAME } from "./known-extensions.js";
 import { parseMemorySize, toMebibytes } from "./memory.js";
 import { PHP_MESSAGES } from "./messages.js";
@@ -260,6 +263,20 @@ export class PhpFpm extends ClusterConstruct {
     return { ok: true, budget: budgetMib, children, sizing };
   }
 
+  /** A front that passes PHP to this service must use the port the pool listens on. */
+  private frontPortProblems(): Problem[] {
+    return Cluster.of(this)
+      .node.findAll()
+      .filter(isPublicEntry)
+      .filter((entry) => entry.publicEntry.app === this.service)
+      .flatMap((entry) => {
+        const phpPort = (entry as { readonly phpPort?: unknown }).phpPort;
+        if (typeof phpPort !== "number" || phpPort === this.port) return [];
+        const front = declaredOf(entry as IConstruct);
+        return [PHP_MESSAGES.problem("php/front-port-mismatch", this, "port", { front: front.path, frontPort: phpPort, port: this.port })];
+      });
+  }
+
   override validateConstruct(): Problem[] {
     const problems: Problem[] = [];
     this.extensions.forEach((extension, index) => {
@@ -294,6 +311,7 @@ export class PhpFpm extends ClusterConstruct {
     }
     if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535)
       problems.push(PHP_MESSAGES.problem("php/port-invalid", this, "port", { value: this.port }));
+    problems.push(...this.frontPortProblems());
     const pm = this.props.pm ?? "dynamic";
     if (pm !== "dynamic" && pm !== "static") problems.push(PHP_MESSAGES.problem("php/pm-invalid", this, "pm", { value: pm }));
     const user = this.props.user ?? "www-data";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { ConfigError } from "../../src/core/problems.js";
-import { Testing, type PhpFpmProps } from "../../src/index.js";
+import { FrontProxy, Node, Site, Stack, Testing, type PhpFpmProps } from "../../src/index.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import { phpCluster } from "./php.fixture.js";
 
@@ -96,6 +96,28 @@ describe("PhpFpm", () => {
       "php/port-invalid port",
       "php/ini-value-invalid user",
     ]);
+  });
+
+  it("refuses a pool on another port than the one the front passes PHP to", async () => {
+    const { cluster, php } = phpCluster({ memoryLimit: "256M", port: 9001 });
+    const site = new Site(cluster, "www", { domains: ["example.org"] });
+    new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11", publicIp: "203.0.113.11" });
+    new FrontProxy(cluster, "web", {
+      stack: new Stack(cluster, "front"),
+      sites: [site],
+      networks: php.service.networks,
+      php: php.service,
+      image: "registry.internal:5000/nginx-waf:1.26",
+    });
+    const error = await Testing.synth(cluster, { generators: [stacksGenerator] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toContainEqual(
+      expect.objectContaining({
+        code: "php/front-port-mismatch",
+        field: "port",
+        message: "cluster/web passes PHP to port 9000, but the pool listens on 9001",
+      }),
+    );
   });
 
   it("an unknown extension in a config: exit 1, located at the PhpFpm's declaration, with the fix", () => {
