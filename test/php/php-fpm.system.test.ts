@@ -1,7 +1,9 @@
-// Real programs run for real: Debian's php-fpm 8.2 tests the generated php.ini and www pool (`php-fpm8.2 -t`),
-// and Debian's PHP 8.2 CLI reads the generated php.ini and reports the settings in force (ini_get), and runs
-// the extension check the service's health check runs.
-import { spawnSync } from "node:child_process";
+// Real programs run for real: Debian's php-fpm 8.2 tests the generated php.ini and www pool (`php-fpm8.2 -t`)
+// and, started on loopback with them, answers the ping and status pages over FastCGI; Debian's PHP 8.2 CLI
+// reads the generated php.ini and reports the settings in force (ini_get), and runs the extension check the
+// service's health check runs.
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +12,20 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { Testing, type PhpFpmProps } from "../../src/index.js";
+import { fastcgiGet } from "./fastcgi.js";
 import { phpCluster } from "./php.fixture.js";
+
+/** A free loopback port, for a php-fpm this test starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-php-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -142,5 +157,47 @@ describe("php-fpm and PHP read the generated files", () => {
     };
     expect(await healthCheck("present", ["exif", "sockets", "opcache"])).toBe(0);
     expect(await healthCheck("missing", ["exif", "igbinary"])).toBe(1);
+  });
+
+  it("a php-fpm started with the generated files answers the ping and status pages over FastCGI", async () => {
+    const generated = await generate("running", { memoryLimit: "256M" });
+    const port = await freePort();
+    // Only the address changes: the task listens on the overlay, this php-fpm on loopback.
+    writeFileSync(path.join(generated.dir, "loopback.conf"), generated.pool.replace("listen = 9000", `listen = 127.0.0.1:${port}`));
+    const global = path.join(generated.dir, "php-fpm.conf");
+    writeFileSync(
+      global,
+      `[global]\nerror_log = ${path.join(generated.dir, "php-fpm.log")}\npid = ${path.join(generated.dir, "php-fpm.pid")}\ninclude = ${path.join(generated.dir, "loopback.conf")}\n`,
+    );
+    const fpm = spawn("php-fpm8.2", ["-F", "-y", global, "-c", path.join(generated.dir, "php.ini")], { stdio: "ignore" });
+    try {
+      const ask = async (uri: string): Promise<string> => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await fastcgiGet(port, {
+              SCRIPT_NAME: uri,
+              SCRIPT_FILENAME: uri,
+              REQUEST_URI: uri,
+              QUERY_STRING: "",
+              REQUEST_METHOD: "GET",
+            });
+          } catch (error) {
+            if (attempt >= 50) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      };
+      expect(await ask("/fpm-ping")).toMatch(/\r\n\r\npong$/);
+      const status = await ask("/fpm-status");
+      expect(status).toMatch(/^pool:\s+www$/m);
+      expect(status).toMatch(/^process manager:\s+dynamic$/m);
+      expect(status).toMatch(/^max children reached:\s+0$/m);
+      // Any other path that is not a *.php script is refused (security.limit_extensions).
+      expect(await ask("/etc/passwd")).toMatch(/^Status: 403 Forbidden/m);
+    } finally {
+      const exited = new Promise((resolve) => fpm.once("exit", resolve));
+      fpm.kill("SIGTERM");
+      await exited;
+    }
   });
 });
