@@ -1,5 +1,5 @@
 // Real programs run for real: Debian's php-fpm 8.2 tests the generated php.ini and www pool (`php-fpm8.2 -t`)
-// and, started on loopback with them, answers the ping and status pages over FastCGI; Debian's PHP 8.2 CLI
+// and, started on loopback with them, answers the ping and status pages to cgi-fcgi (a FastCGI client); Debian's PHP 8.2 CLI
 // reads the generated php.ini and reports the settings in force (ini_get), and runs the extension check the
 // service's health check runs.
 import { spawn, spawnSync } from "node:child_process";
@@ -12,7 +12,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { Testing, type PhpFpmProps } from "../../src/index.js";
-import { fastcgiGet } from "./fastcgi.js";
 import { phpCluster } from "./php.fixture.js";
 
 /** A free loopback port, for a php-fpm this test starts. */
@@ -171,20 +170,17 @@ describe("php-fpm and PHP read the generated files", () => {
     );
     const fpm = spawn("php-fpm8.2", ["-F", "-y", global, "-c", path.join(generated.dir, "php.ini")], { stdio: "ignore" });
     try {
+      // cgi-fcgi (Debian's libfcgi-bin, the FastCGI library's own client) asks as nginx's fastcgi_pass would.
       const ask = async (uri: string): Promise<string> => {
         for (let attempt = 0; ; attempt++) {
-          try {
-            return await fastcgiGet(port, {
-              SCRIPT_NAME: uri,
-              SCRIPT_FILENAME: uri,
-              REQUEST_URI: uri,
-              QUERY_STRING: "",
-              REQUEST_METHOD: "GET",
-            });
-          } catch (error) {
-            if (attempt >= 50) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
+          const run = spawnSync("cgi-fcgi", ["-bind", "-connect", `127.0.0.1:${port}`], {
+            encoding: "utf8",
+            env: { SCRIPT_NAME: uri, SCRIPT_FILENAME: uri, REQUEST_URI: uri, QUERY_STRING: "", REQUEST_METHOD: "GET" },
+          });
+          if (run.error) throw run.error;
+          if (run.status === 0) return run.stdout;
+          if (attempt >= 50) throw new Error(`cgi-fcgi: ${run.stderr}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
         }
       };
       expect(await ask("/fpm-ping")).toMatch(/\r\n\r\npong$/);
