@@ -10,6 +10,7 @@ import {
   DockerHost,
   EtcdCluster,
   FrontProxy,
+  HostedZone,
   HostFirewall,
   Monitoring,
   Node,
@@ -97,6 +98,8 @@ export default defineCluster(() => {
     php: fpm,
     image: `${registry}/nginx-waf:1.26`,
   });
+  // Route53 with the seed's simple routing: one record set lists both fronts, answered whether up or not.
+  new HostedZone(cluster, "example-org", { name: "example.org", routing: "simple" });
   // Prometheus' data volume is node-local: pinned, so a reschedule does not lose its history.
   new Monitoring(cluster, "monitoring", { stack: new Stack(cluster, "stats"), network: appnet, prometheusPlacement: { hostname: manager.hostname } });
 

@@ -5,6 +5,7 @@
  */
 export * from "./alerting/index.js";
 export * from "./analysis/index.js";
+export * from "./dns/index.js";
 export * from "./docker-host/index.js";
 export * from "./etcd/index.js";
 export * from "./firewall/index.js";
@@ -12,6 +13,7 @@ export * from "./ignition/index.js";
 export * from "./logs/index.js";
 export * from "./monitoring/index.js";
 export * from "./nginx/index.js";
+export * from "./php/index.js";
 export * from "./pki/index.js";
 export * from "./proxysql/index.js";
 export * from "./stacks/index.js";

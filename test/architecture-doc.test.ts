@@ -26,6 +26,7 @@ const FIELDS: Readonly<Record<string, (finding: ReportedFinding) => string | und
   voters: (finding) => /has (\d+) voting member/.exec(finding.message)?.[1],
   tasks: (finding) => /runs (\d+) task/.exec(finding.message)?.[1],
   usable: (finding) => /has (\d+) usable addresses|uses \d+ of (\d+) addresses/.exec(finding.message)?.slice(1).find(Boolean),
+  fronts: (finding) => /\(1 in (\d+)\)/.exec(finding.message)?.[1],
   needed: (finding) => /need (\d+)|uses (\d+) of \d+ addresses/.exec(finding.message)?.slice(1).find(Boolean),
 };
 

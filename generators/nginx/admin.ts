@@ -121,6 +121,11 @@ export class AdminEntry extends ClusterConstruct {
     return `https://${this.hostname}/${path}/`;
   }
 
+  /** The admin host name, which the hosted zones point at the fronts as they do the sites' domains. */
+  get publicDnsNames(): readonly string[] {
+    return typeof this.hostname === "string" ? [this.hostname] : [];
+  }
+
   get upstreams(): readonly AdminUpstream[] {
     return [...this.registered];
   }

@@ -13,6 +13,8 @@ const BUILD_JSON = `  {command: "build", ok, outcome: "written"|"unchanged"|"up-
 const DIFF_JSON = `  {command: "diff", ok, changed, files: [{path, change: "added"|"removed"|"changed", delivery}],
    pendingCertificates, availability: [{change: "new"|"resolved", ...finding}], findings: [finding]}`;
 const ANALYZE_JSON = `  {command: "analyze", ok, fail, sets: {checked, breaking}, firstBreaking: {nodes, breaks}, findings: [finding]}`;
+const DNS_JSON = `  {command: "dns", ok, zones: [{zone, zoneId, routing: "simple"|"multivalue", ttl, file, healthChecksFile,
+   records: [{name, type, ttl, values, setIdentifier, healthCheck}]}], findings: [finding]}`;
 const jsonHelp = (...shapes: string[]): string =>
   `\nWith --json, stdout holds one JSON document and nothing else (every key always present, null when unknown):\n${[...shapes, FINDING_JSON].join("\n")}`;
 
@@ -85,6 +87,20 @@ export function createProgram(
     .action(async (options: { config: string; fail: number; json?: boolean }) => {
       const { runAnalyze } = await import("./analyze-command.js");
       setExitCode(await runAnalyze(options, io));
+    });
+
+  program
+    .command("dns")
+    .description(
+      "print the Route53 plan: each hosted zone's record sets (the change batches build writes to out/dns/) and the " +
+        "AWS CLI commands that apply them; writes nothing, calls nothing",
+    )
+    .addOption(new Option("-c, --config <file>", "cluster config to read").default(DEFAULT_CONFIG))
+    .option("--json", "print the plan as one JSON document on stdout")
+    .addHelpText("after", jsonHelp(DNS_JSON))
+    .action(async (options: { config: string; json?: boolean }) => {
+      const { runDns } = await import("./dns-command.js");
+      setExitCode(await runDns(options, io));
     });
 
   program

@@ -18,6 +18,13 @@ export interface NodeProps {
   readonly privateIp: string;
   /** Public address, when the node has one; added to its certificate. */
   readonly publicIp?: string;
+  /** Public IPv6 address, when the node has one: DNS answers it in AAAA records for the sites it fronts. */
+  readonly publicIpv6?: string;
+  /**
+   * The node's memory (RAM), e.g. `4G`: what services sized from the hardware (php-fpm's pool) divide.
+   * @default unknown: nothing is sized from it
+   */
+  readonly memory?: string;
   /**
    * Interface that carries the private network.
    * @default "eth1"
@@ -43,6 +50,8 @@ export const NODE_PROPS = propsShape<NodeProps>()({
   tier: "required",
   privateIp: "required",
   publicIp: "optional",
+  publicIpv6: "optional",
+  memory: "optional",
   privateInterface: "optional",
   swarmRole: "optional",
   labels: "optional object",
@@ -55,6 +64,8 @@ export class Node extends ClusterConstruct {
   readonly tier: Tier;
   readonly privateIp: string;
   readonly publicIp: string | undefined;
+  readonly publicIpv6: string | undefined;
+  readonly memory: string | undefined;
   readonly privateInterface: string;
   readonly swarmRole: SwarmRole;
   readonly labels: Readonly<Record<string, string>>;
@@ -71,6 +82,8 @@ export class Node extends ClusterConstruct {
     this.tier = props.tier;
     this.privateIp = props.privateIp;
     this.publicIp = props.publicIp;
+    this.publicIpv6 = props.publicIpv6;
+    this.memory = props.memory;
     this.privateInterface = props.privateInterface ?? "eth1";
     this.swarmRole = props.swarmRole ?? "worker";
     this.declaredLabels = props.labels ?? {};

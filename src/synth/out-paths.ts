@@ -33,6 +33,10 @@ export const OUT_PATHS = {
    * (`analysis/ha-report.md`, `swarm/bootstrap.sh`, `pki/ca.crt`).
    */
   familyFile: (family: string, relative: string): string => `${family}/${relative}`,
+  /** `dns/example.org.json`: a hosted zone's Route53 ChangeBatch (`aws route53 change-resource-record-sets --change-batch file://…`). */
+  dnsChangeBatch: (zone: string): string => `dns/${zone}.json`,
+  /** `dns/example.org.health-checks.json`: the CreateHealthCheck requests its multivalue records reference, by front. */
+  dnsHealthChecks: (zone: string): string => `dns/${zone}.health-checks.json`,
   /** The reviewer's page at the top of out/: the topology, tolerated failures, findings, bring-up order. */
   reviewerReadme: "README.md",
   /** The topology drawn by Graphviz, which the reviewer's page links. */
