@@ -129,8 +129,8 @@ describe("certificate validity", () => {
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
     new ClusterPki(cluster, "pki", { validityDays: 60, certificateValidityDays: 825 });
     const files = await Testing.synth(cluster, { generators: [pkiGenerator] });
-    const ca = parseCertificate(files.get("pki/ca.crt") ?? "")!;
-    const node = parseCertificate(files.get("pki/certs/sw-node-1.crt") ?? "")!;
+    const ca = parseCertificate(files.get("pki/docker-api/ca.crt") ?? "")!;
+    const node = parseCertificate(files.get("pki/docker-api/certs/sw-node-1.crt") ?? "")!;
     for (const certificate of [ca, node]) expect(new Date(certificate.validFrom)).toEqual(START);
     expect(new Date(ca.validTo)).toEqual(new Date(START.getTime() + 60 * DAY));
     expect(new Date(node.validTo)).toEqual(new Date(ca.validTo));
@@ -166,7 +166,8 @@ describe("a CA near its own expiry", () => {
       expect(failure).toBeInstanceOf(ConfigError);
       expect((failure as ConfigError).problems.map((p) => p.code)).toEqual(["pki/ca-expiring"]);
       expect((failure as ConfigError).problems[0]?.message).toContain("expires on 2030-04-11");
-      expect((failure as ConfigError).problems[0]?.hint).toContain("re-provisioned");
+      // The way out is a rotation with an overlap, not a new CA the nodes learn of all at once.
+      expect((failure as ConfigError).problems[0]?.hint).toContain("swarm-cluster rotate-ca docker-api start");
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
@@ -200,7 +201,7 @@ describe("the PKI clock", () => {
     const failure = await Testing.synthResult(cluster, { generators: [pkiGenerator] }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ConfigError);
     expect((failure as ConfigError).problems).toMatchObject([
-      { code: "pki/invalid-clock", construct: "cluster/pki/ca", message: expect.stringContaining('SOURCE_DATE_EPOCH="yesterday"') },
+      { code: "pki/invalid-clock", construct: "cluster/pki/etcd-peer", message: expect.stringContaining('SOURCE_DATE_EPOCH="yesterday"') },
     ]);
   });
 });
