@@ -151,9 +151,11 @@ async function resolveAuthority(
       pending.push(`${display}: CA commonName changed (${name} → ${authority.commonName})`);
     }
     // Within the renewal window, the leaves re-issued under this CA would expire with it: stop and say so,
-    // rather than re-issuing them on every build.
+    // rather than re-issuing them on every build. Once a rotation has started (its new CA is in ca.next.crt),
+    // the build must go on: it is how the new CA reaches the nodes.
     const expires = new Date(certificate.validTo);
-    if (expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * 86_400_000) {
+    const rotating = state.exists(state.nextCaCertificate);
+    if (!rotating && expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * 86_400_000) {
       const day = expires.toISOString().slice(0, 10);
       if (options.allowIssue) throw new ConfigError([problem.caExpiring(authority, day, state)]);
       pending.push(`${display}: the CA expires on ${day}; roll it over`);

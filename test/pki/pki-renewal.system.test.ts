@@ -8,6 +8,7 @@ import { ConfigError } from "../../src/core/problems.js";
 import { writeStateFiles } from "../../src/synth/write-out.js";
 import { Cluster, ClusterPki, Node, Testing } from "../../src/index.js";
 import { pkiNow } from "../../src/pki/clock.js";
+import { rotateCa } from "../../src/pki/rotation.js";
 import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../../src/pki/compare.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
@@ -168,6 +169,15 @@ describe("a CA near its own expiry", () => {
       expect((failure as ConfigError).problems[0]?.message).toContain("expires on 2030-04-11");
       // The way out is a rotation with an overlap, not a new CA the nodes learn of all at once.
       expect((failure as ConfigError).problems[0]?.hint).toContain("swarm-cluster rotate-ca docker-api start");
+
+      // The way out works inside the window: once each domain's rotation has started, the build goes on and
+      // every node learns the new CA beside the old one.
+      const pki = { stateDir: path.join(project, "pki"), secretsDir: path.join(project, "secrets", "pki") };
+      for (const domain of ["docker-api", "etcd-client", "etcd-peer"]) await rotateCa(pki, domain, "start", pkiNow());
+      const rotating = await Testing.synthResult(make(), { projectDir: project, generators: [pkiGenerator] });
+      expect(
+        (rotating.files.find((file) => file.path === "pki/docker-api/ca.crt")?.content ?? "").match(/BEGIN CERTIFICATE/g),
+      ).toHaveLength(2);
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
