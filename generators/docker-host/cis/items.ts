@@ -239,7 +239,7 @@ const FILES: readonly (readonly [own: string, perms: string, path: string, what:
     "/etc/docker/certs.d",
     "registry certificates",
     0o444,
-    notApplicable("no per-registry certificate: the internal registry's certificate is signed by the cluster CA"),
+    notApplicable("no per-registry certificate: the config declares no registry and writes nothing under /etc/docker/certs.d"),
   ],
   ["3.9", "3.10", HOST_TLS.dockerApi.trustBundle, "the TLS CA certificate", 0o444, notApplicable("no docker-api CA in the model")],
   [
