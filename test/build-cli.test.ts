@@ -169,7 +169,7 @@ describe("swarm-cluster diff", () => {
         expect(result.stdout).toContain("### Host-level (Ignition runs only at first boot)");
         // /etc/hosts lists every node, so every node's Ignition changes.
         for (const node of ["sw-front-1", "sw-node-1", "sw-db-2"]) expect(result.stdout).toContain(`- \`${node}\`:`);
-        expect(result.stdout).toContain("pki/certs/sw-db-2.crt");
+        expect(result.stdout).toContain("pki/docker-api/certs/sw-db-2.crt");
         expect(result.stdout).toContain("apply with `bash out/nodes/sw-db-2/apply.sh` (or re-provision)");
       },
     );

@@ -12,7 +12,9 @@ import { readTree } from "./helpers/project.js";
 // ajv-draft-04 is CommonJS: under NodeNext its default import is the module, whose `default` is the class.
 
 const HOSTS = ["sw-node-1", "sw-node-2", "sw-node-3"];
-const KEY_PATH = "/etc/ssl/swarm/node-key.pem";
+// Every node here is an etcd member: it holds a key in each trust domain.
+const DOMAINS = ["docker-api", "etcd-client", "etcd-peer"] as const;
+const keyPath = (domain: string): string => `/etc/ssl/swarm/${domain}/key.pem`;
 const PRIVATE_KEY = /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/;
 
 // A small project of its own: 3 managers, their PKI and etcd. `build` issues the CA and the node keys into it.
@@ -40,7 +42,7 @@ let project: string;
 const config = (): string => path.join(project, "cluster.config.ts");
 const out = (): string => path.join(project, "out");
 const overlays = (): string => path.join(project, "secrets", "ignition");
-const keyFile = (host: string): string => path.join(project, "secrets", "pki", `${host}.key`);
+const keyFile = (host: string, domain = "docker-api"): string => path.join(project, "secrets", "pki", domain, `${host}.key`);
 
 // Every CLI run of this file, so the last test can check that none printed key material.
 const runs: CliResult[] = [];
@@ -82,9 +84,13 @@ describe("provision refuses, writing nothing,", () => {
     withKey("sw-node-2", undefined, () => {
       const result = provision();
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain("sw-node-2: the node's private key secrets/pki/sw-node-2.key is missing");
+      expect(result.stderr).toContain(
+        "sw-node-2: the node's private key secrets/pki/docker-api/sw-node-2.key is missing (a fresh clone has no secrets/), so its overlay cannot install /etc/ssl/swarm/docker-api/key.pem",
+      );
       expect(result.stderr).toContain("restore secrets/ from your secret store");
-      expect(result.stderr).toContain("remove pki/certs/sw-node-2.crt, run `swarm-cluster build` with the CA key secrets/pki/ca.key");
+      expect(result.stderr).toContain(
+        "remove pki/docker-api/certs/sw-node-2.crt, run `swarm-cluster build` with the CA key secrets/pki/docker-api/ca.key",
+      );
       // The other nodes have their keys, yet no overlay is written: a run is all or nothing.
       expect(result.stderr).not.toContain("sw-node-1:");
       expect(existsSync(overlays())).toBe(false);
@@ -96,7 +102,7 @@ describe("provision refuses, writing nothing,", () => {
       const result = provision();
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(
-        "sw-node-3: secrets/pki/sw-node-3.key does not belong to the node's certificate pki/certs/sw-node-3.crt",
+        "sw-node-3: secrets/pki/docker-api/sw-node-3.key does not belong to the node's certificate pki/docker-api/certs/sw-node-3.crt",
       );
       expect(existsSync(overlays())).toBe(false);
     });
@@ -106,7 +112,7 @@ describe("provision refuses, writing nothing,", () => {
     withKey("sw-node-1", "not a key\n", () => {
       const result = provision("--node", "sw-node-1");
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain("sw-node-1: secrets/pki/sw-node-1.key is not a readable PEM private key");
+      expect(result.stderr).toContain("sw-node-1: secrets/pki/docker-api/sw-node-1.key is not a readable PEM private key");
       expect(existsSync(overlays())).toBe(false);
     });
   });
@@ -170,24 +176,27 @@ describe("provision", () => {
     }
   });
 
-  it("adds the node's key (root, 0600) to a config that is otherwise out/'s config.ign byte for byte", () => {
+  it("adds the node's key of each domain (root, 0600) to a config that is otherwise out/'s config.ign byte for byte", () => {
+    const keyPaths: string[] = DOMAINS.map(keyPath);
     for (const host of HOSTS) {
       const overlay = overlayOf(host);
       const files = overlay.storage?.files ?? [];
-      const keyEntries = files.filter((file) => file.path === KEY_PATH);
-      expect(keyEntries, host).toHaveLength(1);
-      const [entry] = keyEntries;
-      expect(entry?.mode).toBe(384);
-      expect(entry?.user).toEqual({ name: "root" });
-      expect(entry?.contents?.source).toMatch(/^data:;base64,/);
-      expect(fromDataUrl(entry?.contents?.source)).toBe(readFileSync(keyFile(host), "utf8"));
+      for (const domain of DOMAINS) {
+        const keyEntries = files.filter((file) => file.path === keyPath(domain));
+        expect(keyEntries, `${host} ${domain}`).toHaveLength(1);
+        const [entry] = keyEntries;
+        expect(entry?.mode).toBe(384);
+        expect(entry?.user).toEqual({ name: "root" });
+        expect(entry?.contents?.source).toMatch(/^data:;base64,/);
+        expect(fromDataUrl(entry?.contents?.source)).toBe(readFileSync(keyFile(host, domain), "utf8"));
+        // The key sits beside the certificate it belongs to.
+        const at = files.findIndex((file) => file.path === keyPath(domain));
+        expect(files[at - 1]?.path).toBe(`/etc/ssl/swarm/${domain}/cert.pem`);
+      }
 
-      const publicPart = { ...overlay, storage: { ...overlay.storage, files: files.filter((file) => file.path !== KEY_PATH) } };
+      const publicPart = { ...overlay, storage: { ...overlay.storage, files: files.filter((file) => !keyPaths.includes(file.path)) } };
       const committed = readFileSync(path.join(out(), "nodes", host, "config.ign"), "utf8");
       expect(`${JSON.stringify(publicPart, null, 2)}\n`).toBe(committed);
-      // The key sits beside the certificate it belongs to.
-      const at = files.findIndex((file) => file.path === KEY_PATH);
-      expect(files[at - 1]?.path).toBe("/etc/ssl/swarm/node.pem");
     }
   });
 

@@ -109,7 +109,7 @@ describe("output in proportion to the nodes", () => {
     expect(files.filter((file) => file.path.endsWith("apply.sh")).map((file) => file.path)).toContain("shared/apply.sh");
     for (const shared of [
       "shared/files/etc/hosts",
-      "shared/files/etc/ssl/certs/swarm-cluster-ca.pem",
+      "shared/files/etc/ssl/swarm/docker-api/ca.pem",
       "shared/systemd/swarm-firewall.service",
     ]) {
       expect(

@@ -386,13 +386,22 @@ const rows: Row[] = [
   },
   // certificates: what the PKI phase relies on, found with every other problem
   {
-    name: "a second certificate authority",
+    name: "two certificate authorities of one trust domain (one state folder, pki/<id>/)",
     build: ({ cluster }) => {
-      new CertificateAuthority(cluster, "ca-1", { commonName: "first" });
-      new CertificateAuthority(cluster, "ca-2", { commonName: "second" });
+      new CertificateAuthority(cluster, "docker-api", { commonName: "first" });
+      new CertificateAuthority(new Construct(cluster, "elsewhere"), "docker-api", { commonName: "second" });
     },
-    code: "pki/one-ca",
-    construct: "cluster/ca-2",
+    code: "pki/duplicate-domain",
+    construct: "cluster/elsewhere/docker-api",
+    field: "",
+  },
+  {
+    name: "a certificate authority whose id cannot name a folder",
+    build: ({ cluster }) => {
+      new CertificateAuthority(cluster, "Docker API", { commonName: "spaced" });
+    },
+    code: "pki/domain-name",
+    construct: "cluster/Docker API",
     field: "",
   },
   {

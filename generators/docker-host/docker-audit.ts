@@ -26,8 +26,7 @@ const WATCHES: readonly (readonly [path: string, permissions: string])[] = [
   ["/etc/systemd/system/docker.service.d", "wa"],
   ["/etc/systemd/system/docker-tcp.socket", "wa"],
   // The certificates the daemon and etcd trust.
-  [HOST_TLS.nodeDirectory, "wa"],
-  [HOST_TLS.caCertificate, "wa"],
+  [HOST_TLS.root, "wa"],
 ];
 
 /**

@@ -107,14 +107,14 @@ export class DockerHost extends ClusterConstruct implements Preparable {
 /**
  * dockerd's TLS flags, as Flatcar documents the remote API: its docker.service passes `$DOCKER_OPTS` to
  * dockerd. With `--tlsverify`, dockerd wraps the TCP sockets systemd hands it (docker-tcp.socket) in TLS and
- * requires a client certificate signed by the cluster CA; the local unix socket is unchanged.
+ * requires a client certificate signed by the docker-api CA (no etcd certificate opens it); the local unix socket is unchanged.
  */
 function tlsOptions(): string {
   const options = [
     "--tlsverify",
-    `--tlscacert=${HOST_TLS.caCertificate}`,
-    `--tlscert=${HOST_TLS.nodeCertificate}`,
-    `--tlskey=${HOST_TLS.nodeKey}`,
+    `--tlscacert=${HOST_TLS.dockerApi.trustBundle}`,
+    `--tlscert=${HOST_TLS.dockerApi.certificate}`,
+    `--tlskey=${HOST_TLS.dockerApi.key}`,
   ];
   return withHashHeader(
     [
@@ -152,7 +152,7 @@ function tcpSocket(node: Node): string {
     Unit: [
       ["Description", "Docker TLS API on the private network"],
       ["#", "No key, no TLS: then no TCP API at all, and dockerd starts with its unix socket only."],
-      ["ConditionPathExists", HOST_TLS.nodeKey],
+      ["ConditionPathExists", HOST_TLS.dockerApi.key],
     ],
     Socket: [
       ["#", "The private address only: the seed listened on every address, public ones included."],

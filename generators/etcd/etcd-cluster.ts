@@ -10,15 +10,23 @@ import { SystemdUnit } from "../../src/model/node.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import { listed } from "../../src/core/wording.js";
 import type { MajorityGroup } from "../../src/validate/quorum-group.js";
-import { clientEndpointsOf, ETCD_CLIENT_PORT, ETCD_PEER_PORT, etcdFlags, initialClusterOf, type EtcdPeer } from "./etcd-flags.js";
-import { HOST_TLS } from "../pki/host-paths.js";
+import {
+  clientEndpointsOf,
+  ETCD_CLIENT_PORT,
+  ETCD_PEER_PORT,
+  etcdFlags,
+  initialClusterOf,
+  type EtcdPeer,
+  type EtcdTlsFiles,
+} from "./etcd-flags.js";
+import { type DomainTlsPaths, HOST_TLS } from "../pki/host-paths.js";
 import { commandLine, renderUnit } from "../systemd/unit-text.js";
 
 export interface EtcdClusterProps {
   /**
    * Nodes that run a member, one each; 3 or 5 keep a majority through one or two failures. App-tier nodes
-   * only, as the seed runs etcd: a member's certificate carries client auth (ClusterPki), which opens etcd
-   * and every node's Docker TLS API.
+   * only, as the seed runs etcd: a member holds an etcd-client certificate with client auth (ClusterPki),
+   * which opens etcd.
    */
   readonly members: readonly Node[];
   /**
@@ -118,7 +126,7 @@ export class EtcdCluster extends ClusterConstruct implements MajorityGroup {
       peers,
       clusterToken: Cluster.of(this).name,
       dataDir: DATA_DIR,
-      tls: { ca: HOST_TLS.caCertificate, cert: HOST_TLS.nodeCertificate, key: HOST_TLS.nodeKey },
+      tls: { client: tlsFiles(HOST_TLS.etcdClient), peer: tlsFiles(HOST_TLS.etcdPeer) },
       clusterState: this.joining.includes(member) ? "existing" : "new",
     });
   }
@@ -133,9 +141,9 @@ export class EtcdCluster extends ClusterConstruct implements MajorityGroup {
   }
 
   /**
-   * Members only on app-tier nodes, where the seed runs etcd: ClusterPki gives members' certificates client
-   * auth (their peers require it), and any client certificate of the CA opens etcd and every node's Docker
-   * TLS API. Kept to the app tier, a stolen front key (the nodes facing the internet) opens neither.
+   * Members only on app-tier nodes, where the seed runs etcd: a member holds an etcd-client certificate with
+   * client auth, which opens etcd. Kept to the app tier, a stolen front key (the nodes facing the internet)
+   * does not.
    * An unknown tier is the schema's to report.
    */
   private misplacedMembers(): Problem[] {
@@ -168,8 +176,9 @@ export class EtcdCluster extends ClusterConstruct implements MajorityGroup {
       `--name=${MEMBER}`,
       "--net=host",
       `--volume=${DATA_DIR}:${DATA_DIR}`,
-      `--volume=${HOST_TLS.nodeDirectory}:${HOST_TLS.nodeDirectory}:ro`,
-      `--volume=${HOST_TLS.caCertificate}:${HOST_TLS.caCertificate}:ro`,
+      // Its two domains only: the container never sees the node's Docker API key.
+      `--volume=${HOST_TLS.etcdPeer.directory}:${HOST_TLS.etcdPeer.directory}:ro`,
+      `--volume=${HOST_TLS.etcdClient.directory}:${HOST_TLS.etcdClient.directory}:ro`,
       this.image,
       "/usr/local/bin/etcd",
       ...this.flagsFor(member),
@@ -181,10 +190,11 @@ export class EtcdCluster extends ClusterConstruct implements MajorityGroup {
         ["Wants", "network-online.target"],
         ["After", "network-online.target docker.service"],
         ["Requires", "docker.service"],
-        // The node key is delivered apart from the public config (it never enters out/). Without it etcd
-        // would exit at once and restart every 5 s; with this condition the unit is skipped instead, and
-        // etcd-member.path starts it when the key arrives.
-        ["ConditionPathExists", HOST_TLS.nodeKey],
+        // The node keys are delivered apart from the public config (they never enter out/). Without them etcd
+        // would exit at once and restart every 5 s; with these conditions the unit is skipped instead, and
+        // etcd-member.path starts it when the keys arrive (provisioning writes both at once).
+        ["ConditionPathExists", HOST_TLS.etcdPeer.key],
+        ["ConditionPathExists", HOST_TLS.etcdClient.key],
       ],
       Service: [
         // A container left over from a crash would hold the name; "-" because usually there is none.
@@ -202,9 +212,9 @@ export class EtcdCluster extends ClusterConstruct implements MajorityGroup {
     const environment = [
       ["ETCDCTL_API", "3"],
       ["ETCDCTL_ENDPOINTS", this.clientEndpoints.join(",")],
-      ["ETCDCTL_CACERT", HOST_TLS.caCertificate],
-      ["ETCDCTL_CERT", HOST_TLS.nodeCertificate],
-      ["ETCDCTL_KEY", HOST_TLS.nodeKey],
+      ["ETCDCTL_CACERT", HOST_TLS.etcdClient.trustBundle],
+      ["ETCDCTL_CERT", HOST_TLS.etcdClient.certificate],
+      ["ETCDCTL_KEY", HOST_TLS.etcdClient.key],
     ] as const;
     const names = environment.map(([name]) => `-e ${name}`).join(" ");
     return withHashHeader(
@@ -229,13 +239,17 @@ export class EtcdCluster extends ClusterConstruct implements MajorityGroup {
 function keyWatchText(): string {
   return renderUnit({
     Unit: [
-      ["Description", "Start etcd-member.service once the node key is delivered"],
-      ["ConditionPathExists", `!${HOST_TLS.nodeKey}`],
+      ["Description", "Start etcd-member.service once the node keys are delivered"],
+      ["ConditionPathExists", `!${HOST_TLS.etcdClient.key}`],
     ],
     Path: [
-      ["PathExists", HOST_TLS.nodeKey],
+      ["PathExists", HOST_TLS.etcdClient.key],
       ["Unit", `${MEMBER}.service`],
     ],
     Install: [["WantedBy", "paths.target"]],
   });
+}
+
+function tlsFiles(paths: DomainTlsPaths): EtcdTlsFiles {
+  return { ca: paths.trustBundle, cert: paths.certificate, key: paths.key };
 }

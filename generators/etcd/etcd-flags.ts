@@ -37,7 +37,8 @@ export interface EtcdFlagInputs {
   /** Distinguishes this cluster's bootstrap from any other on the same network. */
   readonly clusterToken: string;
   readonly dataDir: string;
-  readonly tls: EtcdTlsFiles;
+  /** Each port's own trust domain: clients (2379) and peers (2380) are verified against different CAs. */
+  readonly tls: { readonly client: EtcdTlsFiles; readonly peer: EtcdTlsFiles };
   /**
    * `existing` for a member that joins a running cluster (after `etcdctl member add`), `new` for the
    * members that form it. etcd reads it only when the data dir is empty.
@@ -64,9 +65,10 @@ export function clientEndpointsOf(peers: readonly EtcdPeer[]): string[] {
 }
 
 /**
- * Flags of one member. Clients and peers both need a certificate signed by the cluster CA
- * (`client-cert-auth`, `peer-client-cert-auth`): the seed's setting, and what keeps any host on the private
- * network from reading the store.
+ * Flags of one member. Clients and peers both need a certificate (`client-cert-auth`, `peer-client-cert-auth`):
+ * the seed's setting, and what keeps any host on the private network from reading the store. Clients are
+ * verified against the etcd-client CA and peers against the etcd-peer CA, so a client certificate cannot join
+ * the cluster as a member, and a member's peer certificate is no client certificate.
  */
 export function etcdFlags({ self, peers, clusterToken, dataDir, tls, clusterState = "new" }: EtcdFlagInputs): string[] {
   // Loopback too, so local tools reach the member without the private address; once when they are the same.
@@ -88,12 +90,12 @@ export function etcdFlags({ self, peers, clusterToken, dataDir, tls, clusterStat
     "--auto-compaction-retention=1h",
     `--quota-backend-bytes=${ETCD_QUOTA_BACKEND_BYTES}`,
     "--client-cert-auth",
-    `--trusted-ca-file=${tls.ca}`,
-    `--cert-file=${tls.cert}`,
-    `--key-file=${tls.key}`,
+    `--trusted-ca-file=${tls.client.ca}`,
+    `--cert-file=${tls.client.cert}`,
+    `--key-file=${tls.client.key}`,
     "--peer-client-cert-auth",
-    `--peer-trusted-ca-file=${tls.ca}`,
-    `--peer-cert-file=${tls.cert}`,
-    `--peer-key-file=${tls.key}`,
+    `--peer-trusted-ca-file=${tls.peer.ca}`,
+    `--peer-cert-file=${tls.peer.cert}`,
+    `--peer-key-file=${tls.peer.key}`,
   ];
 }

@@ -1,4 +1,4 @@
-import { HOST_TLS } from "../pki/host-paths.js";
+import { hostTls } from "../pki/host-paths.js";
 import { privateNetworkFile } from "./private-network.js";
 import { updateStrategyFile } from "./update-windows.js";
 import { isIpv4, ipv4ToNumber } from "../../src/core/ip.js";
@@ -36,14 +36,16 @@ export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): Plann
     },
   ];
   // PEM files are copied untouched (no banner): they come from the PKI state, and tools differ in what text
-  // around a certificate they accept.
-  if (pki.caCertificatePem !== "") {
-    // 444: public, but nothing on the node rewrites it (CIS Docker Benchmark 3.10).
-    files.push({ path: HOST_TLS.caCertificate, mode: 0o444, contents: pki.caCertificatePem, construct: node.path });
-    const certificate = pki.certificates.get(node.hostname);
-    // Public certificate only. Its key, /etc/ssl/swarm/node-key.pem, is never in out/: it is delivered out of
-    // band from the git-ignored secrets/ folder.
-    if (certificate) files.push({ path: HOST_TLS.nodeCertificate, mode: 0o444, contents: certificate, construct: node.path });
+  // around a certificate they accept. A node holds a domain's folder when the domain's CA issued it a
+  // certificate: the trust bundle its daemon verifies peers with, and its own certificate.
+  for (const [domain, material] of [...pki.authorities].sort(([a], [b]) => compareStrings(a, b))) {
+    const certificate = material.certificates.get(node.hostname);
+    if (certificate === undefined || material.trustBundlePem === "") continue;
+    const paths = hostTls(domain);
+    // 444: public, but nothing on the node rewrites it (CIS Docker Benchmark 3.10, 3.12).
+    files.push({ path: paths.trustBundle, mode: 0o444, contents: material.trustBundlePem, construct: node.path });
+    // Public certificate only. Its key is never in out/: `swarm-cluster provision` delivers it from secrets/.
+    files.push({ path: paths.certificate, mode: 0o444, contents: certificate, construct: node.path });
   }
   return files;
 }

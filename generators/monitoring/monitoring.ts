@@ -17,7 +17,7 @@ import { singleReplicaStateFindings } from "../../src/analysis/stateful-data.js"
 import { EtcdCluster } from "../etcd/etcd-cluster.js";
 import { ETCD_CLIENT_PORT } from "../etcd/etcd-flags.js";
 import { FrontProxy } from "../nginx/front-proxy.js";
-import { HOST_TLS } from "../pki/host-paths.js";
+import { TRUST_DOMAINS } from "../pki/host-paths.js";
 import { ClusterPki } from "../pki/cluster-pki.js";
 import { ProxySql } from "../proxysql/proxysql.js";
 import { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
@@ -139,7 +139,7 @@ export const PROMETHEUS_IMAGE = "prom/prometheus:v2.55.1";
 
 /** Where Prometheus finds its etcd client certificate and key (Docker secrets) and the CA (the node's file). */
 const ETCD_TLS = {
-  caFile: `/etc/prometheus/etcd-ca.pem`,
+  caSecret: "prometheus_etcd_client_ca",
   certSecret: "prometheus_etcd_client_cert",
   keySecret: "prometheus_etcd_client_key",
 } as const;
@@ -326,29 +326,33 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
   }
 
   /**
-   * etcd requires a client certificate of the cluster CA on its client port: Prometheus gets one of its own
-   * (client auth only, an etcd client's purpose), its key a Docker secret; the CA is the node's copy.
+   * etcd requires a client certificate of its etcd-client CA on its client port: Prometheus gets one of its own
+   * (client auth only), and the CA bundle that verifies etcd's serving certificate, each a Docker secret: only
+   * etcd members hold the etcd-client folder, and Prometheus may run elsewhere.
    */
   private prepareEtcdScrape(cluster: Cluster): void {
     const members = cluster.all(EtcdCluster).flatMap((etcd) => etcd.members);
     const [pki] = cluster.all(ClusterPki);
     if (members.length === 0 || !pki) return;
-    this.etcdClientCertificate = new Certificate(pki.authority, PROMETHEUS_ETCD_CLIENT, {
+    const domain = TRUST_DOMAINS.etcdClient;
+    this.etcdClientCertificate = new Certificate(pki.authority(domain), PROMETHEUS_ETCD_CLIENT, {
       commonName: PROMETHEUS_ETCD_CLIENT,
       usages: ["client"],
     });
+    const ca = new Secret(cluster, ETCD_TLS.caSecret, {
+      description: `the CA bundle etcd's clients trust: pki/${domain}/ca.crt`,
+    });
     const certificate = new Secret(cluster, ETCD_TLS.certSecret, {
-      description: `Prometheus' etcd client certificate: pki/certs/${PROMETHEUS_ETCD_CLIENT}.crt`,
+      description: `Prometheus' etcd client certificate: pki/${domain}/certs/${PROMETHEUS_ETCD_CLIENT}.crt`,
     });
     const key = new Secret(cluster, ETCD_TLS.keySecret, {
-      description: `Prometheus' etcd client key: secrets/pki/${PROMETHEUS_ETCD_CLIENT}.key`,
+      description: `Prometheus' etcd client key: secrets/pki/${domain}/${PROMETHEUS_ETCD_CLIENT}.key`,
     });
-    this.prometheus.addMounts({ secrets: [certificate, key], volumes: [`${HOST_TLS.caCertificate}:${ETCD_TLS.caFile}:ro`] });
-    cisException(this.prometheus, { "5.6": "the node's copy of the cluster CA certificate (public), read-only, to check etcd's" });
+    this.prometheus.addMounts({ secrets: [ca, certificate, key] });
     this.etcdScrape = {
       members,
       port: ETCD_CLIENT_PORT,
-      caFile: ETCD_TLS.caFile,
+      caFile: ca.mountPath,
       certFile: certificate.mountPath,
       keyFile: key.mountPath,
     };

@@ -1,4 +1,5 @@
 export { ClusterPki, type ClusterPkiProps } from "./cluster-pki.js";
+export { HOST_TLS, hostTls, TRUST_DOMAINS, type TrustDomain } from "./host-paths.js";
 import { X509Certificate } from "node:crypto";
 import { compareStrings, toJson } from "../../src/core/stable-json.js";
 import { CertificateAuthority } from "../../src/model/certificate.js";
@@ -7,45 +8,50 @@ import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type Delivery, type GeneratedFile } from "../../src/synth/generator.js";
 
 /**
- * The public half of the PKI in out/: the CA and every issued certificate, as committed in pki/, plus an
- * inventory that makes a re-issued certificate readable in a pull request (new serial, SANs, expiry).
- * PEM files carry no "generated" banner: they are byte-identical copies of the committed state, so their
- * fingerprints match pki/ and what the hosts hold.
+ * The public half of the PKI in out/, one folder per trust domain: the CAs the domain's daemons trust
+ * (`<domain>/ca.crt`, the same bundle the hosts hold) and every certificate the domain's CA issued, as
+ * committed in pki/; plus an inventory that makes a re-issued certificate or a CA rotation readable in a pull
+ * request (which CA issues, which are trusted, new serials, SANs, expiry). PEM files carry no "generated"
+ * banner: they are byte-identical copies of the committed state, so their fingerprints match pki/ and the hosts.
  */
 export const pkiGenerator = defineGenerator({
   name: "pki",
   generate({ cluster, pki }) {
-    const authority = cluster.all(CertificateAuthority)[0];
-    if (!authority || pki.caCertificatePem === "") return [];
-
-    const hostnames = cluster.nodes.map((node) => node.hostname);
-    const files: GeneratedFile[] = [
-      {
-        path: OUT_PATHS.familyFile("pki", "ca.crt"),
-        content: pki.caCertificatePem,
-        construct: authority.path,
-        delivery: { kind: "host", nodes: hostnames },
-      },
-    ];
-    const inventory: InventoryEntry[] = [];
-    for (const certificate of authority.certificates) {
-      const pem = pki.certificates.get(certificate.name);
-      if (pem === undefined) continue;
-      const delivery: Delivery = certificate.installedOn ? { kind: "host", nodes: [certificate.installedOn] } : { kind: "operator" };
+    const files: GeneratedFile[] = [];
+    const domains: DomainInventory[] = [];
+    const authorities = [...cluster.all(CertificateAuthority)].sort((a, b) => compareStrings(a.domain, b.domain));
+    for (const authority of authorities) {
+      const material = pki.authorities.get(authority.domain);
+      if (!material || material.caCertificatePem === "") continue;
+      const holders = authority.certificates.flatMap((certificate) => (certificate.installedOn ? [certificate.installedOn] : []));
       files.push({
-        path: OUT_PATHS.familyFile("pki", `certs/${certificate.name}.crt`),
-        content: pem,
-        construct: certificate.path,
-        delivery,
+        path: OUT_PATHS.familyFile("pki", `${authority.domain}/ca.crt`),
+        content: material.trustBundlePem,
+        construct: authority.path,
+        delivery: holders.length > 0 ? { kind: "host", nodes: [...new Set(holders)].sort(compareStrings) } : { kind: "operator" },
       });
-      inventory.push({ name: certificate.name, installedOn: certificate.installedOn ?? null, ...describeCertificate(pem) });
+      const certificates: InventoryEntry[] = [];
+      for (const certificate of authority.certificates) {
+        const pem = material.certificates.get(certificate.name);
+        if (pem === undefined) continue;
+        const delivery: Delivery = certificate.installedOn ? { kind: "host", nodes: [certificate.installedOn] } : { kind: "operator" };
+        files.push({
+          path: OUT_PATHS.familyFile("pki", `${authority.domain}/certs/${certificate.name}.crt`),
+          content: pem,
+          construct: certificate.path,
+          delivery,
+        });
+        certificates.push({ name: certificate.name, installedOn: certificate.installedOn ?? null, ...describeCertificate(pem) });
+      }
+      certificates.sort((a, b) => compareStrings(a.name, b.name));
+      domains.push({ domain: authority.domain, trusted: trustedCas(material.caCertificatePem, material.trustBundlePem), certificates });
     }
-    inventory.sort((a, b) => compareStrings(a.name, b.name));
-
+    const first = authorities[0];
+    if (domains.length === 0 || !first) return [];
     files.push({
       path: OUT_PATHS.familyFile("pki", "inventory.json"),
-      content: toJson({ ca: identify(new X509Certificate(pki.caCertificatePem)), certificates: inventory }),
-      construct: authority.path,
+      content: toJson({ domains }),
+      construct: first.path,
       delivery: { kind: "operator" },
     });
     return files;
@@ -59,6 +65,11 @@ interface Identity {
   readonly sha256: string;
 }
 
+interface TrustedCa extends Identity {
+  /** `issuing` signs the domain's certificates; `rotating` is the other CA trusted during a rotation's overlap. */
+  readonly role: "issuing" | "rotating";
+}
+
 interface CertificateFacts extends Identity {
   readonly dnsNames: readonly string[];
   readonly ipAddresses: readonly string[];
@@ -68,6 +79,22 @@ interface CertificateFacts extends Identity {
 interface InventoryEntry extends CertificateFacts {
   readonly name: string;
   readonly installedOn: string | null;
+}
+
+interface DomainInventory {
+  readonly domain: string;
+  readonly trusted: readonly TrustedCa[];
+  readonly certificates: readonly InventoryEntry[];
+}
+
+/** Each CA of the bundle, the issuing one first, as a reviewer checks a rotation: which CAs do hosts trust? */
+function trustedCas(issuingPem: string, bundlePem: string): TrustedCa[] {
+  const issuing = new X509Certificate(issuingPem).fingerprint256;
+  const blocks = bundlePem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+  return blocks.map((pem) => {
+    const certificate = new X509Certificate(pem);
+    return { role: certificate.fingerprint256 === issuing ? "issuing" : "rotating", ...identify(certificate) };
+  });
 }
 
 /** What the certificate itself says (not the request): the inventory must show what hosts will hold. */

@@ -6,10 +6,6 @@ export const X509_COMMON_NAME_MAX = 64;
 
 /** What the ClusterPki's own checks report. */
 export const CLUSTER_PKI_MESSAGES = defineMessages({
-  "pki/operator-named-like-node": entry<{ name: string }>(
-    ({ name }) => `operator "${name}" has the name of a node; operator and node certificates share pki/certs/<name>.crt`,
-    "rename the operator (e.g. `admin-<name>`) in `operators`",
-  ),
   "pki/common-name-too-long": entry<{ commonName: string; what: string; fix: string }>(
     ({ commonName, what }) =>
       `the subject common name of ${what}, "${commonName}", is ${commonName.length} characters; X.509 allows at most ${X509_COMMON_NAME_MAX}`,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { packageRoot } from "../core/package-root.js";
 import { processOutput, type Output } from "./output.js";
 
@@ -106,8 +106,8 @@ export function createProgram(
   program
     .command("provision")
     .description(
-      "write each node's user-data to secrets/ignition/<hostname>.ign: its Ignition config plus its private key " +
-        "(/etc/ssl/swarm/node-key.pem), which out/ never holds; git-ignored files, mode 0600; key material is never printed",
+      "write each node's user-data to secrets/ignition/<hostname>.ign: its Ignition config plus its private keys " +
+        "(/etc/ssl/swarm/<domain>/key.pem), which out/ never holds; git-ignored files, mode 0600; key material is never printed",
     )
     .addOption(new Option("-c, --config <file>", "cluster config to compile").default(DEFAULT_CONFIG))
     .option("-n, --node <hostname...>", "nodes to provision (default: every node)")
@@ -116,6 +116,36 @@ export function createProgram(
     .action(async (options: { config: string; node?: string[]; out?: string; quiet?: boolean }) => {
       const { runProvision } = await import("./provision-command.js");
       setExitCode(await runProvision(options, io));
+    });
+
+  program
+    .command("operator-cert")
+    .description(
+      "mint a short-lived client certificate for a person, signed by the domain's CA key from secrets/pki/, into a " +
+        "git-ignored folder (ca.pem, cert.pem, key.pem 0600); never committed, never printed",
+    )
+    .addOption(new Option("-c, --config <file>", "cluster config whose pki/ and secrets/ to use").default(DEFAULT_CONFIG))
+    .addOption(new Option("-d, --domain <domain>", "trust domain to open").choices(["docker-api", "etcd-client"]).default("docker-api"))
+    .addOption(new Option("-t, --ttl <duration>", "lifetime: minutes, hours or days (90m, 24h, 2d), at most 7d").default("24h"))
+    .addOption(new Option("-n, --name <name>", "who the certificate is for (its common name)").default("operator"))
+    .option("-o, --out <dir>", "folder for the files (default: secrets/operator/<domain>/ beside the config; never inside out/)")
+    .action(async (options: { config: string; domain: string; ttl: string; name: string; out?: string }) => {
+      const { runOperatorCert } = await import("./operator-cert-command.js");
+      setExitCode(await runOperatorCert(options, io));
+    });
+
+  program
+    .command("rotate-ca")
+    .description(
+      "rotate a trust domain's CA with an overlap: `start` adds a new CA beside the old one to every trust bundle, " +
+        "`switch` makes the new CA issue (the old one stays trusted), `finish` retires the old CA; build and apply after each step",
+    )
+    .argument("<domain>", "trust domain: etcd-peer, etcd-client or docker-api")
+    .addArgument(new Argument("<step>", "rotation step").choices(["start", "switch", "finish"]))
+    .addOption(new Option("-c, --config <file>", "cluster config whose pki/ and secrets/ to use").default(DEFAULT_CONFIG))
+    .action(async (domain: string, step: "start" | "switch" | "finish", options: { config: string }) => {
+      const { runRotateCa } = await import("./rotate-ca-command.js");
+      setExitCode(await runRotateCa(domain, step, options, io));
     });
 
   return program;

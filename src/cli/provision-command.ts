@@ -46,7 +46,7 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
     return reportError(error, io);
   }
 
-  const { overlays, problems } = planOverlays(build, new PkiState(paths.pki), options.node ?? []);
+  const { overlays, problems } = planOverlays(build, (domain) => new PkiState(paths.pki, domain), options.node ?? []);
   if (problems.length > 0) return fail(problems, io);
 
   const say = (text: string): void => {

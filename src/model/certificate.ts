@@ -25,8 +25,14 @@ export const CERTIFICATE_AUTHORITY_PROPS = propsShape<CertificateAuthorityProps>
   certificateValidityDays: "optional",
 });
 
-/** The cluster's own CA, for etcd, the Docker TLS API and the internal registry. */
+/**
+ * A CA of the cluster, one per trust domain (etcd peers, etcd clients, the Docker TLS API): its id names the
+ * domain, and with it the domain's state folder (`pki/<id>/`) and its folder on the hosts (`/etc/ssl/swarm/<id>/`).
+ * A daemon trusts exactly its domain's CA, so a certificate issued for one domain opens nothing in another.
+ */
 export class CertificateAuthority extends ClusterConstruct {
+  /** The trust domain: the construct id. */
+  readonly domain: string;
   readonly commonName: string;
   readonly validityDays: number;
   readonly certificateValidityDays: number;
@@ -34,6 +40,7 @@ export class CertificateAuthority extends ClusterConstruct {
   constructor(scope: Construct, id: string, props: CertificateAuthorityProps) {
     super(scope, id);
     props = this.acceptProps(props, CERTIFICATE_AUTHORITY_PROPS);
+    this.domain = id;
     this.commonName = props.commonName;
     this.validityDays = props.validityDays ?? 1825;
     this.certificateValidityDays = props.certificateValidityDays ?? 825;

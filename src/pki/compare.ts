@@ -69,6 +69,7 @@ export function compareWithRequest(
   existing: X509Certificate,
   authority: X509Certificate | undefined,
   now: Date = pkiNow(),
+  caFile = "pki/ca.crt",
 ): Change[] {
   const changes: Change[] = [];
   const expires = new Date(existing.validTo);
@@ -89,9 +90,9 @@ export function compareWithRequest(
     changes.push({ field: "usages", text: `usages changed (${usages.join(", ") || "none"} → ${request.usages.join(", ")})` });
   }
   if (!authority) {
-    changes.push({ field: "", text: "its CA certificate is not in pki/ca.crt" });
+    changes.push({ field: "", text: `its CA certificate is not in ${caFile}` });
   } else if (!existing.checkIssued(authority) || !existing.verify(authority.publicKey)) {
-    changes.push({ field: "", text: "not issued by the current CA (pki/ca.crt)" });
+    changes.push({ field: "", text: `not issued by the current CA (${caFile})` });
   }
   return changes;
 }

@@ -61,6 +61,8 @@ export async function createAuthority(request: AuthorityRequest, now: Date): Pro
 /** Signs leaf certificates with a CA whose certificate and private key are at hand. */
 export interface Issuer {
   issue(request: CertificateRequest, validityDays: number, now: Date): Promise<IssuedPair>;
+  /** A certificate valid from `notBefore` to `notAfter` exactly (whole seconds), as short-lived ones need. */
+  issueBetween(request: CertificateRequest, notBefore: Date, notAfter: Date): Promise<IssuedPair>;
 }
 
 export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: string): Promise<Issuer> {
@@ -76,11 +78,15 @@ export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: stri
     : await x509.AuthorityKeyIdentifierExtension.create(authority.publicKey);
   const caFingerprint = new X509Certificate(caCertificatePem).fingerprint256;
 
-  return {
-    async issue(request, validityDays, now) {
+  const issuer: Issuer = {
+    issue(request, validityDays, now) {
+      const notBefore = wholeSeconds(now);
+      return issuer.issueBetween(request, notBefore, addDays(notBefore, validityDays));
+    },
+    async issueBetween(request, from, until) {
       // ECDSA P-256 leaves: quick to generate, and accepted by etcd, dockerd and the Docker CLI.
       const keys = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
-      const notBefore = wholeSeconds(now);
+      const notBefore = wholeSeconds(from);
       const spki = new Uint8Array(await crypto.subtle.exportKey("spki", keys.publicKey));
       const names: X509.JsonGeneralName[] = [
         ...request.dnsNames.map((value) => ({ type: "dns" as const, value })),
@@ -104,12 +110,13 @@ export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: stri
         notBefore,
         // Never past the CA's own expiry: a chain is only as valid as its CA, and a leaf that claims more
         // would hide the date everything stops verifying.
-        notAfter: new Date(Math.min(addDays(notBefore, validityDays).getTime(), authority.notAfter.getTime())),
+        notAfter: new Date(Math.min(wholeSeconds(until).getTime(), authority.notAfter.getTime())),
         extensions,
       });
       return { certificatePem: pemLines(certificate.toString("pem")), privateKeyPem: await privateKeyPem(keys.privateKey) };
     },
   };
+  return issuer;
 }
 
 /** True when the private key is the one whose public half the certificate carries. */

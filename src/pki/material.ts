@@ -1,12 +1,22 @@
-/** Certificates the build resolved (reused from the committed state or newly issued); public parts only. */
-export interface PkiMaterial {
-  /** PEM of the CA certificate; empty when the model declares no CA. */
+/** What one CA (one trust domain) resolved to: reused from the committed state or newly issued; public parts only. */
+export interface AuthorityMaterial {
+  /** PEM of the CA that issues the domain's certificates. */
   readonly caCertificatePem: string;
+  /**
+   * PEM of every CA the domain's daemons trust now: the issuing CA, followed, during a rotation, by the CA
+   * coming in (`ca.next.crt`) or going out (`ca.previous.crt`). Outside a rotation, the issuing CA alone.
+   */
+  readonly trustBundlePem: string;
   /** PEM of each issued certificate, by certificate name. */
   readonly certificates: ReadonlyMap<string, string>;
 }
 
-export const NO_PKI: PkiMaterial = { caCertificatePem: "", certificates: new Map() };
+/** Certificates the build resolved, by trust domain (the CertificateAuthority's id). */
+export interface PkiMaterial {
+  readonly authorities: ReadonlyMap<string, AuthorityMaterial>;
+}
+
+export const NO_PKI: PkiMaterial = { authorities: new Map() };
 
 /** A file outside out/ that the build keeps as state: issued certificates (committed) and keys (secrets/). */
 export interface StateWrite {
@@ -26,9 +36,9 @@ export interface PkiResolution {
 }
 
 export interface PkiOptions {
-  /** Committed certificate state, e.g. `<config dir>/pki`. */
+  /** Committed certificate state, e.g. `<config dir>/pki`; each trust domain has a folder in it. */
   readonly stateDir: string;
-  /** Git-ignored private keys, e.g. `<config dir>/secrets/pki`. */
+  /** Git-ignored private keys, e.g. `<config dir>/secrets/pki`; each trust domain has a folder in it. */
   readonly secretsDir: string;
   /** False for `build --check`: nothing may be issued, pending issues are reported instead. */
   readonly allowIssue: boolean;

@@ -62,7 +62,7 @@ export function caExpiring(authority: CertificateAuthority, expires: string, sta
     construct: authority.path,
     field: "validityDays",
     message: `the CA in ${state.display(state.caCertificate)} expires on ${expires}: certificates it issues cannot outlive it, so renewing them no longer helps`,
-    hint: `roll the CA over: move ${state.display(state.caCertificate)} and ${state.display(state.caKey)} aside and build (${NEW_CA_CONSEQUENCE})`,
+    hint: `rotate the CA with an overlap (README, "Rotating a CA"): \`swarm-cluster rotate-ca ${authority.domain} start\`, build and apply, then \`switch\`, then \`finish\``,
     location: authority.location,
   };
 }
@@ -94,15 +94,28 @@ export function unreadableCaCertificate(authority: CertificateAuthority, state: 
   };
 }
 
-export function singleAuthority(authority: CertificateAuthority): Problem {
+export function duplicateDomain(authority: CertificateAuthority): Problem {
   return {
     severity: "error",
     origin: "model",
-    code: "pki/one-ca",
+    code: "pki/duplicate-domain",
     construct: authority.path,
     field: "",
-    message: "the cluster declares more than one CertificateAuthority; its PKI state (pki/ca.crt) holds one",
-    hint: "declare a single CertificateAuthority (ClusterPki creates one) and put every certificate under it",
+    message: `two CertificateAuthority constructs have the id "${authority.domain}"; the id names the trust domain and its state folder pki/${authority.domain}/`,
+    hint: "give each CertificateAuthority an id of its own (ClusterPki declares etcd-peer, etcd-client and docker-api)",
+    location: authority.location,
+  };
+}
+
+export function invalidDomain(authority: CertificateAuthority): Problem {
+  return {
+    severity: "error",
+    origin: "model",
+    code: "pki/domain-name",
+    construct: authority.path,
+    field: "",
+    message: `the CertificateAuthority id "${authority.domain}" cannot name a folder (pki/<id>/, /etc/ssl/swarm/<id>/)`,
+    hint: "use lower-case letters, digits and dashes, starting with a letter or digit (e.g. `docker-api`)",
     location: authority.location,
   };
 }
@@ -114,7 +127,7 @@ export function reservedName(certificate: Certificate): Problem {
     code: "pki/reserved-name",
     construct: certificate.path,
     field: "",
-    message: `a certificate cannot be named "ca": its key would be secrets/pki/ca.key, the CA's own key`,
+    message: `a certificate cannot be named "${certificate.name}": its files would be the CA's own (ca.crt, ca.next.crt, ca.previous.crt and their keys)`,
     hint: "give the certificate another id",
     location: certificate.location,
   };
@@ -138,14 +151,24 @@ export function describe(changes: readonly Change[]): string {
   return changes.map((change) => change.text).join("; ");
 }
 
+const DOMAIN_NAME = /^[a-z0-9][a-z0-9-]*$/;
+const CA_FILE_STEMS = new Set(["ca", "ca.next", "ca.previous"]);
+
 /**
- * What makes the PKI state ambiguous: a second CA (the state holds one, pki/ca.crt) or a certificate named
- * like the CA's own files. Validation reports it with every other problem; the resolver refuses it too.
+ * What makes the PKI state ambiguous: two CAs with one id (each domain's state is the folder pki/<id>/), an id
+ * that cannot be a folder, or a certificate named like a CA's own files. Validation reports it with every other
+ * problem; the resolver refuses it too.
  */
 export function misdeclaredPki(authorities: readonly CertificateAuthority[]): Problem[] {
-  const [first, ...others] = authorities;
-  return [
-    ...others.map(singleAuthority),
-    ...(first?.certificates.filter((certificate) => certificate.name === "ca").map(reservedName) ?? []),
-  ];
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const authority of authorities) {
+    if (!DOMAIN_NAME.test(authority.domain)) problems.push(invalidDomain(authority));
+    else if (seen.has(authority.domain)) problems.push(duplicateDomain(authority));
+    seen.add(authority.domain);
+    for (const certificate of authority.certificates) {
+      if (CA_FILE_STEMS.has(certificate.name)) problems.push(reservedName(certificate));
+    }
+  }
+  return problems;
 }

@@ -12,7 +12,7 @@ import {
   RENEW_WITHIN_DAYS,
   requestOf,
 } from "./compare.js";
-import type { PkiOptions, PkiResolver, StateWrite } from "./material.js";
+import type { AuthorityMaterial, PkiOptions, PkiResolver, StateWrite } from "./material.js";
 import { NO_PKI } from "./material.js";
 import * as problem from "./problems.js";
 import { certificateWrite, PkiState, privateKeyWrite } from "./state.js";
@@ -20,19 +20,37 @@ import { certificateWrite, PkiState, privateKeyWrite } from "./state.js";
 /**
  * Certificates are committed state, like a lock file: a certificate whose request (subject, SANs, usages, CA)
  * is unchanged is reused byte for byte and needs no private key, so a fresh clone without `secrets/` builds
- * the same out/. Only a changed or new request is issued, and that needs the CA key.
+ * the same out/. Only a changed or new request is issued, and that needs its domain's CA key. Each
+ * CertificateAuthority is a trust domain with its own state folder, resolved on its own.
  */
 export const resolvePki: PkiResolver = async (cluster, options) => {
-  const [authority, ...others] = cluster.all(CertificateAuthority);
-  if (!authority) return { material: NO_PKI, writes: [], pending: [] };
-  const certificates = [...authority.certificates].sort((a, b) => compareStrings(a.name, b.name));
+  const authorities = cluster.all(CertificateAuthority);
+  if (authorities.length === 0) return { material: NO_PKI, writes: [], pending: [] };
   // The validation phase reports these with every other problem (src/validate/semantic/certificates.ts); a
   // resolver called on its own, without synthesis, must not issue into a misdeclared state either.
-  const misdeclared = problem.misdeclaredPki([authority, ...others]);
+  const misdeclared = problem.misdeclaredPki(authorities);
   if (misdeclared.length > 0) throw new ConfigError(misdeclared);
 
-  const state = new PkiState(options);
-  const now = buildTime(authority);
+  const now = buildTime(authorities[0] as CertificateAuthority);
+  const writes: StateWrite[] = [];
+  const pending: string[] = [];
+  const material = new Map<string, AuthorityMaterial>();
+  for (const authority of [...authorities].sort((a, b) => compareStrings(a.domain, b.domain))) {
+    const resolved = await resolveDomain(authority, new PkiState(options, authority.domain), options, now);
+    material.set(authority.domain, resolved.material);
+    writes.push(...resolved.writes);
+    pending.push(...resolved.pending);
+  }
+  return { material: { authorities: material }, writes, pending };
+};
+
+async function resolveDomain(
+  authority: CertificateAuthority,
+  state: PkiState,
+  options: PkiOptions,
+  now: Date,
+): Promise<{ material: AuthorityMaterial; writes: StateWrite[]; pending: string[] }> {
+  const certificates = [...authority.certificates].sort((a, b) => compareStrings(a.name, b.name));
   const ca = await resolveAuthority(authority, state, options, now);
   const writes: StateWrite[] = [...ca.writes];
   const pending: string[] = [...ca.pending];
@@ -49,7 +67,7 @@ export const resolvePki: PkiResolver = async (cluster, options) => {
         ? [{ field: "", text: "not issued yet" }]
         : parsed === undefined
           ? [{ field: "", text: "not a readable PEM certificate" }]
-          : compareWithRequest(request, parsed, ca.certificate, now);
+          : compareWithRequest(request, parsed, ca.certificate, now, state.display(state.caCertificate));
     if (changes.length === 0 && committed !== undefined) {
       material.set(certificate.name, committed);
     } else if (!options.allowIssue) {
@@ -78,8 +96,22 @@ export const resolvePki: PkiResolver = async (cluster, options) => {
   }
 
   const sorted = new Map([...material].sort(([a], [b]) => compareStrings(a, b)));
-  return { material: { caCertificatePem: ca.pem ?? "", certificates: sorted }, writes, pending };
-};
+  const caPem = ca.pem ?? "";
+  return {
+    material: { caCertificatePem: caPem, trustBundlePem: trustBundle(caPem, state), certificates: sorted },
+    writes,
+    pending,
+  };
+}
+
+/**
+ * What the domain's daemons trust: the issuing CA, then the CA a rotation is bringing in or retiring. Both
+ * stay in the bundle through the overlap, so certificates of either CA verify while nodes move over.
+ */
+function trustBundle(caPem: string, state: PkiState): string {
+  const rotating = [state.nextCaCertificate, state.previousCaCertificate].map((file) => state.read(file));
+  return [caPem, ...rotating].filter((pem): pem is string => pem !== undefined && pem !== "").join("");
+}
 
 /** One "now" for the whole build, so every certificate is checked and issued against the same moment. */
 function buildTime(authority: CertificateAuthority): Date {
@@ -119,9 +151,11 @@ async function resolveAuthority(
       pending.push(`${display}: CA commonName changed (${name} → ${authority.commonName})`);
     }
     // Within the renewal window, the leaves re-issued under this CA would expire with it: stop and say so,
-    // rather than re-issuing them on every build.
+    // rather than re-issuing them on every build. Once a rotation has started (its new CA is in ca.next.crt),
+    // the build must go on: it is how the new CA reaches the nodes.
     const expires = new Date(certificate.validTo);
-    if (expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * 86_400_000) {
+    const rotating = state.exists(state.nextCaCertificate);
+    if (!rotating && expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * 86_400_000) {
       const day = expires.toISOString().slice(0, 10);
       if (options.allowIssue) throw new ConfigError([problem.caExpiring(authority, day, state)]);
       pending.push(`${display}: the CA expires on ${day}; roll it over`);

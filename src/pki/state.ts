@@ -3,30 +3,47 @@ import path from "node:path";
 import type { PkiOptions, StateWrite } from "./material.js";
 
 /**
- * Where the PKI state lives. Issued certificates are committed next to the config like a lock file
- * (`pki/ca.crt`, `pki/certs/<name>.crt`), so a fresh clone rebuilds byte-identical output; their private keys
- * go to the git-ignored `secrets/pki/`, which a fresh clone does not have.
+ * Where one trust domain's PKI state lives. Each CA (a trust domain: etcd peers, etcd clients, the Docker TLS
+ * API, …) has a folder of its own: its certificate and the certificates it issued are committed next to the
+ * config like a lock file (`pki/<domain>/ca.crt`, `pki/<domain>/certs/<name>.crt`), so a fresh clone rebuilds
+ * byte-identical output; their private keys go to the git-ignored `secrets/pki/<domain>/`, which a fresh clone
+ * does not have. During a CA rotation a second CA sits beside the issuing one: `ca.next.crt` (trusted, not yet
+ * issuing) or `ca.previous.crt` (no longer issuing, still trusted until it is retired).
  */
 export class PkiState {
+  readonly domain: string;
   readonly caCertificate: string;
   readonly caKey: string;
+  /** The CA a rotation brings in, trusted beside the issuing one before it issues anything. */
+  readonly nextCaCertificate: string;
+  readonly nextCaKey: string;
+  /** The CA a rotation retires: it no longer issues, and is trusted until `rotate-ca … finish`. */
+  readonly previousCaCertificate: string;
+  readonly previousCaKey: string;
   readonly stateDir: string;
+  readonly secretsDir: string;
   private readonly root: string;
 
-  constructor(private readonly options: Pick<PkiOptions, "stateDir" | "secretsDir">) {
-    this.stateDir = options.stateDir;
-    this.caCertificate = path.join(options.stateDir, "ca.crt");
-    this.caKey = path.join(options.secretsDir, "ca.key");
+  constructor(options: Pick<PkiOptions, "stateDir" | "secretsDir">, domain: string) {
+    this.domain = domain;
+    this.stateDir = path.join(options.stateDir, domain);
+    this.secretsDir = path.join(options.secretsDir, domain);
+    this.caCertificate = path.join(this.stateDir, "ca.crt");
+    this.caKey = path.join(this.secretsDir, "ca.key");
+    this.nextCaCertificate = path.join(this.stateDir, "ca.next.crt");
+    this.nextCaKey = path.join(this.secretsDir, "ca.next.key");
+    this.previousCaCertificate = path.join(this.stateDir, "ca.previous.crt");
+    this.previousCaKey = path.join(this.secretsDir, "ca.previous.key");
     // Messages name files relative to the config's folder, where `pki/` sits, as a user sees them in git.
     this.root = path.dirname(options.stateDir);
   }
 
   certificate(name: string): string {
-    return path.join(this.options.stateDir, "certs", `${name}.crt`);
+    return path.join(this.stateDir, "certs", `${name}.crt`);
   }
 
   key(name: string): string {
-    return path.join(this.options.secretsDir, `${name}.key`);
+    return path.join(this.secretsDir, `${name}.key`);
   }
 
   /** A state path as a user reads it: relative to the config folder, with forward slashes. */

@@ -9,7 +9,7 @@ export type NodeKey =
   | { readonly kind: "mismatch" };
 
 /**
- * Reads `secrets/pki/<hostname>.key` and checks that it belongs to the certificate the node's Ignition
+ * Reads `secrets/pki/<domain>/<hostname>.key` and checks that it belongs to the certificate the node's Ignition
  * config installs: a key from another node or an older issue would only show as a TLS failure at first boot.
  */
 export function loadNodeKey(state: PkiState, hostname: string, certificatePem: string): NodeKey {

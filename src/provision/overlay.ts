@@ -1,31 +1,40 @@
 import { contentsText } from "../../generators/ignition/data-url.js";
-import { HOST_TLS } from "../../generators/pki/host-paths.js";
+import { domainOfCertificatePath, hostTls } from "../../generators/pki/host-paths.js";
 import { toJson } from "../core/stable-json.js";
 import type { File as IgnitionFile, IgnitionConfig } from "../imports/ignition-v3.3.js";
 
+/** A node's private key in one trust domain, to be written beside the domain's certificate. */
+export interface DomainKey {
+  readonly domain: string;
+  readonly pem: string;
+}
+
 /**
  * The secrets overlay is the node's COMPLETE Ignition config: the public config exactly as the build emits it
- * to out/nodes/<hostname>/config.ign, plus one file, the node's private key. Not an `ignition.config.merge`
- * of the public config: a merged data: URL is opaque to ignition-validate and to a reader, its merge rules
- * are one more thing to reason about at first boot, and it base64s the whole config again (user-data is
- * size-limited on most clouds). Removing the key entry gives back the public config byte for byte.
+ * to out/nodes/<hostname>/config.ign, plus the node's private keys, one per trust domain it holds a
+ * certificate of. Not an `ignition.config.merge` of the public config: a merged data: URL is opaque to
+ * ignition-validate and to a reader, its merge rules are one more thing to reason about at first boot, and it
+ * base64s the whole config again (user-data is size-limited on most clouds). Removing the key entries gives
+ * back the public config byte for byte.
  */
-export function secretsOverlay(publicConfig: IgnitionConfig, keyPem: string): string {
+export function secretsOverlay(publicConfig: IgnitionConfig, keys: readonly DomainKey[]): string {
   const overlay = structuredClone(publicConfig);
   const files = overlay.storage?.files ?? [];
-  // Beside the certificate it belongs to, so the pair reads together.
-  const certificateAt = files.findIndex((file) => file.path === HOST_TLS.nodeCertificate);
-  files.splice(certificateAt + 1, 0, nodeKeyFile(keyPem));
+  for (const key of keys) {
+    // Beside the certificate it belongs to, so the pair reads together.
+    const certificateAt = files.findIndex((file) => file.path === hostTls(key.domain).certificate);
+    files.splice(certificateAt + 1, 0, nodeKeyFile(hostTls(key.domain).key, key.pem));
+  }
   overlay.storage = { ...overlay.storage, files };
   return toJson(overlay);
 }
 
-/** Readable by root only: etcd and dockerd run as root; containers get the folder mounted read-only. */
+/** Readable by root only: etcd and dockerd run as root; containers get their domain's folder mounted read-only. */
 export const NODE_KEY_MODE = 0o600;
 
-function nodeKeyFile(keyPem: string): IgnitionFile {
+function nodeKeyFile(path: string, keyPem: string): IgnitionFile {
   return {
-    path: HOST_TLS.nodeKey,
+    path,
     overwrite: true,
     // base64 rather than the percent-encoding of the public files: no reader of this config needs the text.
     contents: { source: `data:;base64,${Buffer.from(keyPem, "utf8").toString("base64")}` },
@@ -35,15 +44,19 @@ function nodeKeyFile(keyPem: string): IgnitionFile {
   };
 }
 
-/** The node certificate the public config installs, if any. */
-export function installedCertificate(config: IgnitionConfig): string | undefined {
-  const file = config.storage?.files?.find((candidate) => candidate.path === HOST_TLS.nodeCertificate);
-  return contentsText(file?.contents);
+/** The node certificates the public config installs, by trust domain. */
+export function installedCertificates(config: IgnitionConfig): { domain: string; pem: string }[] {
+  return (config.storage?.files ?? []).flatMap((file) => {
+    const domain = domainOfCertificatePath(file.path);
+    const pem = contentsText(file.contents);
+    return domain !== undefined && pem !== undefined ? [{ domain, pem }] : [];
+  });
 }
 
-/** True when the public config already writes the key path (an override did): the overlay would write it twice. */
-export function declaresNodeKey(config: IgnitionConfig): boolean {
-  return (config.storage?.files ?? []).some((file) => file.path === HOST_TLS.nodeKey);
+/** A key path the public config already writes (an override did), which the overlay would write twice. */
+export function declaredKeyPath(config: IgnitionConfig, domains: readonly string[]): string | undefined {
+  const keyPaths = new Set(domains.map((domain) => hostTls(domain).key));
+  return (config.storage?.files ?? []).find((file) => keyPaths.has(file.path))?.path;
 }
 
 /** `nodes/<hostname>/config.ign` of a build → hostname, or undefined for any other file. */

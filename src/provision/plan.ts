@@ -2,7 +2,7 @@ import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
 import type { PkiState } from "../pki/state.js";
 import type { SynthResult } from "../synth/synthesize.js";
 import { loadNodeKey } from "./node-key.js";
-import { declaresNodeKey, hostnameOfConfig, installedCertificate, secretsOverlay } from "./overlay.js";
+import { declaredKeyPath, type DomainKey, hostnameOfConfig, installedCertificates, secretsOverlay } from "./overlay.js";
 import * as problem from "./problems.js";
 import type { ProvisionProblem } from "./problems.js";
 
@@ -20,7 +20,7 @@ export interface Overlay {
  */
 export function planOverlays(
   build: Pick<SynthResult, "files" | "pendingIssues">,
-  state: PkiState,
+  stateOf: (domain: string) => PkiState,
   requested: readonly string[],
 ): { overlays: Overlay[]; problems: ProvisionProblem[] } {
   // Issuing is `build`'s job (it writes pki/ and must be committed); provision delivers what build issued.
@@ -43,20 +43,29 @@ export function planOverlays(
       continue;
     }
     const config = JSON.parse(text) as IgnitionConfig;
-    const certificate = installedCertificate(config);
-    if (certificate === undefined) {
+    const certificates = installedCertificates(config);
+    if (certificates.length === 0) {
       problems.push(problem.noCertificate(hostname));
       continue;
     }
-    if (declaresNodeKey(config)) {
-      problems.push(problem.keyPathDeclared(hostname));
+    const declared = declaredKeyPath(
+      config,
+      certificates.map((certificate) => certificate.domain),
+    );
+    if (declared !== undefined) {
+      problems.push(problem.keyPathDeclared(hostname, declared));
       continue;
     }
-    const key = loadNodeKey(state, hostname, certificate);
-    if (key.kind === "found") overlays.push({ hostname, content: secretsOverlay(config, key.pem), publicConfig: text });
-    else if (key.kind === "missing") problems.push(problem.keyMissing(state, hostname));
-    else if (key.kind === "unreadable") problems.push(problem.keyUnreadable(state, hostname));
-    else problems.push(problem.keyMismatch(state, hostname));
+    const keys: DomainKey[] = [];
+    for (const { domain, pem } of certificates) {
+      const state = stateOf(domain);
+      const key = loadNodeKey(state, hostname, pem);
+      if (key.kind === "found") keys.push({ domain, pem: key.pem });
+      else if (key.kind === "missing") problems.push(problem.keyMissing(state, hostname));
+      else if (key.kind === "unreadable") problems.push(problem.keyUnreadable(state, hostname));
+      else problems.push(problem.keyMismatch(state, hostname));
+    }
+    if (keys.length === certificates.length) overlays.push({ hostname, content: secretsOverlay(config, keys), publicConfig: text });
   }
   return { overlays, problems };
 }

@@ -1,4 +1,4 @@
-import { HOST_TLS } from "../../generators/pki/host-paths.js";
+import { hostTls } from "../../generators/pki/host-paths.js";
 import type { PkiState } from "../pki/state.js";
 
 /** Why a node's overlay cannot be written, and how to get out. Never carries key material. */
@@ -19,7 +19,7 @@ export function keyMissing(state: PkiState, hostname: string): ProvisionProblem 
   const key = state.display(state.key(hostname));
   return {
     hostname,
-    message: `the node's private key ${key} is missing (a fresh clone has no secrets/), so its overlay cannot install ${HOST_TLS.nodeKey}`,
+    message: `the node's private key ${key} is missing (a fresh clone has no secrets/), so its overlay cannot install ${hostTls(state.domain).key}`,
     hint: `restore secrets/ from your secret store (at least ${key}), or ${reissue(state, hostname)}`,
   };
 }
@@ -38,7 +38,7 @@ export function keyMismatch(state: PkiState, hostname: string): ProvisionProblem
   const certificate = state.display(state.certificate(hostname));
   return {
     hostname,
-    message: `${key} does not belong to the node's certificate ${certificate} (their public keys differ); TLS for etcd and the Docker API would fail at boot`,
+    message: `${key} does not belong to the node's certificate ${certificate} (their public keys differ); TLS in the ${state.domain} domain would fail at boot`,
     hint: `restore the key issued with ${certificate} from your secret store, or ${reissue(state, hostname)}`,
   };
 }
@@ -46,15 +46,15 @@ export function keyMismatch(state: PkiState, hostname: string): ProvisionProblem
 export function noCertificate(hostname: string): ProvisionProblem {
   return {
     hostname,
-    message: `the node's Ignition config installs no certificate at ${HOST_TLS.nodeCertificate}, so there is no key to deliver`,
+    message: `the node's Ignition config installs no certificate at ${hostTls("<domain>").certificate}, so there is no key to deliver`,
     hint: `declare a ClusterPki after the nodes, or boot the node with out/nodes/${hostname}/config.ign as it is`,
   };
 }
 
-export function keyPathDeclared(hostname: string): ProvisionProblem {
+export function keyPathDeclared(hostname: string, keyPath: string): ProvisionProblem {
   return {
     hostname,
-    message: `the node's public Ignition config already writes ${HOST_TLS.nodeKey}; a private key must never be in out/`,
+    message: `the node's public Ignition config already writes ${keyPath}; a private key must never be in out/`,
     hint: "remove the HostFile or Ignition override that writes that path",
   };
 }

@@ -62,9 +62,10 @@ describe("DockerHost", async () => {
       const options = dockerOptsOf(writeTemp(copyOf(files, node.hostname, `files/etc/docker/tls.env`) ?? ""));
       expect(options).toEqual([
         "--tlsverify",
-        "--tlscacert=/etc/ssl/certs/swarm-cluster-ca.pem",
-        "--tlscert=/etc/ssl/swarm/node.pem",
-        "--tlskey=/etc/ssl/swarm/node-key.pem",
+        // The docker-api domain's own CA, certificate and key: no etcd certificate opens the API.
+        "--tlscacert=/etc/ssl/swarm/docker-api/ca.pem",
+        "--tlscert=/etc/ssl/swarm/docker-api/cert.pem",
+        "--tlskey=/etc/ssl/swarm/docker-api/key.pem",
       ]);
     }
     expect(model.front.units).toEqual([]);
@@ -85,8 +86,8 @@ describe("DockerHost", async () => {
     }
     mkdirSync(onHost("/run"), { recursive: true });
     if (keyPresent) {
-      mkdirSync(path.dirname(onHost(HOST_TLS.nodeKey)), { recursive: true });
-      writeFileSync(onHost(HOST_TLS.nodeKey), "key\n");
+      mkdirSync(path.dirname(onHost(HOST_TLS.dockerApi.key)), { recursive: true });
+      writeFileSync(onHost(HOST_TLS.dockerApi.key), "key\n");
     }
 
     const socket = copyOf(files, "sw-node-1", "systemd/docker-tcp.socket") ?? "";
@@ -121,7 +122,7 @@ describe("DockerHost", async () => {
     const withKey = boot(true);
     expect(withKey.tcpApi).toBe(true);
     expect(withKey.dockerOpts).toContain("--tlsverify");
-    expect(withKey.dockerOpts).toContain(`--tlskey=${HOST_TLS.nodeKey}`);
+    expect(withKey.dockerOpts).toContain(`--tlskey=${HOST_TLS.dockerApi.key}`);
 
     // The key is delivered out of band: until it is there, dockerd must start (no --tlskey naming a missing
     // file) and the TCP API must not exist (never served without TLS).

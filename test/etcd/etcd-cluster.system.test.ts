@@ -50,7 +50,17 @@ describe("EtcdCluster", async () => {
       expect(flag(unit, "advertise-client-urls")).toBe(`https://${member.privateIp}:2379`);
       expect(flag(unit, "listen-client-urls")).toBe(`https://${member.privateIp}:2379,https://127.0.0.1:2379`);
       expect(flag(unit, "initial-cluster-token")).toBe(model.cluster.name);
-      expect(flag(unit, "key-file")).toBe("/etc/ssl/swarm/node-key.pem");
+      // Each port verifies against its own domain's CA: clients against etcd-client, peers against etcd-peer.
+      expect(flag(unit, "trusted-ca-file")).toBe("/etc/ssl/swarm/etcd-client/ca.pem");
+      expect(flag(unit, "cert-file")).toBe("/etc/ssl/swarm/etcd-client/cert.pem");
+      expect(flag(unit, "key-file")).toBe("/etc/ssl/swarm/etcd-client/key.pem");
+      expect(flag(unit, "peer-trusted-ca-file")).toBe("/etc/ssl/swarm/etcd-peer/ca.pem");
+      expect(flag(unit, "peer-cert-file")).toBe("/etc/ssl/swarm/etcd-peer/cert.pem");
+      expect(flag(unit, "peer-key-file")).toBe("/etc/ssl/swarm/etcd-peer/key.pem");
+      // The container sees its two domains, never the node's Docker API key.
+      expect(unit).toContain("--volume=/etc/ssl/swarm/etcd-peer:/etc/ssl/swarm/etcd-peer:ro");
+      expect(unit).toContain("--volume=/etc/ssl/swarm/etcd-client:/etc/ssl/swarm/etcd-client:ro");
+      expect(unit).not.toContain("docker-api");
       for (const tls of ["--client-cert-auth", "--peer-client-cert-auth"]) expect(unit).toContain(` ${tls} \\`);
       expect(unit).toContain("quay.io/coreos/etcd:v3.5.17");
       expect(unit).toMatch(/^Restart=always$/m);
@@ -80,13 +90,14 @@ describe("EtcdCluster", async () => {
       iniValues(unit, "Unit", "ConditionPathExists").every((condition) => {
         const negated = condition.startsWith("!");
         const target = negated ? condition.slice(1) : condition;
-        if (target !== HOST_TLS.nodeKey) throw new Error(`unexpected condition on ${target}`);
+        // Provisioning delivers both keys of a member at once: present or absent together.
+        if (target !== HOST_TLS.etcdPeer.key && target !== HOST_TLS.etcdClient.key) throw new Error(`unexpected condition on ${target}`);
         return negated ? !keyPresent : keyPresent;
       });
     const atBoot = holds(service, keyAtBoot);
     const watching = holds(watch, keyAtBoot);
     expect(iniValues(watch, "Path", "Unit")).toEqual(["etcd-member.service"]);
-    const triggers = watching && iniValues(watch, "Path", "PathExists").includes(HOST_TLS.nodeKey);
+    const triggers = watching && iniValues(watch, "Path", "PathExists").includes(HOST_TLS.etcdClient.key);
     return { atBoot, onceKeyArrives: atBoot || (triggers && holds(service, true)) };
   }
 
@@ -96,8 +107,8 @@ describe("EtcdCluster", async () => {
       expect(membersStart(member.hostname, true)).toEqual({ atBoot: true, onceKeyArrives: true });
       // Key delivered later: nothing runs (no restart loop against a missing file) until it is there.
       expect(membersStart(member.hostname, false)).toEqual({ atBoot: false, onceKeyArrives: true });
-      expect(iniValues(unitOf(member.hostname), "Unit", "ConditionPathExists")).toEqual([HOST_TLS.nodeKey]);
-      expect(flag(unitOf(member.hostname), "key-file")).toBe(HOST_TLS.nodeKey);
+      expect(iniValues(unitOf(member.hostname), "Unit", "ConditionPathExists")).toEqual([HOST_TLS.etcdPeer.key, HOST_TLS.etcdClient.key]);
+      expect(flag(unitOf(member.hostname), "key-file")).toBe(HOST_TLS.etcdClient.key);
     }
   });
 
@@ -117,7 +128,7 @@ describe("EtcdCluster", async () => {
     const script = copyOf(files, "sw-node-2", "files/etc/profile.d/01-etcd.sh") ?? "";
     expect(script).toMatch(/^export ETCDCTL_API=3$/m);
     expect(script).toContain(`export ETCDCTL_ENDPOINTS=${model.etcd.clientEndpoints.join(",")}\n`);
-    expect(script).toMatch(/^export ETCDCTL_CACERT=\/etc\/ssl\/certs\/swarm-cluster-ca\.pem$/m);
+    expect(script).toMatch(/^export ETCDCTL_CACERT=\/etc\/ssl\/swarm\/etcd-client\/ca\.pem$/m);
     const file = path.join(workDir, "01-etcd.sh");
     writeFileSync(file, script);
     const run = spawnSync("shellcheck", ["--shell=sh", file], { encoding: "utf8" });

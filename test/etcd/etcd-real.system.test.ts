@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,12 +10,14 @@ import { pkiGenerator } from "../../generators/pki/index.js";
 import { Simulator } from "../../src/analysis/simulate.js";
 import { analyseFailures } from "../../src/analysis/failures.js";
 import { ClusterPki, Testing } from "../../src/index.js";
+import { mintOperatorCertificate } from "../../src/pki/operator-cert.js";
 import { writeStateFiles } from "../../src/synth/write-out.js";
 import { hostCluster, type HostCluster } from "../helpers/host-families.fixture.js";
 
 /**
- * A real 3-member etcd cluster on 127.0.0.1, formed with the certificates the project's PKI issues (CA,
- * peer certificates of the members, the operator's client certificate: what ClusterPki declares) and the
+ * A real 3-member etcd cluster on 127.0.0.1, formed with the certificates the project's PKI issues (the
+ * etcd-peer and etcd-client CAs and the members' certificates in each, what ClusterPki declares; an operator's
+ * etcd-client certificate minted as `swarm-cluster operator-cert` mints it) and the
  * flags the etcd-member unit renders (the same builder), only addresses, ports and file paths substituted.
  * If the generated certificates or flags cannot form a TLS cluster with client-certificate auth, this fails.
  * The node certificates carry 127.0.0.1 among their IP SANs, so the members verify each other on loopback.
@@ -34,11 +36,19 @@ async function issueCertificates(model: HostCluster): Promise<void> {
   new ClusterPki(model.cluster, "pki");
   const result = await Testing.synthResult(model.cluster, { projectDir: dir, generators: [pkiGenerator] });
   writeStateFiles(result.stateWrites);
+  const pki = { stateDir: path.join(dir, "pki"), secretsDir: path.join(dir, "secrets", "pki") };
+  const minted = await mintOperatorCertificate(pki, { domain: "etcd-client", name: "operator", ttlMs: 3_600_000 });
+  mkdirSync(path.join(dir, "operator"));
+  writeFileSync(cert("operator"), minted.certificatePem);
+  writeFileSync(key("operator"), minted.privateKeyPem, { mode: 0o600 });
 }
 
-const ca = (): string => path.join(dir, "pki", "ca.crt");
-const cert = (name: string): string => path.join(dir, "pki", "certs", `${name}.crt`);
-const key = (name: string): string => path.join(dir, "secrets", "pki", `${name}.key`);
+type Domain = "etcd-peer" | "etcd-client";
+const ca = (domain: Domain = "etcd-client"): string => path.join(dir, "pki", domain, "ca.crt");
+const cert = (name: string, domain: Domain = "etcd-client"): string =>
+  name === "operator" ? path.join(dir, "operator", "cert.pem") : path.join(dir, "pki", domain, "certs", `${name}.crt`);
+const key = (name: string, domain: Domain = "etcd-client"): string =>
+  name === "operator" ? path.join(dir, "operator", "key.pem") : path.join(dir, "secrets", "pki", domain, `${name}.key`);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,7 +106,10 @@ describe("a real etcd cluster from the generated certificates and flags", () => 
         peers,
         clusterToken: model.cluster.name,
         dataDir: path.join(dir, `${self.name}.etcd`),
-        tls: { ca: ca(), cert: cert(self.name), key: key(self.name) },
+        tls: {
+          client: { ca: ca("etcd-client"), cert: cert(self.name, "etcd-client"), key: key(self.name, "etcd-client") },
+          peer: { ca: ca("etcd-peer"), cert: cert(self.name, "etcd-peer"), key: key(self.name, "etcd-peer") },
+        },
       });
       const log = openSync(path.join(dir, `${self.name}.log`), "w");
       processes.push(spawn("etcd", flags, { cwd: dir, stdio: ["ignore", log, log], env: { PATH: process.env.PATH ?? "" } }));

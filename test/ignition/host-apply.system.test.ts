@@ -187,6 +187,7 @@ describe(`nodes/${HOST}/apply.sh`, () => {
       "systemctl reload-or-restart swarm-firewall.service",
       "systemctl restart etcd-member.path",
       "systemctl restart etcd-member.service",
+      "systemctl restart packetbeat.service",
     ]);
     expect(calls.join("\n")).not.toMatch(/systemctl \S*(restart|reload|stop|start)\S* docker/);
     expect(run.stdout).toContain("docker.service NOT restarted");
@@ -248,7 +249,10 @@ describe(`nodes/${HOST}/apply.sh`, () => {
 
   it("refuses to copy a file that holds a private key", () => {
     const node = fakeNode();
-    writeFileSync(path.join(node.local, "files/etc/ssl/swarm/node.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    writeFileSync(
+      path.join(node.local, "files/etc/ssl/swarm/docker-api/cert.pem"),
+      "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    );
     const run = node.run();
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain("holds a private key");

@@ -164,21 +164,28 @@ describe("ignition generator", async () => {
     expect(await synthHosts(hostCluster().cluster)).toEqual(files);
   });
 
-  it("installs the CA and the node certificate, never a private key", () => {
+  it("installs each domain's trust bundle and the node's certificate in it, never a private key", () => {
     const ca = "-----BEGIN CERTIFICATE-----\nY2E=\n-----END CERTIFICATE-----\n";
     const node1 = "-----BEGIN CERTIFICATE-----\nbm9kZQ==\n-----END CERTIFICATE-----\n";
     const { cluster } = hostCluster();
     const out = ignitionGenerator.generate({
       cluster,
-      pki: { caCertificatePem: ca, certificates: new Map([["sw-node-1", node1]]) },
+      pki: {
+        authorities: new Map([
+          ["docker-api", { caCertificatePem: ca, trustBundlePem: ca, certificates: new Map([["sw-node-1", node1]]) }],
+          ["etcd-peer", { caCertificatePem: ca, trustBundlePem: ca, certificates: new Map([["sw-node-2", node1]]) }],
+        ]),
+      },
       ha: analyseHa(cluster),
     });
     const byPath = new Map(out.map((file) => [file.path, file.content]));
-    expect(copyOf(byPath, "sw-node-1", "files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);
-    expect(copyOf(byPath, "sw-node-1", "files/etc/ssl/swarm/node.pem")).toBe(node1);
-    expect(copyOf(byPath, "sw-front-1", "files/etc/ssl/certs/swarm-cluster-ca.pem")).toBe(ca);
-    expect(copyOf(byPath, "sw-front-1", "files/etc/ssl/swarm/node.pem") !== undefined).toBe(false);
-    expect([...byPath.keys()].filter((file) => file.endsWith("node-key.pem"))).toEqual([]);
+    expect(copyOf(byPath, "sw-node-1", "files/etc/ssl/swarm/docker-api/ca.pem")).toBe(ca);
+    expect(copyOf(byPath, "sw-node-1", "files/etc/ssl/swarm/docker-api/cert.pem")).toBe(node1);
+    // A domain that issued the node nothing leaves no folder on it.
+    expect(copyOf(byPath, "sw-node-1", "files/etc/ssl/swarm/etcd-peer/ca.pem")).toBeUndefined();
+    expect(copyOf(byPath, "sw-node-2", "files/etc/ssl/swarm/etcd-peer/cert.pem")).toBe(node1);
+    expect(copyOf(byPath, "sw-front-1", "files/etc/ssl/swarm/docker-api/cert.pem") !== undefined).toBe(false);
+    expect([...byPath.keys()].filter((file) => file.endsWith("key.pem"))).toEqual([]);
     expect([...byPath.values()].some((content) => content.includes("PRIVATE KEY"))).toBe(false);
     expect(ignitionValidate("with-ca.ign", byPath.get("nodes/sw-node-1/config.ign") ?? "").status).toBe(0);
   });

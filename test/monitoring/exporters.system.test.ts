@@ -118,19 +118,20 @@ describe("exporters and Swarm discovery", () => {
     expect(EXPORTER_JOBS.phpFpm).toBe(ALERT_JOBS.phpFpm);
   });
 
-  it("scrapes etcd over https with the client certificate Prometheus mounts as Docker secrets", async () => {
+  it("scrapes etcd over https with the etcd-client CA's bundle and a client certificate of its own, all Docker secrets", async () => {
     const files = await synthStacks(alertedCluster().cluster);
     const etcd = jobsOf(files).get("etcd");
     expect(etcd?.scheme).toBe("https");
     expect(etcd?.tls_config).toEqual({
-      ca_file: "/etc/prometheus/etcd-ca.pem",
+      ca_file: "/run/secrets/prometheus_etcd_client_ca",
       cert_file: "/run/secrets/prometheus_etcd_client_cert",
       key_file: "/run/secrets/prometheus_etcd_client_key",
     });
     expect(etcd?.static_configs?.map((group) => group.targets[0])).toEqual(["10.10.1.21:2379", "10.10.1.22:2379", "10.10.1.23:2379"]);
     const prometheus = stackOf(files, "stats").services?.prometheus;
-    expect(prometheus?.secrets).toEqual(["prometheus_etcd_client_cert", "prometheus_etcd_client_key"]);
-    expect(prometheus?.volumes).toContain("/etc/ssl/certs/swarm-cluster-ca.pem:/etc/prometheus/etcd-ca.pem:ro");
+    expect(prometheus?.secrets).toEqual(["prometheus_etcd_client_ca", "prometheus_etcd_client_cert", "prometheus_etcd_client_key"]);
+    // Not the node's copy: only etcd members hold the etcd-client folder, and Prometheus may run on another node.
+    expect(JSON.stringify(prometheus?.volumes ?? [])).not.toContain("/etc/ssl/swarm");
     // The key never reaches out/; the certificate is requested for client auth only.
     expect([...files.values()].some((content) => content.includes("PRIVATE KEY"))).toBe(false);
   });

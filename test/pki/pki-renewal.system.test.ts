@@ -8,6 +8,7 @@ import { ConfigError } from "../../src/core/problems.js";
 import { writeStateFiles } from "../../src/synth/write-out.js";
 import { Cluster, ClusterPki, Node, Testing } from "../../src/index.js";
 import { pkiNow } from "../../src/pki/clock.js";
+import { rotateCa } from "../../src/pki/rotation.js";
 import { compareWithRequest, parseCertificate, RENEW_WITHIN_DAYS, type CertificateRequest } from "../../src/pki/compare.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
@@ -129,8 +130,8 @@ describe("certificate validity", () => {
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });
     new ClusterPki(cluster, "pki", { validityDays: 60, certificateValidityDays: 825 });
     const files = await Testing.synth(cluster, { generators: [pkiGenerator] });
-    const ca = parseCertificate(files.get("pki/ca.crt") ?? "")!;
-    const node = parseCertificate(files.get("pki/certs/sw-node-1.crt") ?? "")!;
+    const ca = parseCertificate(files.get("pki/docker-api/ca.crt") ?? "")!;
+    const node = parseCertificate(files.get("pki/docker-api/certs/sw-node-1.crt") ?? "")!;
     for (const certificate of [ca, node]) expect(new Date(certificate.validFrom)).toEqual(START);
     expect(new Date(ca.validTo)).toEqual(new Date(START.getTime() + 60 * DAY));
     expect(new Date(node.validTo)).toEqual(new Date(ca.validTo));
@@ -166,7 +167,17 @@ describe("a CA near its own expiry", () => {
       expect(failure).toBeInstanceOf(ConfigError);
       expect((failure as ConfigError).problems.map((p) => p.code)).toEqual(["pki/ca-expiring"]);
       expect((failure as ConfigError).problems[0]?.message).toContain("expires on 2030-04-11");
-      expect((failure as ConfigError).problems[0]?.hint).toContain("re-provisioned");
+      // The way out is a rotation with an overlap, not a new CA the nodes learn of all at once.
+      expect((failure as ConfigError).problems[0]?.hint).toContain("swarm-cluster rotate-ca docker-api start");
+
+      // The way out works inside the window: once each domain's rotation has started, the build goes on and
+      // every node learns the new CA beside the old one.
+      const pki = { stateDir: path.join(project, "pki"), secretsDir: path.join(project, "secrets", "pki") };
+      for (const domain of ["docker-api", "etcd-client", "etcd-peer"]) await rotateCa(pki, domain, "start", pkiNow());
+      const rotating = await Testing.synthResult(make(), { projectDir: project, generators: [pkiGenerator] });
+      expect(
+        (rotating.files.find((file) => file.path === "pki/docker-api/ca.crt")?.content ?? "").match(/BEGIN CERTIFICATE/g),
+      ).toHaveLength(2);
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
@@ -200,7 +211,7 @@ describe("the PKI clock", () => {
     const failure = await Testing.synthResult(cluster, { generators: [pkiGenerator] }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ConfigError);
     expect((failure as ConfigError).problems).toMatchObject([
-      { code: "pki/invalid-clock", construct: "cluster/pki/ca", message: expect.stringContaining('SOURCE_DATE_EPOCH="yesterday"') },
+      { code: "pki/invalid-clock", construct: "cluster/pki/etcd-peer", message: expect.stringContaining('SOURCE_DATE_EPOCH="yesterday"') },
     ]);
   });
 });

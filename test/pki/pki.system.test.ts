@@ -16,8 +16,8 @@ import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 interface Spec {
   readonly domain: string;
   readonly nodes: readonly (readonly [hostname: string, privateIp: string, publicIp?: string])[];
-  readonly operators?: readonly string[];
-  readonly caName?: string;
+  /** The cluster's name, which every CA's common name derives from. */
+  readonly clusterName?: string;
   readonly withPki?: boolean;
 }
 
@@ -31,19 +31,19 @@ const BASE: Spec = {
 };
 
 function makeCluster(spec: Spec): Cluster {
-  const cluster = new Cluster({ name: "swarm", privateNetwork: "10.10.1.0/24", domain: spec.domain, sshAuthorizedKeys: [TEST_SSH_KEY] });
+  const cluster = new Cluster({
+    name: spec.clusterName ?? "swarm",
+    privateNetwork: "10.10.1.0/24",
+    domain: spec.domain,
+    sshAuthorizedKeys: [TEST_SSH_KEY],
+  });
   const nodes = spec.nodes.map(
     ([hostname, privateIp, publicIp]) =>
       new Node(cluster, hostname, { tier: "app", privateIp, ...(publicIp ? { publicIp } : {}), swarmRole: "manager" }),
   );
-  // The first node is an etcd member: its certificate carries client auth, the others' do not.
+  // The first node is an etcd member: it holds etcd-peer and etcd-client certificates, the others do not.
   new EtcdCluster(cluster, "etcd", { members: nodes.slice(0, 1) });
-  if (spec.withPki ?? true) {
-    new ClusterPki(cluster, "pki", {
-      ...(spec.caName ? { commonName: spec.caName } : {}),
-      ...(spec.operators ? { operators: spec.operators } : {}),
-    });
-  }
+  if (spec.withPki ?? true) new ClusterPki(cluster, "pki");
   return cluster;
 }
 
@@ -89,8 +89,12 @@ function freshClone(from: string): string {
 let project: string;
 let first: SynthResult;
 
+const DOMAINS = ["docker-api", "etcd-client", "etcd-peer"] as const;
+const caOf = (dir: string, domain: string): string => path.join(dir, "pki", domain, "ca.crt");
+const crtOf = (dir: string, domain: string, name: string): string => path.join(dir, "pki", domain, "certs", `${name}.crt`);
+
 beforeAll(async () => {
-  // The RSA-4096 CA takes a second or two to generate: create it once and copy the state between tests.
+  // The RSA-4096 CAs take a second or two to generate: create it once and copy the state between tests.
   project = tempDir();
   first = await Testing.synthResult(makeCluster(BASE), { projectDir: project, generators: [pkiGenerator] });
   await persist(first, project);
@@ -101,64 +105,83 @@ afterAll(() => {
 });
 
 describe("first build", () => {
-  it("issues the CA and one certificate per node and operator, keys in secrets/ only", () => {
+  it("issues a CA per trust domain and each node's certificates in its domains, keys in secrets/ only", () => {
     expect(first.pendingIssues).toEqual([]);
     expect(relative(project, first)).toEqual([
-      "pki/ca.crt",
-      "pki/certs/operator.crt",
-      "pki/certs/sw-db-1.crt",
-      "pki/certs/sw-node-1.crt",
-      "pki/certs/sw-node-2.crt",
-      "secrets/pki/ca.key",
-      "secrets/pki/operator.key",
-      "secrets/pki/sw-db-1.key",
-      "secrets/pki/sw-node-1.key",
-      "secrets/pki/sw-node-2.key",
+      "pki/docker-api/ca.crt",
+      "pki/docker-api/certs/sw-db-1.crt",
+      "pki/docker-api/certs/sw-node-1.crt",
+      "pki/docker-api/certs/sw-node-2.crt",
+      "pki/etcd-client/ca.crt",
+      "pki/etcd-client/certs/sw-node-1.crt",
+      "pki/etcd-peer/ca.crt",
+      "pki/etcd-peer/certs/sw-node-1.crt",
+      "secrets/pki/docker-api/ca.key",
+      "secrets/pki/docker-api/sw-db-1.key",
+      "secrets/pki/docker-api/sw-node-1.key",
+      "secrets/pki/docker-api/sw-node-2.key",
+      "secrets/pki/etcd-client/ca.key",
+      "secrets/pki/etcd-client/sw-node-1.key",
+      "secrets/pki/etcd-peer/ca.key",
+      "secrets/pki/etcd-peer/sw-node-1.key",
     ]);
     expect([...contents(first).keys()]).toEqual([
       "manifest.json",
-      "pki/ca.crt",
-      "pki/certs/operator.crt",
-      "pki/certs/sw-db-1.crt",
-      "pki/certs/sw-node-1.crt",
-      "pki/certs/sw-node-2.crt",
+      "pki/docker-api/ca.crt",
+      "pki/docker-api/certs/sw-db-1.crt",
+      "pki/docker-api/certs/sw-node-1.crt",
+      "pki/docker-api/certs/sw-node-2.crt",
+      "pki/etcd-client/ca.crt",
+      "pki/etcd-client/certs/sw-node-1.crt",
+      "pki/etcd-peer/ca.crt",
+      "pki/etcd-peer/certs/sw-node-1.crt",
       "pki/inventory.json",
     ]);
   });
 
-  it("makes an RSA-4096 CA that may only sign certificates and CRLs", () => {
-    const ca = path.join(project, "pki/ca.crt");
-    expect(openssl("x509", "-in", ca, "-noout", "-subject")).toContain("CN = swarm cluster CA");
-    expect(openssl("x509", "-in", ca, "-noout", "-text")).toContain("Public-Key: (4096 bit)");
-    const extensions = openssl("x509", "-in", ca, "-noout", "-ext", "basicConstraints,keyUsage");
-    expect(extensions).toMatch(/critical\s+CA:TRUE/);
-    expect(extensions).toContain("Certificate Sign, CRL Sign");
+  it("makes three distinct RSA-4096 CAs that may only sign certificates and CRLs", () => {
+    const keys = new Set<string>();
+    for (const domain of DOMAINS) {
+      const ca = caOf(project, domain);
+      expect(openssl("x509", "-in", ca, "-noout", "-subject")).toContain(`CN = swarm ${domain} CA`);
+      expect(openssl("x509", "-in", ca, "-noout", "-text")).toContain("Public-Key: (4096 bit)");
+      const extensions = openssl("x509", "-in", ca, "-noout", "-ext", "basicConstraints,keyUsage");
+      expect(extensions).toMatch(/critical\s+CA:TRUE/);
+      expect(extensions).toContain("Certificate Sign, CRL Sign");
+      keys.add(openssl("x509", "-in", ca, "-noout", "-pubkey"));
+    }
+    expect(keys.size).toBe(3);
   });
 
-  it("issues node certificates that openssl verifies against the CA, as servers; clients only on etcd members", () => {
-    const ca = path.join(project, "pki/ca.crt");
+  it("issues certificates that openssl verifies against their own domain's CA only", () => {
+    for (const [domain, host] of [
+      ["docker-api", "sw-node-1"],
+      ["docker-api", "sw-db-1"],
+      ["etcd-peer", "sw-node-1"],
+      ["etcd-client", "sw-node-1"],
+    ] as const) {
+      const crt = crtOf(project, domain, host);
+      expect(openssl("verify", "-purpose", "sslserver", "-CAfile", caOf(project, domain), crt).trim()).toBe(`${crt}: OK`);
+      // A certificate of one domain is a stranger to every other domain's CA.
+      for (const other of DOMAINS.filter((candidate) => candidate !== domain)) {
+        expect(spawnSync("openssl", ["verify", "-CAfile", caOf(project, other), crt]).status, `${domain}/${host} under ${other}`).not.toBe(
+          0,
+        );
+      }
+    }
+    // dockerd's certificates serve only; the etcd member's log in to its peers and run etcdctl.
     for (const host of ["sw-node-1", "sw-node-2", "sw-db-1"]) {
-      const crt = path.join(project, "pki/certs", `${host}.crt`);
-      expect(openssl("verify", "-CAfile", ca, crt).trim()).toBe(`${crt}: OK`);
-      openssl("verify", "-purpose", "sslserver", "-CAfile", ca, crt);
+      const crt = crtOf(project, "docker-api", host);
+      expect(spawnSync("openssl", ["verify", "-purpose", "sslclient", "-CAfile", caOf(project, "docker-api"), crt]).status).not.toBe(0);
     }
-    // The etcd member logs in to its peers; the other nodes' keys must not open etcd or the Docker API.
-    openssl("verify", "-purpose", "sslclient", "-CAfile", ca, path.join(project, "pki/certs/sw-node-1.crt"));
-    for (const host of ["sw-node-2", "sw-db-1"]) {
-      expect(() => openssl("verify", "-purpose", "sslclient", "-CAfile", ca, path.join(project, "pki/certs", `${host}.crt`))).toThrow();
+    for (const domain of ["etcd-peer", "etcd-client"]) {
+      openssl("verify", "-purpose", "sslclient", "-CAfile", caOf(project, domain), crtOf(project, domain, "sw-node-1"));
     }
   });
 
-  it("puts the hostname, domain name, addresses and both TLS usages in a node certificate", () => {
-    const text = openssl(
-      "x509",
-      "-in",
-      path.join(project, "pki/certs/sw-node-1.crt"),
-      "-noout",
-      "-subject",
-      "-ext",
-      "subjectAltName,extendedKeyUsage,keyUsage",
-    );
+  it("puts the hostname, domain name, addresses and both TLS usages in an etcd member's peer certificate", () => {
+    const peer = crtOf(project, "etcd-peer", "sw-node-1");
+    const text = openssl("x509", "-in", peer, "-noout", "-subject", "-ext", "subjectAltName,extendedKeyUsage,keyUsage");
     expect(text).toContain("CN = sw-node-1");
     for (const name of [
       "DNS:sw-node-1",
@@ -173,68 +196,76 @@ describe("first build", () => {
     expect(text).toContain("TLS Web Server Authentication, TLS Web Client Authentication");
     expect(text).toContain("Digital Signature, Key Encipherment");
     // The authority key identifier names the CA's key, which chain builders use to find the issuer.
-    const ski = openssl("x509", "-in", path.join(project, "pki/ca.crt"), "-noout", "-ext", "subjectKeyIdentifier").split("\n")[1]?.trim();
-    const aki = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-1.crt"), "-noout", "-ext", "authorityKeyIdentifier");
+    const ski = openssl("x509", "-in", caOf(project, "etcd-peer"), "-noout", "-ext", "subjectKeyIdentifier").split("\n")[1]?.trim();
+    const aki = openssl("x509", "-in", peer, "-noout", "-ext", "authorityKeyIdentifier");
     expect(ski).toMatch(/^[0-9A-F:]{59}$/);
     expect(aki).toContain(ski);
     // A node without a public address gets only its private one.
-    const second = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-2.crt"), "-noout", "-ext", "subjectAltName");
+    const second = openssl("x509", "-in", crtOf(project, "docker-api", "sw-node-2"), "-noout", "-ext", "subjectAltName,extendedKeyUsage");
     expect(second).toContain("IP Address:10.10.1.22");
     expect(second).not.toContain("203.0.113");
-  });
-
-  it("gives the operator a client-only certificate", () => {
-    const ca = path.join(project, "pki/ca.crt");
-    const crt = path.join(project, "pki/certs/operator.crt");
-    expect(openssl("x509", "-in", crt, "-noout", "-ext", "extendedKeyUsage")).toContain("TLS Web Client Authentication");
-    openssl("verify", "-purpose", "sslclient", "-CAfile", ca, crt);
-    expect(spawnSync("openssl", ["verify", "-purpose", "sslserver", "-CAfile", ca, crt]).status).not.toBe(0);
+    expect(second).not.toContain("Client Authentication");
   });
 
   it("writes private keys that match their certificates, readable by the owner only", () => {
-    for (const name of ["ca", "sw-node-1", "operator"]) {
-      const key = path.join(project, "secrets/pki", `${name}.key`);
+    for (const [domain, name] of [
+      ["docker-api", "ca"],
+      ["docker-api", "sw-node-1"],
+      ["etcd-peer", "ca"],
+      ["etcd-client", "sw-node-1"],
+    ] as const) {
+      const key = path.join(project, "secrets/pki", domain, `${name}.key`);
       expect(statSync(key).mode & 0o777).toBe(0o600);
-      const crt = path.join(project, "pki", name === "ca" ? "ca.crt" : `certs/${name}.crt`);
+      const crt = name === "ca" ? caOf(project, domain) : crtOf(project, domain, name);
       expect(openssl("pkey", "-in", key, "-pubout")).toBe(openssl("x509", "-in", crt, "-noout", "-pubkey"));
     }
   });
 
   it("keeps every private key out of out/ and copies the committed PEM byte for byte", () => {
     for (const [file, content] of contents(first)) expect(content, file).not.toContain("PRIVATE KEY");
-    expect(contents(first).get("pki/certs/sw-node-1.crt")).toBe(readFileSync(path.join(project, "pki/certs/sw-node-1.crt"), "utf8"));
+    expect(contents(first).get("pki/etcd-peer/certs/sw-node-1.crt")).toBe(readFileSync(crtOf(project, "etcd-peer", "sw-node-1"), "utf8"));
+    expect(contents(first).get("pki/etcd-peer/ca.crt")).toBe(readFileSync(caOf(project, "etcd-peer"), "utf8"));
   });
 
-  it("lists every certificate in a reviewable inventory", () => {
+  it("lists every domain, the CAs it trusts and its certificates in a reviewable inventory", () => {
     const inventory = JSON.parse(contents(first).get("pki/inventory.json") ?? "{}") as {
-      ca: { commonName: string };
-      certificates: {
-        name: string;
-        commonName: string;
-        ipAddresses: string[];
-        usages: string[];
-        installedOn: string | null;
-        sha256: string;
+      domains: {
+        domain: string;
+        trusted: { role: string; commonName: string }[];
+        certificates: {
+          name: string;
+          commonName: string;
+          ipAddresses: string[];
+          usages: string[];
+          installedOn: string | null;
+          sha256: string;
+        }[];
       }[];
     };
-    expect(inventory.ca.commonName).toBe("swarm cluster CA");
-    expect(inventory.certificates.map((entry) => entry.name)).toEqual(["operator", "sw-db-1", "sw-node-1", "sw-node-2"]);
-    const node = inventory.certificates.find((entry) => entry.name === "sw-node-1");
-    expect(node).toMatchObject({
+    expect(inventory.domains.map((entry) => [entry.domain, entry.trusted.map((ca) => [ca.role, ca.commonName])])).toEqual([
+      ["docker-api", [["issuing", "swarm docker-api CA"]]],
+      ["etcd-client", [["issuing", "swarm etcd-client CA"]]],
+      ["etcd-peer", [["issuing", "swarm etcd-peer CA"]]],
+    ]);
+    const dockerApi = inventory.domains.find((entry) => entry.domain === "docker-api");
+    expect(dockerApi?.certificates.map((entry) => entry.name)).toEqual(["sw-db-1", "sw-node-1", "sw-node-2"]);
+    const peer = inventory.domains.find((entry) => entry.domain === "etcd-peer")?.certificates[0];
+    expect(peer).toMatchObject({
+      name: "sw-node-1",
       commonName: "sw-node-1",
       installedOn: "sw-node-1",
       usages: ["server", "client"],
       ipAddresses: ["10.10.1.21", "127.0.0.1", "203.0.113.21"],
     });
-    const fingerprint = openssl("x509", "-in", path.join(project, "pki/certs/sw-node-1.crt"), "-noout", "-fingerprint", "-sha256");
-    expect(fingerprint.split("=")[1]?.trim().replace(/:/g, "").toLowerCase()).toBe(node?.sha256);
+    const fingerprint = openssl("x509", "-in", crtOf(project, "etcd-peer", "sw-node-1"), "-noout", "-fingerprint", "-sha256");
+    expect(fingerprint.split("=")[1]?.trim().replace(/:/g, "").toLowerCase()).toBe(peer?.sha256);
   });
 
-  it("delivers node certificates to their node, the CA to every node and operator certificates to the operator", () => {
+  it("delivers node certificates to their node and each domain's CAs to the nodes holding a certificate of it", () => {
     const delivery = new Map(first.files.map((file) => [file.path, file.delivery]));
-    expect(delivery.get("pki/certs/sw-node-2.crt")).toEqual({ kind: "host", nodes: ["sw-node-2"] });
-    expect(delivery.get("pki/ca.crt")).toEqual({ kind: "host", nodes: ["sw-node-1", "sw-node-2", "sw-db-1"] });
-    expect(delivery.get("pki/certs/operator.crt")).toEqual({ kind: "operator" });
+    expect(delivery.get("pki/docker-api/certs/sw-node-2.crt")).toEqual({ kind: "host", nodes: ["sw-node-2"] });
+    expect(delivery.get("pki/docker-api/ca.crt")).toEqual({ kind: "host", nodes: ["sw-db-1", "sw-node-1", "sw-node-2"] });
+    expect(delivery.get("pki/etcd-peer/ca.crt")).toEqual({ kind: "host", nodes: ["sw-node-1"] });
   });
 });
 
@@ -259,7 +290,7 @@ describe("committed certificate state", () => {
 
   it("tolerates CRLF line endings in a checkout", async () => {
     const clone = freshClone(project);
-    const file = path.join(clone, "pki/certs/sw-db-1.crt");
+    const file = crtOf(clone, "docker-api", "sw-db-1");
     writeFileSync(file, readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
     const check = await build(BASE, clone, false);
     expect(check.pendingIssues).toEqual([]);
@@ -281,29 +312,36 @@ describe("a changed request in check mode", () => {
     nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-node-2" ? [h, "10.10.1.99", pub] : [h, ip, pub])),
   };
   const rows: { edit: string; spec: Spec; pending: string[] }[] = [
-    { edit: "a node's private IP", spec: renamedNode2, pending: ["pki/certs/sw-node-2.crt: IP SANs changed (10.10.1.22 → 10.10.1.99)"] },
+    {
+      edit: "a node's private IP",
+      spec: renamedNode2,
+      pending: ["pki/docker-api/certs/sw-node-2.crt: IP SANs changed (10.10.1.22 → 10.10.1.99)"],
+    },
     {
       edit: "a public IP added",
       spec: { ...BASE, nodes: BASE.nodes.map(([h, ip, pub]) => (h === "sw-db-1" ? [h, ip, "198.51.100.7"] : [h, ip, pub])) },
-      pending: ["pki/certs/sw-db-1.crt: IP SANs changed (added 198.51.100.7)"],
+      pending: ["pki/docker-api/certs/sw-db-1.crt: IP SANs changed (added 198.51.100.7)"],
     },
     {
       edit: "a new node",
       spec: { ...BASE, nodes: [...BASE.nodes, ["sw-node-4", "10.10.1.24"]] },
-      pending: ["pki/certs/sw-node-4.crt: not issued yet"],
+      pending: ["pki/docker-api/certs/sw-node-4.crt: not issued yet"],
     },
-    { edit: "another operator", spec: { ...BASE, operators: ["operator", "alice"] }, pending: ["pki/certs/alice.crt: not issued yet"] },
     {
       edit: "the cluster domain",
       spec: { ...BASE, domain: "prod.internal" },
-      pending: ["sw-db-1", "sw-node-1", "sw-node-2"].map(
-        (h) => `pki/certs/${h}.crt: DNS SANs changed (${h}.swarm.internal → ${h}.prod.internal)`,
-      ),
+      pending: [
+        ...["sw-db-1", "sw-node-1", "sw-node-2"].map(
+          (h) => `pki/docker-api/certs/${h}.crt: DNS SANs changed (${h}.swarm.internal → ${h}.prod.internal)`,
+        ),
+        "pki/etcd-client/certs/sw-node-1.crt: DNS SANs changed (sw-node-1.swarm.internal → sw-node-1.prod.internal)",
+        "pki/etcd-peer/certs/sw-node-1.crt: DNS SANs changed (sw-node-1.swarm.internal → sw-node-1.prod.internal)",
+      ],
     },
     {
-      edit: "the CA name",
-      spec: { ...BASE, caName: "other CA" },
-      pending: ["pki/ca.crt: CA commonName changed (swarm cluster CA → other CA)"],
+      edit: "the cluster name, which names every CA",
+      spec: { ...BASE, clusterName: "other" },
+      pending: DOMAINS.map((domain) => `pki/${domain}/ca.crt: CA commonName changed (swarm ${domain} CA → other ${domain} CA)`),
     },
   ];
 
@@ -317,14 +355,14 @@ describe("a changed request in check mode", () => {
 
   it("reports a missing CA without creating one", async () => {
     const result = await build(BASE, tempDir(), false);
-    expect(result.pendingIssues[0]).toBe("pki/ca.crt: CA not created yet");
-    expect(result.pendingIssues).toContain("pki/certs/sw-node-1.crt: not issued yet");
+    expect(result.pendingIssues[0]).toBe("pki/docker-api/ca.crt: CA not created yet");
+    expect(result.pendingIssues).toContain("pki/etcd-peer/certs/sw-node-1.crt: not issued yet");
     expect(result.stateWrites).toEqual([]);
   });
 
   it("reports a certificate signed by another CA", async () => {
     const clone = freshClone(project);
-    const ca = path.join(clone, "pki/ca.crt");
+    const ca = caOf(clone, "docker-api");
     // A stranger's CA with the same name: only the signature tells them apart.
     execFileSync(
       "openssl",
@@ -341,14 +379,16 @@ describe("a changed request in check mode", () => {
         "-out",
         ca,
         "-subj",
-        "/CN=swarm cluster CA",
+        "/CN=swarm docker-api CA",
         "-days",
         "1",
       ],
       { stdio: "ignore" },
     );
     const result = await build(BASE, clone, false);
-    expect(result.pendingIssues).toContain("pki/certs/sw-node-1.crt: not issued by the current CA (pki/ca.crt)");
+    expect(result.pendingIssues).toContain("pki/docker-api/certs/sw-node-1.crt: not issued by the current CA (pki/docker-api/ca.crt)");
+    // The other domains are untouched by a stranger in this one.
+    expect(result.pendingIssues.filter((line) => !line.startsWith("pki/docker-api/"))).toEqual([]);
   });
 });
 
@@ -364,23 +404,23 @@ describe("re-issuing a changed certificate", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ code: "pki/ca-key-missing", construct: "cluster/pki/ca/sw-node-2", field: "ipAddresses" });
+    expect(problems[0]).toMatchObject({ code: "pki/ca-key-missing", construct: "cluster/pki/docker-api/sw-node-2", field: "ipAddresses" });
     expect(problems[0]?.message).toContain("IP SANs changed (10.10.1.22 → 10.10.1.99)");
-    expect(problems[0]?.message).toContain("the CA private key secrets/pki/ca.key is missing");
-    expect(problems[0]?.hint).toMatch(/restore secrets\/pki\/ca\.key .*or remove pki\//);
+    expect(problems[0]?.message).toContain("the CA private key secrets/pki/docker-api/ca.key is missing");
+    expect(problems[0]?.hint).toMatch(/restore secrets\/pki\/docker-api\/ca\.key .*or remove pki\/docker-api\//);
   });
 
   it("refuses to issue a new node's certificate without the CA key, one problem per certificate", async () => {
     const grown: Spec = { ...moved, nodes: [...moved.nodes, ["sw-node-4", "10.10.1.24"]] };
     await expect(build(grown, freshClone(project), true)).rejects.toMatchObject({
       problems: [
-        { code: "pki/ca-key-missing", construct: "cluster/pki/ca/sw-node-2", field: "ipAddresses" },
+        { code: "pki/ca-key-missing", construct: "cluster/pki/docker-api/sw-node-2", field: "ipAddresses" },
         {
           code: "pki/ca-key-missing",
-          construct: "cluster/pki/ca/sw-node-4",
+          construct: "cluster/pki/docker-api/sw-node-4",
           field: "",
           message:
-            "pki/certs/sw-node-4.crt must be issued (it is new), but the CA private key secrets/pki/ca.key is missing, so nothing can be signed",
+            "pki/docker-api/certs/sw-node-4.crt must be issued (it is new), but the CA private key secrets/pki/docker-api/ca.key is missing, so nothing can be signed",
         },
       ],
     });
@@ -388,24 +428,29 @@ describe("re-issuing a changed certificate", () => {
 
   it("re-issues only that certificate once the CA key is there; the others stay byte for byte", async () => {
     const clone = freshClone(project);
-    mkdirSync(path.join(clone, "secrets/pki"), { recursive: true });
-    cpSync(path.join(project, "secrets/pki/ca.key"), path.join(clone, "secrets/pki/ca.key"));
+    mkdirSync(path.join(clone, "secrets/pki/docker-api"), { recursive: true });
+    cpSync(path.join(project, "secrets/pki/docker-api/ca.key"), path.join(clone, "secrets/pki/docker-api/ca.key"));
 
     const result = await build(moved, clone, true);
     expect(result.pendingIssues).toEqual([]);
-    expect(relative(clone, result)).toEqual(["pki/certs/sw-node-2.crt", "secrets/pki/sw-node-2.key"]);
+    expect(relative(clone, result)).toEqual(["pki/docker-api/certs/sw-node-2.crt", "secrets/pki/docker-api/sw-node-2.key"]);
     await persist(result, clone);
 
-    const crt = path.join(clone, "pki/certs/sw-node-2.crt");
-    expect(openssl("verify", "-CAfile", path.join(clone, "pki/ca.crt"), crt).trim()).toBe(`${crt}: OK`);
+    const crt = crtOf(clone, "docker-api", "sw-node-2");
+    expect(openssl("verify", "-CAfile", caOf(clone, "docker-api"), crt).trim()).toBe(`${crt}: OK`);
     expect(openssl("x509", "-in", crt, "-noout", "-ext", "subjectAltName")).toContain("IP Address:10.10.1.99");
-    expect(statSync(path.join(clone, "secrets/pki/sw-node-2.key")).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(clone, "secrets/pki/docker-api/sw-node-2.key")).mode & 0o777).toBe(0o600);
 
     const before = contents(first);
     const after = contents(result);
     const changed = [...after.keys()].filter((file) => after.get(file) !== before.get(file));
-    expect(changed).toEqual(["manifest.json", "pki/certs/sw-node-2.crt", "pki/inventory.json"]);
-    for (const file of ["ca.crt", "certs/sw-node-1.crt", "certs/sw-db-1.crt", "certs/operator.crt"]) {
+    expect(changed).toEqual(["manifest.json", "pki/docker-api/certs/sw-node-2.crt", "pki/inventory.json"]);
+    for (const file of [
+      "docker-api/ca.crt",
+      "docker-api/certs/sw-node-1.crt",
+      "docker-api/certs/sw-db-1.crt",
+      "etcd-peer/certs/sw-node-1.crt",
+    ]) {
       expect(readFileSync(path.join(clone, "pki", file), "utf8")).toBe(readFileSync(path.join(project, "pki", file), "utf8"));
     }
 
@@ -417,7 +462,7 @@ describe("re-issuing a changed certificate", () => {
 
   it("refuses a CA key that does not belong to the CA certificate", async () => {
     const clone = freshClone(project);
-    mkdirSync(path.join(clone, "secrets/pki"), { recursive: true });
+    mkdirSync(path.join(clone, "secrets/pki/docker-api"), { recursive: true });
     execFileSync("openssl", [
       "genpkey",
       "-algorithm",
@@ -425,63 +470,52 @@ describe("re-issuing a changed certificate", () => {
       "-pkeyopt",
       "ec_paramgen_curve:P-256",
       "-out",
-      path.join(clone, "secrets/pki/ca.key"),
+      path.join(clone, "secrets/pki/docker-api/ca.key"),
     ]);
     await expect(build(moved, clone, true)).rejects.toMatchObject({
-      problems: [{ code: "pki/ca-key-mismatch", construct: "cluster/pki/ca" }],
+      problems: [{ code: "pki/ca-key-mismatch", construct: "cluster/pki/docker-api" }],
     });
   });
 
   it("refuses to rename the CA, which would mean a new CA", async () => {
-    await expect(build({ ...BASE, caName: "other CA" }, freshClone(project), true)).rejects.toMatchObject({
+    await expect(build({ ...BASE, clusterName: "other" }, freshClone(project), true)).rejects.toMatchObject({
       problems: [{ code: "pki/ca-renamed", field: "commonName" }],
     });
   });
 
   it("refuses to overwrite a CA key whose certificate is missing", async () => {
     const dir = tempDir();
-    mkdirSync(path.join(dir, "secrets/pki"), { recursive: true });
-    cpSync(path.join(project, "secrets/pki/ca.key"), path.join(dir, "secrets/pki/ca.key"));
+    mkdirSync(path.join(dir, "secrets/pki/docker-api"), { recursive: true });
+    cpSync(path.join(project, "secrets/pki/docker-api/ca.key"), path.join(dir, "secrets/pki/docker-api/ca.key"));
     await expect(build(BASE, dir, true)).rejects.toMatchObject({ problems: [{ code: "pki/ca-certificate-missing" }] });
   });
 });
 
 describe("ClusterPki", () => {
-  it("finds a node's certificate and creates the peer profile from the node", async () => {
-    const cluster = makeCluster({ ...BASE, operators: ["alice", "bob"] });
+  it("finds a node's certificate in each domain, with the usages of that domain", async () => {
+    const cluster = makeCluster(BASE);
     const pki = cluster.node.findChild("pki") as ClusterPki;
     await Testing.synthResult(cluster, { generators: [pkiGenerator] });
-    const certificate = pki.certificateFor("sw-node-1");
-    expect(certificate).toMatchObject({
+    expect(pki.certificateFor("sw-node-1")).toMatchObject({
       commonName: "sw-node-1",
       dnsNames: ["sw-node-1", "sw-node-1.swarm.internal", "localhost"],
       ipAddresses: ["10.10.1.21", "203.0.113.21", "127.0.0.1"],
-      usages: ["server", "client"],
+      usages: ["server"],
       installedOn: "sw-node-1",
     });
+    expect(pki.certificateFor("sw-node-1", "etcd-peer")?.usages).toEqual(["server", "client"]);
+    expect(pki.certificateFor("sw-node-1", "etcd-client")?.usages).toEqual(["server", "client"]);
+    // Not an etcd member: nothing in the etcd domains.
+    expect(pki.certificateFor("sw-node-2", "etcd-peer")).toBeUndefined();
     expect(pki.certificateFor("nowhere")).toBeUndefined();
-    expect(pki.operatorCertificates.map((c) => [c.name, c.usages])).toEqual([
-      ["alice", ["client"]],
-      ["bob", ["client"]],
-    ]);
   });
 
   it("gives a certificate to a node declared after it too", async () => {
     const cluster = makeCluster(BASE);
     new Node(cluster, "sw-late", { tier: "db", privateIp: "10.10.1.50" });
     const files = await Testing.synth(cluster, { generators: [pkiGenerator] });
-    expect(files.has("pki/certs/sw-late.crt")).toBe(true);
+    expect(files.has("pki/docker-api/certs/sw-late.crt")).toBe(true);
     expect((cluster.node.findChild("pki") as ClusterPki).certificateFor("sw-late")?.ipAddresses).toContain("10.10.1.50");
-  });
-
-  it("refuses an operator named like a node, naming the construct", async () => {
-    const cluster = makeCluster({ ...BASE, operators: ["sw-db-1"] });
-    const failure = await Testing.synthResult(cluster, { generators: [pkiGenerator] }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ConfigError);
-    expect((failure as ConfigError).problems[0]).toMatchObject({
-      construct: "cluster/pki",
-      message: expect.stringMatching(/operator "sw-db-1" has the name of a node/),
-    });
   });
 });
 

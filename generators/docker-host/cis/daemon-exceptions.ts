@@ -8,7 +8,7 @@ export const DAEMON_EXCEPTIONS = {
   "2.9":
     "no userns-remap: Swarm services cannot opt out of it per service, and node-exporter (the host's /proc, /sys, /) and the Portainer agent (the Docker socket, the volumes) must see host-owned files as root",
   "2.12":
-    "no authorization plugin: the local socket is root's and the docker group's (empty), and the TCP API on managers requires a client certificate of the cluster CA",
+    "no authorization plugin: the local socket is root's and the docker group's (empty), and the TCP API on managers requires a client certificate of the docker-api CA",
   "2.13":
     "logs stay in json-file, rotated: `docker service logs` reads them, and the seed ships them to its log stack with filebeat from those files rather than through a remote log driver",
   "2.15": "live-restore stays off: Swarm mode refuses it (dockerd fails `swarm init` and `swarm join` with it set)",

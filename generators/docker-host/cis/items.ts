@@ -150,8 +150,8 @@ const DAEMON_ITEMS: readonly CisItem[] = [
     (_daemon, facts) => {
       if (!facts.units.has("docker-tcp.socket")) return notApplicable("no TCP API on this node: the local socket only");
       const options = facts.files.get(DOCKER_TLS_OPTIONS.source)?.text ?? "";
-      return options.includes("--tlsverify") && options.includes(`--tlscacert=${HOST_TLS.caCertificate}`)
-        ? pass("docker-tcp.socket on the private address, --tlsverify against the cluster CA")
+      return options.includes("--tlsverify") && options.includes(`--tlscacert=${HOST_TLS.dockerApi.trustBundle}`)
+        ? pass("docker-tcp.socket on the private address, --tlsverify against the docker-api CA")
         : fail(`docker-tcp.socket serves the API, but ${DOCKER_TLS_OPTIONS.source} does not require client certificates`);
     },
   ),
@@ -239,10 +239,17 @@ const FILES: readonly (readonly [own: string, perms: string, path: string, what:
     "/etc/docker/certs.d",
     "registry certificates",
     0o444,
-    notApplicable("no per-registry certificate: the internal registry's certificate is signed by the cluster CA"),
+    notApplicable("no per-registry certificate: the config declares no registry and writes nothing under /etc/docker/certs.d"),
   ],
-  ["3.9", "3.10", HOST_TLS.caCertificate, "the TLS CA certificate", 0o444, notApplicable("no cluster CA in the model")],
-  ["3.11", "3.12", HOST_TLS.nodeCertificate, "the daemon's TLS certificate", 0o444, notApplicable("no node certificate in the model")],
+  ["3.9", "3.10", HOST_TLS.dockerApi.trustBundle, "the TLS CA certificate", 0o444, notApplicable("no docker-api CA in the model")],
+  [
+    "3.11",
+    "3.12",
+    HOST_TLS.dockerApi.certificate,
+    "the daemon's TLS certificate",
+    0o444,
+    notApplicable("no node certificate in the model"),
+  ],
   ["3.17", "3.18", "/etc/docker/daemon.json", "daemon.json", 0o644, notApplicable("no daemon.json: dockerd's defaults")],
   [
     "3.19",
@@ -318,7 +325,7 @@ const SOCKET_ITEMS: readonly CisItem[] = [
     checked: "the node key is never in the public config; provisioning writes it as root",
     scope: "node",
     check: (facts) =>
-      facts.files.has(HOST_TLS.nodeKey)
+      facts.files.has(HOST_TLS.dockerApi.key)
         ? fail("the public Ignition config carries the node key")
         : pass("delivered by provisioning only, as root"),
   },
@@ -328,7 +335,7 @@ const SOCKET_ITEMS: readonly CisItem[] = [
     checked: "the node key is never in the public config; provisioning writes it 600",
     scope: "node",
     check: (facts) =>
-      facts.files.has(HOST_TLS.nodeKey)
+      facts.files.has(HOST_TLS.dockerApi.key)
         ? fail("the public Ignition config carries the node key")
         : exception("written 600 by provisioning: root alone reads it either way, and 600 lets a re-provisioning replace it in place"),
   },

@@ -5,8 +5,8 @@ import { problem } from "../problem.js";
 import type { CheckContext } from "./context.js";
 
 /**
- * What the PKI phase relies on: one CA (state lives in pki/ca.crt), no certificate named like the CA's own
- * files, and validity periods it can date a certificate with (a NaN or negative count would make it expire
+ * What the PKI phase relies on: one CA per trust domain (its state lives in pki/<domain>/), no certificate named
+ * like a CA's own files, and validity periods it can date a certificate with (a NaN or negative count would make it expire
  * before it starts). Found here, with every other problem, rather than when certificates are resolved.
  */
 export function checkCertificates({ cluster }: CheckContext): Problem[] {

@@ -19,8 +19,8 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|nodes/sw-db-2/files/etc/systemd/network/10-private.network|/etc/systemd/network/10-private.network|0644||systemd-networkd.service' \
   'file|nodes/sw-db-2/files/etc/flatcar/update.conf|/etc/flatcar/update.conf|0644||update-engine.service' \
   'file|shared/files/etc/ssh/sshd_config.d/10-no-root-login.conf|/etc/ssh/sshd_config.d/10-no-root-login.conf|0644||' \
-  'file|shared/files/etc/ssl/certs/swarm-cluster-ca.pem|/etc/ssl/certs/swarm-cluster-ca.pem|0444||' \
-  'file|nodes/sw-db-2/files/etc/ssl/swarm/node.pem|/etc/ssl/swarm/node.pem|0444||' \
+  'file|shared/files/etc/ssl/swarm/docker-api/ca.pem|/etc/ssl/swarm/docker-api/ca.pem|0444||' \
+  'file|nodes/sw-db-2/files/etc/ssl/swarm/docker-api/cert.pem|/etc/ssl/swarm/docker-api/cert.pem|0444||' \
   'file|nodes/sw-db-2/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \

@@ -2,9 +2,9 @@
 # etcdctl environment for the seed etcd cluster (TLS with client certificates).
 export ETCDCTL_API=3
 export ETCDCTL_ENDPOINTS=https://10.10.1.21:2379,https://10.10.1.22:2379,https://10.10.1.23:2379
-export ETCDCTL_CACERT=/etc/ssl/certs/swarm-cluster-ca.pem
-export ETCDCTL_CERT=/etc/ssl/swarm/node.pem
-export ETCDCTL_KEY=/etc/ssl/swarm/node-key.pem
+export ETCDCTL_CACERT=/etc/ssl/swarm/etcd-client/ca.pem
+export ETCDCTL_CERT=/etc/ssl/swarm/etcd-client/cert.pem
+export ETCDCTL_KEY=/etc/ssl/swarm/etcd-client/key.pem
 # etcdctl of the member's own release, from its container, which mounts the certificates at these paths
 # (`docker exec -e NAME` passes this shell's value through).
 alias etcdctl='docker exec -e ETCDCTL_API -e ETCDCTL_ENDPOINTS -e ETCDCTL_CACERT -e ETCDCTL_CERT -e ETCDCTL_KEY etcd-member etcdctl'
