@@ -1,6 +1,7 @@
 import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
 import type { PkiState } from "../pki/state.js";
 import type { SynthResult } from "../synth/synthesize.js";
+import { unsafeKeyFiles } from "./key-files.js";
 import { loadNodeKey } from "./node-key.js";
 import { declaresNodeKey, hostnameOfConfig, installedCertificate, secretsOverlay } from "./overlay.js";
 import * as problem from "./problems.js";
@@ -53,8 +54,13 @@ export function planOverlays(
       continue;
     }
     const key = loadNodeKey(state, hostname, certificate);
-    if (key.kind === "found") overlays.push({ hostname, content: secretsOverlay(config, key.pem), publicConfig: text });
-    else if (key.kind === "missing") problems.push(problem.keyMissing(state, hostname));
+    if (key.kind === "found") {
+      const content = secretsOverlay(config, key.pem);
+      // Whatever wrote a key file (this overlay, an override), a key on the node is root's alone.
+      const unsafe = unsafeKeyFiles(JSON.parse(content) as IgnitionConfig);
+      if (unsafe.length > 0) problems.push(...unsafe.map((file) => problem.unsafeKeyFile(hostname, file)));
+      else overlays.push({ hostname, content, publicConfig: text });
+    } else if (key.kind === "missing") problems.push(problem.keyMissing(state, hostname));
     else if (key.kind === "unreadable") problems.push(problem.keyUnreadable(state, hostname));
     else problems.push(problem.keyMismatch(state, hostname));
   }
