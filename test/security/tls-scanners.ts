@@ -11,6 +11,11 @@ import path from "node:path";
 /** What testssl grades; anything at or above MEDIUM fails a test. */
 export const FAILING_SEVERITIES = ["MEDIUM", "HIGH", "CRITICAL"] as const;
 
+/** `program args…`, or the same run by `ip netns exec <netns>`. */
+function inNamespace(netns: string | undefined, program: string, args: readonly string[]): [string, string[]] {
+  return netns ? ["ip", ["netns", "exec", netns, program, ...args]] : [program, [...args]];
+}
+
 export interface TestsslFinding {
   readonly id: string;
   readonly severity: string;
@@ -34,6 +39,8 @@ export function testssl(options: {
   readonly port: number;
   readonly checks: readonly string[];
   readonly trust?: string;
+  /** A network namespace to scan from (the server's own), instead of the test's. */
+  readonly netns?: string;
 }): TestsslRun {
   const json = path.join(options.workDir, `testssl-${options.name}-${options.port}.json`);
   rmSync(json, { force: true });
@@ -57,7 +64,7 @@ export function testssl(options: {
     ...options.checks,
     `https://${options.name}:${options.port}/`,
   ];
-  const run = spawnSync("testssl", args, { cwd: options.workDir, encoding: "utf8", timeout: 300_000 });
+  const run = spawnSync(...inNamespace(options.netns, "testssl", args), { cwd: options.workDir, encoding: "utf8", timeout: 300_000 });
   if (run.error) throw run.error; // a missing scanner fails the test, it never skips it
   const output = `${run.stdout}${run.stderr}`;
   if (!existsSync(json)) throw new Error(`testssl wrote no JSON (exit ${run.status}):\n${output}`);
@@ -105,9 +112,11 @@ export function sslscan(options: {
   readonly servername: string;
   /** For a server that requires one (etcd, dockerd): without it, sslscan sees no TLS 1.2 handshake through. */
   readonly clientCertificate?: { readonly cert: string; readonly key: string };
+  readonly netns?: string;
 }): SslscanRun {
   const client = options.clientCertificate ? [`--certs=${options.clientCertificate.cert}`, `--pk=${options.clientCertificate.key}`] : [];
-  const run = spawnSync("sslscan", ["--no-colour", ...client, `--sni-name=${options.servername}`, "--xml=-", `127.0.0.1:${options.port}`], {
+  const args = ["--no-colour", ...client, `--sni-name=${options.servername}`, "--xml=-", `127.0.0.1:${options.port}`];
+  const run = spawnSync(...inNamespace(options.netns, "sslscan", args), {
     encoding: "utf8",
     timeout: 120_000,
   });
