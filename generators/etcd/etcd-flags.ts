@@ -18,9 +18,10 @@ export const ETCD_QUOTA_BACKEND_BYTES = 4 * 1024 ** 3;
 
 /**
  * The TLS 1.2 suites of Mozilla's "intermediate" profile (forward-secret AEAD only), for clients and peers
- * alike. Go negotiates none of them below TLS 1.2, so TLS 1.0 and 1.1 are refused without
- * `--tls-min-version`, which the etcd 3.4 of Debian's test machines does not know; TLS 1.3's suites are Go's
- * own, all AEAD. The ChaCha20 names are the ones etcd 3.4 and later all accept.
+ * alike. etcd already refuses TLS below 1.2; without this list it also offers Go's CBC suites
+ * (ECDHE-…-AES…-SHA), which the profile leaves out (testssl grades them LOW, LUCKY13). None of these is
+ * negotiable below TLS 1.2 either; TLS 1.3's suites are Go's own, all AEAD. The ChaCha20 names are the
+ * spelling etcd 3.4 and later all accept.
  */
 export const ETCD_CIPHER_SUITES = [
   "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
