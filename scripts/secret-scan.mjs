@@ -24,7 +24,8 @@ function repositoryFiles() {
     .filter((file) => file !== "")
     .map((file) => path.join(root, file))
     .filter((file) => existsSync(file));
-  return [...new Set([...tracked, ...filesUnder(path.join(root, "out"))])].sort();
+  const out = path.join(root, "out");
+  return [...new Set([...tracked, ...(existsSync(out) ? filesUnder(out) : [])])].sort();
 }
 
 const dirFlag = process.argv.indexOf("--dir");
