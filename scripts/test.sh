@@ -11,6 +11,8 @@ fi
 npx tsc --noEmit -p tsconfig.json
 # Lint and formatting (biome.json): a change that breaks either fails here, before any test runs.
 npx biome ci --colors=off .
+# No secret in the tracked tree or out/ (secretlint's recommended rules), beside the build's private-key check.
+node scripts/secret-scan.mjs
 npm run --silent compile
 
 results=$(mktemp)

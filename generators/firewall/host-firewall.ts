@@ -38,8 +38,9 @@ export const NFT_PROGRAM = "/usr/sbin/nft";
  * A host firewall on every node: an nftables input chain that drops whatever is addressed to the node
  * itself unless it comes from the private network, is SSH from an allowed source, or is a port the node
  * publishes. Without it Swarm's control plane (2377), gossip (7946) and VXLAN (4789) answer on the public
- * addresses of the fronts and app nodes. It never touches forwarding or Docker's tables (see the ruleset's
- * header for what that means for published ports).
+ * addresses of the fronts and app nodes. Of forwarded traffic it drops only containers' packets to the cloud's
+ * metadata service, and it never touches Docker's tables (see the ruleset's header for what that means for
+ * published ports).
  */
 export class HostFirewall extends ClusterConstruct implements Preparable {
   readonly allowSsh: readonly string[];

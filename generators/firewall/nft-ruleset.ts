@@ -11,6 +11,13 @@ export const SSH_PORT = 22;
  */
 export const DOCKER_BRIDGES = ["docker0", "docker_gwbridge"] as const;
 
+/**
+ * The cloud's instance metadata service, which hands out the node's own credentials (an instance role's
+ * keys, user-data). 169.254.169.254 on AWS, GCP, Azure, OpenStack and most other clouds; fd00:ec2::254 is
+ * AWS's IPv6 endpoint on Nitro instances.
+ */
+export const METADATA_ADDRESSES = { ipv4: "169.254.169.254", ipv6: "fd00:ec2::254" } as const;
+
 /** A port the node accepts from anywhere, with the services that publish it (`stack_service, mode`). */
 export interface PublicPort {
   readonly port: number;
@@ -48,12 +55,14 @@ export function renderRuleset(policy: InputPolicy): string {
     "# dockerd's metrics (9323) are covered too, whatever address they bind. The private network reaches every",
     "# port; anything else reaches only SSH and the ports this node publishes.",
     "#",
-    "# It leaves forwarded traffic and Docker's own tables alone: dockerd owns FORWARD, DOCKER-USER and the NAT",
-    "# rules of published ports, and rewrites them whenever it starts. A published port, host or ingress mode,",
-    "# is DNATed in prerouting to a container address, so its packets are forwarded, never delivered here:",
-    "# Docker's rules, not this file, decide who reaches a container. The published ports are accepted here",
-    "# all the same, so they keep working where a host process answers them (docker-proxy when dockerd sets no",
-    "# NAT rules, a task on the host network), and so this file lists everything the node serves publicly.",
+    "# Of forwarded traffic it drops one thing only: containers reaching the cloud's metadata service (forward",
+    "# chain, below). Otherwise it leaves forwarding and Docker's own tables alone: dockerd owns FORWARD,",
+    "# DOCKER-USER and the NAT rules of published ports, and rewrites them whenever it starts. A published port,",
+    "# host or ingress mode, is DNATed in prerouting to a container address, so its packets are forwarded, never",
+    "# delivered here: Docker's rules, not this file, decide who reaches a container. The published ports are",
+    "# accepted here all the same, so they keep working where a host process answers them (docker-proxy when",
+    "# dockerd sets no NAT rules, a task on the host network), and so this file lists everything the node serves",
+    "# publicly.",
     "#",
     "# nft -f applies the file as one transaction. Re-running it is idempotent: the first line creates the",
     "# table if it is missing, so that deleting it never fails, and the table is then created anew.",
@@ -93,9 +102,40 @@ export function renderRuleset(policy: InputPolicy): string {
     "",
     ...publicPortRules(policy.publicPorts),
     "\t}",
+    "",
+    ...metadataForwardChain(),
     "}",
   ];
   return withHashHeader(`${lines.join("\n")}\n`);
+}
+
+/**
+ * Containers must not reach the metadata service: it would give any compromised container the node's cloud
+ * credentials. A container on a bridge or overlay network reaches it through the node's forward path (its
+ * packets leave docker0, docker_gwbridge or a br-* bridge and are routed out), so a drop in the forward hook
+ * covers every container network, those Docker creates later included. The node itself still reaches it
+ * (Afterburn and coreos-metadata read it at boot), and so does a container on the host network, which is a
+ * host process to the kernel.
+ *
+ * Why here and not in iptables' DOCKER-USER chain (Docker uses iptables-nft on these hosts): DOCKER-USER
+ * exists only once dockerd has created it, so a unit inserting the rule after docker.service leaves a window
+ * at every boot in which Swarm tasks already run unfiltered, and an iptables rule is one more thing another
+ * tool can flush. This chain is in the firewall's own table, loaded before dockerd starts, never touched by
+ * Docker; netfilter runs every base chain of the hook, and a drop in any of them is final, so Docker's
+ * accepts in its FORWARD chain cannot undo it. Its priority (filter - 10) only makes it run first.
+ */
+function metadataForwardChain(): string[] {
+  return [
+    "\t# Containers never reach the cloud's metadata service, which hands out the node's own credentials. Here rather",
+    "\t# than in Docker's DOCKER-USER chain, which exists only once dockerd runs: this chain is in place before any",
+    "\t# container starts, and a drop in it is final whatever Docker's chains accept. Everything else forwarded is",
+    "\t# left to Docker's rules; the node itself (not forwarded) still reaches the service.",
+    "\tchain forward {",
+    `${INDENT}type filter hook forward priority filter - 10; policy accept;`,
+    `${INDENT}ip daddr ${METADATA_ADDRESSES.ipv4} drop`,
+    `${INDENT}ip6 daddr ${METADATA_ADDRESSES.ipv6} drop`,
+    "\t}",
+  ];
 }
 
 function sshRules(sources: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 import type { IgnitionConfig } from "../imports/ignition-v3.3.js";
 import type { PkiState } from "../pki/state.js";
 import type { SynthResult } from "../synth/synthesize.js";
+import { unsafeKeyFiles } from "./key-files.js";
 import { loadNodeKey } from "./node-key.js";
 import { declaredKeyPath, type DomainKey, hostnameOfConfig, installedCertificates, secretsOverlay } from "./overlay.js";
 import * as problem from "./problems.js";
@@ -65,7 +66,12 @@ export function planOverlays(
       else if (key.kind === "unreadable") problems.push(problem.keyUnreadable(state, hostname));
       else problems.push(problem.keyMismatch(state, hostname));
     }
-    if (keys.length === certificates.length) overlays.push({ hostname, content: secretsOverlay(config, keys), publicConfig: text });
+    if (keys.length !== certificates.length) continue;
+    const content = secretsOverlay(config, keys);
+    // Whatever wrote a key file (this overlay, an override), a key on the node is root's alone.
+    const unsafe = unsafeKeyFiles(JSON.parse(content) as IgnitionConfig);
+    if (unsafe.length > 0) problems.push(...unsafe.map((file) => problem.unsafeKeyFile(hostname, file)));
+    else overlays.push({ hostname, content, publicConfig: text });
   }
   return { overlays, problems };
 }

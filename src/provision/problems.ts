@@ -1,5 +1,6 @@
 import { hostTls } from "../../generators/pki/host-paths.js";
 import type { PkiState } from "../pki/state.js";
+import type { UnsafeKeyFile } from "./key-files.js";
 
 /** Why a node's overlay cannot be written, and how to get out. Never carries key material. */
 export interface ProvisionProblem {
@@ -56,6 +57,14 @@ export function keyPathDeclared(hostname: string, keyPath: string): ProvisionPro
     hostname,
     message: `the node's public Ignition config already writes ${keyPath}; a private key must never be in out/`,
     hint: "remove the HostFile or Ignition override that writes that path",
+  };
+}
+
+export function unsafeKeyFile(hostname: string, file: UnsafeKeyFile): ProvisionProblem {
+  return {
+    hostname,
+    message: `the node's Ignition config writes the private key ${file.path} with ${file.reason}: other users of the node could read it`,
+    hint: "give the HostFile or Ignition override that writes it mode 0o600 (or 0o400), owned by root",
   };
 }
 

@@ -190,9 +190,11 @@ describe("nginx generator", () => {
 
     const site = files.get("stacks/front/nginx-site-www.conf") ?? "";
     expect(site).toContain("ssl_certificate /etc/letsencrypt/live/example.org/fullchain.pem;");
-    expect(site).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
-    expect(site).toContain("ssl_session_cache shared:SSL:10m;");
-    expect(site).toContain("ssl_session_tickets off;");
+    // TLS settings apply to the port's default server first, so they sit in http (test/security grades them).
+    expect(main).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
+    expect(main).toContain("ssl_session_cache shared:SSL:10m;");
+    expect(main).toContain("ssl_session_tickets off;");
+    expect(site).not.toContain("ssl_protocols");
     expect(site).toContain('add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;');
     expect(site).toContain("add_header X-Frame-Options DENY always;");
     expect(site).toContain("set $php_upstream php:9000;");

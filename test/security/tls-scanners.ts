@@ -1,0 +1,227 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * The two TLS scanners Debian packages, run against a server on 127.0.0.1 only: testssl.sh (`testssl`) and
+ * sslscan. Neither is allowed a lookup or a connection beyond loopback: testssl gets the address (`--ip`) and
+ * `--nodns none`, and fetches no CRL or OCSP answer (that needs `--phone-out`, never given).
+ */
+
+/** What testssl grades; anything at or above MEDIUM fails a test. */
+export const FAILING_SEVERITIES = ["MEDIUM", "HIGH", "CRITICAL"] as const;
+
+/** `program args…`, or the same run by `ip netns exec <netns>`. */
+function inNamespace(netns: string | undefined, program: string, args: readonly string[]): [string, string[]] {
+  return netns ? ["ip", ["netns", "exec", netns, program, ...args]] : [program, [...args]];
+}
+
+export interface TestsslFinding {
+  readonly id: string;
+  readonly severity: string;
+  readonly finding: string;
+}
+
+export interface TestsslRun {
+  readonly findings: readonly TestsslFinding[];
+  /** The findings graded MEDIUM or worse, as `id (SEVERITY): finding`. */
+  readonly failing: readonly string[];
+  readonly output: string;
+}
+
+/**
+ * testssl.sh against `https://<name>:<port>/` served on 127.0.0.1, with the given checks (`-p -s -f …`) and,
+ * when given, a CA file to trust (the cluster CA, or the test CA of the site certificate).
+ */
+export function testssl(options: {
+  readonly workDir: string;
+  readonly name: string;
+  readonly port: number;
+  readonly checks: readonly string[];
+  readonly trust?: string;
+  /** A network namespace to scan from (the server's own), instead of the test's. */
+  readonly netns?: string;
+}): TestsslRun {
+  const json = path.join(options.workDir, `testssl-${options.name}-${options.port}.json`);
+  rmSync(json, { force: true });
+  const args = [
+    "--ip",
+    "127.0.0.1",
+    "--nodns",
+    "none",
+    "--sneaky",
+    "--color",
+    "0",
+    "--warnings",
+    "off",
+    // Generous: on a loaded machine (two cores, other suites running) a handshake can take seconds, and a
+    // timed-out check is reported as a WARN, not as a pass.
+    "--connect-timeout",
+    "15",
+    "--openssl-timeout",
+    "15",
+    "--jsonfile",
+    json,
+    ...(options.trust ? ["--add-ca", options.trust] : []),
+    ...options.checks,
+    `https://${options.name}:${options.port}/`,
+  ];
+  const run = spawnSync(...inNamespace(options.netns, "testssl", args), { cwd: options.workDir, encoding: "utf8", timeout: 300_000 });
+  if (run.error) throw run.error; // a missing scanner fails the test, it never skips it
+  const output = `${run.stdout}${run.stderr}`;
+  if (!existsSync(json)) throw new Error(`testssl wrote no JSON (exit ${run.status}):\n${output}`);
+  const findings = (JSON.parse(readFileSync(json, "utf8")) as TestsslFinding[]).map(({ id, severity, finding }) => ({
+    id,
+    severity,
+    finding,
+  }));
+  const failing = findings
+    .filter((finding) => (FAILING_SEVERITIES as readonly string[]).includes(finding.severity))
+    .map((finding) => `${finding.id} (${finding.severity}): ${finding.finding}`);
+  return { findings, failing, output };
+}
+
+/**
+ * Findings testssl grades for a public web server that do not apply to a port only clients holding a
+ * certificate of the cluster's own CA reach (etcd, the Docker TLS API), each with the reason it is accepted.
+ */
+export const PRIVATE_CA_EXCEPTIONS: Readonly<Record<string, string>> = {
+  cert_revocation:
+    "the cluster CA publishes no CRL or OCSP responder, and neither etcd's nor Docker's clients would consult one; " +
+    "a node whose key leaks gets a new certificate and the CA is rotated",
+};
+
+/** The failing findings of a run, less the excepted ones (by testssl id). */
+export function failingExcept(run: TestsslRun, exceptions: Readonly<Record<string, string>>): string[] {
+  return run.failing.filter((line) => !Object.hasOwn(exceptions, line.slice(0, line.indexOf(" ("))));
+}
+
+export interface SslscanRun {
+  /** Protocols the server accepts, as sslscan names them (`TLSv1.2`, `TLSv1.3`). */
+  readonly protocols: readonly string[];
+  /** Accepted ciphers with sslscan's own grading: `TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 strong`. */
+  readonly ciphers: readonly string[];
+  /** What sslscan reports as weak: an old protocol, a cipher not graded strong or acceptable, compression, … */
+  readonly weaknesses: readonly string[];
+  readonly xml: string;
+}
+
+const attribute = (element: string, name: string): string | undefined => new RegExp(`\\b${name}="([^"]*)"`).exec(element)?.[1];
+
+/** sslscan against 127.0.0.1:<port> with `servername` as SNI; its XML report read into findings. */
+export function sslscan(options: {
+  readonly port: number;
+  readonly servername: string;
+  /** For a server that requires one (etcd, dockerd): without it, sslscan sees no TLS 1.2 handshake through. */
+  readonly clientCertificate?: { readonly cert: string; readonly key: string };
+  readonly netns?: string;
+}): SslscanRun {
+  const client = options.clientCertificate ? [`--certs=${options.clientCertificate.cert}`, `--pk=${options.clientCertificate.key}`] : [];
+  const args = ["--no-colour", ...client, `--sni-name=${options.servername}`, "--xml=-", `127.0.0.1:${options.port}`];
+  const run = spawnSync(...inNamespace(options.netns, "sslscan", args), {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (run.error) throw run.error;
+  const xml = run.stdout;
+  if (!xml.includes("<ssltest")) throw new Error(`sslscan gave no report (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  const elements = (tag: string) => xml.match(new RegExp(`<${tag}\\b[^>]*>`, "g")) ?? [];
+
+  const protocols = elements("protocol")
+    .filter((element) => attribute(element, "enabled") === "1")
+    .map((element) => `${attribute(element, "type") === "ssl" ? "SSLv" : "TLSv"}${attribute(element, "version")}`);
+  const ciphers = elements("cipher").map(
+    (element) => `${attribute(element, "sslversion")} ${attribute(element, "cipher")} ${attribute(element, "strength")}`,
+  );
+  const weaknesses = [
+    ...protocols.filter((protocol) => !["TLSv1.2", "TLSv1.3"].includes(protocol)).map((protocol) => `protocol ${protocol} enabled`),
+    ...ciphers.filter((cipher) => !/ (strong|acceptable)$/.test(cipher)).map((cipher) => `cipher ${cipher}`),
+    ...elements("compression")
+      .filter((element) => attribute(element, "supported") === "1")
+      .map(() => "TLS compression"),
+    ...elements("heartbleed")
+      .filter((element) => attribute(element, "vulnerable") === "1")
+      .map((element) => `heartbleed on ${attribute(element, "sslversion")}`),
+    ...elements("renegotiation")
+      .filter((element) => attribute(element, "supported") === "1" && attribute(element, "secure") !== "1")
+      .map(() => "insecure renegotiation"),
+    ...elements("group")
+      .filter((element) => Number(attribute(element, "bits")) < 128)
+      .map((element) => `key exchange group ${attribute(element, "name")} (${attribute(element, "bits")} bits)`),
+  ];
+  return { protocols, ciphers, weaknesses, xml };
+}
+
+/**
+ * A test CA and a server certificate signed by it, as Let's Encrypt issues one today (90 days, RSA 2048,
+ * a CRL distribution point and no OCSP URL): testssl grades the certificate too, and a self-signed one
+ * would be a finding of the test's making. Nothing ever fetches the CRL URL.
+ */
+export function issueTestCertificate(dir: string, domains: readonly string[]): { ca: string; fullchain: string; key: string } {
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-days",
+    "365",
+    "-subj",
+    "/CN=swarm-cluster TLS scan test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+    "-keyout",
+    file("ca.key"),
+    "-out",
+    file("ca.pem"),
+  );
+  writeFileSync(
+    file("leaf.ext"),
+    [
+      `subjectAltName=${domains.map((domain) => `DNS:${domain}`).join(",")}`,
+      "basicConstraints=critical,CA:FALSE",
+      "keyUsage=critical,digitalSignature,keyEncipherment",
+      "extendedKeyUsage=serverAuth",
+      "crlDistributionPoints=URI:http://crl.example.org/test-ca.crl",
+      "",
+    ].join("\n"),
+  );
+  openssl(
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    `/CN=${domains[0]}`,
+    "-keyout",
+    file("privkey.pem"),
+    "-out",
+    file("leaf.csr"),
+  );
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    file("leaf.csr"),
+    "-CA",
+    file("ca.pem"),
+    "-CAkey",
+    file("ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "90",
+    "-sha256",
+    "-extfile",
+    file("leaf.ext"),
+    "-out",
+    file("fullchain.pem"),
+  );
+  return { ca: file("ca.pem"), fullchain: file("fullchain.pem"), key: file("privkey.pem") };
+}
