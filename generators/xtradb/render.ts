@@ -1,10 +1,11 @@
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
+import { IMAGE_DEFAULT_ACCOUNTS, type AccountSpec, type PasswordFormat } from "./accounts.js";
 import { loadTemplate } from "../template.js";
 
 const templates = {
   cnf: loadTemplate("xtradb", "xtradb.cnf.hbs"),
   start: loadTemplate("xtradb", "xtradb-start.sh.hbs"),
-  init: loadTemplate("xtradb", "xtradb-init.sh.hbs"),
+  accounts: loadTemplate("xtradb", "xtradb-accounts.sh.hbs"),
 };
 
 /** The members' my.cnf drop-in: Galera TLS from Docker secrets and max_connections. */
@@ -21,7 +22,34 @@ export function renderStartScript(clusterName: string): string {
   return templates.start({ notice: GENERATED_NOTICE, clusterName });
 }
 
-/** The init script the first member runs when it bootstraps: it creates ProxySQL's monitor user. */
-export function renderInitScript(monitorSecret: string): string {
-  return templates.init({ notice: GENERATED_NOTICE, monitorSecret });
+/** The accounts script: every duty's account with its secret's password and its privileges, then root's password. */
+export function renderAccountsScript(inputs: {
+  readonly clusterName: string;
+  readonly scriptPath: string;
+  readonly root: { readonly secretName: string; readonly format: PasswordFormat };
+  readonly accounts: readonly AccountSpec[];
+  /** The application's schema, created when absent. */
+  readonly schema: string | undefined;
+}): string {
+  return templates.accounts({
+    notice: GENERATED_NOTICE,
+    clusterName: inputs.clusterName,
+    scriptPath: inputs.scriptPath,
+    root: inputs.root,
+    schema: inDoubleQuotes(inputs.schema ?? ""),
+    dropAccounts: IMAGE_DEFAULT_ACCOUNTS.join(", "),
+    accountList: inputs.accounts.map((account) => account.user).join(", "),
+    accounts: inputs.accounts.map((account, index) => ({
+      ...account,
+      grants: account.grants.map(inDoubleQuotes),
+      variable: `password_${index}`,
+      passwordRef: `\${password_${index}}`,
+      maxConnectionsClause: account.maxConnections ? ` WITH MAX_USER_CONNECTIONS ${account.maxConnections}` : "",
+    })),
+  });
+}
+
+/** Text bash reads back unchanged inside a double-quoted string (the SQL is built in one). */
+function inDoubleQuotes(text: string): string {
+  return text.replace(/[\\`$"]/g, (character) => `\\${character}`);
 }

@@ -41,7 +41,7 @@ export function writeOverlays(dir: string, overlays: readonly Overlay[]): string
   });
 }
 
-function isInside(dir: string, parent: string): boolean {
+export function isInside(dir: string, parent: string): boolean {
   const relative = path.relative(path.resolve(parent), path.resolve(dir));
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
@@ -50,7 +50,7 @@ function isInside(dir: string, parent: string): boolean {
  * True when `file` lies in a git work tree that does not ignore it. `git check-ignore` exits 0 for an ignored
  * path, 1 for one that is not, 128 outside a repository; without git there is no repository to guard.
  */
-function gitWouldCommit(file: string): boolean {
+export function gitWouldCommit(file: string): boolean {
   const cwd = nearestExistingFolder(path.dirname(file));
   const run = spawnSync("git", ["check-ignore", "-q", file], { cwd, stdio: "ignore" });
   return run.error === undefined && run.status === 1;

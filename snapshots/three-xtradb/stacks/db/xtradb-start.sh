@@ -104,4 +104,12 @@ else
   CLUSTER_JOIN=$peers
 fi
 export CLUSTER_JOIN
+# The image's entrypoint runs mysql_upgrade, as root with the root password on its command line, whenever
+# the data dir's version_info differs from the server's version; no member gives it that password (see the
+# XtraDbCluster's environment), so that step could only fail. MySQL 8.0.16 and later upgrade the data
+# dictionary and system tables themselves when they start (upgrade=AUTO): recording the version first
+# skips the entrypoint's step.
+if [[ ${1:-} == mysqld && -d /var/lib/mysql/mysql ]]; then
+  "$@" --version >/var/lib/mysql/version_info
+fi
 exec /entrypoint.sh "$@"
