@@ -1,7 +1,7 @@
 import path from "node:path";
 import { loadConfig } from "../config/load.js";
 import { resolvePki } from "../pki/resolve.js";
-import { readSecretVersions } from "../secrets/versions.js";
+import { readSecretVersions } from "../docker-secrets/versions.js";
 import { GENERATORS } from "../synth/registry.js";
 import { synthesize, type SynthResult } from "../synth/synthesize.js";
 import type { ProjectPaths } from "./project.js";

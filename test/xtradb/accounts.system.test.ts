@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, XtraDbCluster } from "../../src/index.js";
-import { planSecrets } from "../../src/secrets/values.js";
+import { planSecrets } from "../../src/docker-secrets/values.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-accounts-"));
