@@ -2,6 +2,8 @@ import type { Construct } from "constructs";
 import { ClusterConstruct } from "./base.js";
 import { Cluster } from "./cluster.js";
 import { propsShape } from "./props-shape.js";
+import type { Problem } from "../core/problems.js";
+import { problem } from "../validate/problem.js";
 
 /**
  * How `swarm-cluster secrets` makes a secret's value. Passwords come from the operating system's
@@ -39,13 +41,21 @@ export class Secret extends ClusterConstruct {
   readonly name: string;
   readonly description: string;
   private generator: SecretSource | undefined;
+  private readonly generate: unknown;
 
   constructor(scope: Construct, name: string, props: SecretProps) {
     super(scope, name);
     props = this.acceptProps(props, SECRET_PROPS);
     this.name = name;
     this.description = props.description;
+    this.generate = props.generate;
     if (props.generate === "password") this.generator = { kind: "password" };
+  }
+
+  override validateConstruct(): Problem[] {
+    // The config is not type-checked at build time: a misspelt way would silently leave the secret to the operator.
+    if (this.generate === undefined || this.generate === "password") return [];
+    return [problem("secret/generate-invalid", this, "generate", { value: this.generate })];
   }
 
   /** Where a service that mounts the secret reads it (Docker's default target: the stack's key, not the versioned name). */
