@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -155,7 +155,10 @@ describe("XtraDB bootstrap", () => {
   const loopback = (symbolic: string) => symbolic.replace(/LISTENING|CLOSED/g, (name) => addresses[name as keyof typeof addresses]);
 
   /** Runs the start script of `member` as the container would, with the fake entrypoint (and garbd) in `dir`. */
-  async function start(member: string, options: { state?: string; env?: Record<string, string>; args?: string[]; killAfterMs?: number }) {
+  async function start(
+    member: string,
+    options: { state?: string; env?: Record<string, string>; args?: string[]; killAfterMs?: number; prepare?: (dir: string) => void },
+  ) {
     const files = await synth(dbCluster({ dbs: 3 }).cluster);
     const environment = services(files)[member]?.environment as Record<string, string>;
     const dir = tempDir();
@@ -165,9 +168,11 @@ describe("XtraDB bootstrap", () => {
       writeFileSync(path.join(dir, fake), `#!/bin/bash\nprintf "%s|%s\\n" "\${CLUSTER_JOIN-unset}" "${fake} $*"\n`);
       chmodSync(path.join(dir, fake), 0o755);
     }
+    options.prepare?.(dir);
     const script = localScript(files.get("stacks/db/xtradb-start.sh") ?? "", dir, {
       "/var/lib/mysql": path.join(dir, "data"),
       "/entrypoint.sh": path.join(dir, "entrypoint.sh"),
+      "/docker-entrypoint-initdb.d/swarm-cluster-accounts.sh": path.join(dir, "accounts.sh"),
     });
     const env = { ...environment, ...options.env, PATH: `${dir}:${process.env.PATH ?? ""}` };
     return run("bash", [script, ...(options.args ?? ["mysqld"])], env, options.killAfterMs);
@@ -266,6 +271,40 @@ describe("XtraDB bootstrap", () => {
     const down = await start("garbd", { args, env: { PXC_PEERS: loopback("CLOSED") }, killAfterMs: 1500 });
     expect(down.stdout).toBe("");
     expect(down.stderr).toContain("before starting");
+  });
+  it("applies the accounts again when the member holding them starts with data, retrying until the server takes them", async () => {
+    let dir = "";
+    const up = await start("pxc-1", {
+      state: grastate(0),
+      env: { PXC_PEERS: loopback("LISTENING"), ACCOUNTS_RETRY_SECONDS: "0" },
+      prepare: (folder) => {
+        dir = folder;
+        mkdirSync(path.join(folder, "data", "mysql"));
+        // The server's version, which the start script records so the entrypoint skips its mysql_upgrade step.
+        writeFileSync(path.join(folder, "mysqld"), "#!/bin/bash\necho 'mysqld  Ver 8.0.39-30.1'\n", { mode: 0o755 });
+        // The accounts script fails once (the server is not up yet), then succeeds.
+        writeFileSync(
+          path.join(folder, "accounts.sh"),
+          `if [[ -e ${folder}/tried ]]; then touch ${folder}/applied; else touch ${folder}/tried; exit 1; fi\n`,
+        );
+      },
+    });
+    expect(up.stdout).toContain("|entrypoint.sh mysqld");
+    expect(up.stderr).toContain("the accounts have their secrets' current passwords");
+    expect(readFileSync(path.join(dir, "applied"), "utf8")).toBe("");
+    expect(readFileSync(path.join(dir, "data", "version_info"), "utf8")).toBe("mysqld  Ver 8.0.39-30.1\n");
+  });
+
+  it("leaves a new data dir's accounts to the entrypoint's init", async () => {
+    let dir = "";
+    await start("pxc-1", {
+      env: { PXC_PEERS: loopback("LISTENING"), ACCOUNTS_RETRY_SECONDS: "0" },
+      prepare: (folder) => {
+        dir = folder;
+        writeFileSync(path.join(folder, "accounts.sh"), `touch ${folder}/applied\n`);
+      },
+    });
+    expect(existsSync(path.join(dir, "applied"))).toBe(false);
   });
 });
 
