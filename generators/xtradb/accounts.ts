@@ -35,8 +35,9 @@ export interface AccountSpec {
 /** The privileges of each duty, in each flavour. */
 export function dutyGrants(duty: Exclude<Duty, "root" | "application">, flavour: ServerFlavour): string[] {
   switch (duty) {
-    // xtrabackup 8.0 (PXC 8.0's SST tool, and a backup taken on a member) needs BACKUP_ADMIN for its backup
-    // lock and reads performance_schema.log_status; mariabackup needs BINLOG MONITOR (MariaDB's name for
+    // A backup taken with xtrabackup 8.0 on a member (PXC 8.0's own state transfers need no account: the server
+    // makes an internal one per transfer) needs BACKUP_ADMIN for its backup lock and reads
+    // performance_schema.log_status; mariabackup needs BINLOG MONITOR (MariaDB's name for
     // REPLICATION CLIENT since 10.5). Neither reads or writes table data through SQL: it copies the files.
     case "backup":
       return flavour === "mysql8"

@@ -80,7 +80,8 @@ export interface XtraDbClusterProps {
   readonly startPeriod?: string;
   /**
    * The application's database and user, created by the first member when it bootstraps a new cluster
-   * (the image's MYSQL_DATABASE / MYSQL_USER / MYSQL_PASSWORD_FILE); the others receive them with the data.
+   * (by the accounts script: the schema, and the user with every privilege on it only); the others receive them
+   * with the data. `swarm-cluster secrets` makes the password.
    */
   readonly database?: ApplicationDatabase;
 }
@@ -162,7 +163,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   readonly arbitratorNode: Node | undefined;
   readonly stackName: string;
   private readonly monitorSecrets: Secret[] = [];
-  /** The first member's own lists: grantMonitor() adds the monitor secret and the init script to them. */
+  /** The first member's own secrets: grantMonitor() adds the monitor secret, which the accounts script reads. */
   private readonly bootstrapSecrets: Secret[];
   /** The application's database, when one is declared. */
   readonly database: ApplicationDatabase | undefined;
