@@ -145,6 +145,15 @@ describe("swarm-cluster secrets", () => {
     execFileSync("shellcheck", [path.join(project, "out", "swarm", "secrets.sh")]);
   });
 
+  it("rotates a secret the operator writes by bumping its version only, reminding them to write its new value", () => {
+    writeFileSync(secretFile("xtradb_tls_ca"), "-----BEGIN CERTIFICATE-----\n");
+    const rotate = secretsCli("--rotate", "xtradb_tls_ca");
+    expect(rotate.status).toBe(0);
+    expect(rotate.stdout).toContain("rotated xtradb_tls_ca to xtradb_tls_ca_v2: secrets/docker/xtradb_tls_ca must hold its new value");
+    expect(value("xtradb_tls_ca")).toBe("-----BEGIN CERTIFICATE-----\n");
+    expect(JSON.parse(readFileSync(path.join(project, "secret-versions.json"), "utf8")).xtradb_tls_ca).toBe(2);
+  });
+
   it("refuses an unknown name, naming the declared ones", () => {
     const wrong = secretsCli("--rotate", "wordpres_db_password");
     expect(wrong.status).toBe(1);
