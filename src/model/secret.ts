@@ -1,6 +1,5 @@
 import type { Construct } from "constructs";
 import { ClusterConstruct } from "./base.js";
-import { Cluster } from "./cluster.js";
 import { propsShape } from "./props-shape.js";
 import type { Problem } from "../core/problems.js";
 import { problem } from "../validate/problem.js";
@@ -18,6 +17,11 @@ export type SecretSource =
    * password: remade, and its version bumped, whenever one of them is rotated.
    */
   | { readonly kind: "derived"; readonly from: readonly Secret[]; readonly format: (values: readonly string[]) => string };
+
+/** What the tree's root (the Cluster) tells a secret about its version. */
+interface SecretVersionSource {
+  secretVersion(name: string): number;
+}
 
 export interface SecretProps {
   /** What the secret holds and who creates it; written beside the stack as a reminder, never the value. */
@@ -81,7 +85,9 @@ export class Secret extends ClusterConstruct {
    * A number, not a hash of the value: a hash in out/ would let anyone holding a guess confirm it.
    */
   get version(): number {
-    return Cluster.of(this).secretVersion(this.name);
+    // The Cluster at the root holds the versions; read through its shape, as the Cluster imports this module.
+    const root = this.node.root as Partial<SecretVersionSource>;
+    return root.secretVersion?.(this.name) ?? 1;
   }
 
   /** The name Docker knows it by: each rotation is a new Docker secret, and a changed name rolls the services. */
