@@ -21,10 +21,12 @@ swarm_cluster_accounts() {
   local secrets_dir=${SWARM_CLUSTER_SECRETS_DIR:-/run/secrets}
   local -a client
   local option_file=""
-  if [[ $# -gt 0 ]]; then
-    client=("$@")
-  elif declare -p mysql 2>/dev/null | grep -q '^declare -a'; then
+  # Sourced by the entrypoint: its array, whatever positional parameters the sourcing shell has. Run by hand:
+  # the arguments (an array cannot reach a new bash through the environment).
+  if declare -p mysql 2>/dev/null | grep -q '^declare -a'; then
     client=("${mysql[@]}")
+  elif [[ $# -gt 0 ]]; then
+    client=("$@")
   else
     option_file=$(mktemp)
     chmod 600 "$option_file"
