@@ -330,15 +330,19 @@ describe("the accounts script on a real MariaDB", () => {
     ).find((entry) => entry.secret.name === "xtradb_healthcheck");
     expect(rotated?.action).toBe("rotate");
     writeFileSync(path.join(secretsDir, "xtradb_healthcheck"), rotated && "value" in rotated ? rotated.value : "", { mode: 0o600 });
-    const rerun = spawnSync(
-      "bash",
-      [path.join(dir, "accounts.sh"), "mariadb", `--defaults-extra-file=${rootFile()}`, `--socket=${socket}`],
-      {
-        encoding: "utf8",
-        env: { ...process.env, SWARM_CLUSTER_SECRETS_DIR: secretsDir },
-      },
-    );
+    // As a member's start script runs it: no client given, so root over the socket (a ~/.my.cnf points the
+    // client at this server's, as the image's my.cnf does), its password from the root secret in a temporary
+    // option file, removed after.
+    const [temporary, home] = [path.join(dir, "tmp"), path.join(dir, "home")];
+    mkdirSync(temporary);
+    mkdirSync(home);
+    writeFileSync(path.join(home, ".my.cnf"), `[client]\nsocket=${socket}\n`);
+    const rerun = spawnSync("bash", [path.join(dir, "accounts.sh")], {
+      encoding: "utf8",
+      env: { ...process.env, SWARM_CLUSTER_SECRETS_DIR: secretsDir, HOME: home, TMPDIR: temporary },
+    });
     expect(rerun.stderr).toBe("");
+    expect(readdirSync(temporary)).toEqual([]);
     expect(rerun.status).toBe(0);
     expect(sql("SELECT CURRENT_USER()", { file: path.join(secretsDir, "xtradb_healthcheck") }).stdout).toBe("healthcheck@localhost\n");
     expect(sql("SELECT 1", { file: optionFile("old-health", "healthcheck", oldPassword) }).stderr).toContain("Access denied");

@@ -19,21 +19,6 @@ set +o xtrace
 
 swarm_cluster_accounts() {
   local secrets_dir=${SWARM_CLUSTER_SECRETS_DIR:-/run/secrets}
-  local -a client
-  local option_file=""
-  # Sourced by the entrypoint: its array, whatever positional parameters the sourcing shell has. Run by hand:
-  # the arguments (an array cannot reach a new bash through the environment).
-  if declare -p mysql 2>/dev/null | grep -q '^declare -a'; then
-    client=("${mysql[@]}")
-  elif [[ $# -gt 0 ]]; then
-    client=("$@")
-  else
-    option_file=$(mktemp)
-    chmod 600 "$option_file"
-    printf '[client]\nuser=root\npassword=%s\n' "$(swarm_cluster_password "$secrets_dir/mysql_root_password" password)" >"$option_file" || return 1
-    client=(mysql --defaults-extra-file="$option_file" --protocol=socket)
-  fi
-
   local sql
   sql="SET SESSION sql_log_off = 1;"
   local password_0
@@ -48,6 +33,22 @@ swarm_cluster_accounts() {
   password_4=$(swarm_cluster_password "$secrets_dir/wordpress_db_password" password) || return 1
   local root_password
   root_password=$(swarm_cluster_password "$secrets_dir/mysql_root_password" password) || return 1
+
+  # Every secret is read before anything is written: a missing one leaves no file behind.
+  local -a client
+  local option_file=""
+  # Sourced by the entrypoint: its array, whatever positional parameters the sourcing shell has. Run by hand:
+  # the arguments (an array cannot reach a new bash through the environment), or else root over the socket,
+  # its password in an option file only its owner reads (mktemp's mode), removed once the client is done.
+  if declare -p mysql 2>/dev/null | grep -q '^declare -a'; then
+    client=("${mysql[@]}")
+  elif [[ $# -gt 0 ]]; then
+    client=("$@")
+  else
+    option_file=$(mktemp)
+    printf '[client]\nuser=root\npassword=%s\n' "$root_password" >"$option_file"
+    client=(mysql --defaults-extra-file="$option_file" --protocol=socket)
+  fi
 
   # Root first: should a later statement fail, root is never left without its password.
   sql+="
