@@ -13,6 +13,7 @@ import {
   EtcdCluster,
   FrontProxy,
   HostFirewall,
+  Logging,
   Monitoring,
   Node,
   OverlayNetwork,
@@ -63,6 +64,8 @@ export default defineCluster(() => {
   const frontnet = new OverlayNetwork(cluster, "frontnet", { subnet: "192.168.18.0/24", mtu: 1400 });
   // Portainer and its agents (which hold the Docker socket) apart from the application's containers.
   const mngnet = new OverlayNetwork(cluster, "mngnet", { subnet: "192.168.19.0/24", mtu: 1400 });
+  // The logs stack apart from the application's containers too: Filebeat reads the Docker socket on every node.
+  const lognet = new OverlayNetwork(cluster, "lognet", { subnet: "192.168.22.0/24", mtu: 1400 });
 
   new ClusterPki(cluster, "pki");
   new EtcdCluster(cluster, "etcd", { members: app });
@@ -124,7 +127,7 @@ export default defineCluster(() => {
     "5.27": "the image has no FastCGI client to probe php-fpm with; nginx's upstream checks and Swarm's restarts cover it",
   });
 
-  new FrontProxy(cluster, "web", {
+  const web = new FrontProxy(cluster, "web", {
     stack: new Stack(cluster, "front"),
     sites: [site],
     networks: [frontnet, appnet],
@@ -142,6 +145,29 @@ export default defineCluster(() => {
       nodes: [app[1], app[2]],
       slackWebhook: new Secret(cluster, "alertmanager_slack_webhook", { description: "Slack incoming-webhook URL Alertmanager posts to" }),
     },
+  });
+
+  const logSecret = (name: string, description: string) => new Secret(cluster, name, { description });
+  new Logging(cluster, "logging", {
+    stack: new Stack(cluster, "logs"),
+    network: lognet,
+    // Three engine nodes, all master-eligible and holding data, one per app node: the master quorum and every
+    // shard (one replica) survive the loss of any one. 2 GB each, half of it heap.
+    engine: { nodes: app, memoryLimit: "2G", replicas: 1 },
+    retention: { deleteAfterDays: 14 },
+    credentials: {
+      elasticPassword: logSecret("logs_elastic_password", "password of Elasticsearch's built-in elastic superuser"),
+      kibanaPassword: logSecret("logs_kibana_password", "password of Elasticsearch's kibana_system user, which Kibana logs in as"),
+      filebeatPassword: logSecret("logs_filebeat_password", "password of the filebeat_writer user Filebeat ships with"),
+      kibanaEncryptionKey: logSecret("logs_kibana_encryption_key", "at least 32 random characters: Kibana's key for sessions and saved objects"),
+      cerebroSecret: logSecret("logs_cerebro_secret", 'Cerebro\'s session key: the line secret = "<64 or more random characters>"'),
+      tls: {
+        ca: logSecret("logs_tls_ca", "PEM CA certificate the engine's nodes trust on their transport port"),
+        cert: logSecret("logs_tls_cert", "PEM certificate every engine node presents on its transport port"),
+        key: logSecret("logs_tls_key", "PEM private key of that certificate"),
+      },
+    },
+    modules: { nginx: [web.service], mysql: xtradb.members },
   });
 
   const mng = new Stack(cluster, "mng");

@@ -9,6 +9,7 @@ export * from "./docker-host/index.js";
 export * from "./etcd/index.js";
 export * from "./firewall/index.js";
 export * from "./ignition/index.js";
+export * from "./logs/index.js";
 export * from "./monitoring/index.js";
 export * from "./nginx/index.js";
 export * from "./pki/index.js";

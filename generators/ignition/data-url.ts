@@ -17,17 +17,32 @@ export function toDataUrl(text: string): string {
 export const COMPRESS_ABOVE_BYTES = 4096;
 
 /**
- * Compressed sources by text, and texts by compressed source: a large file is usually the same on every node
- * (/etc/hosts), and compressing it once per node made gzip most of a thousand-node build.
+ * Compressed sources by text: a large file is usually the same on every node (/etc/hosts), and compressing
+ * it once per node made gzip most of a thousand-node build.
  */
 const largeContents = new Map<string, { source: string; compression?: "gzip" }>();
-const textOfCompressed = new Map<string, string>();
+
+/**
+ * The text each `contents` made here came from, so the readable copies, the apply script and the CIS check
+ * read it back without decoding what was just encoded. Kept with its source: a patch of `overrideIgnition`
+ * that rewrote the source or compression in place is decoded, never answered from here.
+ */
+const madeFrom = new WeakMap<object, { readonly source: string; readonly compression: string | undefined; readonly text: string }>();
+
+function made<T extends { source: string; compression?: string }>(contents: T, text: string): T {
+  madeFrom.set(contents, { source: contents.source, compression: contents.compression, text });
+  return contents;
+}
 
 /** An Ignition file's `contents`: a plain data URL, or a base64 one of the gzip of the text when that pays. */
 export function ignitionContents(text: string): { source: string; compression?: "gzip" } {
-  if (Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES) return { source: toDataUrl(text) };
+  // Looked up first: the large text of every node is one string (/etc/hosts), whose hash V8 keeps, while
+  // counting its UTF-8 bytes again for each node cost as much as the rest of the config.
   const known = largeContents.get(text);
-  if (known) return { ...known };
+  if (known) return made({ ...known }, text);
+  // A UTF-8 text has at least as many bytes as UTF-16 units: only a short one needs counting.
+  if (text.length <= COMPRESS_ABOVE_BYTES && Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES)
+    return made({ source: toDataUrl(text) }, text);
   const plain = toDataUrl(text);
   // fflate, not node:zlib: the same bytes on every machine (zlib builds differ with the CPU's features),
   // and a zero modification time in the gzip header, so a rebuild is byte-identical.
@@ -35,8 +50,7 @@ export function ignitionContents(text: string): { source: string; compression?: 
   const compressed = `data:;base64,${Buffer.from(gzipped).toString("base64")}`;
   const contents = compressed.length < plain.length ? { source: compressed, compression: "gzip" as const } : { source: plain };
   largeContents.set(text, contents);
-  if (contents.compression) textOfCompressed.set(compressed, text);
-  return { ...contents };
+  return made({ ...contents }, text);
 }
 
 /**
@@ -60,10 +74,11 @@ export function fromDataUrl(source: string | null | undefined): string | undefin
  * source, another compression, or a payload that does not decode.
  */
 export function contentsText(contents: { source?: string | null; compression?: string | null } | null | undefined): string | undefined {
+  const known = contents ? madeFrom.get(contents) : undefined;
+  if (known !== undefined && known.source === contents?.source && known.compression === (contents?.compression ?? undefined))
+    return known.text;
   if (!contents?.compression) return fromDataUrl(contents?.source);
   if (contents.compression !== "gzip") return undefined;
-  const known = textOfCompressed.get(contents.source ?? "");
-  if (known !== undefined) return known;
   const match = /^data:([^,]*);base64,(.*)$/s.exec(contents.source ?? "");
   if (!match) return undefined;
   try {

@@ -1,31 +1,24 @@
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
-import { IMAGE_DEFAULT_ACCOUNTS, type AccountSpec, type PasswordFormat } from "./accounts.js";
 import { loadTemplate } from "../template.js";
+import type { GaleraEngine } from "./galera-engine.js";
+import { IMAGE_DEFAULT_ACCOUNTS, type AccountSpec, type PasswordFormat } from "./accounts.js";
 
 const templates = {
-  cnf: loadTemplate("xtradb", "xtradb.cnf.hbs"),
   start: loadTemplate("xtradb", "xtradb-start.sh.hbs"),
   accounts: loadTemplate("xtradb", "xtradb-accounts.sh.hbs"),
 };
 
-/** The members' my.cnf drop-in: Galera TLS from Docker secrets and max_connections. */
-export function renderMemberCnf(inputs: {
-  readonly clusterName: string;
-  readonly tls: { readonly ca: string; readonly cert: string; readonly key: string };
-  readonly maxConnections: number;
-}): string {
-  return templates.cnf({ notice: GENERATED_NOTICE, ...inputs });
-}
-
 /** The start script every member and garbd run: it decides between bootstrapping and joining. */
-export function renderStartScript(clusterName: string): string {
-  return templates.start({ notice: GENERATED_NOTICE, clusterName });
+export function renderStartScript(clusterName: string, engine: GaleraEngine = "percona-xtradb-cluster"): string {
+  return templates.start({ notice: GENERATED_NOTICE, clusterName, mariadb: engine === "mariadb-galera" });
 }
 
 /** The accounts script: every duty's account with its secret's password and its privileges, then root's password. */
 export function renderAccountsScript(inputs: {
   readonly clusterName: string;
   readonly scriptPath: string;
+  /** The client command the engine's image entrypoint hands to the init scripts it sources. */
+  readonly initClient: string;
   readonly root: { readonly secretName: string; readonly format: PasswordFormat };
   readonly accounts: readonly AccountSpec[];
   /** The application's schema, created when absent. */
@@ -35,6 +28,7 @@ export function renderAccountsScript(inputs: {
     notice: GENERATED_NOTICE,
     clusterName: inputs.clusterName,
     scriptPath: inputs.scriptPath,
+    initClient: inputs.initClient,
     root: inputs.root,
     schema: inDoubleQuotes(inputs.schema ?? ""),
     dropAccounts: IMAGE_DEFAULT_ACCOUNTS.join(", "),

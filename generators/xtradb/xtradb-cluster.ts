@@ -14,7 +14,16 @@ import { Secret } from "../../src/model/secret.js";
 import { Service, StackConfig, type ConfigMount, type Stack } from "../../src/model/stack.js";
 import { MYSQL_MAX_CONNECTIONS, XTRADB_MESSAGES } from "./messages.js";
 import { applicationGrants, clientOptionFile, dutyGrants, type AccountSpec, type ServerFlavour } from "./accounts.js";
-import { renderAccountsScript, renderMemberCnf, renderStartScript } from "./render.js";
+import { renderAccountsScript, renderStartScript } from "./render.js";
+import {
+  DEFAULT_GCACHE_SIZE,
+  ENGINE_PROFILES,
+  garbdArguments,
+  renderGaleraCnf,
+  type GaleraEngine,
+  type GaleraFacts,
+} from "./galera-engine.js";
+import { engineEnvironment, engineProblems } from "./engine-settings.js";
 
 /** The CA, certificate and key every member and the arbitrator present on Galera's encrypted channels. */
 export interface XtraDbTls {
@@ -47,14 +56,33 @@ export interface XtraDbClusterProps {
    * @default "xtracluster"
    */
   readonly clusterName?: string;
-  /** @default "percona/percona-xtradb-cluster:8.0.39-30.1" */
+  /**
+   * The Galera server the members run: Percona XtraDB Cluster (the seed's) or MariaDB with Galera. The same
+   * facts (cluster name, members, SST, gcache, TLS) are rendered to the engine's own option names.
+   * @default "percona-xtradb-cluster"
+   */
+  readonly engine?: GaleraEngine;
+  /** @default the engine's: "percona/percona-xtradb-cluster:8.0.39-30.1" or "mariadb:10.11.10" */
   readonly image?: string;
+  /**
+   * How a joining member receives a full copy (wsrep_sst_method).
+   * @default "xtrabackup-v2" (PXC) or "mariabackup" (MariaDB; "rsync" also works, but blocks the donor)
+   */
+  readonly sstMethod?: string;
+  /**
+   * Galera's write-set cache per member (gcache.size): a member that was away for less than it holds
+   * catches up by IST instead of a full copy.
+   * @default "128M" (Galera's)
+   */
+  readonly gcacheSize?: string;
   /**
    * Image garbd runs from. The server image does not ship garbd (Percona packages it apart, as
    * percona-xtradb-cluster-garbd); the backup image of Percona's PXC operator does, built from the same
    * Galera 4 release line as the server. garbd starts through the members' start script: the image needs
    * bash and coreutils' `timeout`.
-   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35"
+   * @default "percona/percona-xtradb-cluster-operator:1.16.0-pxc8.0-backup-pxb8.0.35" with PXC; with MariaDB,
+   * which publishes no garbd image, required: an image with garbd from galera-arbitrator-4 (Galera 4, the
+   * members' provider line), bash and coreutils, e.g. Debian's with that package installed.
    */
   readonly arbitratorImage?: string;
   /**
@@ -107,7 +135,10 @@ export const XTRADB_CLUSTER_PROPS = propsShape<XtraDbClusterProps>()({
   arbitrator: "optional",
   rootPassword: "required",
   clusterName: "optional",
+  engine: "optional",
   image: "optional",
+  sstMethod: "optional",
+  gcacheSize: "optional",
   arbitratorImage: "optional",
   tls: { presence: "optional", fields: { ca: "required", cert: "required", key: "required" } },
   maxConnections: "optional",
@@ -115,8 +146,7 @@ export const XTRADB_CLUSTER_PROPS = propsShape<XtraDbClusterProps>()({
   database: { presence: "optional", fields: { name: "required", user: "required", password: "required" } },
 });
 
-/** In-container paths of the members' generated configs. */
-const MEMBER_CNF_TARGET = "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf";
+/** In-container paths of the members' generated configs (the my.cnf drop-in's is the engine's). */
 const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
 const ACCOUNTS_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/swarm-cluster-accounts.sh";
 const ARBITRATOR_SERVICE = "garbd";
@@ -126,6 +156,7 @@ const EXPORTER_USER = "exporter";
 
 /**
  * A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator.
+ * `engine: "mariadb-galera"` runs MariaDB with Galera instead, from the same facts (galera-engine.ts).
  *
  * Bootstrap: only the first member may start a new cluster (empty `CLUSTER_JOIN`, which is how the image
  * bootstraps), and only when its data dir is empty and no other member nor the arbitrator answers on
@@ -153,7 +184,10 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** A Galera primary component, for the checks of one kind of group (reboot windows keep its voters apart). */
   readonly quorumKind = "galera";
   readonly clusterName: string;
+  readonly engine: GaleraEngine;
   readonly image: string;
+  readonly sstMethod: string;
+  readonly gcacheSize: string;
   readonly maxConnections: number;
   readonly tls: XtraDbTls;
   readonly members: readonly Service[];
@@ -161,6 +195,8 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** The nodes given, in order: member i runs on dataNodes[i]. */
   readonly dataNodes: readonly Node[];
   readonly arbitratorNode: Node | undefined;
+  /** The arbitrator image given, if any (the MariaDB engine has no default). */
+  readonly arbitratorImage: string | undefined;
   readonly stackName: string;
   private readonly monitorSecrets: Secret[] = [];
   /** The first member's own secrets: grantMonitor() adds the monitor secret, which the accounts script reads. */
@@ -169,7 +205,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   readonly database: ApplicationDatabase | undefined;
   private readonly bootstrapConfigs: ConfigMount[];
   private readonly rootPassword: Secret;
-  /** Secret of the account backups (and xtrabackup run on a member) log in with: a client option file. */
+  /** Secret of the account backups (xtrabackup or mariabackup run on a member) log in with: a client option file. */
   readonly backupCredentials: Secret;
   /** Secret of the account the members' health check logs in with: a client option file. */
   readonly healthcheckCredentials: Secret;
@@ -192,14 +228,19 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
       secret.generateAs({ kind: "password", format: (password) => clientOptionFile(user, password) });
       return secret;
     };
-    this.backupCredentials = dutySecret("backup", BACKUP_USER, `XtraDB cluster ${id}'s backup account (xtrabackup on a member)`);
+    this.backupCredentials = dutySecret("backup", BACKUP_USER, `XtraDB cluster ${id}'s backup account (a backup taken on a member)`);
     this.healthcheckCredentials = dutySecret("healthcheck", HEALTHCHECK_USER, `XtraDB cluster ${id}'s health-check account`);
     this.exporterCredentials = dutySecret("exporter", EXPORTER_USER, `XtraDB cluster ${id}'s mysqld_exporter account`);
     this.clusterName = props.clusterName ?? "xtracluster";
-    this.image = props.image ?? "percona/percona-xtradb-cluster:8.0.39-30.1";
+    this.engine = props.engine ?? "percona-xtradb-cluster";
+    const profile = ENGINE_PROFILES[this.engine] ?? ENGINE_PROFILES["percona-xtradb-cluster"];
+    this.image = props.image ?? profile.image;
+    this.sstMethod = props.sstMethod ?? (profile.sstMethods[0] as string);
+    this.gcacheSize = props.gcacheSize ?? DEFAULT_GCACHE_SIZE;
     this.maxConnections = props.maxConnections ?? 151;
     this.dataNodes = nodes;
     this.arbitratorNode = props.arbitrator;
+    this.arbitratorImage = props.arbitratorImage;
     this.stackName = props.stack?.name ?? "";
     this.tls = props.tls ?? {
       ca: new Secret(this, `${id}_tls_ca`, { description: `CA certificate (PEM) of XtraDB cluster ${id}'s Galera TLS` }),
@@ -210,17 +251,17 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     };
     const tlsSecrets = present([this.tls.ca, this.tls.cert, this.tls.key]);
     const startScript: ConfigMount = {
-      config: new StackConfig(props.stack, `${id}-start.sh`, { contents: () => renderStartScript(this.clusterName) }),
+      config: new StackConfig(props.stack, `${id}-start.sh`, { contents: () => renderStartScript(this.clusterName, this.engine) }),
       target: START_SCRIPT_TARGET,
     };
     const configs: ConfigMount[] = [
-      { config: new StackConfig(props.stack, `${id}.cnf`, { contents: () => this.memberCnf() }), target: MEMBER_CNF_TARGET },
+      { config: new StackConfig(props.stack, `${id}.cnf`, { contents: () => this.memberCnf() }), target: profile.cnfTarget },
       startScript,
     ];
     this.database = props.database;
     const memberSecrets = [...tlsSecrets, this.healthcheckCredentials, this.backupCredentials];
     this.bootstrapSecrets = present([props.rootPassword, ...memberSecrets, this.exporterCredentials, props.database?.password]);
-    const accounts = new StackConfig(props.stack, `${id}-accounts.sh`, { contents: () => this.accountsScript("mysql8") });
+    const accounts = new StackConfig(props.stack, `${id}-accounts.sh`, { contents: () => this.accountsScript() });
     this.bootstrapConfigs = [...configs, { config: accounts, target: ACCOUNTS_SCRIPT_TARGET }];
 
     const names = nodes.map((_, index) => `pxc-${index + 1}`);
@@ -231,10 +272,10 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         // The start script picks CLUSTER_JOIN from the data dir's state and the peers that answer, then
         // runs the image's entrypoint.
         entrypoint: ["bash", START_SCRIPT_TARGET],
-        command: ["mysqld"],
+        command: [profile.server],
         placement: { hostname: node.hostname, tier: "db" },
         networks,
-        environment: {
+        environment: engineEnvironment(this.engine, {
           CLUSTER_NAME: this.clusterName,
           // Empty on the one member that may bootstrap (the image starts a new cluster when CLUSTER_JOIN is
           // empty): the first. The start script decides whether it does; any other member only ever joins.
@@ -243,13 +284,14 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
           PXC_PEERS: names.filter((_, other) => other !== index).join(","),
           // garbd answers on Galera's port too: a first member without data that hears only it still joins.
           ...(props.arbitrator ? { PXC_ARBITRATOR: ARBITRATOR_SERVICE } : {}),
-          // No password reaches the image's entrypoint, which traces its commands, exports what it reads into
-          // mysqld's environment and passes root's password as a client argument. On the one member that may
-          // initialise a data dir it leaves root without a password, on the local socket only, while the server
-          // it starts for the init scripts listens on no network; the accounts script it then runs sets root's
-          // password first and creates every duty's account from its own secret.
+          // No password reaches the image's entrypoint: Percona's traces its commands, exports what it reads
+          // into mysqld's environment and passes root's password as a client argument. On the one member that
+          // may initialise a data dir it leaves root without a password, on the local socket only, while the
+          // server it starts for the init scripts listens on no network; the accounts script it then runs sets
+          // root's password first and creates every duty's account from its own secret. (MariaDB's image reads
+          // both names as aliases of its MARIADB_* ones.)
           ...(first ? { MYSQL_ALLOW_EMPTY_PASSWORD: "yes", MYSQL_ROOT_HOST: "localhost" } : {}),
-        },
+        }),
         secrets: first ? this.bootstrapSecrets : memberSecrets,
         configs: first ? this.bootstrapConfigs : configs,
         // One volume name for every member: they are on distinct nodes (validated), each has its own.
@@ -260,9 +302,9 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         // Alive and accepting logins, not Synced: the health-check account (no privilege) logs in with its own
         // secret, read by the client from the option file, and reads the server's status; ProxySQL's Galera
         // monitor decides which member serves. It gives an update's `failure_action: rollback` something to
-        // watch: a member whose mysqld never comes up.
+        // watch: a member whose server never comes up.
         healthcheck: {
-          test: ["CMD", "mysqladmin", `--defaults-extra-file=${this.healthcheckCredentials.mountPath}`, "status"],
+          test: ["CMD", profile.ping[0] as string, `--defaults-extra-file=${this.healthcheckCredentials.mountPath}`, "status"],
           interval: "10s",
           timeout: "5s",
           retries: 6,
@@ -295,17 +337,8 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
           entrypoint: ["bash", START_SCRIPT_TARGET],
           environment: { PXC_PEERS: names.join(",") },
           configs: [startScript],
-          // garbd reads no my.cnf: the TLS options the members get from pxc-encrypt-cluster-traffic are
-          // given here. An empty ssl_cipher lets OpenSSL choose (garbd aborts when the option is unset).
-          command: [
-            "garbd",
-            "--group",
-            this.clusterName,
-            "--address",
-            `gcomm://${names.join(",")}`,
-            "--options",
-            `socket.ssl_ca=${this.tls.ca?.mountPath};socket.ssl_cert=${this.tls.cert?.mountPath};socket.ssl_key=${this.tls.key?.mountPath};socket.ssl_cipher=`,
-          ],
+          // garbd reads no my.cnf: the TLS options the members get from their my.cnf are given here.
+          command: garbdArguments(this.galeraFacts(names)),
           secrets: tlsSecrets,
         })
       : undefined;
@@ -344,7 +377,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
    * Every duty's account: user, host, secret, privileges (in the server flavour's words). Root is apart: it
    * keeps its privileges and only gets its secret's password.
    */
-  accounts(flavour: ServerFlavour = "mysql8"): AccountSpec[] {
+  accounts(flavour: ServerFlavour = this.engine === "mariadb-galera" ? "mariadb" : "mysql8"): AccountSpec[] {
     const duty = (spec: Omit<AccountSpec, "format" | "grants"> & { duty: "backup" | "healthcheck" | "exporter" | "proxysql-monitor" }) => ({
       ...spec,
       format: spec.duty === "proxysql-monitor" ? ("proxysql-monitor" as const) : ("client-option-file" as const),
@@ -371,11 +404,12 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     ];
   }
 
-  /** The accounts script for a server flavour: MySQL 8 in the stack; the tests run the MariaDB one for real. */
-  accountsScript(flavour: ServerFlavour = "mysql8"): string {
+  /** The accounts script for a server flavour (the engine's by default); the tests run the MariaDB one for real. */
+  accountsScript(flavour: ServerFlavour = this.engine === "mariadb-galera" ? "mariadb" : "mysql8"): string {
     return renderAccountsScript({
       clusterName: this.clusterName,
       scriptPath: ACCOUNTS_SCRIPT_TARGET,
+      initClient: (ENGINE_PROFILES[this.engine] ?? ENGINE_PROFILES["percona-xtradb-cluster"]).initClient,
       root: { secretName: this.rootPassword.name, format: "password" },
       accounts: this.accounts(flavour),
       schema: this.database?.name,
@@ -388,19 +422,37 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     if (!(typeof max === "number" && Number.isInteger(max) && max >= MYSQL_MAX_CONNECTIONS.min && max <= MYSQL_MAX_CONNECTIONS.max)) {
       problems.push(XTRADB_MESSAGES.problem("xtradb/max-connections-invalid", this, "maxConnections", { value: max }));
     }
+    problems.push(...engineProblems(this));
     if (Array.isArray(this.dataNodes) && this.dataNodes.length === 0) {
       problems.push(XTRADB_MESSAGES.problem("xtradb/no-nodes", this, "nodes", {}));
     }
     return problems;
   }
 
-  private memberCnf(): string {
+  /** Service names of the members, in order: what they reach each other by on the overlay. */
+  get memberNames(): readonly string[] {
+    return this.members.map((member) => member.name);
+  }
+
+  /**
+   * The cluster's facts, from which each engine's options and garbd's arguments are rendered. `addresses`
+   * are where the members answer: their service names on the overlay by default (a test gives the nodes'
+   * private addresses), `tlsFiles` where the TLS files are (the Docker secrets by default).
+   */
+  galeraFacts(addresses: readonly string[] = this.memberNames, tlsFiles?: GaleraFacts["tls"]): GaleraFacts {
     const { ca, cert, key } = this.tls;
-    return renderMemberCnf({
+    return {
       clusterName: this.clusterName,
-      tls: { ca: ca.mountPath, cert: cert.mountPath, key: key.mountPath },
+      memberAddresses: addresses,
+      sstMethod: this.sstMethod,
+      gcacheSize: this.gcacheSize,
+      tls: tlsFiles ?? { ca: ca?.mountPath ?? "", cert: cert?.mountPath ?? "", key: key?.mountPath ?? "" },
       maxConnections: this.maxConnections,
-    });
+    };
+  }
+
+  private memberCnf(): string {
+    return renderGaleraCnf(this.engine, this.galeraFacts());
   }
 
   get quorumDescription() {

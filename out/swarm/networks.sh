@@ -36,3 +36,9 @@ if docker network inspect mngnet >/dev/null 2>&1; then
 else
   docker network create --driver overlay --attachable --subnet 192.168.19.0/24 --opt encrypted --opt com.docker.network.driver.mtu=1400 mngnet
 fi
+
+if docker network inspect lognet >/dev/null 2>&1; then
+  check_network lognet '192.168.22.0/24 mtu=1400 encrypted'
+else
+  docker network create --driver overlay --attachable --subnet 192.168.22.0/24 --opt encrypted --opt com.docker.network.driver.mtu=1400 lognet
+fi

@@ -25,6 +25,14 @@ ensure_secret() {
 }
 
 ensure_secret alertmanager_slack_webhook_v1 alertmanager_slack_webhook
+ensure_secret logs_cerebro_secret_v1 logs_cerebro_secret
+ensure_secret logs_elastic_password_v1 logs_elastic_password
+ensure_secret logs_filebeat_password_v1 logs_filebeat_password
+ensure_secret logs_kibana_encryption_key_v1 logs_kibana_encryption_key
+ensure_secret logs_kibana_password_v1 logs_kibana_password
+ensure_secret logs_tls_ca_v1 logs_tls_ca
+ensure_secret logs_tls_cert_v1 logs_tls_cert
+ensure_secret logs_tls_key_v1 logs_tls_key
 ensure_secret mysql_root_password_v1 mysql_root_password
 ensure_secret proxysql_admin_v1 proxysql_admin
 ensure_secret proxysql_monitor_v1 proxysql_monitor
@@ -40,6 +48,14 @@ ensure_secret xtradb_tls_key_v1 xtradb_tls_key
 # Older versions of these secrets, which a service may still use until its stack is deployed again.
 current=(
   alertmanager_slack_webhook_v1
+  logs_cerebro_secret_v1
+  logs_elastic_password_v1
+  logs_filebeat_password_v1
+  logs_kibana_encryption_key_v1
+  logs_kibana_password_v1
+  logs_tls_ca_v1
+  logs_tls_cert_v1
+  logs_tls_key_v1
   mysql_root_password_v1
   proxysql_admin_v1
   proxysql_monitor_v1

@@ -192,7 +192,9 @@ describe("tolerance of several losses", () => {
     expect(tolerance(analysis.model, 3).breaking).toBe(1);
   });
 
-  it("analyses every single and pair failure of a 200-node cluster well under a second", () => {
+  // How long this takes is measured by `npm run bench` ("(e) HA analysis alone"), not asserted here: a timed
+  // unit test fails on a loaded machine and proves nothing on a fast one.
+  it("analyses every single and every pair failure of a 200-node cluster", () => {
     const cluster = Testing.cluster();
     for (let index = 0; index < 200; index++) {
       const tier: Tier = index < 20 ? "front" : index < 190 ? "app" : "db";
@@ -208,11 +210,9 @@ describe("tolerance of several losses", () => {
     new Service(stack, "php", { image: "php:8.3-fpm", replicas: 40, placement: { tier: "app", spreadOver: "zone" }, critical: true });
     new Service(stack, "agent", { image: "portainer/agent:2.21.4", mode: "global" });
     galera(cluster, cluster.nodesInTier("db").slice(0, 3));
-    const started = performance.now();
     const analysis = analyseFailures(cluster);
-    const elapsed = performance.now() - started;
-    expect(analysis.pairs.checked).toBe(19_900);
-    expect(elapsed).toBeLessThan(500);
+    expect(analysis.pairs.checked).toBe((200 * 199) / 2);
+    expect(analysis.singles.length).toBe(200);
   });
 });
 

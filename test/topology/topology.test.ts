@@ -86,7 +86,7 @@ describe("the reviewer's files of the reference cluster (out/)", () => {
     const stacks = commands.filter((line) => line.startsWith("docker stack deploy")).map((line) => line.split(" ").at(-1));
     expect(stacks.indexOf("db")).toBeLessThan(stacks.indexOf("php"));
     expect(stacks.indexOf("php")).toBeLessThan(stacks.indexOf("front"));
-    expect(stacks).toHaveLength(5);
+    expect(stacks).toHaveLength(6);
   });
 
   it("says any one node is tolerated and any two are not, naming the pair", () => {

@@ -184,10 +184,10 @@ beforeAll(async () => {
   // (arguments and, with -v, environment); /proc is sampled meanwhile.
   const sampled: string[] = [];
   const straceFile = path.join(dir, "strace.log");
-  const entrypoint = 'set -eo pipefail; set -o xtrace; mysql=(mariadb --no-defaults --user=root "--socket=$1"); . "$0"; : traced again';
+  const entrypoint = `set -eo pipefail; set -o xtrace; mysql=(mariadb --no-defaults --user=root "--socket=$1"); . ${script}; : traced again`;
   const child = spawn(
     "strace",
-    ["-f", "-qq", "-v", "-s", "65535", "-e", "trace=execve", "-o", straceFile, "bash", "-c", entrypoint, script, socket],
+    ["-f", "-qq", "-v", "-s", "65535", "-e", "trace=execve", "-o", straceFile, "bash", "-c", entrypoint, "entrypoint.sh", socket],
     { env: { ...process.env, SWARM_CLUSTER_SECRETS_DIR: secretsDir } },
   );
   let stdout = "";

@@ -74,11 +74,17 @@ function nodeFacts(cluster: Cluster, node: Node, pki: PkiMaterial): NodeFacts {
 
 function fileFact(file: IgnitionFile): NodeFileFact {
   const owner = [file.user?.name, file.user?.id, file.group?.name, file.group?.id].filter((value) => value !== undefined && value !== null);
+  let text: { readonly value: string | undefined } | undefined;
   return {
     // Ignition's own default when a file names no mode.
     mode: file.mode ?? 0o644,
     ownedByRoot: owner.every((value) => value === "root" || value === 0),
-    text: contentsText(file.contents),
+    // Decoded when an item reads it: the items read a few files' text, and decoding every file of every
+    // node (gzip and base64 included) was most of the check's cost on a large cluster.
+    get text() {
+      text ??= { value: contentsText(file.contents) };
+      return text.value;
+    },
   };
 }
 

@@ -22,18 +22,23 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/ssl/certs/swarm-cluster-ca.pem|/etc/ssl/certs/swarm-cluster-ca.pem|0444||docker-tcp.socket docker.service etcd-member.service' \
   'file|nodes/sw-node-2/files/etc/ssl/swarm/node.pem|/etc/ssl/swarm/node.pem|0444||docker-tcp.socket docker.service etcd-member.service' \
   'file|shared/files/etc/profile.d/01-etcd.sh|/etc/profile.d/01-etcd.sh|0644||' \
+  'file|shared/files/etc/sysctl.d/90-elasticsearch.conf|/etc/sysctl.d/90-elasticsearch.conf|0644||' \
   'file|nodes/sw-node-2/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
   'file|shared/files/etc/docker/tls.env|/etc/docker/tls.env|0644||docker-tcp.socket docker.service' \
   'file|shared/files/etc/systemd/system/docker.service.d/10-tls.conf|/etc/systemd/system/docker.service.d/10-tls.conf|0644|docker.service|' \
   'file|nodes/sw-node-2/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
+  'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
+  'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|nodes/sw-node-2/systemd/etcd-member.service|/etc/systemd/system/etcd-member.service|0644|etcd-member.service|' \
   'file|shared/systemd/etcd-member.path|/etc/systemd/system/etcd-member.path|0644|etcd-member.path|' \
   'file|nodes/sw-node-2/systemd/docker-tcp.socket|/etc/systemd/system/docker-tcp.socket|0644|docker-tcp.socket|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
+  'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'unit|docker.service|enable|manual' \
   'unit|etcd-member.service|enable|restart' \
   'unit|etcd-member.path|enable|restart' \
   'unit|docker-tcp.socket|enable|manual' \
-  'unit|swarm-firewall.service|enable|reload-or-restart'
+  'unit|swarm-firewall.service|enable|reload-or-restart' \
+  'unit|packetbeat.service|enable|restart'
