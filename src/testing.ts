@@ -14,6 +14,8 @@ export interface TestSynthOptions {
   readonly generators?: readonly Generator[];
   /** Folder holding `pki/` and `secrets/pki/`; a fresh temporary one (removed afterwards) by default. */
   readonly projectDir?: string;
+  /** The Docker secrets' versions, as a project's `secret-versions.json` holds them; every secret at 1 by default. */
+  readonly secretVersions?: Readonly<Record<string, number>>;
 }
 
 export interface TestClusterOptions extends Partial<ClusterProps> {
@@ -82,6 +84,7 @@ export const Testing = {
           allowIssue: true,
         },
         configName: "(built by a test)",
+        ...(options.secretVersions ? { secretVersions: options.secretVersions } : {}),
       });
     } finally {
       if (!options.projectDir) rmSync(projectDir, { recursive: true, force: true });

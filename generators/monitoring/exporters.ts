@@ -40,8 +40,6 @@ export const EXPORTER_JOBS = {
 
 const MYSQL_PORT = 3306;
 
-/** What mysqld_exporter's account needs: processlist and replication status, and the performance/info schemas. */
-export const MYSQLD_EXPORTER_GRANTS = "PROCESS, REPLICATION CLIENT, SELECT";
 const PHP_FPM_STATUS_DIR = "/run/php-fpm-status";
 const PHP_FPM_STATUS_VOLUME = "php-fpm-status";
 /** The official php image reads every pool file of this folder, in name order: the last one wins. */

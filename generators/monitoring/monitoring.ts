@@ -21,14 +21,7 @@ import { TRUST_DOMAINS } from "../pki/host-paths.js";
 import { ClusterPki } from "../pki/cluster-pki.js";
 import { ProxySql } from "../proxysql/proxysql.js";
 import { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
-import {
-  addCadvisor,
-  addMysqldExporters,
-  addNginxExporter,
-  addPhpFpmExporter,
-  MYSQLD_EXPORTER_GRANTS,
-  scrapeProxySql,
-} from "./exporters.js";
+import { addCadvisor, addMysqldExporters, addNginxExporter, addPhpFpmExporter, scrapeProxySql } from "./exporters.js";
 import { MONITORING_MESSAGES } from "./messages.js";
 import { DOCKER_SOCKET, prometheusYaml, SCRAPE_PORTS, type EtcdScrape } from "./prometheus-config.js";
 import { scrapeTargetOf } from "./scrape-labels.js";
@@ -88,7 +81,7 @@ export interface MonitoringProps {
   readonly cadvisorMemoryLimit?: string;
   /**
    * The my.cnf `[client]` section (user, password) mysqld_exporter logs in with, for the XtraDB members.
-   * @default a secret named `mysqld_exporter_my_cnf`, when the cluster runs XtraDB
+   * @default each XtraDB cluster's `exporterCredentials` (its `exporter` account, created by its accounts script)
    */
   readonly mysqldExporterCredentials?: Secret;
   /**
@@ -305,13 +298,9 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
     if (cluster.all(Monitoring)[0] !== this) return;
     const context = { network: this.network, memoryLimit: this.exporterMemoryLimit };
     const xtradbs = cluster.all(XtraDbCluster);
-    if (xtradbs.length > 0) {
-      const credentials =
-        this.mysqldCredentials ??
-        new Secret(cluster, "mysqld_exporter_my_cnf", {
-          description: `my.cnf [client] section (user=exporter, password=…) of the account mysqld_exporter logs in with (${MYSQLD_EXPORTER_GRANTS} ON *.*)`,
-        });
-      for (const xtradb of xtradbs) this.exporters.push(...addMysqldExporters(this.stack, context, xtradb, credentials));
+    // Each XtraDB cluster's own exporter account (its duty's secret, created by its accounts script).
+    for (const xtradb of xtradbs) {
+      this.exporters.push(...addMysqldExporters(this.stack, context, xtradb, this.mysqldCredentials ?? xtradb.exporterCredentials));
     }
     for (const proxy of cluster.all(ProxySql)) scrapeProxySql(proxy);
     const phps = new Set<Service>();

@@ -9,7 +9,7 @@ import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } fr
 import type { XtraDbCluster } from "../xtradb/xtradb-cluster.js";
 import type { Problem } from "../../src/core/problems.js";
 import { PROXYSQL_MESSAGES } from "./messages.js";
-import { renderProxySqlCnf } from "./render.js";
+import { HOSTGROUPS, renderProxySqlCnf } from "./render.js";
 
 export interface ProxySqlCredentials {
   readonly admin: Secret;
@@ -34,11 +34,9 @@ export interface ProxySqlProps {
    * where it belongs, so no password enters out/:
    * `admin` holds `admin_credentials="…"`, `monitor` holds `monitor_password="…"`, `users` holds `mysql_users=(…)`.
    *
-   * The `monitor` user must exist in the XtraDB cluster: its first member creates it when it bootstraps a new
-   * cluster, with the password of the `monitor` secret (no quote or backslash in it). For a cluster
-   * bootstrapped without it, create it once on any member (it replicates):
-   * `CREATE USER 'monitor'@'%' IDENTIFIED BY '…'; GRANT USAGE, REPLICATION CLIENT ON *.* TO 'monitor'@'%';
-   * GRANT SELECT ON performance_schema.* TO 'monitor'@'%';`
+   * `swarm-cluster secrets` writes all three (`users` from the XtraDB cluster's application password). The
+   * `monitor` user exists in the XtraDB cluster: its accounts script creates it, with the password of the
+   * `monitor` secret, when the first member bootstraps a new cluster (or when run again on a member).
    */
   readonly credentials: ProxySqlCredentials;
   /** @default "proxysql/proxysql:2.7.1" */
@@ -111,6 +109,18 @@ export class ProxySql extends ClusterConstruct implements SqlProxyStage {
         "its image has no client to probe the admin port without the admin password in the command line; ProxySQL's own monitor checks the backends, and Swarm restarts it when it exits",
     });
     if (credentials.monitor) props.database?.grantMonitor(credentials.monitor);
+    // The config lines `swarm-cluster secrets` writes into each secret: ProxySQL @includes them as they are.
+    credentials.admin?.generateAs({ kind: "password", format: (password) => `admin_credentials="admin:${password}"\n` });
+    credentials.monitor?.generateAs({ kind: "password", format: (password) => `monitor_password="${password}"\n` });
+    const application = props.database?.database;
+    if (application?.password) {
+      credentials.users?.generateAs({
+        kind: "derived",
+        from: [application.password],
+        format: ([password]) =>
+          `mysql_users=(\n\t{ username="${application.user}", password="${password}", default_hostgroup=${HOSTGROUPS.writer} }\n)\n`,
+      });
+    }
   }
 
   /** Its place on the request path, for the failure simulation: php-fpm → this → the XtraDB cluster. */

@@ -71,7 +71,13 @@ function renderStack(stack: Stack, configs: ReadonlyMap<string, StackConfig>): {
   // `name:` keeps Docker from prefixing the stack name: the model's volume names are cluster-wide, and a
   // site's document root is one volume mounted by both the front and the php stack.
   if (volumes.length > 0) file.volumes = Object.fromEntries(volumes.map((name) => [name, { name }]));
-  if (secrets.size > 0) file.secrets = Object.fromEntries([...secrets.keys()].sort().map((name) => [name, { external: true }]));
+  // The key (and the mount path, /run/secrets/<key>) stays; `name:` is the Docker secret of the current version,
+  // so a rotation changes the name and the deploy rolls the services that mount it.
+  if (secrets.size > 0) {
+    file.secrets = Object.fromEntries(
+      [...secrets.keys()].sort().map((key) => [key, { external: true, name: (secrets.get(key) as Secret).dockerName }]),
+    );
+  }
   if (configs.size > 0) {
     file.configs = Object.fromEntries([...configs.keys()].sort().map((key) => [key, configEntry(configs.get(key) as StackConfig)]));
   }
@@ -115,7 +121,11 @@ function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>, serviceNo
       ? `\n ${HOST_NETWORK_KEY} is Docker's own \`host\` network: the node's network namespace.`
       : "";
   commentKey(doc.contents, "networks", ` Overlays created once by swarm/networks.sh and shared between stacks.${host}`);
-  commentKey(doc.contents, "secrets", " Created by the operator with `docker secret create`; their values never enter out/.");
+  commentKey(
+    doc.contents,
+    "secrets",
+    " Created by swarm/secrets.sh from the git-ignored secrets/docker/ (`swarm-cluster secrets`), one Docker secret\n per version; their values never enter out/.",
+  );
   commentKey(
     doc.contents,
     "configs",

@@ -1,8 +1,20 @@
+import type { Cluster } from "../../src/model/cluster.js";
+import type { Secret } from "../../src/model/secret.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { bootstrapScript } from "./bootstrap-script.js";
 import { labelsScript } from "./labels-script.js";
 import { networksScript } from "./networks-script.js";
+import { secretsScript } from "./secrets-script.js";
+
+/** The secrets some stack's service mounts, once each, by name: only those need a Docker secret. */
+function stackSecrets(cluster: Cluster): Secret[] {
+  const secrets = new Map<string, Secret>();
+  for (const stack of cluster.stacks) {
+    for (const service of stack.services) for (const secret of service.props.secrets ?? []) secrets.set(secret.name, secret);
+  }
+  return [...secrets.keys()].sort().map((name) => secrets.get(name) as Secret);
+}
 
 /**
  * Operator scripts that form the Swarm and prepare it for the stacks: bootstrap (init, joins, roles), then
@@ -16,6 +28,7 @@ export const swarmGenerator = defineGenerator({
       { path: OUT_PATHS.familyFile("swarm", "bootstrap.sh"), content: bootstrapScript(cluster.nodes), construct: "cluster", delivery },
       { path: OUT_PATHS.familyFile("swarm", "networks.sh"), content: networksScript(cluster.networks), construct: "cluster", delivery },
       { path: OUT_PATHS.familyFile("swarm", "labels.sh"), content: labelsScript(cluster.nodes), construct: "cluster", delivery },
+      { path: OUT_PATHS.familyFile("swarm", "secrets.sh"), content: secretsScript(stackSecrets(cluster)), construct: "cluster", delivery },
     ];
   },
 });

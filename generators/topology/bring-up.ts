@@ -37,8 +37,8 @@ export function bringUpSteps(cluster: Cluster): BringUpStep[] {
     },
     {
       title: "Create the secrets",
-      commands: cluster.secrets.map((secret) => `docker secret create ${secret.name} -`),
-      detail: "on a manager, each value from your secret store on standard input; the stack files list what each holds",
+      commands: ["swarm-cluster secrets", `bash ${OUT_PATHS.familyFile("swarm", "secrets.sh")}`],
+      detail: secretsDetail(cluster),
     },
     {
       title: "Deploy the stacks",
@@ -69,4 +69,14 @@ export function deployOrder(cluster: Cluster): Stack[] {
 
 function tierDepth(tier: Tier): number {
   return TIER_ORDER.indexOf(tier);
+}
+
+/** What the secrets step does, naming the secrets no construct can make, which the operator writes. */
+function secretsDetail(cluster: Cluster): string {
+  const byHand = cluster.secrets.filter((secret) => !secret.source).map((secret) => `\`${secret.name}\``);
+  return (
+    "the first writes a random value for every secret it can make into the git-ignored `secrets/docker/` (keep it in your secret store)" +
+    (byHand.length > 0 ? `; write the others there yourself (${byHand.join(", ")})` : "") +
+    "; the second, against a manager (`DOCKER_HOST`), creates each version the stacks name from those files"
+  );
 }

@@ -1,7 +1,15 @@
 import type { Problem } from "../../src/core/problems.js";
 import { ENGINE_PROFILES, GALERA_ENGINES, type GaleraEngine } from "./galera-engine.js";
 import { XTRADB_MESSAGES } from "./messages.js";
-import type { XtraDbCluster } from "./xtradb-cluster.js";
+import type { Declared } from "../../src/validate/problem.js";
+
+/** What the engine checks read of an XtraDbCluster (by shape: the construct imports this module). */
+interface EngineChoice extends Declared {
+  readonly engine: unknown;
+  readonly sstMethod: string;
+  readonly arbitratorNode: unknown;
+  readonly arbitratorImage: string | undefined;
+}
 
 /** Variables only Percona's image reads: it makes local accounts for its own SST and health tools. */
 const PXC_ONLY = ["CLUSTER_NAME", "XTRABACKUP_PASSWORD_FILE", "CLUSTERCHECK_PASSWORD_FILE", "MONITOR_PASSWORD_FILE"];
@@ -24,7 +32,7 @@ export function engineEnvironment(engine: GaleraEngine, environment: Record<stri
 }
 
 /** The engine named and its SST method: both must be ones the options can be rendered for. */
-export function engineProblems(cluster: XtraDbCluster): Problem[] {
+export function engineProblems(cluster: EngineChoice): Problem[] {
   const engine: unknown = cluster.engine;
   if (!GALERA_ENGINES.includes(engine as GaleraEngine)) {
     return [XTRADB_MESSAGES.problem("xtradb/engine-unknown", cluster, "engine", { value: engine, engines: GALERA_ENGINES })];

@@ -13,7 +13,8 @@ import type { Node } from "../../src/model/node.js";
 import { Secret } from "../../src/model/secret.js";
 import { Service, StackConfig, type ConfigMount, type Stack } from "../../src/model/stack.js";
 import { MYSQL_MAX_CONNECTIONS, XTRADB_MESSAGES } from "./messages.js";
-import { renderInitScript, renderStartScript } from "./render.js";
+import { applicationGrants, clientOptionFile, dutyGrants, type AccountSpec, type ServerFlavour } from "./accounts.js";
+import { renderAccountsScript, renderStartScript } from "./render.js";
 import {
   DEFAULT_GCACHE_SIZE,
   ENGINE_PROFILES,
@@ -45,7 +46,10 @@ export interface XtraDbClusterProps {
    * majority when one fails. Not one of `nodes`.
    */
   readonly arbitrator?: Node;
-  /** Docker secret holding the MySQL root password. */
+  /**
+   * Docker secret holding the MySQL root password (bare). root logs in over the members' local socket only
+   * (`docker exec`); every duty has its own account (see `accounts`).
+   */
   readonly rootPassword: Secret;
   /**
    * Galera cluster name (`wsrep_cluster_name`).
@@ -104,7 +108,8 @@ export interface XtraDbClusterProps {
   readonly startPeriod?: string;
   /**
    * The application's database and user, created by the first member when it bootstraps a new cluster
-   * (the image's MYSQL_DATABASE / MYSQL_USER / MYSQL_PASSWORD_FILE); the others receive them with the data.
+   * (by the accounts script: the schema, and the user with every privilege on it only); the others receive them
+   * with the data. `swarm-cluster secrets` makes the password.
    */
   readonly database?: ApplicationDatabase;
 }
@@ -143,8 +148,11 @@ export const XTRADB_CLUSTER_PROPS = propsShape<XtraDbClusterProps>()({
 
 /** In-container paths of the members' generated configs (the my.cnf drop-in's is the engine's). */
 const START_SCRIPT_TARGET = "/usr/local/bin/swarm-cluster-start.sh";
-const INIT_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/proxysql-monitor.sh";
+const ACCOUNTS_SCRIPT_TARGET = "/docker-entrypoint-initdb.d/swarm-cluster-accounts.sh";
 const ARBITRATOR_SERVICE = "garbd";
+const BACKUP_USER = "backup";
+const HEALTHCHECK_USER = "healthcheck";
+const EXPORTER_USER = "exporter";
 
 /**
  * A Percona XtraDB (Galera) cluster: one pinned member per database node, plus an optional arbitrator.
@@ -190,13 +198,19 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /** The arbitrator image given, if any (the MariaDB engine has no default). */
   readonly arbitratorImage: string | undefined;
   readonly stackName: string;
-  private readonly stack: Stack;
   private readonly monitorSecrets: Secret[] = [];
-  /** The first member's own lists: grantMonitor() adds the monitor secret and the init script to them. */
+  /** The first member's own secrets: grantMonitor() adds the monitor secret, which the accounts script reads. */
   private readonly bootstrapSecrets: Secret[];
   /** The application's database, when one is declared. */
   readonly database: ApplicationDatabase | undefined;
   private readonly bootstrapConfigs: ConfigMount[];
+  private readonly rootPassword: Secret;
+  /** Secret of the account backups (xtrabackup or mariabackup run on a member) log in with: a client option file. */
+  readonly backupCredentials: Secret;
+  /** Secret of the account the members' health check logs in with: a client option file. */
+  readonly healthcheckCredentials: Secret;
+  /** Secret of the account a mysqld_exporter logs in with (`--config.my-cnf`): a client option file, host to add. */
+  readonly exporterCredentials: Secret;
 
   constructor(scope: Construct, id: string, props: XtraDbClusterProps) {
     super(scope, id);
@@ -204,7 +218,19 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     // A missing required prop is reported by the validation phase: until then nothing here dereferences one.
     const nodes = props.nodes ?? [];
     const networks = present([props.network]);
-    const rootPasswordFile = props.rootPassword?.mountPath ?? "";
+    this.rootPassword = props.rootPassword;
+    props.rootPassword?.generateAs({ kind: "password" });
+    props.database?.password?.generateAs({ kind: "password" });
+    const dutySecret = (duty: string, user: string, description: string): Secret => {
+      const secret = new Secret(this, `${id}_${duty}`, {
+        description: `MySQL client option file ([client] user=${user}, password=…): ${description}`,
+      });
+      secret.generateAs({ kind: "password", format: (password) => clientOptionFile(user, password) });
+      return secret;
+    };
+    this.backupCredentials = dutySecret("backup", BACKUP_USER, `XtraDB cluster ${id}'s backup account (a backup taken on a member)`);
+    this.healthcheckCredentials = dutySecret("healthcheck", HEALTHCHECK_USER, `XtraDB cluster ${id}'s health-check account`);
+    this.exporterCredentials = dutySecret("exporter", EXPORTER_USER, `XtraDB cluster ${id}'s mysqld_exporter account`);
     this.clusterName = props.clusterName ?? "xtracluster";
     this.engine = props.engine ?? "percona-xtradb-cluster";
     const profile = ENGINE_PROFILES[this.engine] ?? ENGINE_PROFILES["percona-xtradb-cluster"];
@@ -215,7 +241,6 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     this.dataNodes = nodes;
     this.arbitratorNode = props.arbitrator;
     this.arbitratorImage = props.arbitratorImage;
-    this.stack = props.stack;
     this.stackName = props.stack?.name ?? "";
     this.tls = props.tls ?? {
       ca: new Secret(this, `${id}_tls_ca`, { description: `CA certificate (PEM) of XtraDB cluster ${id}'s Galera TLS` }),
@@ -234,8 +259,10 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
       startScript,
     ];
     this.database = props.database;
-    this.bootstrapSecrets = present([props.rootPassword, ...tlsSecrets, props.database?.password]);
-    this.bootstrapConfigs = [...configs];
+    const memberSecrets = [...tlsSecrets, this.healthcheckCredentials, this.backupCredentials];
+    this.bootstrapSecrets = present([props.rootPassword, ...memberSecrets, this.exporterCredentials, props.database?.password]);
+    const accounts = new StackConfig(props.stack, `${id}-accounts.sh`, { contents: () => this.accountsScript() });
+    this.bootstrapConfigs = [...configs, { config: accounts, target: ACCOUNTS_SCRIPT_TARGET }];
 
     const names = nodes.map((_, index) => `pxc-${index + 1}`);
     this.members = nodes.map((node, index) => {
@@ -257,33 +284,27 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
           PXC_PEERS: names.filter((_, other) => other !== index).join(","),
           // garbd answers on Galera's port too: a first member without data that hears only it still joins.
           ...(props.arbitrator ? { PXC_ARBITRATOR: ARBITRATOR_SERVICE } : {}),
-          MYSQL_ROOT_PASSWORD_FILE: rootPasswordFile,
-          // The image creates local accounts (xtrabackup, clustercheck, monitor @localhost) with well-known
-          // default passwords unless given one; PXC 8.0's SST needs none of them (it makes its own user per
-          // transfer), so they get the root password rather than a default.
-          XTRABACKUP_PASSWORD_FILE: rootPasswordFile,
-          CLUSTERCHECK_PASSWORD_FILE: rootPasswordFile,
-          MONITOR_PASSWORD_FILE: rootPasswordFile,
-          ...(first && props.database
-            ? {
-                MYSQL_DATABASE: props.database.name,
-                MYSQL_USER: props.database.user,
-                MYSQL_PASSWORD_FILE: props.database.password?.mountPath ?? "",
-              }
-            : {}),
+          // No password reaches the image's entrypoint: Percona's traces its commands, exports what it reads
+          // into mysqld's environment and passes root's password as a client argument. On the one member that
+          // may initialise a data dir it leaves root without a password, on the local socket only, while the
+          // server it starts for the init scripts listens on no network; the accounts script it then runs sets
+          // root's password first and creates every duty's account from its own secret. (MariaDB's image reads
+          // both names as aliases of its MARIADB_* ones.)
+          ...(first ? { MYSQL_ALLOW_EMPTY_PASSWORD: "yes", MYSQL_ROOT_HOST: "localhost" } : {}),
         }),
-        secrets: first ? this.bootstrapSecrets : present([props.rootPassword, ...tlsSecrets]),
+        secrets: first ? this.bootstrapSecrets : memberSecrets,
         configs: first ? this.bootstrapConfigs : configs,
         // One volume name for every member: they are on distinct nodes (validated), each has its own.
         volumes: [`xtradb-data:/var/lib/mysql`],
         // A mysqld killed mid-shutdown leaves no clean state, and the member then needs a full copy (SST)
         // to rejoin instead of the missing writes (IST).
         stopGracePeriod: "120s",
-        // Alive, not Synced: `mysqladmin ping` succeeds even when access is denied, so it needs no
-        // credentials; ProxySQL's Galera monitor decides which member serves. It gives an update's
-        // `failure_action: rollback` something to watch: a member whose mysqld never comes up.
+        // Alive and accepting logins, not Synced: the health-check account (no privilege) logs in with its own
+        // secret, read by the client from the option file, and reads the server's status; ProxySQL's Galera
+        // monitor decides which member serves. It gives an update's `failure_action: rollback` something to
+        // watch: a member whose server never comes up.
         healthcheck: {
-          test: ["CMD", ...profile.ping],
+          test: ["CMD", profile.ping[0] as string, `--defaults-extra-file=${this.healthcheckCredentials.mountPath}`, "status"],
           interval: "10s",
           timeout: "5s",
           retries: 6,
@@ -291,6 +312,13 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         },
       });
     });
+    const [firstMember] = this.members;
+    if (firstMember) {
+      cisException(firstMember, {
+        "7.4":
+          "MYSQL_ALLOW_EMPTY_PASSWORD is a flag, not a secret: it keeps root's password away from the image's tracing entrypoint, and the accounts script sets it from the root secret before the server listens",
+      });
+    }
     for (const member of this.members) {
       cisException(member, {
         "5.11":
@@ -336,21 +364,56 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   }
 
   /**
-   * Lets a ProxySQL monitor the members: when the first member bootstraps the cluster it creates the
-   * `monitor` user with the password in `secret` (the generated init script); joining members receive the
-   * user with the data. A cluster bootstrapped before this call lacks the user: create it by hand.
+   * Lets a ProxySQL monitor the members: the accounts script creates the `monitor` user with the password in
+   * `secret` (ProxySQL's `monitor_password="…"` line); joining members receive the user with the data.
    */
   grantMonitor(secret: Secret): void {
     if (this.monitorSecrets.includes(secret)) return;
     this.monitorSecrets.push(secret);
     this.bootstrapSecrets.push(secret);
-    if (this.monitorSecrets.length === 1 && this.members.length > 0) {
-      // Several ProxySQLs must share one monitor secret (the galera check reports otherwise): the first counts.
-      const init = new StackConfig(this.stack, `${this.node.id}-init.sh`, {
-        contents: () => renderInitScript(secret.mountPath, this.engine),
-      });
-      this.bootstrapConfigs.push({ config: init, target: INIT_SCRIPT_TARGET });
-    }
+  }
+
+  /**
+   * Every duty's account: user, host, secret, privileges (in the server flavour's words). Root is apart: it
+   * keeps its privileges and only gets its secret's password.
+   */
+  accounts(flavour: ServerFlavour = this.engine === "mariadb-galera" ? "mariadb" : "mysql8"): AccountSpec[] {
+    const duty = (spec: Omit<AccountSpec, "format" | "grants"> & { duty: "backup" | "healthcheck" | "exporter" | "proxysql-monitor" }) => ({
+      ...spec,
+      format: spec.duty === "proxysql-monitor" ? ("proxysql-monitor" as const) : ("client-option-file" as const),
+      grants: dutyGrants(spec.duty, flavour),
+    });
+    const [monitor] = this.monitorSecrets;
+    return [
+      duty({ duty: "backup", user: BACKUP_USER, host: "localhost", secretName: this.backupCredentials.name }),
+      duty({ duty: "healthcheck", user: HEALTHCHECK_USER, host: "localhost", secretName: this.healthcheckCredentials.name }),
+      duty({ duty: "exporter", user: EXPORTER_USER, host: "%", secretName: this.exporterCredentials.name, maxConnections: 3 }),
+      ...(monitor ? [duty({ duty: "proxysql-monitor", user: "monitor", host: "%", secretName: monitor.name, maxConnections: 10 })] : []),
+      ...(this.database
+        ? [
+            {
+              duty: "application" as const,
+              user: this.database.user,
+              host: "%" as const,
+              secretName: this.database.password.name,
+              format: "password" as const,
+              grants: applicationGrants(this.database.name),
+            },
+          ]
+        : []),
+    ];
+  }
+
+  /** The accounts script for a server flavour (the engine's by default); the tests run the MariaDB one for real. */
+  accountsScript(flavour: ServerFlavour = this.engine === "mariadb-galera" ? "mariadb" : "mysql8"): string {
+    return renderAccountsScript({
+      clusterName: this.clusterName,
+      scriptPath: ACCOUNTS_SCRIPT_TARGET,
+      initClient: (ENGINE_PROFILES[this.engine] ?? ENGINE_PROFILES["percona-xtradb-cluster"]).initClient,
+      root: { secretName: this.rootPassword.name, format: "password" },
+      accounts: this.accounts(flavour),
+      schema: this.database?.name,
+    });
   }
 
   override validateConstruct(): Problem[] {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { loadConfig } from "../config/load.js";
 import type { Cluster } from "../model/cluster.js";
 import { resolvePki } from "../pki/resolve.js";
+import { readSecretVersions } from "../docker-secrets/versions.js";
 import { GENERATORS } from "../synth/registry.js";
 import { synthesize, type SynthResult } from "../synth/synthesize.js";
 import type { ProjectPaths } from "./project.js";
@@ -18,6 +19,7 @@ export async function compileProject(paths: ProjectPaths, allowIssue: boolean): 
     resolvePki,
     pki: { ...paths.pki, allowIssue },
     configName: path.basename(paths.configFile),
+    secretVersions: readSecretVersions(paths.secretVersionsFile),
   });
   return { ...result, cluster };
 }

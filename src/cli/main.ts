@@ -148,6 +148,24 @@ export function createProgram(
       setExitCode(await runRotateCa(domain, step, options, io));
     });
 
+  program
+    .command("secrets")
+    .description(
+      "write every Docker secret the config declares into git-ignored secrets/docker/<name> (mode 0600): generated ones " +
+        "with fresh random values, never overwriting one that exists; --rotate makes one again under a new version. " +
+        "Prints names and paths, never values",
+    )
+    .addOption(new Option("-c, --config <file>", "cluster config to read").default(DEFAULT_CONFIG))
+    .option(
+      "-r, --rotate <name...>",
+      "make these secrets again (and those derived from them), bumping their versions in secret-versions.json",
+    )
+    .option("-q, --quiet", "print only errors")
+    .action(async (options: { config: string; rotate?: string[]; quiet?: boolean }) => {
+      const { runSecrets } = await import("./secrets-command.js");
+      setExitCode(await runSecrets(options, io));
+    });
+
   return program;
 }
 

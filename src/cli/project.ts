@@ -6,6 +6,10 @@ export interface ProjectPaths {
   readonly configFile: string;
   readonly outDir: string;
   readonly pki: Omit<PkiOptions, "allowIssue">;
+  /** Committed: each rotated Docker secret's version (src/secrets/versions.ts). */
+  readonly secretVersionsFile: string;
+  /** Git-ignored: the Docker secrets' values, one file per secret, written by `swarm-cluster secrets`. */
+  readonly dockerSecretsDir: string;
 }
 
 export function projectPaths(configFile: string, outDir?: string): ProjectPaths {
@@ -15,5 +19,7 @@ export function projectPaths(configFile: string, outDir?: string): ProjectPaths 
     configFile: config,
     outDir: path.resolve(outDir ?? path.join(root, "out")),
     pki: { stateDir: path.join(root, "pki"), secretsDir: path.join(root, "secrets", "pki") },
+    secretVersionsFile: path.join(root, "secret-versions.json"),
+    dockerSecretsDir: path.join(root, "secrets", "docker"),
   };
 }

@@ -55,6 +55,7 @@ export class Cluster extends Construct {
   readonly sshAuthorizedKeys: readonly string[];
   readonly os: OperatingSystem;
   private readonly declaredAt: RawFrame | undefined;
+  private secretVersions: Readonly<Record<string, number>> = {};
 
   constructor(props: ClusterProps) {
     // The root id is the tree's first path segment, so construct paths read `cluster/sw-node-1`.
@@ -99,6 +100,18 @@ export class Cluster extends Construct {
 
   get sites(): Site[] {
     return this.all(Site);
+  }
+
+  /**
+   * The versions of the Docker secrets, from the project's committed `secret-versions.json` (which
+   * `swarm-cluster secrets --rotate` bumps); a secret not listed is at version 1.
+   */
+  useSecretVersions(versions: Readonly<Record<string, number>>): void {
+    this.secretVersions = versions;
+  }
+
+  secretVersion(name: string): number {
+    return Object.hasOwn(this.secretVersions, name) ? (this.secretVersions[name] as number) : 1;
   }
 
   nodesInTier(tier: Tier): Node[] {

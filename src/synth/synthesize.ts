@@ -22,6 +22,8 @@ export interface SynthOptions {
   readonly pki: PkiOptions;
   /** Name of the config file compiled, recorded in out/manifest.json. */
   readonly configName: string;
+  /** The Docker secrets' versions (the project's `secret-versions.json`); every secret is at 1 without it. */
+  readonly secretVersions?: Readonly<Record<string, number>>;
 }
 
 export interface SynthResult {
@@ -45,6 +47,7 @@ export interface SynthResult {
  * never as a JavaScript error.
  */
 export async function synthesize(cluster: Cluster, options: SynthOptions): Promise<SynthResult> {
+  cluster.useSecretVersions(options.secretVersions ?? {});
   const problems = explainedByProps(cluster, () => {
     prepareTree(cluster);
     cluster.node.lock();

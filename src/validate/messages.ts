@@ -241,6 +241,10 @@ export const MESSAGES = {
     ({ secret, reason }) => `secret "${secret}" ${reason}`,
     "declare the secret with `new Secret(cluster, name, …)` and pass that object",
   ),
+  "secret/generate-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a way to make the secret: \`swarm-cluster secrets\` would leave it to you`,
+    'give `generate: "password"` for a random password, or leave it out for a secret you write yourself (a certificate, a URL)',
+  ),
   "service/port-collision": entry<{ port: string; other: string; why: string }>(
     ({ port, other, why }) => `port ${port} is also published by ${other}: ${why}`,
     'publish a different port, or use `mode: "host"` on placements that share no node',

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { MYSQLD_EXPORTER_GRANTS } from "../../generators/monitoring/exporters.js";
+import { dutyGrants } from "../../generators/xtradb/accounts.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
 import { alertedCluster, synthStacks } from "../alerting/alerting.fixture.js";
 import { runTool } from "../helpers/validators.js";
@@ -32,12 +32,13 @@ const until = async (ready: () => boolean | Promise<boolean>, what: string) => {
   throw new Error(`${what} never became ready`);
 };
 
-describe("mysqld_exporter with the documented account", () => {
-  it("scrapes MariaDB's global status with PROCESS, REPLICATION CLIENT and SELECT only", async () => {
+describe("mysqld_exporter with the XtraDB cluster's exporter account", () => {
+  it("scrapes MariaDB's global status with the exporter duty's grants only (PROCESS, BINLOG MONITOR, SELECT on performance_schema)", async () => {
     const files = await synthStacks(alertedCluster().cluster);
     const exporter = (parse(files.get("stacks/stats.yml") ?? "") as StackFile).services?.["mysqld-exporter-pxc-1"];
     const myCnfArg = (exporter?.command as string[]).find((arg) => arg.startsWith("--config.my-cnf="));
-    expect(myCnfArg).toBe("--config.my-cnf=/run/secrets/mysqld_exporter_my_cnf");
+    // The XtraDB cluster's own exporter account, which its accounts script creates.
+    expect(myCnfArg).toBe("--config.my-cnf=/run/secrets/pxc_exporter");
 
     const data = path.join(work, "data");
     const socket = path.join(work, "mysql.sock");
@@ -64,12 +65,16 @@ describe("mysqld_exporter with the documented account", () => {
       `--socket=${socket}`,
       "-uroot",
       "-e",
-      `CREATE USER 'exporter'@'localhost' IDENTIFIED BY 'exporter-pw'; GRANT ${MYSQLD_EXPORTER_GRANTS} ON *.* TO 'exporter'@'localhost';`,
+      // The exporter duty's grants as the accounts script gives them on MariaDB.
+      [
+        "CREATE USER 'exporter'@'localhost' IDENTIFIED BY 'exporter-pw'",
+        ...dutyGrants("exporter", "mariadb").map((grant) => `GRANT ${grant} TO 'exporter'@'localhost'`),
+      ].join("; "),
     ]);
     expect(grant.status, grant.output).toBe(0);
 
     // The secret's content: the [client] section the description asks for.
-    const myCnf = path.join(work, "mysqld_exporter_my_cnf");
+    const myCnf = path.join(work, "pxc_exporter");
     writeFileSync(myCnf, `[client]\nuser=exporter\npassword=exporter-pw\nsocket=${socket}\n`, { mode: 0o600 });
     const port = await freePort();
     running.push(

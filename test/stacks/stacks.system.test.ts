@@ -8,7 +8,8 @@ import { shortHash } from "../../src/core/hash.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
 import { ConfigError } from "../../src/core/problems.js";
 import { analyseHa } from "../../src/analysis/ha.js";
-import { type Cluster, FrontProxy, HostFirewall, Node, Service, Stack, StackConfig } from "../../src/index.js";
+import { type Cluster, FrontProxy, HostFirewall, Node, Service, Stack, StackConfig, Testing } from "../../src/index.js";
+import { stacksGenerator } from "../../generators/stacks/index.js";
 import { repoRoot } from "../helpers/cli.js";
 import { stackSchemaErrors } from "../helpers/validators.js";
 import { swarmCluster, synthSwarm, writeOut } from "../helpers/swarm-side.fixture.js";
@@ -102,8 +103,15 @@ describe("stacks generator", () => {
 
   it("references secrets as external, never with a value", async () => {
     const files = await synthSwarm(swarmCluster().cluster);
-    expect(stackOf(files, "php").secrets).toEqual({ wordpress_db_password: { external: true } });
+    expect(stackOf(files, "php").secrets).toEqual({ wordpress_db_password: { external: true, name: "wordpress_db_password_v1" } });
     expect(files.get("stacks/php.yml")).toContain("# WordPress database password");
+  });
+
+  it("names each secret's Docker secret by its version, keeping the key (and so the mount path) stable", async () => {
+    const { cluster } = swarmCluster();
+    const result = await Testing.synthResult(cluster, { generators: [stacksGenerator], secretVersions: { wordpress_db_password: 3 } });
+    const php = result.files.find((file) => file.path === "stacks/php.yml")?.content ?? "";
+    expect((parse(php) as StackFile).secrets).toEqual({ wordpress_db_password: { external: true, name: "wordpress_db_password_v3" } });
   });
 
   it("links configs to the generated files, named after their content", async () => {

@@ -77,7 +77,8 @@ describe("the reviewer's files of the reference cluster (out/)", () => {
       "bash swarm/bootstrap.sh",
       "bash swarm/networks.sh",
       "bash swarm/labels.sh",
-      "docker secret create",
+      "swarm-cluster secrets",
+      "bash swarm/secrets.sh",
     ];
     const positions = order.map((command) => commands.findIndex((line) => line.startsWith(command)));
     expect(positions.every((position) => position >= 0)).toBe(true);

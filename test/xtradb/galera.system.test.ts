@@ -358,13 +358,16 @@ describe("the MariaDB engine's scripts", () => {
     const model = galeraModel(true);
     model.xtradb.grantMonitor(new Secret(model.cluster, "proxysql_monitor", { description: "monitor" }));
     const files = await Testing.synth(model.cluster, { generators: [stacksGenerator] });
-    for (const name of ["stacks/db/xtradb-start.sh", "stacks/db/xtradb-init.sh"]) {
+    for (const name of ["stacks/db/xtradb-start.sh", "stacks/db/xtradb-accounts.sh"]) {
       const text = files.get(name) ?? "";
       expect(text, name).not.toBe("");
       const lint = run("shellcheck", ["--shell=bash", "-"], text);
       expect(lint.output, name).toBe("");
     }
-    expect(files.get("stacks/db/xtradb-init.sh")).toMatch(/^docker_process_sql <<SQL$/m);
+    // Sourced by MariaDB's entrypoint, the accounts script uses its client, and MariaDB's privilege names.
+    const accounts = files.get("stacks/db/xtradb-accounts.sh") ?? "";
+    expect(accounts).toMatch(/^ {4}client=\(docker_process_sql\)$/m);
+    expect(accounts).toContain("GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO 'backup'@'localhost';");
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -155,7 +155,10 @@ describe("XtraDB bootstrap", () => {
   const loopback = (symbolic: string) => symbolic.replace(/LISTENING|CLOSED/g, (name) => addresses[name as keyof typeof addresses]);
 
   /** Runs the start script of `member` as the container would, with the fake entrypoint (and garbd) in `dir`. */
-  async function start(member: string, options: { state?: string; env?: Record<string, string>; args?: string[]; killAfterMs?: number }) {
+  async function start(
+    member: string,
+    options: { state?: string; env?: Record<string, string>; args?: string[]; killAfterMs?: number; prepare?: (dir: string) => void },
+  ) {
     const files = await synth(dbCluster({ dbs: 3 }).cluster);
     const environment = services(files)[member]?.environment as Record<string, string>;
     const dir = tempDir();
@@ -165,9 +168,11 @@ describe("XtraDB bootstrap", () => {
       writeFileSync(path.join(dir, fake), `#!/bin/bash\nprintf "%s|%s\\n" "\${CLUSTER_JOIN-unset}" "${fake} $*"\n`);
       chmodSync(path.join(dir, fake), 0o755);
     }
+    options.prepare?.(dir);
     const script = localScript(files.get("stacks/db/xtradb-start.sh") ?? "", dir, {
       "/var/lib/mysql": path.join(dir, "data"),
       "/entrypoint.sh": path.join(dir, "entrypoint.sh"),
+      "/docker-entrypoint-initdb.d/swarm-cluster-accounts.sh": path.join(dir, "accounts.sh"),
     });
     const env = { ...environment, ...options.env, PATH: `${dir}:${process.env.PATH ?? ""}` };
     return run("bash", [script, ...(options.args ?? ["mysqld"])], env, options.killAfterMs);
@@ -267,6 +272,40 @@ describe("XtraDB bootstrap", () => {
     expect(down.stdout).toBe("");
     expect(down.stderr).toContain("before starting");
   });
+  it("applies the accounts again when the member holding them starts with data, retrying until the server takes them", async () => {
+    let dir = "";
+    const up = await start("pxc-1", {
+      state: grastate(0),
+      env: { PXC_PEERS: loopback("LISTENING"), ACCOUNTS_RETRY_SECONDS: "0" },
+      prepare: (folder) => {
+        dir = folder;
+        mkdirSync(path.join(folder, "data", "mysql"));
+        // The server's version, which the start script records so the entrypoint skips its mysql_upgrade step.
+        writeFileSync(path.join(folder, "mysqld"), "#!/bin/bash\necho 'mysqld  Ver 8.0.39-30.1'\n", { mode: 0o755 });
+        // The accounts script fails once (the server is not up yet), then succeeds.
+        writeFileSync(
+          path.join(folder, "accounts.sh"),
+          `if [[ -e ${folder}/tried ]]; then touch ${folder}/applied; else touch ${folder}/tried; exit 1; fi\n`,
+        );
+      },
+    });
+    expect(up.stdout).toContain("|entrypoint.sh mysqld");
+    expect(up.stderr).toContain("the accounts have their secrets' current passwords");
+    expect(readFileSync(path.join(dir, "applied"), "utf8")).toBe("");
+    expect(readFileSync(path.join(dir, "data", "version_info"), "utf8")).toBe("mysqld  Ver 8.0.39-30.1\n");
+  });
+
+  it("leaves a new data dir's accounts to the entrypoint's init", async () => {
+    let dir = "";
+    await start("pxc-1", {
+      env: { PXC_PEERS: loopback("LISTENING"), ACCOUNTS_RETRY_SECONDS: "0" },
+      prepare: (folder) => {
+        dir = folder;
+        writeFileSync(path.join(folder, "accounts.sh"), `touch ${folder}/applied\n`);
+      },
+    });
+    expect(existsSync(path.join(dir, "applied"))).toBe(false);
+  });
 });
 
 describe("XtraDB members under Swarm", () => {
@@ -275,7 +314,9 @@ describe("XtraDB members under Swarm", () => {
     for (const name of ["pxc-1", "pxc-2"]) {
       const member = services(files)[name];
       expect(member?.stop_grace_period).toBe("120s");
-      expect(member?.healthcheck?.test).toEqual(["CMD", "mysqladmin", "ping", "--silent"]);
+      // The health-check account's option file: the password never enters the command line.
+      expect(member?.healthcheck?.test).toEqual(["CMD", "mysqladmin", "--defaults-extra-file=/run/secrets/xtradb_healthcheck", "status"]);
+      expect(member?.secrets).toContain("xtradb_healthcheck");
       expect(member?.healthcheck?.start_period).toBe("1h");
       expect(member?.deploy?.update_config?.failure_action).toBe("rollback");
     }
@@ -330,7 +371,7 @@ describe("XtraDB Galera TLS", () => {
       expect(member?.configs).toContainEqual({ source: "xtradb.cnf", target: "/etc/percona-xtradb-cluster.conf.d/swarm-cluster.cnf" });
     }
     const stack = parse(files.get("stacks/db.yml") ?? "") as StackFile;
-    expect(stack.secrets?.xtradb_tls_key).toEqual({ external: true });
+    expect(stack.secrets?.xtradb_tls_key).toEqual({ external: true, name: "xtradb_tls_key_v1" });
   });
 
   it("uses the TLS secrets given instead of deriving them", async () => {
@@ -345,46 +386,63 @@ describe("XtraDB Galera TLS", () => {
     });
     const files = await synth(cluster);
     expect(files.get("stacks/db/xtradb.cnf")).toContain("ssl-key=/run/secrets/galera_key\n");
-    expect(services(files)["pxc-2"]?.secrets).toEqual(["mysql_root_password", "galera_ca", "galera_cert", "galera_key"]);
+    // Only the bootstrapping member needs root's password (for the accounts script).
+    expect(services(files)["pxc-2"]?.secrets).toEqual(["galera_ca", "galera_cert", "galera_key", "xtradb_healthcheck", "xtradb_backup"]);
     expect(cluster.secrets.map((secret) => secret.name)).not.toContain("xtradb_tls_ca");
   });
 });
 
-describe("ProxySQL's monitor user", () => {
-  it("is created by the first member's bootstrap only, from the secret ProxySQL includes", async () => {
+describe("the accounts script", () => {
+  it("is mounted on the first member's bootstrap only, with every duty's secret, and shellcheck passes it", async () => {
     const files = await synth(dbCluster().cluster);
     const [first, second] = [services(files)["pxc-1"], services(files)["pxc-2"]];
-    expect(first?.configs).toContainEqual({ source: "xtradb-init.sh", target: "/docker-entrypoint-initdb.d/proxysql-monitor.sh" });
-    expect(first?.secrets).toContain("proxysql_monitor");
-    expect(second?.configs?.map((config) => (typeof config === "string" ? config : config.source))).not.toContain("xtradb-init");
+    expect(first?.configs).toContainEqual({
+      source: "xtradb-accounts.sh",
+      target: "/docker-entrypoint-initdb.d/swarm-cluster-accounts.sh",
+    });
+    expect(first?.secrets).toEqual(expect.arrayContaining(["mysql_root_password", "proxysql_monitor", "xtradb_exporter", "xtradb_backup"]));
+    expect(second?.configs?.map((config) => (typeof config === "string" ? config : config.source))).not.toContain("xtradb-accounts.sh");
     expect(second?.secrets).not.toContain("proxysql_monitor");
-    const lint = spawnSync("shellcheck", ["-"], { input: files.get("stacks/db/xtradb-init.sh"), encoding: "utf8" });
+    expect(second?.secrets).not.toContain("mysql_root_password");
+    // No password reaches the image's entrypoint (it traces, exports and passes root's as an argument).
+    for (const member of [first, second]) {
+      expect(Object.keys(member?.environment ?? {}).filter((name) => /PASSWORD_FILE$|^MYSQL_(USER|DATABASE)$/.test(name))).toEqual([]);
+    }
+    expect(first?.environment).toMatchObject({ MYSQL_ALLOW_EMPTY_PASSWORD: "yes", MYSQL_ROOT_HOST: "localhost" });
+    const lint = spawnSync("shellcheck", ["-"], { input: files.get("stacks/db/xtradb-accounts.sh"), encoding: "utf8" });
     expect(lint.stdout).toBe("");
     expect(lint.status).toBe(0);
   });
 
-  it("has no init script when no ProxySQL watches the cluster", async () => {
+  it("creates no monitor account when no ProxySQL watches the cluster", async () => {
     const files = await synth(dbCluster({ proxy: false }).cluster);
-    expect(files.has("stacks/db/xtradb-init.sh")).toBe(false);
-    expect(services(files)["pxc-1"]?.configs).toHaveLength(2);
+    expect(files.get("stacks/db/xtradb-accounts.sh")).not.toContain("'monitor'@'%'");
   });
 
-  /** Sources the init script as the image's entrypoint does: traced, with `mysql` as the client command. */
+  /** Sources the script as the image's entrypoint does: traced, with `mysql` as the client command. */
   async function runInit(secretLine: string) {
     const files = await synth(dbCluster().cluster);
     const dir = tempDir();
     writeFileSync(path.join(dir, "proxysql_monitor"), secretLine);
-    const script = localScript(files.get("stacks/db/xtradb-init.sh") ?? "", dir, { "/run/secrets/": `${dir}/` });
-    return spawnSync("bash", ["-c", `set -eo pipefail; set -o xtrace; mysql=(cat); . "${script}"; : traced again`], { encoding: "utf8" });
+    writeFileSync(path.join(dir, "mysql_root_password"), "R00tPassword");
+    for (const duty of ["backup", "healthcheck", "exporter"])
+      writeFileSync(path.join(dir, `xtradb_${duty}`), `[client]\nuser=${duty}\npassword=${duty}Pw9\n`);
+    const script = localScript(files.get("stacks/db/xtradb-accounts.sh") ?? "", dir, {});
+    return spawnSync("bash", ["-c", `set -eo pipefail; set -o xtrace; mysql=(cat); . "${script}"; : traced again`], {
+      encoding: "utf8",
+      env: { ...process.env, SWARM_CLUSTER_SECRETS_DIR: dir },
+    });
   }
 
   it("creates monitor@'%' with the secret's password, without tracing it", async () => {
-    const run = await runInit('monitor_password="s3cret-Pw.42";\n');
+    const run = await runInit('monitor_password="s3cretPw42";\n');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain("DROP USER IF EXISTS 'monitor'@'localhost';");
-    expect(run.stdout).toContain("CREATE USER 'monitor'@'%' IDENTIFIED BY 's3cret-Pw.42';");
+    expect(run.stdout).toContain("DROP USER IF EXISTS 'xtrabackup'@'localhost', 'clustercheck'@'localhost', 'monitor'@'localhost';");
+    expect(run.stdout).toContain("CREATE USER IF NOT EXISTS 'monitor'@'%' IDENTIFIED BY 's3cretPw42' WITH MAX_USER_CONNECTIONS 10;");
     expect(run.stdout).toContain("GRANT SELECT ON performance_schema.* TO 'monitor'@'%';");
+    expect(run.stdout).toContain("ALTER USER 'root'@'localhost' IDENTIFIED BY 'R00tPassword';");
     expect(run.stderr).not.toContain("s3cret");
+    expect(run.stderr).not.toContain("R00t");
     expect(run.stderr).toContain("+ : traced again");
   });
 
@@ -395,7 +453,7 @@ describe("ProxySQL's monitor user", () => {
   ])("stops the bootstrap when $why", async ({ line }) => {
     const run = await runInit(line);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('expected a line monitor_password="…"');
+    expect(run.stderr).toContain("proxysql_monitor holds no proxysql-monitor password");
     expect(run.stdout).toBe("");
   });
 });
@@ -487,21 +545,19 @@ describe("XtraDB validation", () => {
 });
 
 describe("the application's database", () => {
-  it("is created by the bootstrapping member only, from the same secret the application reads", async () => {
+  it("is created by the bootstrapping member's accounts script, from the same secret the application reads", async () => {
     const { cluster } = dbCluster({
       props: (c) => ({
         database: { name: "wordpress", user: "wp", password: new Secret(c, "wordpress_db_password", { description: "wp" }) },
       }),
     });
-    const all = services(await synth(cluster));
-    expect(all["pxc-1"]?.environment).toMatchObject({
-      MYSQL_DATABASE: "wordpress",
-      MYSQL_USER: "wp",
-      MYSQL_PASSWORD_FILE: "/run/secrets/wordpress_db_password",
-    });
+    const files = await synth(cluster);
+    const all = services(files);
     expect(all["pxc-1"]?.secrets).toContain("wordpress_db_password");
+    const script = files.get("stacks/db/xtradb-accounts.sh") ?? "";
+    expect(script).toContain("CREATE DATABASE IF NOT EXISTS \\`wordpress\\`;");
+    expect(script).toContain("GRANT ALL PRIVILEGES ON \\`wordpress\\`.* TO 'wp'@'%';");
     // Joining members receive the database with the data; they never create it.
-    expect(Object.keys(all["pxc-2"]?.environment ?? {})).not.toContain("MYSQL_DATABASE");
     expect(all["pxc-2"]?.secrets).not.toContain("wordpress_db_password");
   });
 });

@@ -103,5 +103,35 @@ else
   wait_for_a_member
   CLUSTER_JOIN=$peers
 fi
+
+# On the member that holds the accounts script (the bootstrapping one), a start with data applies it again once
+# the server takes root's login and the cluster takes writes: after a rotation (new secret versions, so the
+# deploy restarted this member) every account gets its new password, and the statements replicate to the
+# other members. A new data dir needs none of this: the entrypoint runs the script while it initialises it.
+# Only root itself cannot be rotated this way: its new password would be needed to log in and set it.
+accounts_script=/docker-entrypoint-initdb.d/swarm-cluster-accounts.sh
+apply_accounts_when_ready() {
+  local attempt
+  for ((attempt = 1; ; attempt++)); do
+    if bash "$accounts_script" >/dev/null 2>&1; then
+      log "the accounts have their secrets' current passwords"
+      return 0
+    fi
+    if ((attempt % 60 == 0)); then log "still waiting to apply the accounts (root's login, or a cluster that takes writes)"; fi
+    sleep "${ACCOUNTS_RETRY_SECONDS:-10}"
+  done
+}
+if [[ ${1:-} == mysqld || ${1:-} == mariadbd ]] && [[ -r $accounts_script && -d /var/lib/mysql/mysql ]]; then
+  apply_accounts_when_ready &
+fi
 export CLUSTER_JOIN
+# The image's entrypoint runs mysql_upgrade, as root with the root password on its command line, whenever
+# the data dir's version_info differs from the server's version; no member gives it that password (see the
+# XtraDbCluster's environment), so that step could only fail. MySQL 8.0.16 and later upgrade the data
+# dictionary and system tables themselves when they start (upgrade=AUTO): recording the version first
+# skips the entrypoint's step.
+if [[ ${1:-} == mysqld && -d /var/lib/mysql/mysql ]]; then
+  "$@" --version >/var/lib/mysql/version_info
+fi
+
 exec /entrypoint.sh "$@"
