@@ -38,7 +38,7 @@ describe("mysqld_exporter with the XtraDB cluster's exporter account", () => {
     const exporter = (parse(files.get("stacks/stats.yml") ?? "") as StackFile).services?.["mysqld-exporter-pxc-1"];
     const myCnfArg = (exporter?.command as string[]).find((arg) => arg.startsWith("--config.my-cnf="));
     // The XtraDB cluster's own exporter account, which its accounts script creates.
-    expect(myCnfArg).toBe("--config.my-cnf=/run/secrets/pxc_exporter");
+    expect(myCnfArg).toBe("--config.my-cnf=/run/secrets/xtradb_exporter");
 
     const data = path.join(work, "data");
     const socket = path.join(work, "mysql.sock");
@@ -74,7 +74,7 @@ describe("mysqld_exporter with the XtraDB cluster's exporter account", () => {
     expect(grant.status, grant.output).toBe(0);
 
     // The secret's content: the [client] section the description asks for.
-    const myCnf = path.join(work, "pxc_exporter");
+    const myCnf = path.join(work, "xtradb_exporter");
     writeFileSync(myCnf, `[client]\nuser=exporter\npassword=exporter-pw\nsocket=${socket}\n`, { mode: 0o600 });
     const port = await freePort();
     running.push(
