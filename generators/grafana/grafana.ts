@@ -1,5 +1,7 @@
 import type { Construct } from "constructs";
 import type { Problem } from "../../src/core/problems.js";
+import type { AvailabilitySource } from "../../src/analysis/findings.js";
+import { singleReplicaStateFindings } from "../../src/analysis/stateful-data.js";
 import { ClusterConstruct, type Preparable } from "../../src/model/base.js";
 import { Cluster } from "../../src/model/cluster.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
@@ -72,7 +74,10 @@ const ADMIN_PATH = "grafana";
  * and a panel per node. Sign-up is off and the admin password comes from a Docker secret. Its service is made
  * once the config has run (prepare), so the dashboards see every node and construct wherever declared.
  */
-export class Grafana extends ClusterConstruct implements Preparable {
+/** The node-local volume of Grafana's own database. */
+const DATA_VOLUME = "grafana-data";
+
+export class Grafana extends ClusterConstruct implements Preparable, AvailabilitySource {
   private readonly props: GrafanaProps;
   private made: Service | undefined;
   private drawn: GeneratedDashboard[] | undefined;
@@ -142,7 +147,7 @@ export class Grafana extends ClusterConstruct implements Preparable {
       },
       secrets: [props.adminPassword],
       configs,
-      volumes: ["grafana-data:/var/lib/grafana"],
+      volumes: [`${DATA_VOLUME}:/var/lib/grafana`],
       memoryLimit: props.memoryLimit ?? "256M",
       // The image's busybox has wget; /api/health answers once the database is open.
       healthcheck: { test: ["CMD", "wget", "-q", "--spider", health], interval: "30s", timeout: "5s", retries: 3 },
@@ -187,6 +192,18 @@ export class Grafana extends ClusterConstruct implements Preparable {
       phpNodes: hostnames(fronts.map((front) => front.php)),
       etcdMembers: cluster.all(EtcdCluster).flatMap((etcd) => etcd.members.map((node) => node.hostname)),
     };
+  }
+
+  /** One task with a node-local database: what a reschedule or the node's loss takes with it. */
+  availabilityFindings(): Problem[] {
+    if (!this.made) return [];
+    return singleReplicaStateFindings({
+      service: this.made,
+      volume: DATA_VOLUME,
+      // The data source and dashboards are provisioned files: only what people made in Grafana is in the volume.
+      holds: "its users, their preferences and the dashboards saved in Grafana",
+      stops: "the dashboards cannot be viewed",
+    });
   }
 
   override validateConstruct(): Problem[] {

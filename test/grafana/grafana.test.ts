@@ -4,6 +4,7 @@ import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { stacksGenerator } from "../../generators/stacks/index.js";
+import { analyseHa } from "../../src/analysis/ha.js";
 import { ConfigError } from "../../src/core/problems.js";
 import {
   EXPORTER_METRICS,
@@ -155,13 +156,16 @@ describe("Grafana in the reference build", () => {
       GF_SERVER_SERVE_FROM_SUB_PATH: "true",
     });
     expect(grafana.secrets).toEqual(["grafana_admin_password"]);
-    expect(stack.secrets.grafana_admin_password).toEqual({ external: true });
+    expect(stack.secrets?.grafana_admin_password).toMatchObject({
+      external: true,
+      name: expect.stringMatching(/^grafana_admin_password_v\d+$/),
+    });
     expect(grafana.ports).toBeUndefined();
     expect(grafana.volumes).toEqual(["grafana-data:/var/lib/grafana"]);
   });
 });
 
-function smallGrafana(options: { grafanaNetwork?: "appnet" | "opsnet"; adminEntry?: boolean } = {}) {
+function smallGrafana(options: { grafanaNetwork?: "appnet" | "opsnet"; adminEntry?: boolean; pinnedTo?: string } = {}) {
   const cluster = Testing.cluster({ nodes: { front: 1, app: 3 } });
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" });
   const opsnet = new OverlayNetwork(cluster, "opsnet", { subnet: "192.168.20.0/24" });
@@ -195,6 +199,7 @@ function smallGrafana(options: { grafanaNetwork?: "appnet" | "opsnet"; adminEntr
     monitoring,
     adminPassword: new Secret(cluster, "grafana_admin_password", { description: "Grafana admin password" }),
     front,
+    ...(options.pinnedTo ? { placement: { hostname: options.pinnedTo } } : {}),
   });
   return cluster;
 }
@@ -233,5 +238,28 @@ describe("Grafana's model", () => {
     const error = await Testing.synth(smallGrafana(options), { generators: [stacksGenerator] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toContainEqual(expect.objectContaining({ code, construct: "cluster/grafana", field }));
+  });
+});
+
+describe("Grafana's availability", () => {
+  const findingsOf = async (cluster: ReturnType<typeof smallGrafana>) => {
+    await Testing.synth(cluster, { generators: [stacksGenerator] });
+    return analyseHa(cluster).findings.filter(
+      (finding) => finding.code === "data/single-replica-state" && finding.construct.endsWith("grafana"),
+    );
+  };
+
+  it("free to move between managers, its one task would restart on an empty database: a warning naming what is lost", async () => {
+    const [finding, ...rest] = await findingsOf(smallGrafana());
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: "warning", construct: "cluster/stats/grafana" });
+    expect(finding?.message).toContain("grafana-data");
+    expect(finding?.message).toContain("users");
+  });
+
+  it("pinned to one node, it stops with the node: a note, not a warning", async () => {
+    const [finding] = await findingsOf(smallGrafana({ pinnedTo: "sw-node-2" }));
+    expect(finding).toMatchObject({ severity: "info" });
+    expect(finding?.message).toContain("sw-node-2");
   });
 });
