@@ -4,7 +4,11 @@ import { dockerHostGenerator } from "../../generators/docker-host/index.js";
 import { CIS_ITEMS } from "../../generators/docker-host/cis/items.js";
 import { ignitionGenerator } from "../../generators/ignition/index.js";
 import { stacksGenerator } from "../../generators/stacks/index.js";
-import { DockerHost, OverlayNetwork, Service, Stack, Testing, cisException } from "../../src/index.js";
+import { ClusterPki, DockerHost, HostFile, OverlayNetwork, Service, Stack, Testing, cisException } from "../../src/index.js";
+import { HOST_TLS } from "../../generators/pki/host-paths.js";
+import { nodeIgnition } from "../../generators/ignition/node-config.js";
+import type { IgnitionConfig } from "../../src/imports/ignition-v3.3.js";
+import { plannedPki } from "../../src/pki/planned.js";
 
 interface ReportItem {
   number: string;
@@ -95,6 +99,43 @@ describe("CIS Docker Benchmark items", () => {
         message: expect.stringContaining("5.5"),
       }),
     );
+  });
+
+  it("checks the certificate files before they are issued: a CA bundle left group- and world-readable-writable fails 3.10 as a warning too", async () => {
+    const { cluster } = tidyCluster();
+    new ClusterPki(cluster, "pki");
+    const [node] = cluster.nodes;
+    if (!node) throw new Error("no node");
+    // A HostFile at a built-in path replaces the built-in file: here with a mode looser than 444.
+    new HostFile(node, "loose-ca", { path: HOST_TLS.dockerApi.trustBundle, mode: 0o664, contents: "a CA bundle\n" });
+    const { result, items } = await reportOf(cluster);
+    expect(items.get("3.10")?.results).toContainEqual(expect.objectContaining({ status: "fail", subjects: ["sw-node-1"] }));
+    expect(items.get("3.10")?.results).toContainEqual(
+      expect.objectContaining({ status: "pass", subjects: ["sw-node-2", "sw-node-3", "sw-db-1"] }),
+    );
+    // The validation phase runs before any certificate is resolved; it sees the files the model plans all the same.
+    expect(result.problems).toContainEqual(
+      expect.objectContaining({
+        severity: "warning",
+        code: "docker-host/cis-item-fails",
+        construct: "cluster/sw-node-1",
+        message: expect.stringContaining("3.10"),
+      }),
+    );
+  });
+
+  it("checks, before any certificate exists, the same files with the same modes as the nodes get once they are issued", async () => {
+    const { cluster } = tidyCluster();
+    new ClusterPki(cluster, "pki");
+    const { files } = await reportOf(cluster);
+    const layout = (config: IgnitionConfig) => (config.storage?.files ?? []).map((file) => `${file.path} ${file.mode ?? 0o644}`).sort();
+    for (const node of cluster.nodes) {
+      const built = JSON.parse(files.get(`nodes/${node.hostname}/config.ign`) ?? "{}") as IgnitionConfig;
+      const planned = nodeIgnition(cluster, node, plannedPki(cluster)).config;
+      expect(layout(planned), node.hostname).toEqual(layout(built));
+      // The certificates' files are among them: the report's 3.9–3.12 are checked, not "not applicable".
+      expect(layout(planned).some((line) => line.startsWith(HOST_TLS.dockerApi.trustBundle))).toBe(true);
+    }
   });
 
   it("fails the audit items on a node whose rules an override removes", async () => {

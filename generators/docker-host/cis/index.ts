@@ -1,7 +1,6 @@
 import type { Problem } from "../../../src/core/problems.js";
 import { Node } from "../../../src/model/node.js";
 import { DockerHost } from "../docker-host.js";
-import { NO_PKI } from "../../../src/pki/material.js";
 import type { Cluster } from "../../../src/model/cluster.js";
 import { toJson } from "../../../src/core/stable-json.js";
 import { defineGenerator, type GeneratedFile } from "../../../src/synth/generator.js";
@@ -11,7 +10,7 @@ import { cisResults, reportJson, reportMarkdown } from "./report.js";
 
 /**
  * A failing CIS item is a warning of the model, found in the validation phase (before the certificates are
- * resolved: what the items check does not depend on them), at the construct that fails it. Only where the
+ * resolved: the items read the certificates the model plans, not their bytes), at the construct that fails it. Only where the
  * config asks for the hardening: a cluster that declares no DockerHost gets the report (every host item
  * fails there) but no warnings, and a node no DockerHost covers gets none for its own items.
  */
@@ -20,7 +19,7 @@ function cisWarnings(cluster: Cluster): Problem[] {
   if (hosts.length === 0) return [];
   const hardened = new Set<unknown>(hosts.flatMap((host) => host.nodes));
   const uncovered = (construct: unknown) => construct instanceof Node && !hardened.has(construct);
-  return cisResults(cluster, NO_PKI).flatMap(({ item, outcomes }) =>
+  return cisResults(cluster).flatMap(({ item, outcomes }) =>
     outcomes
       .filter((outcome) => outcome.status === "fail" && !uncovered(outcome.construct))
       .map((outcome) => {
@@ -37,8 +36,8 @@ function cisWarnings(cluster: Cluster): Problem[] {
 export const dockerHostGenerator = defineGenerator({
   name: "docker-host",
   validate: cisWarnings,
-  generate({ cluster, pki }): GeneratedFile[] {
-    const results = cisResults(cluster, pki);
+  generate({ cluster }): GeneratedFile[] {
+    const results = cisResults(cluster);
     const delivery = { kind: "operator" } as const;
     return [
       { path: OUT_PATHS.cisDockerReport.json, content: toJson(reportJson(cluster.name, results)), construct: cluster.path, delivery },

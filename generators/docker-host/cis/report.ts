@@ -1,6 +1,6 @@
 import type { Cluster } from "../../../src/model/cluster.js";
 import type { Declared } from "../../../src/validate/problem.js";
-import type { PkiMaterial } from "../../../src/pki/material.js";
+import { plannedPki } from "../../../src/pki/planned.js";
 import { GENERATED_NOTICE } from "../../../src/synth/header.js";
 import { clusterFacts, type ClusterFacts } from "./facts.js";
 import { CIS_ITEMS, CIS_SECTIONS, type CisItem } from "./items.js";
@@ -18,10 +18,21 @@ export interface ItemResult {
   readonly outcomes: readonly SubjectOutcome[];
 }
 
-/** Every item checked against every subject of its scope. */
-export function cisResults(cluster: Cluster, pki: PkiMaterial): ItemResult[] {
-  const facts = clusterFacts(cluster, pki);
-  return CIS_ITEMS.map((item) => ({ item, outcomes: outcomesOf(item, facts) }));
+const checked = new WeakMap<Cluster, ItemResult[]>();
+
+/**
+ * Every item checked against every subject of its scope, once per locked tree: the validation phase reports
+ * the failures as warnings and the generator writes the report from the same results. The items read which
+ * files a node gets and their modes and owners, never a certificate's bytes, so the PKI as the model plans
+ * it stands in for the certificates that are resolved only after validation.
+ */
+export function cisResults(cluster: Cluster): ItemResult[] {
+  const known = checked.get(cluster);
+  if (known) return known;
+  const facts = clusterFacts(cluster, plannedPki(cluster));
+  const results = CIS_ITEMS.map((item) => ({ item, outcomes: outcomesOf(item, facts) }));
+  if (cluster.node.locked) checked.set(cluster, results);
+  return results;
 }
 
 function outcomesOf(item: CisItem, facts: ClusterFacts): SubjectOutcome[] {
