@@ -11,7 +11,7 @@ import { cisException } from "../docker-host/cis/exceptions.js";
 import { CEREBRO_PORT, KIBANA_PORT, cerebroConf, kibanaStartScript, kibanaYaml } from "./dashboards-config.js";
 import type { Retention } from "./lifecycle.js";
 import { LogShipper, type ModuleServices } from "./log-shipper.js";
-import { SearchCluster, type SearchCredentials } from "./search-cluster.js";
+import { ENGINE_FIELDS, RETENTION_FIELDS, SEARCH_CREDENTIAL_FIELDS, SearchCluster, type SearchCredentials } from "./search-cluster.js";
 import { IMAGES } from "./versions.js";
 import { LOGS_MESSAGES } from "./messages.js";
 import type { FrontProxy } from "../nginx/front-proxy.js";
@@ -69,30 +69,11 @@ export interface LoggingProps {
 export const LOGGING_PROPS = propsShape<LoggingProps>()({
   stack: "required",
   network: "required",
-  engine: {
-    presence: "required",
-    fields: {
-      nodes: "required list",
-      masterEligible: "optional list",
-      memoryLimit: "optional",
-      heapFraction: "optional",
-      replicas: "optional",
-    },
-  },
-  retention: {
-    presence: "optional",
-    fields: { deleteAfterDays: "optional", rolloverAfterDays: "optional", rolloverPrimaryShardSize: "optional" },
-  },
+  engine: { presence: "required", fields: ENGINE_FIELDS },
+  retention: RETENTION_FIELDS,
   credentials: {
     presence: "required",
-    fields: {
-      elasticPassword: "required",
-      kibanaPassword: "required",
-      filebeatPassword: "required",
-      cerebroSecret: "required",
-      kibanaEncryptionKey: "required",
-      tls: { presence: "required", fields: { ca: "required", cert: "required", key: "required" } },
-    },
+    fields: { ...SEARCH_CREDENTIAL_FIELDS, cerebroSecret: "required", kibanaEncryptionKey: "required" },
   },
   dashboardsPlacement: { presence: "optional", fields: PLACEMENT_FIELDS },
   admin: { presence: "optional", fields: { front: "required", network: "required" } },

@@ -64,27 +64,34 @@ export interface SearchClusterProps {
   readonly image?: string;
 }
 
-export const SEARCH_CLUSTER_PROPS = propsShape<SearchClusterProps>()({
-  stack: "required",
-  network: "required",
+/** The engine's own sizing fields, shared with Logging's `engine` prop. */
+export const ENGINE_FIELDS = {
   nodes: "required list",
   masterEligible: "optional list",
   memoryLimit: "optional",
   heapFraction: "optional",
   replicas: "optional",
-  retention: {
-    presence: "optional",
-    fields: { deleteAfterDays: "optional", rolloverAfterDays: "optional", rolloverPrimaryShardSize: "optional" },
-  },
-  credentials: {
-    presence: "required",
-    fields: {
-      elasticPassword: "required",
-      kibanaPassword: "required",
-      filebeatPassword: "required",
-      tls: { presence: "required", fields: { ca: "required", cert: "required", key: "required" } },
-    },
-  },
+} as const;
+
+export const RETENTION_FIELDS = {
+  presence: "optional",
+  fields: { deleteAfterDays: "optional", rolloverAfterDays: "optional", rolloverPrimaryShardSize: "optional" },
+} as const;
+
+/** The engine's credentials, which Logging's extend. */
+export const SEARCH_CREDENTIAL_FIELDS = {
+  elasticPassword: "required",
+  kibanaPassword: "required",
+  filebeatPassword: "required",
+  tls: { presence: "required", fields: { ca: "required", cert: "required", key: "required" } },
+} as const;
+
+export const SEARCH_CLUSTER_PROPS = propsShape<SearchClusterProps>()({
+  stack: "required",
+  network: "required",
+  ...ENGINE_FIELDS,
+  retention: RETENTION_FIELDS,
+  credentials: { presence: "required", fields: SEARCH_CREDENTIAL_FIELDS },
   image: "optional",
 });
 
