@@ -111,4 +111,47 @@ describe("HostExtras on real validators", async () => {
     expect(run("bash", [script, swap, String(2 * 1024 * 1024)])).toEqual({ status: 0, output: "" });
     expect(statSync(swap).size).toBe(2 * 1024 * 1024);
   });
+
+  it("install-tool.sh installs a raw binary and a .tgz member only when the sha256 matches, then stays put", () => {
+    const script = write("install-tool-run.sh", copyOf(files, "sw-small-1", "files/etc/host-extras/install-tool.sh") ?? "", 0o755);
+    const dir = mkdtempSync(path.join(work, "tools-"));
+    const served = path.join(dir, "served");
+    writeFileSync(served, "#!/bin/sh\necho ctop\n");
+    // A stand-in curl on PATH: copies the local file it is told about to --output, and records the URL.
+    const bin = path.join(dir, "bin");
+    const curl = path.join(bin, "curl");
+    spawnSync("mkdir", ["-p", bin]);
+    writeFileSync(
+      curl,
+      [
+        "#!/usr/bin/env bash",
+        'while [ "$#" -gt 1 ]; do [ "$1" = --output ] && out=$2; shift; done',
+        `echo "$1" >>${dir}/urls`,
+        `cp "${dir}/$(basename "$1")" "$out"`,
+        "",
+      ].join("\n"),
+    );
+    chmodSync(curl, 0o755);
+    const sha = (file: string) => run("sha256sum", [file]).output.split(" ")[0] ?? "";
+    // The script installs into /opt/bin; the test runs it on a copy that installs into a temporary directory.
+    const optBin = path.join(dir, "opt-bin");
+    const local = write("install-tool-local.sh", readFileSync(script, "utf8").replace("dir=/opt/bin", `dir=${optBin}`), 0o755);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const wrong = run("bash", [local, "ctop", "0.7.7", "https://example.invalid/served", SHA], env);
+    expect(wrong.status).not.toBe(0);
+    expect(() => statSync(path.join(optBin, "ctop"))).toThrow();
+    expect(run("bash", [local, "ctop", "0.7.7", "https://example.invalid/served", sha(served)], env)).toEqual({ status: 0, output: "" });
+    expect(statSync(path.join(optBin, "ctop")).mode & 0o777).toBe(0o755);
+    expect(readFileSync(path.join(optBin, "ctop"), "utf8")).toBe("#!/bin/sh\necho ctop\n");
+    // Installed at the pinned version and hash: no second download.
+    expect(run("bash", [local, "ctop", "0.7.7", "https://example.invalid/served", sha(served)], env).status).toBe(0);
+    expect(readFileSync(path.join(dir, "urls"), "utf8").trim().split("\n")).toHaveLength(2);
+    // A release archive: the member named like the tool is installed.
+    spawnSync("mkdir", ["-p", path.join(dir, "pack")]);
+    writeFileSync(path.join(dir, "pack/gotop"), "gotop binary\n");
+    expect(run("tar", ["-czf", path.join(dir, "gotop.tgz"), "-C", path.join(dir, "pack"), "gotop"]).status).toBe(0);
+    const archive = sha(path.join(dir, "gotop.tgz"));
+    expect(run("bash", [local, "gotop", "4.2.0", "https://example.invalid/gotop.tgz", archive], env)).toEqual({ status: 0, output: "" });
+    expect(readFileSync(path.join(optBin, "gotop"), "utf8")).toBe("gotop binary\n");
+  });
 });
