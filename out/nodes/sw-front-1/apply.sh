@@ -36,4 +36,5 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'unit|swapfile-create.service|-|restart' \
   'unit|var-swapfile.swap|enable|restart' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
-  'unit|packetbeat.service|enable|restart'
+  'unit|packetbeat.service|enable|restart' \
+  'link|/etc/localtime|/usr/share/zoneinfo/UTC'

@@ -46,4 +46,5 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'unit|etcd-member.path|enable|restart' \
   'unit|docker-tcp.socket|enable|manual' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
-  'unit|packetbeat.service|enable|restart'
+  'unit|packetbeat.service|enable|restart' \
+  'link|/etc/localtime|/usr/share/zoneinfo/UTC'

@@ -31,4 +31,5 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
-  'unit|packetbeat.service|enable|restart'
+  'unit|packetbeat.service|enable|restart' \
+  'link|/etc/localtime|/usr/share/zoneinfo/UTC'
