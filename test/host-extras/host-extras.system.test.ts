@@ -98,17 +98,19 @@ describe("HostExtras on real validators", async () => {
 
   it("the swap script creates the file at the size given, then leaves it alone", () => {
     const script = write("swapfile-run.sh", copyOf(files, "sw-small-1", "files/etc/host-extras/swapfile.sh") ?? "", 0o755);
-    // mkswap is run for real when present (util-linux); fallocate is util-linux too.
+    // fallocate and mkswap (util-linux) run for real, on a small file in a temporary folder.
     const swap = path.join(work, "swapfile");
-    const first = run("bash", [script, swap, String(1024 * 1024)]);
+    // mkswap is in /usr/sbin, on root's PATH on the node, not always on a test user's.
+    const env = { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` };
+    const first = run("bash", [script, swap, String(1024 * 1024)], env);
     expect(first).toEqual({ status: 0, output: "" });
     expect(statSync(swap).size).toBe(1024 * 1024);
     expect(statSync(swap).mode & 0o777).toBe(0o600);
     expect(readFileSync(swap).subarray(4086, 4096).toString("latin1")).toBe("SWAPSPACE2");
     const mtime = statSync(swap).mtimeMs;
-    expect(run("bash", [script, swap, String(1024 * 1024)])).toEqual({ status: 0, output: "" });
+    expect(run("bash", [script, swap, String(1024 * 1024)], env)).toEqual({ status: 0, output: "" });
     expect(statSync(swap).mtimeMs).toBe(mtime);
-    expect(run("bash", [script, swap, String(2 * 1024 * 1024)])).toEqual({ status: 0, output: "" });
+    expect(run("bash", [script, swap, String(2 * 1024 * 1024)], env)).toEqual({ status: 0, output: "" });
     expect(statSync(swap).size).toBe(2 * 1024 * 1024);
   });
 
