@@ -14,6 +14,7 @@ import {
   FrontProxy,
   Grafana,
   HostedZone,
+  HostExtras,
   HostFirewall,
   Karma,
   Logging,
@@ -43,8 +44,9 @@ export default defineCluster(() => {
   // ProxySQL runs wherever this label is set: the dedicated SQL-proxy host and every app node.
   const proxysql = { proxysql: "true" };
 
-  new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11", publicIp: "203.0.113.11" });
-  new Node(cluster, "sw-front-2", { tier: "front", privateIp: "10.10.1.12", publicIp: "203.0.113.12" });
+  // The seed's optional 2 GB swap file, on its small machines: the fronts.
+  new Node(cluster, "sw-front-1", { tier: "front", privateIp: "10.10.1.11", publicIp: "203.0.113.11", disk: "20G", swap: "2G" });
+  new Node(cluster, "sw-front-2", { tier: "front", privateIp: "10.10.1.12", publicIp: "203.0.113.12", disk: "20G", swap: "2G" });
   const app = [
     new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", publicIp: "203.0.113.21", swarmRole: "manager", memory: "4G", labels: proxysql }),
     new Node(cluster, "sw-node-2", { tier: "app", privateIp: "10.10.1.22", publicIp: "203.0.113.22", swarmRole: "manager", memory: "4G", labels: proxysql }),
@@ -74,6 +76,12 @@ export default defineCluster(() => {
   new ClusterPki(cluster, "pki");
   new EtcdCluster(cluster, "etcd", { members: app });
   new DockerHost(cluster, "docker");
+  // The seed's boot-script extras. Its time zone is not recorded: UTC, stated. ctop and gotop need each
+  // release file's sha256 (`tools: [{ name, version, url, sha256 }]`), to be taken from the release pages.
+  new HostExtras(cluster, "extras", {
+    timeZone: "UTC",
+    aliases: { dps: "docker ps", dsl: "docker service ls", dnl: "docker node ls", dlogs: "docker service logs --follow --tail 100" },
+  });
   new HostFirewall(cluster, "firewall");
 
   const mysqlRoot = new Secret(cluster, "mysql_root_password", { description: "MySQL root password of the XtraDB cluster" });

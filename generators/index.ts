@@ -7,6 +7,7 @@ export * from "./alerting/index.js";
 export * from "./analysis/index.js";
 export * from "./dns/index.js";
 export * from "./docker-host/index.js";
+export * from "./host-extras/index.js";
 export * from "./etcd/index.js";
 export * from "./firewall/index.js";
 export * from "./ignition/index.js";

@@ -1,6 +1,16 @@
 /** The public API of swarm-cluster: what cluster.config.ts imports. */
 export { Cluster, type ClusterProps, type OperatingSystem } from "./model/cluster.js";
-export { Node, HostFile, SystemdUnit, type NodeProps, type SwarmRole, type HostFileProps, type SystemdUnitProps } from "./model/node.js";
+export {
+  Node,
+  HostFile,
+  HostLink,
+  SystemdUnit,
+  type NodeProps,
+  type SwarmRole,
+  type HostFileProps,
+  type HostLinkProps,
+  type SystemdUnitProps,
+} from "./model/node.js";
 export { OverlayNetwork, type OverlayNetworkProps } from "./model/network.js";
 export { Stack, StackConfig, type StackConfigProps } from "./model/stack.js";
 export { ClusterConstruct } from "./model/base.js";

@@ -88,6 +88,13 @@ const rows: Row[] = [
     declaredBy: 'new XtraDbCluster(cluster, "xtradb"',
   },
   {
+    name: "swap-exceeds-disk",
+    code: "host-extras/swap-exceeds-disk",
+    construct: "cluster/sw-node-3",
+    field: "swap",
+    declaredBy: 'new Node(cluster, "sw-node-3"',
+  },
+  {
     name: "etcd-member-on-front",
     code: "etcd/member-not-app-tier",
     construct: "cluster/etcd",

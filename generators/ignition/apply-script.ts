@@ -48,7 +48,10 @@ export function applyScript(node: Node, config: IgnitionConfig, copyPath: (local
     return ["file", copyPath(file.local), file.remote, file.mode.toString(8).padStart(4, "0"), file.unit ?? "", note].join("|");
   });
   const unitEntries = units.map((unit) => ["unit", unit, enabled.has(unit) ? "enable" : "-", unitAction(unit, files)].join("|"));
-  const words = [node.hostname, node.privateIp, ...fileEntries, ...unitEntries].map(shellWord);
+  const linkEntries = (config.storage?.links ?? []).flatMap((link) =>
+    link.target && !link.hard ? [["link", link.path, link.target].join("|")] : [],
+  );
+  const words = [node.hostname, node.privateIp, ...fileEntries, ...unitEntries, ...linkEntries].map(shellWord);
   return bashScript(
     [
       `Day-2 apply for ${node.hostname}: brings the running node to its config.ign (Ignition runs only at first boot).`,
@@ -99,11 +102,13 @@ export function sharedApplyScript(): string {
       'OUT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"',
       "FILES=()",
       "UNITS=()",
+      "LINKS=()",
       'for entry in "$@"; do',
       '  case "$entry" in',
       '    "file|"*) FILES+=("${entry#file|}") ;;',
       '    "unit|"*) UNITS+=("${entry#unit|}") ;;',
-      '    *) echo "error: not a file or unit entry: $entry" >&2; exit 2 ;;',
+      '    "link|"*) LINKS+=("${entry#link|}") ;;',
+      '    *) echo "error: not a file, unit or link entry: $entry" >&2; exit 2 ;;',
       "  esac",
       "done",
       "",
@@ -250,6 +255,16 @@ function body(): string[] {
     "  else",
     '    echo "  restart the services that read $remote"',
     "  fi",
+    "done",
+    "",
+    "# Symbolic links (/etc/localtime): replaced when they point elsewhere; nothing restarts for them.",
+    'for entry in ${LINKS[@]+"${LINKS[@]}"}; do',
+    "  IFS='|' read -r path target <<<\"$entry\"",
+    '  current="$(on "readlink $(printf \'%q\' "$path") || true" </dev/null)"',
+    '  if [ "$current" = "$target" ]; then continue; fi',
+    '  echo "$HOST: linking $path to $target"',
+    '  on "sudo ln -sfn $(printf \'%q\' "$target") $(printf \'%q\' "$path")" </dev/null',
+    "  changed=$((changed + 1))",
     "done",
     "",
     'if [ "$changed" -eq 0 ]; then',

@@ -71,9 +71,15 @@ function ignitionConfig(cluster: Cluster, node: Node, files: readonly PlannedFil
   return {
     ignition: { version: "3.3.0" },
     passwd: { users: [{ name: SSH_USER, sshAuthorizedKeys: [...cluster.sshAuthorizedKeys] }] },
-    storage: { files: files.map(ignitionFile) },
+    storage: { files: files.map(ignitionFile), ...links(node) },
     systemd: { units: [...osUnits, ...node.units.map(ignitionUnit)] },
   };
+}
+
+/** The node's symbolic links, when it has any; `overwrite`: Flatcar's image already has /etc/localtime. */
+function links(node: Node): Pick<NonNullable<IgnitionConfig["storage"]>, "links"> {
+  if (node.links.length === 0) return {};
+  return { links: node.links.map((link) => ({ path: link.linkPath, target: link.target, hard: false, overwrite: true })) };
 }
 
 function ignitionFile(file: PlannedFile): IgnitionFile {

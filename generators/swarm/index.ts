@@ -3,8 +3,10 @@ import type { Secret } from "../../src/model/secret.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { bootstrapScript } from "./bootstrap-script.js";
+import { knownHostsScript } from "./known-hosts-script.js";
 import { labelsScript } from "./labels-script.js";
 import { networksScript } from "./networks-script.js";
+import { pruneScript } from "./prune-script.js";
 import { secretsScript } from "./secrets-script.js";
 
 /** The secrets some stack's service mounts, once each, by name: only those need a Docker secret. */
@@ -29,6 +31,8 @@ export const swarmGenerator = defineGenerator({
       { path: OUT_PATHS.familyFile("swarm", "networks.sh"), content: networksScript(cluster.networks), construct: "cluster", delivery },
       { path: OUT_PATHS.familyFile("swarm", "labels.sh"), content: labelsScript(cluster.nodes), construct: "cluster", delivery },
       { path: OUT_PATHS.familyFile("swarm", "secrets.sh"), content: secretsScript(stackSecrets(cluster)), construct: "cluster", delivery },
+      { path: OUT_PATHS.familyFile("swarm", "known-hosts.sh"), content: knownHostsScript(cluster.nodes), construct: "cluster", delivery },
+      { path: OUT_PATHS.familyFile("swarm", "prune.sh"), content: pruneScript(), construct: "cluster", delivery },
     ];
   },
 });

@@ -26,6 +26,17 @@ export interface NodeProps {
    */
   readonly memory?: string;
   /**
+   * The size of the node's root disk, e.g. `40G`: what a swap file must fit in.
+   * @default unknown: nothing is checked against it
+   */
+  readonly disk?: string;
+  /**
+   * The size of a swap file for a node with little memory, e.g. `2G` (the seed's optional swap file); written
+   * by `HostExtras` as /var/swapfile with a systemd swap unit.
+   * @default no swap file
+   */
+  readonly swap?: string;
+  /**
    * Interface that carries the private network.
    * @default "eth1"
    */
@@ -52,6 +63,8 @@ export const NODE_PROPS = propsShape<NodeProps>()({
   publicIp: "optional",
   publicIpv6: "optional",
   memory: "optional",
+  disk: "optional",
+  swap: "optional",
   privateInterface: "optional",
   swarmRole: "optional",
   labels: "optional object",
@@ -66,6 +79,10 @@ export class Node extends ClusterConstruct {
   readonly publicIp: string | undefined;
   readonly publicIpv6: string | undefined;
   readonly memory: string | undefined;
+  /** The root disk's size as declared, if any. */
+  readonly disk: string | undefined;
+  /** The swap file's size as declared, if any. */
+  readonly swap: string | undefined;
   readonly privateInterface: string;
   readonly swarmRole: SwarmRole;
   readonly labels: Readonly<Record<string, string>>;
@@ -84,6 +101,8 @@ export class Node extends ClusterConstruct {
     this.publicIp = props.publicIp;
     this.publicIpv6 = props.publicIpv6;
     this.memory = props.memory;
+    this.disk = props.disk;
+    this.swap = props.swap;
     this.privateInterface = props.privateInterface ?? "eth1";
     this.swarmRole = props.swarmRole ?? "worker";
     this.declaredLabels = props.labels ?? {};
@@ -93,6 +112,10 @@ export class Node extends ClusterConstruct {
 
   get files(): HostFile[] {
     return this.node.children.filter((c): c is HostFile => c instanceof HostFile);
+  }
+
+  get links(): HostLink[] {
+    return this.node.children.filter((c): c is HostLink => c instanceof HostLink);
   }
 
   get units(): SystemdUnit[] {
@@ -151,6 +174,28 @@ export class HostFile extends ClusterConstruct {
 
   get contents(): string {
     return this.source();
+  }
+}
+
+export interface HostLinkProps {
+  /** Absolute path of the symbolic link on the node, e.g. `/etc/localtime`. */
+  readonly path: string;
+  /** What the link points to, e.g. `/usr/share/zoneinfo/Europe/Rome`. */
+  readonly target: string;
+}
+
+export const HOST_LINK_PROPS = propsShape<HostLinkProps>()({ path: "required", target: "required" });
+
+/** A symbolic link on a node, written by Ignition (`storage.links`); it replaces what is at its path. */
+export class HostLink extends ClusterConstruct {
+  readonly linkPath: string;
+  readonly target: string;
+
+  constructor(scope: Node, id: string, props: HostLinkProps) {
+    super(scope, id);
+    props = this.acceptProps(props, HOST_LINK_PROPS);
+    this.linkPath = props.path;
+    this.target = props.target;
   }
 }
 

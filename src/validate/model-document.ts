@@ -52,6 +52,10 @@ export interface NodeSpec {
   swarmRole: SwarmRole;
   labels: Labels;
   zone?: Zone;
+  /** The root disk's size. */
+  disk?: MemorySize;
+  /** The swap file's size. */
+  swap?: MemorySize;
 }
 
 export interface NetworkSpec {
@@ -146,6 +150,8 @@ export function toModelDocument(cluster: Cluster): ModelDocument {
       swarmRole: node.swarmRole,
       labels: record(node.labels),
       ...defined("zone", node.zone),
+      ...defined("disk", node.disk),
+      ...defined("swap", node.swap),
     })),
     networks: cluster.networks.map((network) => ({
       name: network.name,

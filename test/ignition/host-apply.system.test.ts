@@ -7,6 +7,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -80,6 +81,16 @@ echo "install $mode $owner:$group $2" >> ${calls}
 `,
   );
   script("systemctl", `echo "systemctl $*" >> ${calls}\n`);
+  // Symbolic links (/etc/localtime) below the node's root too: never the test machine's own.
+  script("readlink", `/usr/bin/readlink "${root}$1"\n`);
+  script(
+    "ln",
+    `[ "$1" = -sfn ] || { echo "fake ln: expected -sfn TARGET PATH" >&2; exit 2; }
+mkdir -p "$(dirname "${root}$3")"
+/usr/bin/ln -sfn "$2" "${root}$3"
+echo "ln $2 $3" >> ${calls}
+`,
+  );
   const ssh = path.join(dir, "fake-ssh");
   writeFileSync(
     ssh,
@@ -189,6 +200,9 @@ describe(`nodes/${HOST}/apply.sh`, () => {
       "systemctl restart etcd-member.service",
       "systemctl restart packetbeat.service",
     ]);
+    // The time zone link of HostExtras, made as Ignition makes it; nothing restarts for it.
+    expect(calls).toContain("ln /usr/share/zoneinfo/UTC /etc/localtime");
+    expect(readlinkSync(path.join(node.root, "etc/localtime"))).toBe("/usr/share/zoneinfo/UTC");
     expect(calls.join("\n")).not.toMatch(/systemctl \S*(restart|reload|stop|start)\S* docker/);
     expect(run.stdout).toContain("docker.service NOT restarted");
     expect(run.stdout).toContain("docker-tcp.socket NOT restarted");

@@ -32,6 +32,7 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
   'file|shared/files/etc/docker/tls.env|/etc/docker/tls.env|0644||docker-tcp.socket docker.service' \
   'file|shared/files/etc/systemd/system/docker.service.d/10-tls.conf|/etc/systemd/system/docker.service.d/10-tls.conf|0644|docker.service|' \
+  'file|shared/files/etc/profile.d/aliases.sh|/etc/profile.d/aliases.sh|0644||' \
   'file|nodes/sw-node-2/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
@@ -45,4 +46,5 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'unit|etcd-member.path|enable|restart' \
   'unit|docker-tcp.socket|enable|manual' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
-  'unit|packetbeat.service|enable|restart'
+  'unit|packetbeat.service|enable|restart' \
+  'link|/etc/localtime|/usr/share/zoneinfo/UTC'

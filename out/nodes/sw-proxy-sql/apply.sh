@@ -24,10 +24,12 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|nodes/sw-proxy-sql/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
+  'file|shared/files/etc/profile.d/aliases.sh|/etc/profile.d/aliases.sh|0644||' \
   'file|nodes/sw-proxy-sql/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
-  'unit|packetbeat.service|enable|restart'
+  'unit|packetbeat.service|enable|restart' \
+  'link|/etc/localtime|/usr/share/zoneinfo/UTC'

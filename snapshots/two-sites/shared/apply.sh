@@ -24,11 +24,13 @@ shift 2
 OUT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FILES=()
 UNITS=()
+LINKS=()
 for entry in "$@"; do
   case "$entry" in
     "file|"*) FILES+=("${entry#file|}") ;;
     "unit|"*) UNITS+=("${entry#unit|}") ;;
-    *) echo "error: not a file or unit entry: $entry" >&2; exit 2 ;;
+    "link|"*) LINKS+=("${entry#link|}") ;;
+    *) echo "error: not a file, unit or link entry: $entry" >&2; exit 2 ;;
   esac
 done
 
@@ -93,6 +95,16 @@ for entry in "${FILES[@]}"; do
   else
     echo "  restart the services that read $remote"
   fi
+done
+
+# Symbolic links (/etc/localtime): replaced when they point elsewhere; nothing restarts for them.
+for entry in ${LINKS[@]+"${LINKS[@]}"}; do
+  IFS='|' read -r path target <<<"$entry"
+  current="$(on "readlink $(printf '%q' "$path") || true" </dev/null)"
+  if [ "$current" = "$target" ]; then continue; fi
+  echo "$HOST: linking $path to $target"
+  on "sudo ln -sfn $(printf '%q' "$target") $(printf '%q' "$path")" </dev/null
+  changed=$((changed + 1))
 done
 
 if [ "$changed" -eq 0 ]; then
