@@ -1,3 +1,4 @@
+import type { ErrorPageView } from "./error-pages.js";
 import { propsShape } from "../../src/model/props-shape.js";
 
 /**
@@ -121,4 +122,6 @@ export interface FrontProxySettings {
   readonly resolver: string;
   readonly clientMaxBodySize: string;
   readonly blockedUserAgents: readonly string[];
+  /** The custom error pages (none when turned off), mounted under `<configDir>/errors/`. */
+  readonly errorPages: readonly ErrorPageView[];
 }
