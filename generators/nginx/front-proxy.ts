@@ -79,6 +79,18 @@ export interface FrontProxyProps {
    * @default {} (the default page for every code)
    */
   readonly errorPages?: ErrorPages | false;
+  /**
+   * ISO 3166-1 alpha-2 codes of the countries whose public addresses may use the sites (GeoIP2, looked up
+   * in {@link geoipDatabase}); any other public address gets 403. Private addresses always pass. Unset:
+   * no allow-list, and the GeoIP2 module is not loaded.
+   */
+  readonly geoipCountries?: readonly string[];
+  /**
+   * The MaxMind country database (GeoLite2-Country or GeoIP2-Country, .mmdb) inside the nginx container:
+   * baked into the image or mounted by whatever keeps it current. nginx refuses to start without it.
+   * @default "/usr/share/GeoIP/GeoLite2-Country.mmdb"
+   */
+  readonly geoipDatabase?: string;
   /** @default "256M" */
   readonly memoryLimit?: string;
   /** @default "nginx" */
@@ -105,6 +117,8 @@ export const FRONT_PROXY_PROPS = propsShape<FrontProxyProps>()({
   clientMaxBodySize: "optional",
   blockedUserAgents: "optional list",
   errorPages: "optional",
+  geoipCountries: "optional list",
+  geoipDatabase: "optional",
   memoryLimit: "optional",
   serviceName: "optional",
   admin: { presence: "optional", fields: ADMIN_ENTRY_FIELDS },
@@ -145,6 +159,9 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
       clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
       blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
       errorPages: resolveErrorPages(props.errorPages),
+      ...(props.geoipCountries !== undefined
+        ? { geoip: { database: props.geoipDatabase ?? "/usr/share/GeoIP/GeoLite2-Country.mmdb", countries: props.geoipCountries } }
+        : {}),
     };
 
     const serviceName = props.serviceName ?? "nginx";

@@ -230,7 +230,7 @@ describe("the generated nginx's custom error pages", () => {
   it("answers a denied file with the 403 page, security headers included", async () => {
     const answer = await get("/.env");
     expect(answer.status).toBe(403);
-    expect(answer.body).toContain("<h1>403 Forbidden</h1>");
+    expect(answer.body).toContain("<p>You are not allowed to see this page.</p>");
     expect(answer.body).not.toContain(SECRET);
     expect(answer.headers["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
   });
@@ -238,21 +238,21 @@ describe("the generated nginx's custom error pages", () => {
   it("answers ModSecurity's refusal with the 403 page", async () => {
     const answer = await get(`/?id=${encodeURIComponent("1' OR '1'='1")}`);
     expect(answer.status).toBe(403);
-    expect(answer.body).toContain("<h1>403 Forbidden</h1>");
+    expect(answer.body).toContain("<p>You are not allowed to see this page.</p>");
   });
 
   it("answers a missing script with the 404 page, and keeps the pages themselves internal", async () => {
     for (const pathname of ["/missing.php", "/_errors/403.html"]) {
       const answer = await get(pathname);
       expect(answer.status, pathname).toBe(404);
-      expect(answer.body, pathname).toContain("<h1>404 Not Found</h1>");
+      expect(answer.body, pathname).toContain("<p>This page does not exist.</p>");
     }
   });
 
   it("answers 410 with the 410 page", async () => {
     const answer = await get("/old-page");
     expect(answer.status).toBe(410);
-    expect(answer.body).toContain("<h1>410 Gone</h1>");
+    expect(answer.body).toContain("<p>This page has been removed for good.</p>");
   });
 
   it("answers with the 5xx page when php-fpm cannot be reached", async () => {
@@ -260,7 +260,7 @@ describe("the generated nginx's custom error pages", () => {
     writeFileSync(path.join(root, "app.php"), "<?php echo 'never run';\n");
     const answer = await get("/app.php");
     expect(answer.status).toBe(502);
-    expect(answer.body).toContain("<h1>Service unavailable</h1>");
+    expect(answer.body).toContain("<p>The site cannot answer right now.");
     expect(answer.body).not.toContain("nginx");
   });
 });

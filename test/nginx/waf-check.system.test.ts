@@ -24,6 +24,11 @@ const rows = readFileSync(corpus, "utf8")
   .filter((line) => line !== "" && !line.startsWith("#"));
 
 describe("scripts/waf-check.sh", () => {
+  it("is clean for ShellCheck (a real validator)", () => {
+    const run = spawnSync("shellcheck", [script], { encoding: "utf8" });
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+  });
+
   it("passes the corpus: benign WordPress traffic reaches PHP or the file, every attack is refused", () => {
     const run = check(corpus);
     expect(run.status, run.output).toBe(0);
