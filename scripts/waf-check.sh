@@ -131,7 +131,7 @@ relocate=(
   -e "s#^\\([[:space:]]*root[[:space:]]\\{1,\\}\\)/#\\1$work/docroot/#"
   # Debian's nginx 1.22 predates `http2 on;` (1.25.1); the requests below are HTTP/1.1 anyway.
   -e '/^[[:space:]]*http2 on;/d'
-  -e "s#alias /etc/nginx/errors/;#alias $work/errors/;#"
+  -e "s#alias /etc/nginx/pages/;#alias $work/pages/;#"
   -e "s#auth_basic_user_file [^;]*;#auth_basic_user_file $work/htpasswd;#"
 )
 mkdir -p "$work/sites" "$work/modsecurity" "$work/docroot"
@@ -141,12 +141,12 @@ for site in "$conf_dir"/nginx-site-*.conf "$conf_dir"/nginx-admin.conf; do
   name=$(basename "$site" .conf)
   sed "${relocate[@]}" "$site" >"$work/sites/${name#nginx-}.conf"
 done
-mkdir -p "$work/errors"
-for page in "$conf_dir"/nginx-error-*.html; do
+mkdir -p "$work/pages"
+for page in "$conf_dir"/nginx-page-*.html; do
   name=$(basename "$page")
-  cp "$page" "$work/errors/${name#nginx-error-}"
+  cp "$page" "$work/pages/${name#nginx-page-}"
 done
-chmod -R a+rX "$work/errors"
+chmod -R a+rX "$work/pages"
 shopt -u nullglob
 sed -e "s#^Include /etc/nginx/modsecurity/crs/crs-setup\\.conf#Include $CRS_SETUP#" \
   -e "s#^Include /etc/nginx/modsecurity/crs/rules/\\*\\.conf#Include $CRS_RULES/*.conf#" \

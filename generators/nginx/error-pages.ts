@@ -1,7 +1,7 @@
 /**
  * Custom error pages of the front proxy: nginx's own refusals and failures (a denied path, ModSecurity's 403,
  * a missing file, an unreachable php-fpm) answer with these pages instead of nginx's built-in ones, which name
- * the server. Each page is a Docker config mounted under `<configDir>/errors/`, served by an internal location.
+ * the server. Each page is a Docker config mounted under `<configDir>/pages/`, served by an internal location.
  *
  * 444 has no page: it is nginx's code for closing the connection without any response, so nothing can be
  * sent (scanners and unknown host names are meant to get nothing at all). 5xx pages cover the errors nginx
@@ -51,7 +51,7 @@ export interface ErrorPageView {
   readonly key: ErrorPageKey;
   /** `403`, or `500 502 503 504`: the codes of the `error_page` directive. */
   readonly codes: string;
-  /** The file name under `<configDir>/errors/`. */
+  /** The file name under `<configDir>/pages/`. */
   readonly file: string;
   readonly html: string;
 }

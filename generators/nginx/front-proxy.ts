@@ -211,7 +211,7 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
           config(`-site-${site.name}.conf`, `${layout.configDir}/sites/${site.name}.conf`, () => renderSiteConf(settings, site)),
         ),
         // The error pages every site's server serves from an internal location (error-pages.ts).
-        ...settings.errorPages.map((page) => config(`-error-${page.file}`, `${layout.configDir}/errors/${page.file}`, () => page.html)),
+        ...settings.errorPages.map((page) => config(`-page-${page.file}`, `${layout.configDir}/pages/${page.file}`, () => page.html)),
         // Beside the sites' server files (nginx.conf includes sites/*.conf); "_admin" is no Site id.
         ...(admin ? [config("-admin.conf", `${layout.configDir}/sites/_admin.conf`, () => renderAdminConf(settings, admin))] : []),
       ],

@@ -129,7 +129,7 @@ export interface FrontProxySettings {
   readonly resolver: string;
   readonly clientMaxBodySize: string;
   readonly blockedUserAgents: readonly string[];
-  /** The custom error pages (none when turned off), mounted under `<configDir>/errors/`. */
+  /** The custom error pages (none when turned off), mounted under `<configDir>/pages/`. */
   readonly errorPages: readonly ErrorPageView[];
   /** The country allow-list, when the FrontProxy has one. */
   readonly geoip?: { readonly database: string; readonly countries: readonly string[] };

@@ -45,16 +45,16 @@ describe("the custom error pages", () => {
     const page = "<!doctype html><title>Lost</title><p>Nothing here.</p>\n";
     const { cluster } = swarmCluster({ proxy: { errorPages: { "404": page } } });
     const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
-    expect(files.get("stacks/front/nginx-error-404.html")).toBe(page);
-    expect(files.get("stacks/front/nginx-error-403.html")).toContain("<p>You are not allowed to see this page.</p>");
-    expect(files.get("stacks/front.yml")).toContain("target: /etc/nginx/errors/404.html");
-    expect(files.get("stacks/front/nginx-site-www.conf")).toContain("    error_page 500 502 503 504 /_errors/5xx.html;\n");
+    expect(files.get("stacks/front/nginx-page-404.html")).toBe(page);
+    expect(files.get("stacks/front/nginx-page-403.html")).toContain("<p>You are not allowed to see this page.</p>");
+    expect(files.get("stacks/front.yml")).toContain("target: /etc/nginx/pages/404.html");
+    expect(files.get("stacks/front/nginx-site-www.conf")).toContain("    error_page 500 502 503 504 /_pages/5xx.html;\n");
   });
 
   it("keeps nginx's own pages when turned off", async () => {
     const { cluster } = swarmCluster({ proxy: { errorPages: false } });
     const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
-    expect([...files.keys()].filter((file) => file.includes("nginx-error-"))).toEqual([]);
+    expect([...files.keys()].filter((file) => file.includes("nginx-page-"))).toEqual([]);
     expect(files.get("stacks/front/nginx-site-www.conf")).not.toContain("error_page");
   });
 });

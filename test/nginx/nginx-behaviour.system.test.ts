@@ -242,7 +242,7 @@ describe("the generated nginx's custom error pages", () => {
   });
 
   it("answers a missing script with the 404 page, and keeps the pages themselves internal", async () => {
-    for (const pathname of ["/missing.php", "/_errors/403.html"]) {
+    for (const pathname of ["/missing.php", "/_pages/403.html"]) {
       const answer = await get(pathname);
       expect(answer.status, pathname).toBe(404);
       expect(answer.body, pathname).toContain("<p>This page does not exist.</p>");
