@@ -1,7 +1,7 @@
 // A real program run for real: scripts/waf-check.sh runs the committed out/ front configuration with Debian's
 // nginx, ModSecurity module and OWASP CRS in front of a real php-fpm on loopback, and sends the corpus.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,4 +66,38 @@ describe("scripts/waf-check.sh", () => {
     expect(run.stdout).toMatch(/^3\s+block\s+miss\s+404\s+GET \/no-such-file\.php.*<- MISMATCH$/m);
     expect(run.stdout).toContain("requests: 3  passed: 1  blocked: 1  mismatches: 2");
   }, 180_000);
+
+  it("stops nginx and php-fpm and removes its files when interrupted (Ctrl-C)", async () => {
+    const tmp = path.join(work, "interrupted");
+    mkdirSync(tmp);
+    const child = spawn("bash", [script, path.join(repo, "out"), corpus], {
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const started = new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        // The table's header is printed once nginx and php-fpm answer.
+        if (output.includes("expect got")) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await started;
+    const running = () =>
+      readdirSync("/proc")
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(tmp);
+          } catch {
+            return false;
+          }
+        });
+    expect(running().length).toBeGreaterThan(0);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(running()).toEqual([]);
+  }, 60_000);
 });
