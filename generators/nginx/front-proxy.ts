@@ -13,6 +13,7 @@ import { DEFAULT_NGINX_LAYOUT, NGINX_LAYOUT_FIELDS, type FrontProxySettings, typ
 import { renderAdminConf, renderModsecurityConf, renderNginxConf, renderSiteConf } from "./render.js";
 import { ADMIN_ENTRY_FIELDS, AdminEntry, type AdminEntryOptions } from "./admin.js";
 import { posix } from "node:path";
+import { resolveErrorPages, type ErrorPages } from "./error-pages.js";
 
 /**
  * Node-local volume holding nginx's stub_status socket (layout.statusSocket), shared with the metrics exporter;
@@ -71,6 +72,25 @@ export interface FrontProxyProps {
    * @default ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"]
    */
   readonly blockedUserAgents?: readonly string[];
+  /**
+   * Custom error pages for 403, 404, 410 and nginx's own 5xx (whole HTML documents), each a Docker config;
+   * a code left out gets a plain default page, `false` keeps nginx's built-in pages. 444 closes the
+   * connection and has no page. See error-pages.ts.
+   * @default {} (the default page for every code)
+   */
+  readonly errorPages?: ErrorPages | false;
+  /**
+   * ISO 3166-1 alpha-2 codes of the countries whose public addresses may use the sites (GeoIP2, looked up
+   * in {@link geoipDatabase}); any other public address gets 403. Private addresses always pass. Unset:
+   * no allow-list, and the GeoIP2 module is not loaded.
+   */
+  readonly geoipCountries?: readonly string[];
+  /**
+   * The MaxMind country database (GeoLite2-Country or GeoIP2-Country, .mmdb) inside the nginx container:
+   * baked into the image or mounted by whatever keeps it current. nginx refuses to start without it.
+   * @default "/usr/share/GeoIP/GeoLite2-Country.mmdb"
+   */
+  readonly geoipDatabase?: string;
   /** @default "256M" */
   readonly memoryLimit?: string;
   /** @default "nginx" */
@@ -96,6 +116,9 @@ export const FRONT_PROXY_PROPS = propsShape<FrontProxyProps>()({
   resolver: "optional",
   clientMaxBodySize: "optional",
   blockedUserAgents: "optional list",
+  errorPages: "optional",
+  geoipCountries: "optional list",
+  geoipDatabase: "optional",
   memoryLimit: "optional",
   serviceName: "optional",
   admin: { presence: "optional", fields: ADMIN_ENTRY_FIELDS },
@@ -135,6 +158,10 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
       resolver: props.resolver ?? "127.0.0.11",
       clientMaxBodySize: props.clientMaxBodySize ?? "2048m",
       blockedUserAgents: props.blockedUserAgents ?? ["nikto", "sqlmap", "masscan", "zgrab", "nmap", "dirbuster", "wpscan"],
+      errorPages: resolveErrorPages(props.errorPages),
+      ...(props.geoipCountries !== undefined
+        ? { geoip: { database: props.geoipDatabase ?? "/usr/share/GeoIP/GeoLite2-Country.mmdb", countries: props.geoipCountries } }
+        : {}),
     };
 
     const serviceName = props.serviceName ?? "nginx";
@@ -183,6 +210,8 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         ...this.sites.map((site) =>
           config(`-site-${site.name}.conf`, `${layout.configDir}/sites/${site.name}.conf`, () => renderSiteConf(settings, site)),
         ),
+        // The error pages every site's server serves from an internal location (error-pages.ts).
+        ...settings.errorPages.map((page) => config(`-page-${page.file}`, `${layout.configDir}/pages/${page.file}`, () => page.html)),
         // Beside the sites' server files (nginx.conf includes sites/*.conf); "_admin" is no Site id.
         ...(admin ? [config("-admin.conf", `${layout.configDir}/sites/_admin.conf`, () => renderAdminConf(settings, admin))] : []),
       ],

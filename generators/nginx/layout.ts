@@ -1,3 +1,4 @@
+import type { ErrorPageView } from "./error-pages.js";
 import { propsShape } from "../../src/model/props-shape.js";
 
 /**
@@ -18,6 +19,11 @@ export interface NginxLayout {
    * @default "modules/ngx_http_modsecurity_module.so"
    */
   readonly modsecurityModule: string;
+  /**
+   * Argument of `load_module` for the GeoIP2 module, loaded only when the FrontProxy has a country allow-list.
+   * @default "modules/ngx_http_geoip2_module.so"
+   */
+  readonly geoip2Module: string;
   /**
    * Folder nginx.conf, `modsecurity/main.conf` and `sites/*.conf` are mounted in.
    * @default "/etc/nginx"
@@ -81,6 +87,7 @@ export interface NginxLayout {
 export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
   nginxVersion: "1.26",
   modsecurityModule: "modules/ngx_http_modsecurity_module.so",
+  geoip2Module: "modules/ngx_http_geoip2_module.so",
   configDir: "/etc/nginx",
   mimeTypes: "/etc/nginx/mime.types",
   fastcgiParams: "/etc/nginx/fastcgi_params",
@@ -99,6 +106,7 @@ export const DEFAULT_NGINX_LAYOUT: NginxLayout = {
 export const NGINX_LAYOUT_FIELDS = propsShape<Partial<NginxLayout>>()({
   nginxVersion: "optional",
   modsecurityModule: "optional",
+  geoip2Module: "optional",
   configDir: "optional",
   mimeTypes: "optional",
   fastcgiParams: "optional",
@@ -121,4 +129,8 @@ export interface FrontProxySettings {
   readonly resolver: string;
   readonly clientMaxBodySize: string;
   readonly blockedUserAgents: readonly string[];
+  /** The custom error pages (none when turned off), mounted under `<configDir>/pages/`. */
+  readonly errorPages: readonly ErrorPageView[];
+  /** The country allow-list, when the FrontProxy has one. */
+  readonly geoip?: { readonly database: string; readonly countries: readonly string[] };
 }

@@ -50,6 +50,15 @@ export const NGINX_MESSAGES = defineMessages({
     ({ value }) => `${shown(value)} is not a port: nginx would pass PHP requests to an address that does not parse`,
     "give the php-fpm port, a whole number from 1 to 65535 (9000 by default)",
   ),
+  "nginx/country-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not an ISO 3166-1 alpha-2 country code`,
+    'give two capital letters of an assigned country, as GeoIP2 reports them: "DE", "FR", "US"',
+  ),
+  "nginx/country-repeated": entry<{ value: string }>(({ value }) => `"${value}" is listed twice`, "list each country once"),
+  "nginx/no-countries": entry<Record<string, never>>(
+    () => "the country allow-list is empty: every public address would be refused",
+    "list the allowed countries, or leave geoipCountries out for no allow-list",
+  ),
   "nginx/no-replicas": entry<Record<string, never>>(
     () => "0 replicas: no nginx would run, so no site is served",
     "leave `replicas` out (one per front node) or give 1 or more",

@@ -22,6 +22,7 @@ const TOKEN_CHARACTER = /^[^\s;{}"'#\\\p{Cc}]$/u;
 /** Layout values written as one unquoted argument, with the directive that takes them (for the message). */
 const LAYOUT_TOKENS: readonly { readonly field: keyof NginxLayout; readonly directive: string; readonly optional?: boolean }[] = [
   { field: "modsecurityModule", directive: "load_module" },
+  { field: "geoip2Module", directive: "load_module" },
   { field: "configDir", directive: "include" },
   { field: "mimeTypes", directive: "include" },
   { field: "fastcgiParams", directive: "include" },
@@ -69,11 +70,42 @@ export function frontProxyValueProblems({ at, settings, phpPort, replicas }: Fro
     problems.push(NGINX_MESSAGES.problem("nginx/not-a-list", at, "blockedUserAgents", { value: agents }));
   }
 
+  if (settings.geoip) problems.push(...countryProblems(at, settings.geoip));
+
   if (phpPort !== undefined && !(typeof phpPort === "number" && Number.isInteger(phpPort) && phpPort >= 1 && phpPort <= 65535)) {
     problems.push(NGINX_MESSAGES.problem("nginx/port-out-of-range", at, "phpPort", { value: phpPort }));
   }
   // A negative or fractional count is the nginx Service's schema problem; zero is valid there, not here.
   if (replicas === 0) problems.push(NGINX_MESSAGES.problem("nginx/no-replicas", at, "replicas", {}));
+  return problems;
+}
+
+/** Region names ICU knows; an unassigned code comes back as itself or "Unknown Region". */
+const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region" });
+/** Codes ICU names that are no country GeoIP2 reports: groupings and reserved codes. */
+const NOT_COUNTRIES = new Set(["EU", "EZ", "UN", "QO", "ZZ"]);
+
+function isCountryCode(value: unknown): boolean {
+  if (typeof value !== "string" || !/^[A-Z]{2}$/.test(value) || NOT_COUNTRIES.has(value)) return false;
+  const name = REGION_NAMES.of(value);
+  return name !== undefined && name !== value && name !== "Unknown Region";
+}
+
+/** The allow-list's codes: ISO 3166-1 alpha-2, each once, at least one; the database path one token. */
+function countryProblems(at: Declared, geoip: { readonly database: string; readonly countries: unknown }): Problem[] {
+  const problems = tokenProblems(at, "geoipDatabase", geoip.database, "geoip2", false, TOKEN_CHARACTER);
+  const countries = geoip.countries;
+  if (!Array.isArray(countries))
+    return [...problems, NGINX_MESSAGES.problem("nginx/not-a-list", at, "geoipCountries", { value: countries })];
+  if (countries.length === 0) problems.push(NGINX_MESSAGES.problem("nginx/no-countries", at, "geoipCountries", {}));
+  const seen = new Set<string>();
+  countries.forEach((value: unknown, index) => {
+    const field = `geoipCountries[${index}]`;
+    if (!isCountryCode(value)) problems.push(NGINX_MESSAGES.problem("nginx/country-invalid", at, field, { value }));
+    else if (seen.has(value as string))
+      problems.push(NGINX_MESSAGES.problem("nginx/country-repeated", at, field, { value: value as string }));
+    else seen.add(value as string);
+  });
   return problems;
 }
 

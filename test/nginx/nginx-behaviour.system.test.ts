@@ -207,6 +207,64 @@ describe("the generated nginx, running", () => {
   });
 });
 
+describe("the generated nginx's custom error pages", () => {
+  // The default pages the model delivers as Docker configs. Two test-only edits: a 410 needs something that
+  // answers 410, which the generated site does not have, so one location is added; and php-fpm's address
+  // becomes a closed loopback port, so the upstream fails at once (502) instead of waiting on Docker's DNS.
+  let port = 0;
+  let root = "";
+  beforeAll(async () => {
+    ({ https: port } = await serve("error-pages", (files) => {
+      const conf = files.get("stacks/front/nginx-site-www.conf") ?? "";
+      files.set(
+        "stacks/front/nginx-site-www.conf",
+        conf
+          .replace("    location / {", "    location = /old-page {\n        return 410;\n    }\n    location / {")
+          .replace(/set \$php_upstream [^;]+;/, "set $php_upstream 127.0.0.1:1;"),
+      );
+    }));
+    root = path.join(work, "error-pages", "www");
+  });
+  const get = (pathname: string) => ask({ port, tls: true, host: "example.org", servername: "example.org", path: pathname });
+
+  it("answers a denied file with the 403 page, security headers included", async () => {
+    const answer = await get("/.env");
+    expect(answer.status).toBe(403);
+    expect(answer.body).toContain("<p>You are not allowed to see this page.</p>");
+    expect(answer.body).not.toContain(SECRET);
+    expect(answer.headers["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
+  });
+
+  it("answers ModSecurity's refusal with the 403 page", async () => {
+    const answer = await get(`/?id=${encodeURIComponent("1' OR '1'='1")}`);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toContain("<p>You are not allowed to see this page.</p>");
+  });
+
+  it("answers a missing script with the 404 page, and keeps the pages themselves internal", async () => {
+    for (const pathname of ["/missing.php", "/_pages/403.html"]) {
+      const answer = await get(pathname);
+      expect(answer.status, pathname).toBe(404);
+      expect(answer.body, pathname).toContain("<p>This page does not exist.</p>");
+    }
+  });
+
+  it("answers 410 with the 410 page", async () => {
+    const answer = await get("/old-page");
+    expect(answer.status).toBe(410);
+    expect(answer.body).toContain("<p>This page has been removed for good.</p>");
+  });
+
+  it("answers with the 5xx page when php-fpm cannot be reached", async () => {
+    // A real script, whose php-fpm does not answer: nginx's 502.
+    writeFileSync(path.join(root, "app.php"), "<?php echo 'never run';\n");
+    const answer = await get("/app.php");
+    expect(answer.status).toBe(502);
+    expect(answer.body).toContain("<p>The site cannot answer right now.");
+    expect(answer.body).not.toContain("nginx");
+  });
+});
+
 describe("the generated nginx, with ModSecurity turned off", () => {
   // The CRS refuses most of these paths by itself; nginx's own rules must hold when the WAF is off or
   // only detecting.

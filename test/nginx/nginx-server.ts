@@ -128,6 +128,8 @@ export interface Ask {
   readonly path?: string;
   readonly userAgent?: string;
   readonly agent?: http.Agent;
+  /** The client's own address (any of 127.0.0.0/8 on loopback); the kernel picks one when undefined. */
+  readonly localAddress?: string;
 }
 
 /** One GET to nginx on 127.0.0.1, answered within 5 s or reported as an error. */
@@ -139,6 +141,7 @@ export function ask(request: Ask): Promise<Answer> {
     headers: { Host: request.host, "User-Agent": request.userAgent ?? "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0" },
     agent: request.agent ?? false,
     timeout: 5_000,
+    ...(request.localAddress ? { localAddress: request.localAddress } : {}),
     ...(request.tls ? { rejectUnauthorized: false, ...(request.servername ? { servername: request.servername } : {}) } : {}),
   };
   return new Promise((resolve) => {

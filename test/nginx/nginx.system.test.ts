@@ -158,6 +158,10 @@ describe("nginx generator", () => {
     const files = await Testing.synth(cluster, { generators: [stacksGenerator] });
     expect([...files.keys()].filter((f) => f.startsWith("stacks/front/")).sort()).toEqual([
       "stacks/front/nginx-modsecurity.conf",
+      "stacks/front/nginx-page-403.html",
+      "stacks/front/nginx-page-404.html",
+      "stacks/front/nginx-page-410.html",
+      "stacks/front/nginx-page-5xx.html",
       "stacks/front/nginx-site-www.conf",
       "stacks/front/nginx.conf",
     ]);
