@@ -162,10 +162,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await nginx?.stop();
-  prometheus?.kill("SIGTERM");
-  alertmanager?.kill("SIGTERM");
+  // Prometheus and Alertmanager write their storage under work/ until they have exited: wait for them, or
+  // removing the folder races their last writes (ENOTEMPTY).
+  const exited = (child: ChildProcess | undefined) =>
+    new Promise<void>((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  await Promise.all([exited(prometheus), exited(alertmanager)]);
   await new Promise((resolve) => (backend ? backend.close(resolve) : resolve(undefined)));
-  rmSync(work, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 });
 
 interface Reply {
