@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -90,8 +91,36 @@ describe("the generated nginx's TLS, graded by testssl.sh and sslscan", () => {
     const warnings = graded?.findings
       .filter((finding) => finding.severity === "WARN")
       .map((finding) => `${finding.id}: ${finding.finding}`);
-    expect(warnings?.filter((warning) => !["engine_problem", "secure_renego"].includes(warning.split(":")[0] ?? ""))).toEqual([]);
+    // sessionresumption_ticket: with `ssl_session_tickets off` the server issues no ticket, and testssl's
+    // ticket-resumption probe then fails to connect on some runs and not on others; what it would find is
+    // checked directly below (no ticket is ever issued), so its connect failure alone is let through.
+    const undone = warnings?.filter(
+      (warning) =>
+        !["engine_problem", "secure_renego"].includes(warning.split(":")[0] ?? "") &&
+        !/^sessionresumption_ticket: .*connect problem/.test(warning),
+    );
+    expect(undone).toEqual([]);
     expect(scanned?.xml).toMatch(/<renegotiation supported="0"/);
+  });
+
+  it("issues no TLS 1.2 session ticket, as Mozilla's intermediate profile asks (openssl s_client, a real client)", () => {
+    // TLS 1.2 only: in TLS 1.3 OpenSSL resumes through tickets that, with tickets off, are stateful (a session id
+    // into nginx's cache, not state sealed with a long-lived ticket key), which is what the profile is about.
+    for (const protocol of ["-tls1_2"]) {
+      const run = spawnSync(
+        "openssl",
+        ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", "example.org", protocol, "-CAfile", ca],
+        {
+          input: "",
+          encoding: "utf8",
+          timeout: 30_000,
+        },
+      );
+      const output = `${run.stdout}${run.stderr}`;
+      // The handshake completed (the check proves nothing otherwise), and no ticket came with it.
+      expect(output, protocol).toMatch(/Verify return code: 0 \(ok\)/);
+      expect(output, protocol).not.toMatch(/TLS session ticket lifetime hint/);
+    }
   });
 
   it("offers TLS 1.2 and 1.3 only, with HSTS for two years, as Mozilla's intermediate profile says", () => {
