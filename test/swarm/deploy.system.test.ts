@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -85,7 +85,7 @@ interface Project {
   readonly dir: string;
   readonly script: string;
   readonly state: string;
-  run(args: readonly string[], env?: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string };
+  run(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }>;
   calls(): string[];
   events(): string[][];
   reset(): void;
@@ -137,23 +137,38 @@ function project(name: string, out: string): Project {
     dir,
     script,
     state,
-    run: (args, env = {}) => {
-      const run = spawnSync("bash", [script, ...args], {
-        cwd: dir,
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          PATH: `${bin}:${process.env.PATH ?? ""}`,
-          FAKE_STATE: state,
-          DOCKER_HOST: "unix:///run/lab/manager.sock",
-          DEPLOY_NODE_DOCKER_HOST: "unix:///run/lab/{hostname}.sock",
-          DEPLOY_POLL: "0",
-          ...env,
-        },
-        timeout: 120_000,
-      });
-      return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-    },
+    // Asynchronous, so the test worker keeps answering vitest while the script runs.
+    run: (args, env = {}) =>
+      new Promise((resolve, reject) => {
+        const child = spawn("bash", [script, ...args], {
+          // From out/, as out/README.md's commands run: secrets.sh still finds the project's secrets/docker/.
+          cwd: path.join(dir, "out"),
+          env: {
+            ...process.env,
+            PATH: `${bin}:${process.env.PATH ?? ""}`,
+            FAKE_STATE: state,
+            DOCKER_HOST: "unix:///run/lab/manager.sock",
+            DEPLOY_NODE_DOCKER_HOST: "unix:///run/lab/{hostname}.sock",
+            DEPLOY_POLL: "0",
+            ...env,
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+        });
+        child.stderr.on("data", (chunk) => {
+          stderr += chunk;
+        });
+        const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+        child.on("error", reject);
+        child.on("close", (status) => {
+          clearTimeout(timer);
+          resolve({ status, stdout, stderr });
+        });
+      }),
     calls: () => lines("calls"),
     events: () => lines("events").map((line) => line.split("\t")),
     reset,
@@ -203,7 +218,7 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
   it("prints its plan with --dry-run and calls nothing", async () => {
     const { order, galera } = await loaded;
     fixture.reset();
-    const run = fixture.run(["--dry-run"]);
+    const run = await fixture.run(["--dry-run"]);
     expect(run.status, run.stderr).toBe(0);
     expect(fixture.calls()).toEqual([]);
     const deploys = [...run.stdout.matchAll(/would run: docker stack deploy -c \S+\/out\/(\S+) (\S+)/g)].map(([, file, stack]) => [
@@ -223,7 +238,7 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
   it("deploys in the model's order, rolling the Galera members one at a time, each Synced before the next", async () => {
     const { order, galera } = await loaded;
     fixture.reset();
-    const run = fixture.run([]);
+    const run = await fixture.run([]);
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     const calls = fixture.calls();
     // networks.sh, labels.sh and secrets.sh ran, before any stack.
@@ -279,7 +294,7 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     const creates = () => fixture.calls().filter((call) => /\t(network create|secret create|secret rm|network rm|service rm) /.test(call));
     const before = creates().length;
     expect(before).toBeGreaterThan(0);
-    const run = fixture.run([]);
+    const run = await fixture.run([]);
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(creates()).toHaveLength(before);
   });
@@ -291,9 +306,9 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     const last = cluster.stacks.find((stack: { name: string }) => stack.name === order.at(-1));
     const stuck: string = last.services[0].dockerName;
     fixture.knob("stuck", [stuck]);
-    const run = fixture.run(["--timeout", "1"], { DEPLOY_POLL: "1" });
+    const run = await fixture.run(["--timeout", "0"]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`error: service ${stuck} did not converge within 1s: (0/2)`);
+    expect(run.stderr).toContain(`error: service ${stuck} did not converge within 0s: (0/2)`);
     expect(run.stdout).not.toContain("Deployed:");
   });
 
@@ -303,7 +318,7 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     const first = cluster.stacks.find((stack: { name: string }) => stack.name === order[1]);
     const service: string = first.services[0].dockerName;
     fixture.knob("rolled-back", [service]);
-    const run = fixture.run([]);
+    const run = await fixture.run([]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`error: service ${service} did not converge: Swarm rollback completed its update`);
   });
@@ -313,10 +328,10 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     const [first, second] = galera[0] ?? [];
     fixture.reset();
     fixture.knob("never-synced", [first?.service ?? ""]);
-    const run = fixture.run(["--sync-timeout", "1"], { DEPLOY_POLL: "1" });
+    const run = await fixture.run(["--sync-timeout", "0"]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
-      `error: Galera member ${first?.service} on ${first?.host} is not Synced after 1s (wsrep_local_state_comment: Joined)`,
+      `error: Galera member ${first?.service} on ${first?.host} is not Synced after 0s (wsrep_local_state_comment: Joined)`,
     );
     expect(fixture.events().filter(([kind, service]) => kind === "deploy" && service === second?.service)).toEqual([]);
   });
@@ -324,7 +339,7 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
   it("reads a member's status over SSH when no node DOCKER_HOST is given", async () => {
     const { galera, cluster } = await loaded;
     fixture.reset();
-    const run = fixture.run([], {
+    const run = await fixture.run([], {
       DEPLOY_NODE_DOCKER_HOST: "",
       SWARM_SSH: `${path.join(fixture.dir, "bin/fake-ssh")} -o ConnectTimeout=5`,
     });
@@ -339,9 +354,9 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     for (const call of ssh) expect(call).toMatch(/^-o ConnectTimeout=5 -o BatchMode=yes core@10\.10\.1\.\d+ docker /);
   });
 
-  it("refuses a daemon that is not a Swarm manager, before changing anything", () => {
+  it("refuses a daemon that is not a Swarm manager, before changing anything", async () => {
     fixture.reset();
-    const run = fixture.run([], { FAKE_CONTROL: "false" });
+    const run = await fixture.run([], { FAKE_CONTROL: "false" });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("is not a Swarm manager");
     expect(fixture.calls().filter((call) => !call.includes("\tinfo "))).toEqual([]);
