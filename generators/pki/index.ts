@@ -100,16 +100,20 @@ interface InventoryEntry extends CertificateFacts {
 interface DomainInventory {
   readonly domain: string;
   readonly trusted: readonly TrustedCa[];
-  /** The issuing CA's CRL: when it was signed, until when it holds, and the serials it revokes. */
+  /** The issuing CA's CRL: its number, until when it holds, and the serials it revokes. */
   readonly revocationList: CrlInventory | null;
   readonly certificates: readonly InventoryEntry[];
 }
 
+/**
+ * The list's number, the day it must be re-signed by, and the serials it revokes. Not its signing and revocation
+ * dates: those are in the list itself (`openssl crl -text`), and a date of the last few days in out/ reads as a
+ * build's timestamp.
+ */
 interface CrlInventory {
   readonly number: string;
-  readonly thisUpdate: string;
   readonly nextUpdate: string | null;
-  readonly revoked: readonly { readonly serial: string; readonly revokedAt: string }[];
+  readonly revoked: readonly string[];
 }
 
 function describeCrl(pem: string): CrlInventory | null {
@@ -117,9 +121,8 @@ function describeCrl(pem: string): CrlInventory | null {
   if (!facts) return null;
   return {
     number: facts.number.toString(),
-    thisUpdate: facts.thisUpdate.toISOString(),
     nextUpdate: facts.nextUpdate?.toISOString() ?? null,
-    revoked: facts.entries.map((entry) => ({ serial: entry.serial, revokedAt: entry.revokedAt.toISOString() })),
+    revoked: facts.entries.map((entry) => entry.serial).sort(),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
 const PEM_PERCENT_ENCODED = /-----BEGIN%20([A-Z%0-9]+?)-----%0A[\s\S]*?-----END%20\1-----/g;
-const INVENTORY_FIELDS = /"(serial|notAfter|sha256|thisUpdate|nextUpdate|revokedAt)": "[^"]*"/g;
+const INVENTORY_FIELDS = /"(serial|notAfter|sha256|nextUpdate)": "[^"]*"/g;
 
 export const MASK = "(masked: a fresh CA issues this at each build)";
 

@@ -151,9 +151,13 @@ describe("pki revoke and pki crl", () => {
     expect(copyOf(out, "sw-node-2", "files/etc/ssl/swarm/docker-api/cert.pem")).toBe(reissued);
     expect(verifyWithCrl("docker-api", certificate, 51).output).toContain(": OK");
     const inventory = JSON.parse(out.get("pki/inventory.json") ?? "{}") as {
-      domains: { domain: string; revocationList: { number: string; revoked: { serial: string }[] } }[];
+      domains: { domain: string; revocationList: { number: string; revoked: string[] } }[];
     };
-    expect(inventory.domains.find((entry) => entry.domain === "docker-api")?.revocationList.revoked).toHaveLength(1);
+    expect(inventory.domains.find((entry) => entry.domain === "docker-api")?.revocationList).toEqual({
+      number: "2",
+      nextUpdate: new Date((CLOCK + (50 + 365) * 86_400) * 1000).toISOString(),
+      revoked: [facts?.entries[0]?.serial],
+    });
   });
 
   it("refuses what it cannot revoke: an unknown name, a serial already listed, a domain without its CA key", () => {
