@@ -202,6 +202,34 @@ describe("pki revoke and pki crl", () => {
   });
 });
 
+describe("a CA rotation", () => {
+  it("has the new CA sign the list at `switch`, keeping what the old CA revoked", () => {
+    const before = readCrl(readFileSync(file("pki/docker-api/crl.pem"), "utf8"));
+    expect(before?.entries).toHaveLength(1);
+    expect(cli(["rotate-ca", "docker-api", "start"], at(381)).status).toBe(0);
+    const switched = cli(["rotate-ca", "docker-api", "switch"], at(382));
+    expect(switched.status, switched.stderr).toBe(0);
+    expect(switched.stdout).toContain("the new docker-api CA signed pki/docker-api/crl.pem, keeping its 1 revoked certificate(s)");
+    // Verified against the new issuing CA (now pki/docker-api/ca.crt), not the old one.
+    expect(crlVerifies("docker-api")).toContain("verify OK");
+    const old = run("openssl", [
+      "crl",
+      "-in",
+      file("pki/docker-api/crl.pem"),
+      "-CAfile",
+      file("pki/docker-api/ca.previous.crt"),
+      "-verify",
+      "-noout",
+    ]);
+    expect(old.output).not.toContain("verify OK");
+    const after = readCrl(readFileSync(file("pki/docker-api/crl.pem"), "utf8"));
+    expect(after?.entries).toEqual(before?.entries);
+    expect(after?.number).toBe((before?.number ?? 0n) + 1n);
+    expect(cli(["rotate-ca", "docker-api", "finish"], at(383)).status).toBe(0);
+    build(at(383));
+  });
+});
+
 describe("etcd with the generated --client-crl-file", () => {
   let etcd: EtcdMember | undefined;
   afterAll(async () => etcd?.stop());
