@@ -66,7 +66,7 @@ export class EtcdMember {
 
   private constructor(
     clientPort: number,
-    private readonly peerPort: number,
+    readonly peerPort: number,
     private readonly dir: string,
   ) {
     this.clientPort = clientPort;

@@ -285,4 +285,41 @@ describe("etcd with the generated --client-crl-file", () => {
     expect(served.status, served.output).toBe(0);
     expect(served.output).toContain("before");
   }, 120_000);
+
+  it("refuses a revoked member certificate on the peer port (--peer-crl-file), and takes the one the build re-issues", () => {
+    if (!etcd) throw new Error("no etcd");
+    const host = path.join(dir, "host", "etcd-peer");
+    // The member's peer certificate and key as they were, before the revocation re-issues them.
+    const revoked = { cert: path.join(dir, "revoked-peer.crt"), key: path.join(dir, "revoked-peer.key") };
+    copyFileSync(file("pki/etcd-peer/certs/sw-node-1.crt"), revoked.cert);
+    copyFileSync(file("secrets/pki/etcd-peer/sw-node-1.key"), revoked.key);
+    const result = cli(["pki", "revoke", "etcd-peer", "sw-node-1"]);
+    expect(result.status, result.stderr).toBe(0);
+    const out = build();
+    writeFileSync(path.join(host, "crl.pem"), copyOf(out, "sw-node-1", "files/etc/ssl/swarm/etcd-peer/crl.pem") ?? "");
+    // What a member dialling this one presents: its peer certificate (client auth), checked against the list.
+    const dial = (cert: string, key: string) =>
+      run("curl", [
+        "--silent",
+        "--show-error",
+        "--http1.1",
+        "--max-time",
+        "5",
+        "--cacert",
+        path.join(host, "ca.pem"),
+        "--cert",
+        cert,
+        "--key",
+        key,
+        "--resolve",
+        `sw-node-1:${etcd?.peerPort}:127.0.0.1`,
+        `https://sw-node-1:${etcd?.peerPort}/version`,
+      ]);
+    const mark = etcd.logMark();
+    expect(dial(revoked.cert, revoked.key).status).not.toBe(0);
+    expect(etcd.logSince(mark)).toMatch(/rejected connection[^\n]*revoked/);
+    const reissued = dial(file("pki/etcd-peer/certs/sw-node-1.crt"), file("secrets/pki/etcd-peer/sw-node-1.key"));
+    expect(reissued.status, reissued.output).toBe(0);
+    expect(reissued.output).toContain("etcdserver");
+  }, 60_000);
 });
