@@ -215,8 +215,14 @@ export class Backups extends ClusterConstruct implements Preparable {
   }
 
   prepare(): void {
+    const tools = this.databaseTools;
+    const planned = new Set(this.plan.map((entry) => entry.node));
+    // The database is restored on its first member's node, which may run no backup: it gets the restore script too.
+    for (const node of this.database?.cluster.dataNodes ?? []) {
+      if (!planned.has(node))
+        new HostFile(node, "backup-restore", { path: RESTORE_SCRIPT, mode: 0o755, contents: () => restoreScript(this.s3, tools) });
+    }
     for (const { node, volumes, databaseService } of this.plan) {
-      const tools = this.databaseTools;
       if (volumes.length > 0)
         new HostFile(node, "backup-volumes", { path: VOLUMES_SCRIPT, mode: 0o755, contents: () => volumesScript(this.s3) });
       if (databaseService && tools) {
