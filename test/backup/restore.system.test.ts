@@ -10,8 +10,9 @@
 // arguments), mapping the container paths the scripts mount to host paths as docker would.
 //
 // The S3 server is s3rver (npm), a real S3 REST server on loopback that checks AWS signature v4, not Ceph's
-// radosgw: Debian's radosgw 16 (with a one-mon, one-memstore-OSD cluster started from a minimal config) never
-// authenticated to its monitor here (`get_initial_auth_request returned -13` with auth none) in the time tried.
+// radosgw: Debian's radosgw 16, on a one-mon, one-memstore-OSD cluster started from a minimal config (auth none),
+// never served here in the time tried: on the monitor's msgr2 address its client refused to authenticate
+// (`get_initial_auth_request returned -13`), on msgr1 only it started but never answered on its port.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
