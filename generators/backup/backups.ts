@@ -34,6 +34,8 @@ export const STORAGE_CLASSES = [
 ] as const;
 export type StorageClass = (typeof STORAGE_CLASSES)[number];
 const ARCHIVE_CLASSES: readonly string[] = ["GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"];
+/** The minimum storage duration S3 bills for each archive class (its pricing page). */
+const ARCHIVE_MINIMUM_DAYS: Readonly<Record<string, number>> = { GLACIER_IR: 90, GLACIER: 90, DEEP_ARCHIVE: 180 };
 /** Storage classes a lifecycle rule moves objects to: the Glacier family. */
 export type ArchiveClass = "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
 
@@ -273,6 +275,17 @@ export class Backups extends ClusterConstruct implements Preparable {
     ].filter(([, value]) => !days(value));
     if (bad.length > 0) {
       return bad.map(([field, value]) => BACKUP_MESSAGES.problem("backup/bad-days", this, String(field), { field: String(field), value }));
+    }
+    const kept = this.expirationDays - this.transitionDays;
+    const minimum = ARCHIVE_MINIMUM_DAYS[this.transitionClass];
+    if (kept > 0 && minimum !== undefined && kept < minimum) {
+      return [
+        BACKUP_MESSAGES.problem("backup/archive-minimum-days", this, "lifecycle.expirationDays", {
+          kept,
+          storageClass: this.transitionClass,
+          minimum,
+        }),
+      ];
     }
     if (this.expirationDays <= this.transitionDays) {
       return [

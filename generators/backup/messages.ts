@@ -8,6 +8,12 @@ export const BACKUP_MESSAGES = defineMessages({
       `the lifecycle expires backups after ${expiration} days, not after their move to ${storageClass} at ${transition} days: S3 would delete them before they ever reach ${storageClass}`,
     "make `lifecycle.expirationDays` greater than `lifecycle.transitionDays` (Glacier bills at least 90 days per object: expire 90 or more days after the move)",
   ),
+  "backup/archive-minimum-days": entry<{ kept: number; storageClass: string; minimum: number }>(
+    ({ kept, storageClass, minimum }) =>
+      `backups stay ${kept} days in ${storageClass} before they expire, and S3 bills ${minimum} days for every object deleted from ${storageClass} earlier`,
+    ({ minimum }) => `expire backups at least ${minimum} days after their move (raise \`lifecycle.expirationDays\`), or move them later`,
+    "warning",
+  ),
   "backup/bad-days": entry<{ field: string; value: unknown }>(
     ({ field, value }) => `${field} is ${JSON.stringify(value)}: S3 lifecycle days are whole numbers of at least 1`,
     "give a whole number of days, e.g. `transitionDays: 30, expirationDays: 365`",

@@ -48,6 +48,11 @@ describe("Backups", () => {
   it.each([
     [{ lifecycle: { transitionDays: 30, expirationDays: 30 } }, ["backup/expiry-before-transition lifecycle.expirationDays"]],
     [{ lifecycle: { transitionDays: 0 } }, ["backup/bad-days lifecycle.transitionDays"]],
+    [{ lifecycle: { transitionDays: 30, expirationDays: 60 } }, ["backup/archive-minimum-days lifecycle.expirationDays"]],
+    [
+      { lifecycle: { transitionClass: "DEEP_ARCHIVE" as const, expirationDays: 120 } },
+      ["backup/archive-minimum-days lifecycle.expirationDays"],
+    ],
     [{ volumes: "^db_" }, ["backup/live-database-volume volumes"]],
     [{ volumes: "(" }, ["backup/bad-filter volumes"]],
     [{ bucket: "Example_Bucket" }, ["backup/bad-bucket bucket"]],
