@@ -1,11 +1,11 @@
 import { Backups, type BackupsProps } from "../../generators/backup/index.js";
-import { OverlayNetwork, Secret, Service, Stack, Testing, XtraDbCluster, type Node } from "../../src/index.js";
+import { type GaleraEngine, OverlayNetwork, Secret, Service, Stack, Testing, XtraDbCluster, type Node } from "../../src/index.js";
 
 /**
  * A small cluster with what a backup selects: Portainer's data volume pinned to the first app node, Grafana's on
  * every app node (free to move), and a two-member MariaDB Galera cluster; `props` override the backup's.
  */
-export function backupCluster(props: Partial<BackupsProps> = {}) {
+export function backupCluster(props: Partial<BackupsProps> = {}, engine: GaleraEngine = "mariadb-galera") {
   const cluster = Testing.cluster({ nodes: { app: 3, db: 2 } });
   const apps = cluster.nodesInTier("app");
   const dbs = cluster.nodesInTier("db");
@@ -28,7 +28,7 @@ export function backupCluster(props: Partial<BackupsProps> = {}) {
     stack: new Stack(cluster, "db"),
     network: new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.16.0/24" }),
     nodes: dbs,
-    engine: "mariadb-galera",
+    engine,
     rootPassword: new Secret(cluster, "mysql_root_password", { description: "root" }),
   });
   const backups = new Backups(cluster, "backups", {

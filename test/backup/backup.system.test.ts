@@ -138,11 +138,17 @@ describe("the bucket's lifecycle and the IAM policies, checked by botocore's val
 describe("the nodes' backup files on real validators", async () => {
   const { files, cluster } = await model();
 
-  it("the scripts pass shellcheck", () => {
-    for (const host of ["sw-node-1", "sw-db-2"]) {
-      for (const [file, text] of copiesOf(files, host)) {
+  it("the scripts pass shellcheck, for either engine (mariabackup or xtrabackup)", async () => {
+    const pxc = await Testing.synth(backupCluster({}, "percona-xtradb-cluster").cluster);
+    expect(pxc.get("nodes/sw-db-2/files/etc/swarm-cluster/backup/backup-database.sh")).toContain(" xtrabackup ");
+    for (const [host, built] of [
+      ["sw-node-1", files],
+      ["sw-db-2", files],
+      ["sw-db-2", pxc],
+    ] as const) {
+      for (const [file, text] of copiesOf(built, host)) {
         if (!file.startsWith("files/etc/swarm-cluster/backup/")) continue;
-        const written = path.join(work, `${host}-${path.basename(file)}`);
+        const written = path.join(work, `${host}-${built === pxc ? "pxc-" : ""}${path.basename(file)}`);
         writeFileSync(written, text);
         const run = spawnSync("shellcheck", ["--shell=bash", written], { encoding: "utf8" });
         if (run.error) throw run.error;

@@ -59,7 +59,8 @@ wsrep_on=$(sql "SELECT @@GLOBAL.wsrep_on")
 if [[ $wsrep_on == 1 ]]; then
   sql "SET GLOBAL wsrep_desync=ON"
   desynced=1
-  echo "$service: desynced ($(sql "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state_comment'"))"
+  # SHOW STATUS, which both servers have (MySQL 8 has no information_schema.GLOBAL_STATUS).
+  echo "$service: desynced ($(sql "SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'" | cut -f 2))"
 fi
 
 # --galera-info records the cluster position of the copy, from which the restore writes grastate.dat.
