@@ -14,7 +14,7 @@
 // never served here in the time tried: on the monitor's msgr2 address its client refused to authenticate
 // (`get_initial_auth_request returned -13`), on msgr1 only it started but never answered on its port.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -206,5 +206,6 @@ describe("backup and restore, for real", () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(readdirSync(volume).sort()).toEqual(["certs", "portainer.db"]);
     expect(readFileSync(path.join(volume, "portainer.db"), "utf8")).toBe("portainer state\n");
+    expect(statSync(path.join(volume, "certs", "key.pem")).mode & 0o777).toBe(0o600);
   });
 });
