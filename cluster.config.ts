@@ -7,6 +7,7 @@
  * `swarm-cluster build --strict` passes on it; examples/seed-literal.config.ts is the seed taken literally.
  */
 import {
+  Backups,
   Cluster,
   ClusterPki,
   DockerHost,
@@ -208,6 +209,17 @@ export default defineCluster(() => {
     modules: { nginx: [front.service], mysql: xtradb.members },
     // Kibana and Cerebro at https://admin.example.org/kibana/ and /cerebro/, reached by the fronts over appnet.
     admin: { front, network: appnet },
+  });
+
+  // The seed's weekly backup (Sunday 04:00) to S3: the node-local volumes worth keeping, archived on the nodes
+  // that hold them, and the database as a hot physical backup of the second member, desynced meanwhile. The
+  // bucket moves them to Glacier after 30 days and deletes them after a year.
+  new Backups(cluster, "backups", {
+    bucket: "example-org-backups",
+    region: "eu-west-1",
+    volumes: "^(mng_portainer-data|stats_(grafana|prometheus)-data|front_letsencrypt|php_www-www)$",
+    database: { cluster: xtradb },
+    lifecycle: { transitionDays: 30, expirationDays: 365 },
   });
 
   const mng = new Stack(cluster, "mng");

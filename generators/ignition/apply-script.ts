@@ -64,7 +64,7 @@ export function applyScript(node: Node, config: IgnitionConfig, copyPath: (local
       'OUT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"',
       "# The host, its private address, then",
       "# file|readable copy in out/|path on the node|mode|unit it defines or is a drop-in of|units that read it",
-      "# unit|name|enable or -|how a change takes effect: restart, reload-or-restart, or manual (docker's own units)",
+      "# unit|name|enable or -|how a change takes effect: restart, reload-or-restart, next-run (a timer's service), or manual (docker's own units)",
       `exec bash "$OUT_DIR/shared/apply.sh" \\\n  ${words.join(" \\\n  ")}`,
     ],
   );
@@ -190,6 +190,8 @@ function readersOf(path: string, files: readonly SyncedFile[]): string[] {
 
 function unitAction(unit: string, files: readonly SyncedFile[]): string {
   if (DOCKER_UNITS.has(unit)) return "manual";
+  // A service its timer starts (a backup): restarting it would run it now; the change takes effect at the next run.
+  if (unit.endsWith(".service") && files.some((file) => file.unit === unit.replace(/\.service$/, ".timer"))) return "next-run";
   const text = files
     .filter((file) => file.unit === unit)
     .map((file) => file.text)
@@ -279,6 +281,7 @@ function body(): string[] {
     '  if [ "$enable" = enable ]; then on "sudo systemctl enable $unit" </dev/null; fi',
     '  case "$action" in',
     '    manual) manual "$unit" ;;',
+    '    next-run) echo "$HOST: $unit takes the change at its next run (its timer starts it)" ;;',
     '    *) echo "$HOST: systemctl $action $unit"; on "sudo systemctl $action $unit" </dev/null ;;',
     "  esac",
     "done",

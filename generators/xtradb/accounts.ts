@@ -39,10 +39,15 @@ export function dutyGrants(duty: Exclude<Duty, "root" | "application">, flavour:
     // makes an internal one per transfer) needs BACKUP_ADMIN for its backup lock and reads
     // performance_schema.log_status; mariabackup needs BINLOG MONITOR (MariaDB's name for
     // REPLICATION CLIENT since 10.5). Neither reads or writes table data through SQL: it copies the files.
+    // The weekly backup (generators/backup) desyncs its member for the duration (SET GLOBAL wsrep_desync), which
+    // takes SYSTEM_VARIABLES_ADMIN on MySQL 8 and SUPER on MariaDB (no narrower privilege covers wsrep variables).
     case "backup":
       return flavour === "mysql8"
-        ? ["BACKUP_ADMIN, PROCESS, RELOAD, LOCK TABLES, REPLICATION CLIENT ON *.*", "SELECT ON performance_schema.log_status"]
-        : ["RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.*"];
+        ? [
+            "BACKUP_ADMIN, PROCESS, RELOAD, LOCK TABLES, REPLICATION CLIENT, SYSTEM_VARIABLES_ADMIN ON *.*",
+            "SELECT ON performance_schema.log_status",
+          ]
+        : ["RELOAD, PROCESS, SUPER, LOCK TABLES, BINLOG MONITOR ON *.*"];
     // A health check logs in and reads status variables (wsrep_ready, wsrep_local_state), which every account may
     // read: it needs no privilege at all.
     case "healthcheck":

@@ -119,6 +119,7 @@ for unit in ${changed_units[@]+"${changed_units[@]}"}; do
   if [ "$enable" = enable ]; then on "sudo systemctl enable $unit" </dev/null; fi
   case "$action" in
     manual) manual "$unit" ;;
+    next-run) echo "$HOST: $unit takes the change at its next run (its timer starts it)" ;;
     *) echo "$HOST: systemctl $action $unit"; on "sudo systemctl $action $unit" </dev/null ;;
   esac
 done

@@ -46,7 +46,11 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
     return reportError(error, io);
   }
 
-  const { overlays, problems } = planOverlays(build, (domain) => new PkiState(paths.pki, domain), options.node ?? []);
+  const readSecret = (relative: string): string | undefined => {
+    const file = path.join(root, "secrets", relative);
+    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  };
+  const { overlays, problems } = planOverlays(build, (domain) => new PkiState(paths.pki, domain), options.node ?? [], readSecret);
   if (problems.length > 0) return fail(problems, io);
 
   const say = (text: string): void => {

@@ -3,6 +3,12 @@ import { domainOfCertificatePath, hostTls } from "../../generators/pki/host-path
 import { toJson } from "../core/stable-json.js";
 import type { File as IgnitionFile, IgnitionConfig } from "../imports/ignition-v3.3.js";
 
+/** A secret file for the node beyond its keys (a backup's AWS credentials), read from secrets/. */
+export interface SecretFile {
+  readonly path: string;
+  readonly content: string;
+}
+
 /** A node's private key in one trust domain, to be written beside the domain's certificate. */
 export interface DomainKey {
   readonly domain: string;
@@ -17,7 +23,7 @@ export interface DomainKey {
  * base64s the whole config again (user-data is size-limited on most clouds). Removing the key entries gives
  * back the public config byte for byte.
  */
-export function secretsOverlay(publicConfig: IgnitionConfig, keys: readonly DomainKey[]): string {
+export function secretsOverlay(publicConfig: IgnitionConfig, keys: readonly DomainKey[], secrets: readonly SecretFile[] = []): string {
   const overlay = structuredClone(publicConfig);
   const files = overlay.storage?.files ?? [];
   for (const key of keys) {
@@ -25,6 +31,8 @@ export function secretsOverlay(publicConfig: IgnitionConfig, keys: readonly Doma
     const certificateAt = files.findIndex((file) => file.path === hostTls(key.domain).certificate);
     files.splice(certificateAt + 1, 0, nodeKeyFile(hostTls(key.domain).key, key.pem));
   }
+  // The node's other secrets (host-secrets.ts), root's alone like the keys.
+  for (const secret of secrets) files.push(nodeKeyFile(secret.path, secret.content));
   overlay.storage = { ...overlay.storage, files };
   return toJson(overlay);
 }

@@ -3,7 +3,8 @@ import type { PkiState } from "../pki/state.js";
 import type { SynthResult } from "../synth/synthesize.js";
 import { unsafeKeyFiles } from "./key-files.js";
 import { loadNodeKey } from "./node-key.js";
-import { declaredKeyPath, type DomainKey, hostnameOfConfig, installedCertificates, secretsOverlay } from "./overlay.js";
+import { hostSecretsOf } from "./host-secrets.js";
+import { declaredKeyPath, type DomainKey, hostnameOfConfig, installedCertificates, type SecretFile, secretsOverlay } from "./overlay.js";
 import * as problem from "./problems.js";
 import type { ProvisionProblem } from "./problems.js";
 
@@ -23,6 +24,8 @@ export function planOverlays(
   build: Pick<SynthResult, "files" | "pendingIssues">,
   stateOf: (domain: string) => PkiState,
   requested: readonly string[],
+  /** A file under secrets/ by its relative path, or undefined when it is missing. */
+  readSecret: (relative: string) => string | undefined = () => undefined,
 ): { overlays: Overlay[]; problems: ProvisionProblem[] } {
   // Issuing is `build`'s job (it writes pki/ and must be committed); provision delivers what build issued.
   if (build.pendingIssues.length > 0) return { overlays: [], problems: [problem.pendingCertificates(build.pendingIssues)] };
@@ -67,7 +70,14 @@ export function planOverlays(
       else problems.push(problem.keyMismatch(state, hostname));
     }
     if (keys.length !== certificates.length) continue;
-    const content = secretsOverlay(config, keys);
+    const secrets: SecretFile[] = [];
+    for (const wanted of hostSecretsOf(build.files, hostname)) {
+      const content = readSecret(wanted.secret);
+      if (content === undefined) problems.push(problem.hostSecretMissing(hostname, wanted));
+      else secrets.push({ path: wanted.path, content });
+    }
+    if (secrets.length !== hostSecretsOf(build.files, hostname).length) continue;
+    const content = secretsOverlay(config, keys, secrets);
     // Whatever wrote a key file (this overlay, an override), a key on the node is root's alone.
     const unsafe = unsafeKeyFiles(JSON.parse(content) as IgnitionConfig);
     if (unsafe.length > 0) problems.push(...unsafe.map((file) => problem.unsafeKeyFile(hostname, file)));

@@ -1,5 +1,6 @@
 import { hostTls } from "../../generators/pki/host-paths.js";
 import type { PkiState } from "../pki/state.js";
+import type { HostSecret } from "./host-secrets.js";
 import type { UnsafeKeyFile } from "./key-files.js";
 
 /** Why a node's overlay cannot be written, and how to get out. Never carries key material. */
@@ -93,6 +94,14 @@ export function notIgnored(dir: string): ProvisionProblem {
     hostname: "",
     message: `git does not ignore ${dir}, so the overlays (which hold private keys) could be committed`,
     hint: "leave out --out (overlays go to secrets/ignition/, which .gitignore covers) or add the folder to .gitignore",
+  };
+}
+
+export function hostSecretMissing(hostname: string, secret: HostSecret): ProvisionProblem {
+  return {
+    hostname,
+    message: `secrets/${secret.secret} is missing, so the overlay cannot install ${secret.path}`,
+    hint: `write ${secret.description} to secrets/${secret.secret} (mode 0600; git-ignored, never in out/), then run provision again`,
   };
 }
 

@@ -232,7 +232,9 @@ describe("the accounts script on a real MariaDB", () => {
   });
 
   it("gives each duty's account exactly its privileges", () => {
-    expect(grantsOf("'backup'@'localhost'")).toEqual(["GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO `backup`@`localhost`"]);
+    expect(grantsOf("'backup'@'localhost'")).toEqual([
+      "GRANT RELOAD, PROCESS, SUPER, LOCK TABLES, BINLOG MONITOR ON *.* TO `backup`@`localhost`",
+    ]);
     expect(grantsOf("'healthcheck'@'localhost'")).toEqual(["GRANT USAGE ON *.* TO `healthcheck`@`localhost`"]);
     expect(grantsOf("'exporter'@'%'")).toEqual([
       "GRANT PROCESS, BINLOG MONITOR ON *.* TO `exporter`@`%`",

@@ -367,7 +367,7 @@ describe("the MariaDB engine's scripts", () => {
     // Sourced by MariaDB's entrypoint, the accounts script uses its client, and MariaDB's privilege names.
     const accounts = files.get("stacks/db/xtradb-accounts.sh") ?? "";
     expect(accounts).toMatch(/^ {4}client=\(docker_process_sql\)$/m);
-    expect(accounts).toContain("GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO 'backup'@'localhost';");
+    expect(accounts).toContain("GRANT RELOAD, PROCESS, SUPER, LOCK TABLES, BINLOG MONITOR ON *.* TO 'backup'@'localhost';");
   });
 });
 

@@ -10,7 +10,7 @@ set -euo pipefail
 OUT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # The host, its private address, then
 # file|readable copy in out/|path on the node|mode|unit it defines or is a drop-in of|units that read it
-# unit|name|enable or -|how a change takes effect: restart, reload-or-restart, or manual (docker's own units)
+# unit|name|enable or -|how a change takes effect: restart, reload-or-restart, next-run (a timer's service), or manual (docker's own units)
 exec bash "$OUT_DIR/shared/apply.sh" \
   sw-node-3 \
   10.10.1.23 \

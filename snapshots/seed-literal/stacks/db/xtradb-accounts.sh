@@ -62,7 +62,7 @@ DROP USER IF EXISTS 'xtrabackup'@'localhost', 'clustercheck'@'localhost', 'monit
 CREATE USER IF NOT EXISTS 'backup'@'localhost' IDENTIFIED BY '${password_0}';
 ALTER USER 'backup'@'localhost' IDENTIFIED BY '${password_0}';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'backup'@'localhost';
-GRANT BACKUP_ADMIN, PROCESS, RELOAD, LOCK TABLES, REPLICATION CLIENT ON *.* TO 'backup'@'localhost';
+GRANT BACKUP_ADMIN, PROCESS, RELOAD, LOCK TABLES, REPLICATION CLIENT, SYSTEM_VARIABLES_ADMIN ON *.* TO 'backup'@'localhost';
 GRANT SELECT ON performance_schema.log_status TO 'backup'@'localhost';
 "
   # healthcheck
