@@ -196,10 +196,10 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         { published: 443, target: layout.httpsPort, mode: "host" },
       ],
       volumes: [
-        // Certificates are expected in this volume, written by the certbot (dns-route53) job of a later
-        // issue; they are never Docker configs or files in out/. Until it has run, nginx refuses to start
-        // for want of the certificate files. A named volume, not a bind mount: Swarm rejects a task whose
-        // bind source does not exist on the host, and nothing creates /etc/letsencrypt on the fronts.
+        // Without a LetsEncrypt construct, certificates are expected in this volume, in Let's Encrypt's layout,
+        // put there by the operator; never Docker configs or files in out/. LetsEncrypt (generators/certbot)
+        // delivers them as Docker secrets instead (`certificateFrom`), and this volume stays empty. A named
+        // volume, not a bind mount: Swarm rejects a task whose bind source does not exist on the host.
         `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
         // Static files straight from the site's volume; nginx never writes there.
         ...this.sites.map((site) => site.volumeMount({ readOnly: true })),

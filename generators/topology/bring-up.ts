@@ -2,6 +2,7 @@ import type { Cluster } from "../../src/model/cluster.js";
 import type { Stack } from "../../src/model/stack.js";
 import type { Tier } from "../../src/model/tier.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
+import { LetsEncrypt } from "../certbot/lets-encrypt.js";
 import { foldNames } from "./names.js";
 import { TIER_ORDER } from "./topology.js";
 
@@ -37,7 +38,12 @@ export function bringUpSteps(cluster: Cluster): BringUpStep[] {
     },
     {
       title: "Create the secrets",
-      commands: ["swarm-cluster secrets", `bash ${OUT_PATHS.familyFile("swarm", "secrets.sh")}`],
+      commands: [
+        "swarm-cluster secrets",
+        // The sites' temporary certificates, which the fronts start with until certbot's first issuance.
+        ...(cluster.all(LetsEncrypt).length === 1 ? [`bash ${OUT_PATHS.certbotBootstrap()}`] : []),
+        `bash ${OUT_PATHS.familyFile("swarm", "secrets.sh")}`,
+      ],
       detail: secretsDetail(cluster),
     },
     {
