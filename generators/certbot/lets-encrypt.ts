@@ -85,6 +85,9 @@ interface Covered {
   readonly secret: Secret;
 }
 
+/** Docker's longest secret name. */
+const DOCKER_NAME_MAX = 64;
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -246,6 +249,17 @@ export class LetsEncrypt extends ClusterConstruct {
     if (this.manager && this.manager.swarmRole !== "manager")
       problems.push(CERTBOT_MESSAGES.problem("certbot/node-not-manager", this, "node", { hostname: this.manager.hostname }));
     if (this.front && this.covered.length === 0) problems.push(CERTBOT_MESSAGES.problem("certbot/no-certificate", this, "front", {}));
+    for (const entry of this.covered) {
+      // The publisher's second name is the longest: `<name>_v<version>_next`.
+      const longest = `${entry.secret.dockerName}_next`;
+      if (longest.length > DOCKER_NAME_MAX)
+        problems.push(
+          CERTBOT_MESSAGES.problem("certbot/secret-name-too-long", declaredOf(entry.at), entry.field(0), {
+            name: entry.names[0] ?? "",
+            secret: longest,
+          }),
+        );
+    }
     const zones = Cluster.of(this).all(HostedZone);
     if (zones.length === 0) {
       if (this.covered.length > 0) problems.push(CERTBOT_MESSAGES.problem("certbot/no-hosted-zone", this, "", {}));

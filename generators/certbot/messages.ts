@@ -29,6 +29,11 @@ export const CERTBOT_MESSAGES = defineMessages({
     ({ value }) => `${shown(value)} is not a renewal interval`,
     "give whole hours from 1 to 24 (Let's Encrypt advises trying twice a day)",
   ),
+  "certbot/secret-name-too-long": entry<{ name: string; secret: string }>(
+    ({ name, secret }) =>
+      `the Docker secret of ${name}'s certificate would be named ${secret}, longer than the 64 characters Docker allows a secret name`,
+    "put a shorter name first in the site's domains (the certificate and its secret are named after the first)",
+  ),
   "certbot/no-certificate": entry<Record<string, never>>(
     () => "the front serves no site and no admin host name: there is nothing to certify",
     "give the FrontProxy sites, or leave LetsEncrypt out",

@@ -136,6 +136,13 @@ describe("LetsEncrypt", async () => {
     expect(workerProblems.map((problem) => `${problem.code} ${problem.field}`)).toEqual(["certbot/node-not-manager node"]);
   });
 
+  it("refuses a first name whose certificate's Docker secret name would be too long for Docker, at the site", async () => {
+    const long = `${"a".repeat(50)}.example.net`;
+    const { cluster: bad } = certbotCluster({ blogDomains: [long] });
+    const found = (await problemsOf(bad)).filter((problem) => problem.code.startsWith("certbot/"));
+    expect(found).toMatchObject([{ code: "certbot/secret-name-too-long", construct: "cluster/blog", field: "domains[0]" }]);
+  });
+
   it("needs a hosted zone for its DNS challenge", async () => {
     const { cluster: bad } = certbotCluster({ zones: [] });
     const found = (await problemsOf(bad)).filter((problem) => problem.code.startsWith("certbot/"));
