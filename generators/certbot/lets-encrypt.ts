@@ -21,9 +21,9 @@ import {
   PUBLISH_UNIT,
   renderCliIni,
   renderDeployHook,
-  renderPublishPath,
   renderPublishScript,
   renderPublishService,
+  renderPublishTimer,
   renderRunScript,
 } from "./render.js";
 
@@ -106,7 +106,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * The first deploy works before any issuance: out/certbot/bootstrap.sh writes a self-signed certificate per
  * site into secrets/docker/, and swarm/secrets.sh creates the secrets from them; certbot's first issuance
  * replaces them. certbot itself holds no Docker socket (it talks to the internet): its deploy hook hands the
- * new key and chain over in its volume, and a systemd path unit on the manager publishes them.
+ * new key and chain over in its volume, and a systemd timer on the manager publishes them.
  */
 export class LetsEncrypt extends ClusterConstruct {
   readonly email: string;
@@ -193,7 +193,7 @@ export class LetsEncrypt extends ClusterConstruct {
         mode: 0o755,
         contents: () => renderPublishScript(this.lineages, volume),
       });
-      new SystemdUnit(props.node, `${PUBLISH_UNIT}.path`, { contents: () => renderPublishPath(volume) });
+      new SystemdUnit(props.node, `${PUBLISH_UNIT}.timer`, { contents: () => renderPublishTimer() });
       new SystemdUnit(props.node, `${PUBLISH_UNIT}.service`, { contents: () => renderPublishService(), enabled: false });
     }
   }

@@ -133,7 +133,7 @@ export function renderDeployHook(): string {
 }
 
 /**
- * The publisher, on the manager (certbot-publish.service, started by its .path unit when a hand-over appears):
+ * The publisher, on the manager (certbot-publish.service, started by its timer every 15 minutes):
  * the new certificate replaces the Docker secret the stack file names, with the fronts rolled one task at a
  * time, twice: onto a second name holding the new certificate, then back onto the stack's name, made again
  * with it. So the stack file stays right: a later `docker stack deploy` mounts the newest certificate, never
@@ -187,15 +187,20 @@ export function renderPublishScript(lineages: readonly Lineage[], stateVolume: s
   );
 }
 
-/** Starts the publisher as soon as certbot hands a certificate over. */
-export function renderPublishPath(stateVolume: string): string {
+/**
+ * Runs the publisher every 15 minutes: it does nothing (not even a docker command) while no hand-over waits, and a
+ * failed publication (Docker down, a front rolling back) is retried on the next run, never in a tight loop as a
+ * path unit would retrigger it. Certificates are renewed 30 days ahead: a quarter of an hour is no delay.
+ */
+export function renderPublishTimer(): string {
   return `# ${GENERATED_NOTICE}\n${renderUnit({
-    Unit: [["Description", "Publish the certificates certbot renewed to the fronts"]],
-    Path: [
-      ["DirectoryNotEmpty", `/var/lib/docker/volumes/${stateVolume}/_data/swarm-cluster/pending`],
-      ["Unit", `${PUBLISH_UNIT}.service`],
+    Unit: [["Description", "Publish the certificates certbot renewed to the fronts, every 15 minutes"]],
+    Timer: [
+      ["OnBootSec", "5min"],
+      ["OnUnitInactiveSec", "15min"],
+      ["AccuracySec", "1min"],
     ],
-    Install: [["WantedBy", "paths.target"]],
+    Install: [["WantedBy", "timers.target"]],
   })}`;
 }
 

@@ -89,7 +89,7 @@ describe("the certbot family's files, checked by their own programs", () => {
     }
   });
 
-  it("passes systemd-analyze verify: the publisher's path and service units, on the manager", () => {
+  it("passes systemd-analyze verify: the publisher's timer and service units, on the manager", () => {
     const unitFiles: Record<string, string> = {
       "etc/swarm-cluster/certbot/publish.sh": publishScript,
       "usr/bin/bash": "#!/bin/sh\nexit 0\n",
@@ -99,7 +99,7 @@ describe("the certbot family's files, checked by their own programs", () => {
     expect(Object.keys(unitFiles)).toHaveLength(4);
     const root = hostRoot(workDir, unitFiles);
     chmodSync(path.join(root, "usr/bin/bash"), 0o755);
-    expect(verifyUnits(root, ["certbot-publish.path", "certbot-publish.service"])).toEqual({ status: 0, output: "" });
+    expect(verifyUnits(root, ["certbot-publish.timer", "certbot-publish.service"])).toEqual({ status: 0, output: "" });
   });
 
   it("gives IAM a policy botocore's validator accepts, whose every action is an operation of Route53's API model", () => {

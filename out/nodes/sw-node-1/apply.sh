@@ -39,7 +39,7 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|nodes/sw-node-1/systemd/etcd-member.service|/etc/systemd/system/etcd-member.service|0644|etcd-member.service|' \
   'file|shared/systemd/etcd-member.path|/etc/systemd/system/etcd-member.path|0644|etcd-member.path|' \
-  'file|nodes/sw-node-1/systemd/certbot-publish.path|/etc/systemd/system/certbot-publish.path|0644|certbot-publish.path|' \
+  'file|nodes/sw-node-1/systemd/certbot-publish.timer|/etc/systemd/system/certbot-publish.timer|0644|certbot-publish.timer|' \
   'file|nodes/sw-node-1/systemd/certbot-publish.service|/etc/systemd/system/certbot-publish.service|0644|certbot-publish.service|' \
   'file|nodes/sw-node-1/systemd/docker-tcp.socket|/etc/systemd/system/docker-tcp.socket|0644|docker-tcp.socket|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
@@ -47,7 +47,7 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'unit|docker.service|enable|manual' \
   'unit|etcd-member.service|enable|restart' \
   'unit|etcd-member.path|enable|restart' \
-  'unit|certbot-publish.path|enable|restart' \
+  'unit|certbot-publish.timer|enable|restart' \
   'unit|certbot-publish.service|-|restart' \
   'unit|docker-tcp.socket|enable|manual' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
