@@ -303,6 +303,22 @@ describe("certbot against pebble on loopback, with the generated configuration",
     }
   }, 180_000);
 
+  it("renews on the scheduled round once a certificate is due, and the deploy hook hands the new one over", () => {
+    // Due: certbot's own renewal setting, in its state, moved past pebble's five-year validity; the generated files stay.
+    const lineage = model.certbot.lineages[0];
+    if (!lineage) throw new Error("no lineage");
+    const renewal = path.join(configDir, "renewal", `${lineage.name}.conf`);
+    writeFileSync(renewal, `renew_before_expiry = 2000 days\n${readFileSync(renewal, "utf8")}`);
+    const round = runScript();
+    expect(round.status, round.output).toBe(0);
+    const certificate = new X509Certificate(readFileSync(live(lineage.name, "cert.pem")));
+    expect(certificate.serialNumber).not.toBe(issued.get(lineage.name));
+    expect(readFileSync(pending(lineage.name), "utf8")).toContain(readFileSync(live(lineage.name, "fullchain.pem"), "utf8"));
+    // The other one was not due: left alone.
+    for (const other of model.certbot.lineages.slice(1)) expect(existsSync(pending(other.name)), other.name).toBe(false);
+    issued.set(lineage.name, certificate.serialNumber);
+  }, 180_000);
+
   it("renews (certbot renew --force-renewal): new certificates, and the deploy hook runs for each", () => {
     // Without a terminal, `certbot renew` first sleeps up to 8 minutes (spreading the load on Let's Encrypt): not here.
     const renewed = run("certbot", ["renew", "--force-renewal", "--no-random-sleep-on-renew", ...common, ...swap], { env });
