@@ -18,6 +18,7 @@ import {
   HostExtras,
   HostFirewall,
   Karma,
+  LetsEncrypt,
   Logging,
   Monitoring,
   Node,
@@ -158,6 +159,17 @@ export default defineCluster(() => {
   // Route53: multivalue answers, each front's record tied to a health check, so Route53 stops answering a
   // front that fails; with the seed's simple routing a lost front kept receiving its share of visitors.
   new HostedZone(cluster, "example-org", { name: "example.org", routing: "multivalue" });
+  // Let's Encrypt certificates for the site and the admin host name, issued and renewed by certbot (dns-route53)
+  // on the first manager and delivered to the fronts as Docker secrets; out/certbot/iam-policy.json is its IAM policy.
+  new LetsEncrypt(cluster, "letsencrypt", {
+    email: "ops@example.org",
+    front,
+    stack: new Stack(cluster, "certbot"),
+    node: primary,
+    awsCredentials: new Secret(cluster, "certbot_aws_credentials", {
+      description: "AWS shared credentials file ([default] aws_access_key_id, aws_secret_access_key) of the IAM user holding out/certbot/iam-policy.json",
+    }),
+  });
   const stats = new Stack(cluster, "stats");
   const monitoring = new Monitoring(cluster, "monitoring", {
     stack: stats,

@@ -25,3 +25,4 @@ export * from "./xtradb/index.js";
 export * from "./grafana/index.js";
 export * from "./karma/index.js";
 export * from "./backup/index.js";
+export * from "./certbot/index.js";

@@ -141,6 +141,8 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
   readonly phpPort: number;
   /** The operators' entry, when the props declare one: `front.admin?.expose(service, { path, port })`. */
   readonly admin: AdminEntry | undefined;
+  /** Certificate files other than Let's Encrypt's layout, by server name (see {@link certificateFrom}). */
+  private readonly certificateFiles = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: FrontProxyProps) {
     super(scope, id);
@@ -194,10 +196,10 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         { published: 443, target: layout.httpsPort, mode: "host" },
       ],
       volumes: [
-        // Certificates are expected in this volume, written by the certbot (dns-route53) job of a later
-        // issue; they are never Docker configs or files in out/. Until it has run, nginx refuses to start
-        // for want of the certificate files. A named volume, not a bind mount: Swarm rejects a task whose
-        // bind source does not exist on the host, and nothing creates /etc/letsencrypt on the fronts.
+        // Without a LetsEncrypt construct, certificates are expected in this volume, in Let's Encrypt's layout,
+        // put there by the operator; never Docker configs or files in out/. LetsEncrypt (generators/certbot)
+        // delivers them as Docker secrets instead (`certificateFrom`), and this volume stays empty. A named
+        // volume, not a bind mount: Swarm rejects a task whose bind source does not exist on the host.
         `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
         // Static files straight from the site's volume; nginx never writes there.
         ...this.sites.map((site) => site.volumeMount({ readOnly: true })),
@@ -208,12 +210,20 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         config(".conf", `${layout.configDir}/nginx.conf`, () => renderNginxConf(settings)),
         config("-modsecurity.conf", `${layout.configDir}/modsecurity/main.conf`, () => renderModsecurityConf(settings)),
         ...this.sites.map((site) =>
-          config(`-site-${site.name}.conf`, `${layout.configDir}/sites/${site.name}.conf`, () => renderSiteConf(settings, site)),
+          config(`-site-${site.name}.conf`, `${layout.configDir}/sites/${site.name}.conf`, () =>
+            renderSiteConf(settings, site, this.tlsFiles(site.canonicalDomain)),
+          ),
         ),
         // The error pages every site's server serves from an internal location (error-pages.ts).
         ...settings.errorPages.map((page) => config(`-page-${page.file}`, `${layout.configDir}/pages/${page.file}`, () => page.html)),
         // Beside the sites' server files (nginx.conf includes sites/*.conf); "_admin" is no Site id.
-        ...(admin ? [config("-admin.conf", `${layout.configDir}/sites/_admin.conf`, () => renderAdminConf(settings, admin))] : []),
+        ...(admin
+          ? [
+              config("-admin.conf", `${layout.configDir}/sites/_admin.conf`, () =>
+                renderAdminConf(settings, admin, this.tlsFiles(admin.hostname)),
+              ),
+            ]
+          : []),
       ],
       ...(admin?.htpasswdSecret ? { secrets: [admin.htpasswdSecret] } : {}),
       memoryLimit: props.memoryLimit ?? "256M",
@@ -225,6 +235,22 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
       "5.27":
         "the image is built outside this repository and is not known to carry a probe client; Swarm restarts nginx when its master process exits",
     });
+  }
+
+  /**
+   * Serves the TLS server of `serverName` (a site's canonical domain, or the admin host name) with the key and
+   * certificate chain of one PEM file, such as a Docker secret's: certbot's family delivers certificates so.
+   */
+  certificateFrom(serverName: string, file: string): void {
+    this.certificateFiles.set(serverName, file);
+  }
+
+  /** The files the TLS server of `serverName` reads: Let's Encrypt's layout unless {@link certificateFrom} said otherwise. */
+  tlsFiles(serverName: string): { certificate: string; key: string } {
+    const file = this.certificateFiles.get(serverName);
+    if (file !== undefined) return { certificate: file, key: file };
+    const live = `${this.settings.layout.letsencryptDir}/live/${serverName}`;
+    return { certificate: `${live}/fullchain.pem`, key: `${live}/privkey.pem` };
   }
 
   /** Its place on the request path, for the failure simulation: DNS → this → php-fpm. */

@@ -27,8 +27,12 @@ export function renderModsecurityConf(settings: FrontProxySettings): string {
 }
 
 /** One server file per Site: the HTTP redirect, the canonical-domain redirect and the HTTPS server. */
-export function renderSiteConf(settings: FrontProxySettings, site: Site): string {
-  return templates.site({ ...templateContext(settings), site: siteView(site), aliases: site.domains.slice(1) });
+export function renderSiteConf(
+  settings: FrontProxySettings,
+  site: Site,
+  tls: TlsFiles = letsEncryptFiles(settings, site.canonicalDomain),
+): string {
+  return templates.site({ ...templateContext(settings), site: siteView(site), aliases: site.domains.slice(1), tls });
 }
 
 /**
@@ -36,7 +40,11 @@ export function renderSiteConf(settings: FrontProxySettings, site: Site): string
  * basic auth, with one location per registered upstream. The `tls` partial reads the certificate of
  * `site.canonicalDomain`: here the admin host name's.
  */
-export function renderAdminConf(settings: FrontProxySettings, admin: AdminEntry): string {
+export function renderAdminConf(
+  settings: FrontProxySettings,
+  admin: AdminEntry,
+  tls: TlsFiles = letsEncryptFiles(settings, admin.hostname),
+): string {
   const upstreams = admin.upstreams.map((upstream) => ({
     path: upstream.path,
     upstream: upstream.service.address(upstream.port),
@@ -48,7 +56,20 @@ export function renderAdminConf(settings: FrontProxySettings, admin: AdminEntry)
     site: { canonicalDomain: admin.hostname },
     admin: { hostname: admin.hostname, allow: admin.allow, realm: "Operators", htpasswdFile: admin.htpasswdSecret.mountPath },
     upstreams,
+    tls,
   });
+}
+
+/** The certificate chain and key a TLS server reads (one file may hold both). */
+export interface TlsFiles {
+  readonly certificate: string;
+  readonly key: string;
+}
+
+/** Let's Encrypt's layout: `<letsencryptDir>/live/<name>/{fullchain,privkey}.pem`. */
+function letsEncryptFiles(settings: FrontProxySettings, serverName: string): TlsFiles {
+  const live = `${settings.layout.letsencryptDir}/live/${serverName}`;
+  return { certificate: `${live}/fullchain.pem`, key: `${live}/privkey.pem` };
 }
 
 function templateContext(settings: FrontProxySettings) {

@@ -10,9 +10,10 @@
 #   1. db
 #   2. php (after db: php_php sends queries to db_proxysql)
 #   3. front (after php: front_nginx passes requests to php_php)
-#   4. stats (after db: stats_mysqld-exporter-pxc-1 is started with the endpoint of db_pxc-1)
-#   5. logs
-#   6. mng
+#   4. certbot
+#   5. stats (after db: stats_mysqld-exporter-pxc-1 is started with the endpoint of db_pxc-1)
+#   6. logs
+#   7. mng
 set -euo pipefail
 
 SWARM_SSH=${SWARM_SSH:-ssh}
@@ -83,6 +84,7 @@ STACKS=(
   'db stacks/db.yml'
   'php stacks/php.yml'
   'front stacks/front.yml'
+  'certbot stacks/certbot.yml'
   'stats stacks/stats.yml'
   'logs stacks/logs.yml'
   'mng stacks/mng.yml'
@@ -92,6 +94,7 @@ declare -A SERVICES=(
   [db]='db_pxc-1 db_pxc-2 db_garbd db_proxysql'
   [php]='php_php php_php-fpm-exporter'
   [front]='front_nginx front_nginx-exporter'
+  [certbot]=certbot_certbot
   [stats]='stats_alertmanager-1 stats_alertmanager-2 stats_prometheus stats_cadvisor stats_node-exporter stats_karma stats_mysqld-exporter-pxc-1 stats_mysqld-exporter-pxc-2 stats_grafana'
   [logs]='logs_es-1 logs_es-2 logs_es-3 logs_logs-setup logs_filebeat logs_kibana logs_cerebro'
   [mng]='mng_agent mng_portainer'

@@ -26,6 +26,7 @@ ensure_secret() {
 
 ensure_secret admin_htpasswd_v1 admin_htpasswd
 ensure_secret alertmanager_slack_webhook_v1 alertmanager_slack_webhook
+ensure_secret certbot_aws_credentials_v1 certbot_aws_credentials
 ensure_secret grafana_admin_password_v1 grafana_admin_password
 ensure_secret logs_cerebro_secret_v1 logs_cerebro_secret
 ensure_secret logs_elastic_password_v1 logs_elastic_password
@@ -42,6 +43,8 @@ ensure_secret prometheus_etcd_client_key_v1 prometheus_etcd_client_key
 ensure_secret proxysql_admin_v1 proxysql_admin
 ensure_secret proxysql_monitor_v1 proxysql_monitor
 ensure_secret proxysql_users_v1 proxysql_users
+ensure_secret tls_admin_example_org_v1 tls_admin_example_org
+ensure_secret tls_example_org_v1 tls_example_org
 ensure_secret wordpress_db_password_v1 wordpress_db_password
 ensure_secret xtradb_backup_v1 xtradb_backup
 ensure_secret xtradb_exporter_v1 xtradb_exporter
@@ -54,6 +57,7 @@ ensure_secret xtradb_tls_key_v1 xtradb_tls_key
 current=(
   admin_htpasswd_v1
   alertmanager_slack_webhook_v1
+  certbot_aws_credentials_v1
   grafana_admin_password_v1
   logs_cerebro_secret_v1
   logs_elastic_password_v1
@@ -70,6 +74,8 @@ current=(
   proxysql_admin_v1
   proxysql_monitor_v1
   proxysql_users_v1
+  tls_admin_example_org_v1
+  tls_example_org_v1
   wordpress_db_password_v1
   xtradb_backup_v1
   xtradb_exporter_v1

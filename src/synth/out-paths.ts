@@ -37,6 +37,10 @@ export const OUT_PATHS = {
   dnsChangeBatch: (zone: string): string => `dns/${zone}.json`,
   /** `dns/example.org.health-checks.json`: the CreateHealthCheck requests its multivalue records reference, by front. */
   dnsHealthChecks: (zone: string): string => `dns/${zone}.health-checks.json`,
+  /** `certbot/iam-policy.json`: the least-privilege IAM policy of certbot's Route53 credentials. */
+  certbotIamPolicy: (prefix = ""): string => `certbot/${prefix}iam-policy.json`,
+  /** `certbot/bootstrap.sh`: writes the self-signed certificates the first deploy starts nginx with. */
+  certbotBootstrap: (prefix = ""): string => `certbot/${prefix}bootstrap.sh`,
   /** The reviewer's page at the top of out/: the topology, tolerated failures, findings, bring-up order. */
   reviewerReadme: "README.md",
   /** The topology drawn by Graphviz, which the reviewer's page links. */

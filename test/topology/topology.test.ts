@@ -78,6 +78,7 @@ describe("the reviewer's files of the reference cluster (out/)", () => {
       "bash swarm/networks.sh",
       "bash swarm/labels.sh",
       "swarm-cluster secrets",
+      "bash certbot/bootstrap.sh",
       "bash swarm/secrets.sh",
     ];
     const positions = order.map((command) => commands.findIndex((line) => line.startsWith(command)));
@@ -86,7 +87,7 @@ describe("the reviewer's files of the reference cluster (out/)", () => {
     const stacks = commands.filter((line) => line.startsWith("docker stack deploy")).map((line) => line.split(" ").at(-1));
     expect(stacks.indexOf("db")).toBeLessThan(stacks.indexOf("php"));
     expect(stacks.indexOf("php")).toBeLessThan(stacks.indexOf("front"));
-    expect(stacks).toHaveLength(6);
+    expect(stacks).toHaveLength(7);
   });
 
   it("says any one node is tolerated and any two are not, naming the pair", () => {

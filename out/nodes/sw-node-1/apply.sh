@@ -29,6 +29,7 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|nodes/sw-node-1/files/etc/ssl/swarm/etcd-peer/cert.pem|/etc/ssl/swarm/etcd-peer/cert.pem|0444||etcd-member.service' \
   'file|shared/files/etc/ssl/swarm/etcd-peer/crl.pem|/etc/ssl/swarm/etcd-peer/crl.pem|0444||etcd-member.service' \
   'file|shared/files/etc/profile.d/01-etcd.sh|/etc/profile.d/01-etcd.sh|0644||' \
+  'file|nodes/sw-node-1/files/etc/swarm-cluster/certbot/publish.sh|/etc/swarm-cluster/certbot/publish.sh|0755||certbot-publish.service' \
   'file|shared/files/etc/sysctl.d/90-elasticsearch.conf|/etc/sysctl.d/90-elasticsearch.conf|0644||' \
   'file|nodes/sw-node-1/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
@@ -43,6 +44,8 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/swarm-cluster/backup/restore.sh|/etc/swarm-cluster/backup/restore.sh|0755||' \
   'file|nodes/sw-node-1/systemd/etcd-member.service|/etc/systemd/system/etcd-member.service|0644|etcd-member.service|' \
   'file|shared/systemd/etcd-member.path|/etc/systemd/system/etcd-member.path|0644|etcd-member.path|' \
+  'file|nodes/sw-node-1/systemd/certbot-publish.timer|/etc/systemd/system/certbot-publish.timer|0644|certbot-publish.timer|' \
+  'file|nodes/sw-node-1/systemd/certbot-publish.service|/etc/systemd/system/certbot-publish.service|0644|certbot-publish.service|' \
   'file|nodes/sw-node-1/systemd/docker-tcp.socket|/etc/systemd/system/docker-tcp.socket|0644|docker-tcp.socket|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
@@ -51,6 +54,8 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'unit|docker.service|enable|manual' \
   'unit|etcd-member.service|enable|restart' \
   'unit|etcd-member.path|enable|restart' \
+  'unit|certbot-publish.timer|enable|restart' \
+  'unit|certbot-publish.service|-|next-run' \
   'unit|docker-tcp.socket|enable|manual' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
   'unit|packetbeat.service|enable|restart' \

@@ -1,0 +1,41 @@
+import { entry, shown } from "../../src/validate/messages.js";
+import { defineMessages } from "../../src/validate/problem.js";
+
+/** What LetsEncrypt's checks report: names certbot could not prove, and settings it would refuse. */
+export const CERTBOT_MESSAGES = defineMessages({
+  "certbot/name-outside-zones": entry<{ name: string; zones: string }>(
+    ({ name, zones }) =>
+      `${name} is in none of the hosted zones declared (${zones}): certbot's DNS challenge could not write its TXT record, and the IAM policy grants no zone for it`,
+    ({ name }) => `declare a HostedZone whose name is ${name} or a parent of it, or correct the name`,
+  ),
+  "certbot/no-hosted-zone": entry<Record<string, never>>(
+    () => "no HostedZone is declared: certbot's dns-route53 challenge needs the Route53 zone of every name it certifies",
+    "declare the sites' zones with `new HostedZone(cluster, id, { name })`",
+  ),
+  "certbot/email-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not an e-mail address`,
+    "give the address Let's Encrypt writes to about expiring certificates and account problems, e.g. ops@example.org",
+  ),
+  "certbot/directory-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not an ACME directory`,
+    'give "production", "staging" (Let\'s Encrypt\'s test CA, untrusted certificates) or the https:// URL of an ACME directory',
+  ),
+  "certbot/node-not-manager": entry<{ hostname: string }>(
+    ({ hostname }) =>
+      `${hostname} is not a Swarm manager: the publisher there could not create Docker secrets or roll the fronts onto them`,
+    'give a node with `swarmRole: "manager"`',
+  ),
+  "certbot/interval-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} is not a renewal interval`,
+    "give whole hours from 1 to 24 (Let's Encrypt advises trying twice a day)",
+  ),
+  "certbot/secret-name-too-long": entry<{ name: string; secret: string }>(
+    ({ name, secret }) =>
+      `the Docker secret of ${name}'s certificate would be named ${secret}, longer than the 64 characters Docker allows a secret name`,
+    "put a shorter name first in the site's domains (the certificate and its secret are named after the first)",
+  ),
+  "certbot/no-certificate": entry<Record<string, never>>(
+    () => "the front serves no site and no admin host name: there is nothing to certify",
+    "give the FrontProxy sites, or leave LetsEncrypt out",
+  ),
+});
