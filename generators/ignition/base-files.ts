@@ -1,3 +1,4 @@
+import { registryTrustFiles } from "../images/trust.js";
 import { hostTls } from "../pki/host-paths.js";
 import { privateNetworkFile } from "./private-network.js";
 import { updateStrategyFile } from "./update-windows.js";
@@ -47,6 +48,8 @@ export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): Plann
     // Public certificate only. Its key is never in out/: `swarm-cluster provision` delivers it from secrets/.
     files.push({ path: paths.certificate, mode: 0o444, contents: certificate, construct: node.path });
   }
+  // Every node pulls from the cluster's registry: its dockerd trusts the registry CA for that address only.
+  for (const trust of registryTrustFiles(cluster, pki)) files.push({ ...trust, mode: 0o444 });
   return files;
 }
 

@@ -42,6 +42,8 @@ ensure_secret prometheus_etcd_client_key_v1 prometheus_etcd_client_key
 ensure_secret proxysql_admin_v1 proxysql_admin
 ensure_secret proxysql_monitor_v1 proxysql_monitor
 ensure_secret proxysql_users_v1 proxysql_users
+ensure_secret registry_tls_cert_v1 registry_tls_cert
+ensure_secret registry_tls_key_v1 registry_tls_key
 ensure_secret wordpress_db_password_v1 wordpress_db_password
 ensure_secret xtradb_backup_v1 xtradb_backup
 ensure_secret xtradb_exporter_v1 xtradb_exporter
@@ -70,6 +72,8 @@ current=(
   proxysql_admin_v1
   proxysql_monitor_v1
   proxysql_users_v1
+  registry_tls_cert_v1
+  registry_tls_key_v1
   wordpress_db_password_v1
   xtradb_backup_v1
   xtradb_exporter_v1

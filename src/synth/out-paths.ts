@@ -37,6 +37,10 @@ export const OUT_PATHS = {
   dnsChangeBatch: (zone: string): string => `dns/${zone}.json`,
   /** `dns/example.org.health-checks.json`: the CreateHealthCheck requests its multivalue records reference, by front. */
   dnsHealthChecks: (zone: string): string => `dns/${zone}.health-checks.json`,
+  /** `images/nginx-waf/Dockerfile`: a file of an image's build context, which build.sh builds from. */
+  imageFile: (image: string, relative: string): string => `images/${image}/${relative}`,
+  /** `images/build.sh`: builds every image with the tag the stacks reference, and pushes it. */
+  imageBuildScript: "images/build.sh",
   /** The reviewer's page at the top of out/: the topology, tolerated failures, findings, bring-up order. */
   reviewerReadme: "README.md",
   /** The topology drawn by Graphviz, which the reviewer's page links. */
