@@ -115,6 +115,9 @@ describe("out/images without a daemon", () => {
           : decodeURIComponent(source.replace(/^data:,/, ""));
         expect(text, node).toBe(ca);
         expect(files.filter((file) => file.path.startsWith("/etc/docker/certs.d/")).length, node).toBe(1);
+        // The day-2 apply installs it without restarting dockerd, which reads certs.d at each connection.
+        const apply = readFileSync(path.join(OUT, "nodes", node, "apply.sh"), "utf8");
+        expect(apply).toContain(`|/etc/docker/certs.d/${registry}/ca.crt|0444||' \\`);
       }
       writeFileSync(path.join(work, "ca.crt"), ca);
       const host = registry.split(":")[0] ?? "";
