@@ -20,6 +20,18 @@ function imagesCluster(php: Partial<ConstructorParameters<typeof PhpFpmImage>[2]
   return { cluster, registry, nginx, php: phpImage };
 }
 
+/** One synthesis for the tests that read files: the PKI's CAs take seconds to make. */
+let shared: Promise<{ build: ReturnType<typeof imagesCluster>; files: ReadonlyMap<string, string> }> | undefined;
+function synthesized() {
+  shared ??= (async () => {
+    const build = imagesCluster();
+    new Service(new Stack(build.cluster, "php"), "php", { image: build.php.ref });
+    const result = await Testing.synthResult(build.cluster, { generators: [imagesGenerator, stacksGenerator] });
+    return { build, files: new Map(result.files.map((file) => [file.path, file.content])) };
+  })();
+  return shared;
+}
+
 async function problemsOf(build: ReturnType<typeof imagesCluster>) {
   const error = await Testing.synthResult(build.cluster, { generators: [imagesGenerator] }).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(ConfigError);
@@ -47,22 +59,20 @@ describe("Image", () => {
   });
 
   it("writes each context under images/<name>/ and a build.sh that builds exactly the references the stacks use", async () => {
-    const build = imagesCluster();
-    new Service(new Stack(build.cluster, "php"), "php", { image: build.php.ref });
-    const result = await Testing.synthResult(build.cluster, { generators: [imagesGenerator, stacksGenerator] });
-    const paths = result.files.map((file) => file.path).filter((file) => file.startsWith("images/"));
+    const { build, files } = await synthesized();
+    const paths = [...files.keys()].filter((file) => file.startsWith("images/"));
     expect(paths.sort()).toEqual([
       "images/build.sh",
       "images/nginx-waf/Dockerfile",
       "images/php-fpm/Dockerfile",
       "images/php-fpm/php-fpm.conf",
     ]);
-    const script = result.files.find((file) => file.path === "images/build.sh")?.content ?? "";
+    const script = files.get("images/build.sh") ?? "";
     expect(script.split("\n").filter((line) => line.startsWith("build "))).toEqual([
       `build nginx-waf ${build.nginx.ref}`,
       `build php-fpm ${build.php.ref}`,
     ]);
-    const stack = result.files.find((file) => file.path === "stacks/php.yml")?.content ?? "";
+    const stack = files.get("stacks/php.yml") ?? "";
     expect(stack).toContain(`image: ${build.php.ref}`);
   });
 
@@ -85,12 +95,11 @@ describe("Image", () => {
 
 describe("Registry", () => {
   it("is reached at its node's name in the cluster domain, its certificate issued by the registry CA", async () => {
-    const build = imagesCluster();
-    const result = await Testing.synthResult(build.cluster, { generators: [imagesGenerator, stacksGenerator] });
+    const { build, files } = await synthesized();
     expect(build.registry.address).toBe("sw-node-1.swarm.internal:5000");
     expect(build.registry.certificate?.dnsNames).toEqual(["sw-node-1.swarm.internal", "sw-node-1"]);
     expect(build.registry.certificate?.usages).toEqual(["server"]);
-    const stack = result.files.find((file) => file.path === "stacks/registry.yml")?.content ?? "";
+    const stack = files.get("stacks/registry.yml") ?? "";
     expect(stack).toContain("REGISTRY_HTTP_ADDR: 10.10.1.21:5000");
     expect(stack).toContain("- node.hostname == sw-node-1");
     expect(stack).toContain("registry-data:/var/lib/registry");
