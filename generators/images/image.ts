@@ -261,10 +261,11 @@ export class PhpFpmImage extends Image {
       ...(props.base ? { base: props.base } : {}),
       packages: [...packages, ...own],
       familyPackages,
-      files: [{ path: "php-fpm.conf", contents: phpFpmGlobalConf(), target: `${PHP_ETC}/php-fpm.conf` }],
-      // Debian's default pool listens on a socket under /run/php, which only its init script creates; PhpFpm's
-      // www.conf replaces that pool, but an image run without it still starts.
-      run: ["install -d -o www-data -g www-data /run/php"],
+      files: [
+        { path: "php-fpm.conf", contents: phpFpmGlobalConf(), target: `${PHP_ETC}/php-fpm.conf` },
+        { path: "www.conf", contents: defaultPool(), target: `${PHP_ETC}/pool.d/www.conf` },
+      ],
+      run: [],
       cmd: [`php-fpm${DEBIAN_PHP_VERSION}`, "--nodaemonize", "--fpm-config", `${PHP_ETC}/php-fpm.conf`],
       purpose: [
         `The app tier's php-fpm: Debian's PHP ${DEBIAN_PHP_VERSION} with the extensions ${extensions.join(", ")}${(props.composer ?? true) ? " and composer" : ""}.`,
@@ -287,6 +288,30 @@ export class PhpFpmImage extends Image {
     });
     return problems;
   }
+}
+
+/**
+ * The image's own www pool, in place of Debian's (a socket under /run/php, which only its init script creates):
+ * port 9000 as the official php-fpm images listen, so the image serves a front on its own. PhpFpm mounts its
+ * sized pool over this file.
+ */
+function defaultPool(): string {
+  return [
+    `; ${GENERATED_NOTICE}`,
+    "; The default pool: PhpFpm's www.conf, sized from the model, replaces it.",
+    "[www]",
+    "user = www-data",
+    "group = www-data",
+    "listen = 9000",
+    "pm = dynamic",
+    "pm.max_children = 5",
+    "pm.start_servers = 2",
+    "pm.min_spare_servers = 1",
+    "pm.max_spare_servers = 3",
+    "clear_env = no",
+    "catch_workers_output = yes",
+    "",
+  ].join("\n");
 }
 
 /** php-fpm's global section: foreground, errors to the container's output, no pid file, the pools of pool.d. */

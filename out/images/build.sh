@@ -39,4 +39,4 @@ build() {
 }
 
 build nginx-waf sw-node-1.swarm.internal:5000/nginx-waf:8f415557a0deba14
-build php-fpm sw-node-1.swarm.internal:5000/php-fpm:a8642d2d4ea0b7a0
+build php-fpm sw-node-1.swarm.internal:5000/php-fpm:5d945727c57d241a

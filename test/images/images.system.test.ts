@@ -332,6 +332,9 @@ describe("out/images built for real by a private dockerd", () => {
     expect(modules.status, modules.output).toBe(0);
     const listed = new Set(modules.stdout.split("\n").map((line) => line.trim().toLowerCase()));
     expect(loaded.filter((name) => !listed.has(name.toLowerCase()))).toEqual([]);
+    // Without the stack's configs the image's own pool serves on port 9000, as the official images' does.
+    const bare = docker(["run", "--rm", "--network", "none", ref, "php-fpm8.2", "-t", "--fpm-config", "/etc/php/8.2/fpm/php-fpm.conf"]);
+    expect(bare.status, bare.output).toBe(0);
     const composer = docker(["run", "--rm", "--network", "none", ref, "composer", "--version", "--no-interaction"]);
     expect(composer.status, composer.output).toBe(0);
     expect(composer.output).toMatch(/Composer (version )?2\./);

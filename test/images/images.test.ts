@@ -66,6 +66,7 @@ describe("Image", () => {
       "images/nginx-waf/Dockerfile",
       "images/php-fpm/Dockerfile",
       "images/php-fpm/php-fpm.conf",
+      "images/php-fpm/www.conf",
     ]);
     const script = files.get("images/build.sh") ?? "";
     expect(script.split("\n").filter((line) => line.startsWith("build "))).toEqual([

@@ -39,4 +39,4 @@ build() {
 }
 
 build nginx-waf sw-node-1.swarm.internal:5000/nginx-waf:8f415557a0deba14
-build php-fpm sw-node-1.swarm.internal:5000/php-fpm:406d0fd9c752dd37
+build php-fpm sw-node-1.swarm.internal:5000/php-fpm:422ee45039cdaed7
