@@ -21,10 +21,13 @@ import {
   LetsEncrypt,
   Logging,
   Monitoring,
+  NginxWafImage,
   Node,
   OverlayNetwork,
   PhpFpm,
+  PhpFpmImage,
   ProxySql,
+  Registry,
   Secret,
   Service,
   Site,
@@ -55,9 +58,8 @@ export default defineCluster(() => {
     new Node(cluster, "sw-node-3", { tier: "app", privateIp: "10.10.1.23", publicIp: "203.0.113.23", swarmRole: "manager", memory: "4G", labels: proxysql }),
   ] as const;
   // The first manager holds the node-local state (Portainer's and Prometheus' data volumes) and the
-  // internal registry, served on 5000 with the node's certificate, whose SANs carry this name.
+  // internal registry.
   const primary = app[0];
-  const registry = `${primary.hostname}.${cluster.domain}:5000`;
   const sqlProxy = new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31", labels: proxysql });
   const databases = [
     new Node(cluster, "sw-db-1", { tier: "db", privateIp: "10.10.1.41" }),
@@ -76,6 +78,17 @@ export default defineCluster(() => {
   const lognet = new OverlayNetwork(cluster, "lognet", { subnet: "192.168.22.0/24", mtu: 1400 });
 
   new ClusterPki(cluster, "pki");
+  // The seed's registry on port 5000 of the first manager, with a certificate of the PKI's registry CA, which
+  // every node trusts for it. Pinned: its images live in a node-local volume (no shared storage yet).
+  const registry = new Registry(cluster, "internal-registry", { stack: new Stack(cluster, "registry"), node: primary });
+  // The images the cluster builds (out/images/, build.sh), from Debian's packages rather than the seed's Alpine
+  // builds, so the nginx, ModSecurity, CRS and PHP the tests run are the ones deployed. Tags hash the build context.
+  const nginxWaf = new NginxWafImage(cluster, "nginx-waf", { registry });
+  const phpImage = new PhpFpmImage(cluster, "php-fpm-image", {
+    registry,
+    // The seed's extensions, and what WordPress uses beside them (opcache, zip).
+    extensions: ["exif", "mysqli", "pdo_mysql", "sockets", "gd", "igbinary", "redis", "opcache", "zip"],
+  });
   new EtcdCluster(cluster, "etcd", { members: app });
   new DockerHost(cluster, "docker");
   // The seed's boot-script extras. Its time zone is not recorded: UTC, stated. ctop and gotop need each
@@ -121,7 +134,8 @@ export default defineCluster(() => {
   const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
   const fpm = new PhpFpm(cluster, "php-fpm", {
     stack: new Stack(cluster, "php"),
-    image: "wordpress:6.6-php8.3-fpm-alpine",
+    image: phpImage.ref,
+    paths: phpImage.paths,
     networks: [appnet],
     environment: {
       WORDPRESS_DB_HOST: proxy.endpoint,
@@ -133,9 +147,8 @@ export default defineCluster(() => {
     volumes: [site.volumeMount()],
     // The pool: (256 MiB − 128 MiB of opcache) / 32 MiB per worker = the seed's 4 workers per node.
     memoryLimit: "256M",
-    // What WordPress uses of the image's PHP (the wordpress image has them; the seed's own image added
-    // pdo_mysql, sockets, igbinary and redis): a task whose image lacks one turns unhealthy.
-    extensions: ["exif", "gd", "mysqli", "opcache", "zip"],
+    // What the image is built with: a task whose image lacks one turns unhealthy.
+    extensions: phpImage.extensions,
   });
   cisException(fpm.service, {
     "5.13": "php-fpm writes sessions and uploads to the image's /tmp, and WordPress updates its plugins in place",
@@ -146,7 +159,8 @@ export default defineCluster(() => {
     sites: [site],
     networks: [frontnet, appnet],
     php: fpm.service,
-    image: `${registry}/nginx-waf:1.26`,
+    image: nginxWaf.ref,
+    layout: nginxWaf.layout,
     // The operators' tools (Grafana, Prometheus, Alertmanager, Karma, Portainer) at https://admin.example.org/<tool>/,
     // none publishing a port: from the operators' VPN range and the private network (an SSH tunnel through a node),
     // and then only with a password of the htpasswd secret.

@@ -13,9 +13,12 @@ import {
   HostedZone,
   HostFirewall,
   Monitoring,
+  NginxWafImage,
   Node,
   OverlayNetwork,
+  PhpFpmImage,
   ProxySql,
+  Registry,
   Secret,
   Service,
   Site,
@@ -39,9 +42,8 @@ export default defineCluster(() => {
     new Node(cluster, "sw-node-2", { tier: "app", privateIp: "10.10.1.22" }),
     new Node(cluster, "sw-node-3", { tier: "app", privateIp: "10.10.1.23" }),
   ] as const;
-  // The seed's only manager, which also ran the internal registry on 5000 with its node certificate.
+  // The seed's only manager, which also ran the internal registry on 5000.
   const manager = app[0];
-  const registry = `${manager.hostname}.${cluster.domain}:5000`;
   new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31" });
   const databases = [
     new Node(cluster, "sw-db-1", { tier: "db", privateIp: "10.10.1.41" }),
@@ -56,6 +58,14 @@ export default defineCluster(() => {
   const mngnet = new OverlayNetwork(cluster, "mngnet", { subnet: "192.168.19.0/24", mtu: 9216 });
 
   new ClusterPki(cluster, "pki");
+  // The seed's registry and the two images it built (nginx-waf, its php-fpm with these extensions and composer),
+  // here from Debian's packages instead of the seed's Alpine builds.
+  const registry = new Registry(cluster, "internal-registry", { stack: new Stack(cluster, "registry"), node: manager });
+  const nginxWaf = new NginxWafImage(cluster, "nginx-waf", { registry });
+  const phpImage = new PhpFpmImage(cluster, "php-fpm-image", {
+    registry,
+    extensions: ["exif", "mysqli", "pdo_mysql", "sockets", "gd", "igbinary", "redis"],
+  });
   new EtcdCluster(cluster, "etcd", { members: app });
   new DockerHost(cluster, "docker");
   new HostFirewall(cluster, "firewall");
@@ -83,7 +93,7 @@ export default defineCluster(() => {
   const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
   const php = new Stack(cluster, "php");
   const fpm = new Service(php, "php", {
-    image: "wordpress:6.6-php8.3-fpm-alpine",
+    image: phpImage.ref,
     mode: "global",
     placement: { tier: "app" },
     networks: [appnet],
@@ -96,7 +106,8 @@ export default defineCluster(() => {
     sites: [site],
     networks: [frontnet, appnet],
     php: fpm,
-    image: `${registry}/nginx-waf:1.26`,
+    image: nginxWaf.ref,
+    layout: nginxWaf.layout,
   });
   // Route53 with the seed's simple routing: one record set lists both fronts, answered whether up or not.
   new HostedZone(cluster, "example-org", { name: "example.org", routing: "simple" });

@@ -8,6 +8,7 @@ export * from "./analysis/index.js";
 export * from "./dns/index.js";
 export * from "./docker-host/index.js";
 export * from "./host-extras/index.js";
+export * from "./images/index.js";
 export * from "./etcd/index.js";
 export * from "./firewall/index.js";
 export * from "./ignition/index.js";

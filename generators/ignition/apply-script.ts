@@ -12,6 +12,7 @@ const DEFAULT_MODE = 0o644;
  */
 const DOCKER_UNITS = new Set(["docker.service", "docker.socket", "docker-tcp.socket"]);
 const AUDIT_RULES = "/etc/audit/rules.d/";
+const DOCKER_CERTS_D = "/etc/docker/certs.d/";
 /**
  * OS services that read files the model writes without their units naming the file: Flatcar ships these
  * units, so their text is not in the config to search.
@@ -170,6 +171,8 @@ function isPrivateKey(text: string): boolean {
  * to read it.
  */
 function readersOf(path: string, files: readonly SyncedFile[]): string[] {
+  // dockerd reads a registry's CA from certs.d whenever it connects to that registry: nothing to restart.
+  if (path.startsWith(DOCKER_CERTS_D)) return [];
   const readers = new Set<string>();
   const seen = new Set<string>([path]);
   const queue = [path];

@@ -1,3 +1,4 @@
+import { registryTrustFiles } from "../images/trust.js";
 import { hostTls } from "../pki/host-paths.js";
 import { privateNetworkFile } from "./private-network.js";
 import { updateStrategyFile } from "./update-windows.js";
@@ -49,6 +50,8 @@ export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): Plann
     // The domain's revocation list, which etcd reads at each new connection (`--client-crl-file`).
     if (material.crlPem !== undefined) files.push({ path: paths.crl, mode: 0o444, contents: material.crlPem, construct: node.path });
   }
+  // Every node pulls from the cluster's registry: its dockerd trusts the registry CA for that address only.
+  for (const trust of registryTrustFiles(cluster, pki)) files.push({ ...trust, mode: 0o444 });
   return files;
 }
 

@@ -149,6 +149,12 @@ export function addNginxExporter(front: FrontProxy, context: ExporterContext): S
  * when every worker is busy), in a volume only the exporter beside each php-fpm task shares. From outside it is
  * out of reach: nginx forwards only `*.php` paths, and the status page answers the path `/status` alone.
  */
+/** The folder php-fpm reads its pools from: where the service's www pool is mounted (Debian's pool.d, the official images' php-fpm.d). */
+function poolDirectory(php: Service): string {
+  const www = (php.props.configs ?? []).find((mount) => mount.target.endsWith("/www.conf"));
+  return www ? www.target.slice(0, www.target.lastIndexOf("/")) : PHP_FPM_POOL_DIR;
+}
+
 export function addPhpFpmExporter(php: Service, context: ExporterContext): Service {
   const stack = php.node.scope as Stack;
   const socket = `${PHP_FPM_STATUS_DIR}/status.sock`;
@@ -166,7 +172,7 @@ export function addPhpFpmExporter(php: Service, context: ExporterContext): Servi
   });
   php.addMounts({
     volumes: [`${PHP_FPM_STATUS_VOLUME}:${PHP_FPM_STATUS_DIR}`],
-    configs: [{ config: pool, target: `${PHP_FPM_POOL_DIR}/zzz-status.conf` }],
+    configs: [{ config: pool, target: `${poolDirectory(php)}/zzz-status.conf` }],
   });
   const exporter = new Service(stack, `${php.name}-fpm-exporter`, {
     image: EXPORTER_IMAGES.phpFpm,

@@ -44,10 +44,14 @@ const DOMAIN_ORDER: readonly TrustDomain[] = [TRUST_DOMAINS.etcdPeer, TRUST_DOMA
 export class ClusterPki extends ClusterConstruct implements Preparable {
   private readonly authorities = new Map<TrustDomain, CertificateAuthority>();
   private readonly nodeCertificates = new Map<string, Certificate>();
+  private readonly caValidityDays: number | undefined;
+  private readonly certificateValidityDays: number | undefined;
 
   constructor(cluster: Cluster, id = "pki", props: ClusterPkiProps = {}) {
     super(cluster, id);
     props = this.acceptProps(props, CLUSTER_PKI_PROPS);
+    this.caValidityDays = props.validityDays;
+    this.certificateValidityDays = props.certificateValidityDays;
     for (const domain of DOMAIN_ORDER) {
       this.authorities.set(
         domain,
@@ -68,7 +72,23 @@ export class ClusterPki extends ClusterConstruct implements Preparable {
     return authority;
   }
 
-  /** Every CA, in the order etcd-peer, etcd-client, docker-api. */
+  /**
+   * The CA of a trust domain a family brings with it (the registry's): created on the first request, with the
+   * same settings as the others, so a cluster without that family has no such CA.
+   */
+  authorityFor(domain: TrustDomain): CertificateAuthority {
+    const existing = this.authorities.get(domain);
+    if (existing) return existing;
+    const authority = new CertificateAuthority(this, domain, {
+      commonName: `${Cluster.of(this).name} ${domain} CA`,
+      validityDays: this.caValidityDays,
+      certificateValidityDays: this.certificateValidityDays,
+    });
+    this.authorities.set(domain, authority);
+    return authority;
+  }
+
+  /** Every CA, in the order etcd-peer, etcd-client, docker-api (then any a family added). */
   get allAuthorities(): CertificateAuthority[] {
     return [...this.authorities.values()];
   }

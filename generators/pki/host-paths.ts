@@ -59,6 +59,11 @@ export const TRUST_DOMAINS = {
   etcdClient: "etcd-client",
   /** The Docker TLS API (port 2376): dockerd's serving certificate and the operators', `--tlscacert`. */
   dockerApi: "docker-api",
+  /**
+   * The internal image registry's serving certificate (port 5000); every node's dockerd trusts this CA for the
+   * registry's address only (`/etc/docker/certs.d/<registry>/ca.crt`). Created when a Registry is declared.
+   */
+  registry: "registry",
 } as const;
 
 export type TrustDomain = (typeof TRUST_DOMAINS)[keyof typeof TRUST_DOMAINS];

@@ -43,6 +43,8 @@ ensure_secret prometheus_etcd_client_key_v1 prometheus_etcd_client_key
 ensure_secret proxysql_admin_v1 proxysql_admin
 ensure_secret proxysql_monitor_v1 proxysql_monitor
 ensure_secret proxysql_users_v1 proxysql_users
+ensure_secret registry_tls_cert_v1 registry_tls_cert
+ensure_secret registry_tls_key_v1 registry_tls_key
 ensure_secret tls_admin_example_org_v1 tls_admin_example_org
 ensure_secret tls_example_org_v1 tls_example_org
 ensure_secret wordpress_db_password_v1 wordpress_db_password
@@ -74,6 +76,8 @@ current=(
   proxysql_admin_v1
   proxysql_monitor_v1
   proxysql_users_v1
+  registry_tls_cert_v1
+  registry_tls_key_v1
   tls_admin_example_org_v1
   tls_example_org_v1
   wordpress_db_password_v1

@@ -41,6 +41,10 @@ export const OUT_PATHS = {
   certbotIamPolicy: (prefix = ""): string => `certbot/${prefix}iam-policy.json`,
   /** `certbot/bootstrap.sh`: writes the self-signed certificates the first deploy starts nginx with. */
   certbotBootstrap: (prefix = ""): string => `certbot/${prefix}bootstrap.sh`,
+  /** `images/nginx-waf/Dockerfile`: a file of an image's build context, which build.sh builds from. */
+  imageFile: (image: string, relative: string): string => `images/${image}/${relative}`,
+  /** `images/build.sh`: builds every image with the tag the stacks reference, and pushes it. */
+  imageBuildScript: "images/build.sh",
   /** The reviewer's page at the top of out/: the topology, tolerated failures, findings, bring-up order. */
   reviewerReadme: "README.md",
   /** The topology drawn by Graphviz, which the reviewer's page links. */

@@ -328,7 +328,7 @@ describe.each([
     expect(stack("stats").services?.prometheus?.deploy?.placement?.constraints).toEqual(["node.hostname == sw-node-1"]);
   });
 
-  it("pulls nginx from the internal registry on the first manager", () => {
-    expect(stack("front").services?.nginx?.image).toBe("sw-node-1.swarm.internal:5000/nginx-waf:1.26");
+  it("pulls nginx from the internal registry on the first manager, tagged with its build context's hash", () => {
+    expect(stack("front").services?.nginx?.image).toMatch(/^sw-node-1\.swarm\.internal:5000\/nginx-waf:[0-9a-f]{16}$/);
   });
 });

@@ -7,11 +7,12 @@
 # deployed alone and waited on until it is Synced, so an update never restarts them all at once. Safe to re-run:
 # what already matches the model is left as it is. `--dry-run` prints the plan and changes nothing; `--help`.
 # The stacks, in order:
-#   1. db
-#   2. php (after db: php_php sends queries to db_proxysql)
-#   3. front (after php: front_nginx passes requests to php_php)
-#   4. stats (after db: stats_mysqld-exporter-pxc-1 is started with the endpoint of db_pxc-1)
-#   5. mng
+#   1. registry
+#   2. db
+#   3. php (after db: php_php sends queries to db_proxysql)
+#   4. front (after php: front_nginx passes requests to php_php)
+#   5. stats (after db: stats_mysqld-exporter-pxc-1 is started with the endpoint of db_pxc-1)
+#   6. mng
 set -euo pipefail
 
 SWARM_SSH=${SWARM_SSH:-ssh}
@@ -79,6 +80,7 @@ export SECRETS_DIR="${SECRETS_DIR:-$(dirname "$out")/secrets/docker}"
 # services call (the request path the model declares, and endpoints services are started with); stacks no call
 # relates keep the config's order.
 STACKS=(
+  'registry stacks/registry.yml'
   'db stacks/db.yml'
   'php stacks/php.yml'
   'front stacks/front.yml'
@@ -87,6 +89,7 @@ STACKS=(
 )
 # Each stack's services, as Docker names them.
 declare -A SERVICES=(
+  [registry]=registry_registry
   [db]='db_pxc-1 db_pxc-2 db_proxysql'
   [php]='php_php php_php-fpm-exporter'
   [front]='front_nginx front_nginx-exporter'

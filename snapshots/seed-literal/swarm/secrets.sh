@@ -31,6 +31,8 @@ ensure_secret prometheus_etcd_client_key_v1 prometheus_etcd_client_key
 ensure_secret proxysql_admin_v1 proxysql_admin
 ensure_secret proxysql_monitor_v1 proxysql_monitor
 ensure_secret proxysql_users_v1 proxysql_users
+ensure_secret registry_tls_cert_v1 registry_tls_cert
+ensure_secret registry_tls_key_v1 registry_tls_key
 ensure_secret xtradb_backup_v1 xtradb_backup
 ensure_secret xtradb_exporter_v1 xtradb_exporter
 ensure_secret xtradb_healthcheck_v1 xtradb_healthcheck
@@ -47,6 +49,8 @@ current=(
   proxysql_admin_v1
   proxysql_monitor_v1
   proxysql_users_v1
+  registry_tls_cert_v1
+  registry_tls_key_v1
   xtradb_backup_v1
   xtradb_exporter_v1
   xtradb_healthcheck_v1

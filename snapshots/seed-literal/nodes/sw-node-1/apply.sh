@@ -28,6 +28,7 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/ssl/swarm/etcd-peer/ca.pem|/etc/ssl/swarm/etcd-peer/ca.pem|0444||etcd-member.service' \
   'file|nodes/sw-node-1/files/etc/ssl/swarm/etcd-peer/cert.pem|/etc/ssl/swarm/etcd-peer/cert.pem|0444||etcd-member.service' \
   'file|shared/files/etc/ssl/swarm/etcd-peer/crl.pem|/etc/ssl/swarm/etcd-peer/crl.pem|0444||etcd-member.service' \
+  'file|shared/files/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|0444||' \
   'file|shared/files/etc/profile.d/01-etcd.sh|/etc/profile.d/01-etcd.sh|0644||' \
   'file|nodes/sw-node-1/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \

@@ -1,0 +1,373 @@
+// System test of out/images/: real programs, run for real. shellcheck checks build.sh; openssl verifies the
+// registry's certificate against the CA every node trusts (from the nodes' Ignition files, which
+// ignition-validate checks); apt-cache confirms every Debian package the PHP table names exists in bookworm;
+// and a private dockerd (own data root, exec root, socket and pid file, no bridge, no iptables) builds both
+// images with build.sh --no-push from a base image made on this machine (mmdebstrap from its apt sources |
+// docker import, under the name the Dockerfiles pull: no image registry is contacted). The built images then
+// run their own programs: `nginx -t` on the generated front configuration, `php-fpm8.2 -t` on the generated pool
+// and php.ini, the php stack's health check (every extension the model asks for), `php -m` and composer.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PACKAGE_OF, debianPackageOf } from "../../generators/images/debian-php.js";
+import { DEBIAN_BASE, contextTag } from "../../generators/images/index.js";
+import { repoRoot } from "../helpers/cli.js";
+
+const OUT = path.join(repoRoot, "out");
+const BUILD_SCRIPT = path.join(OUT, "images", "build.sh");
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, input?: string) {
+  const result = spawnSync(command, args, { encoding: "utf8", env, input, maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "", output: `${result.stdout}${result.stderr}` };
+}
+
+/**
+ * The same, without blocking the worker: a build runs for minutes, and a worker stuck in spawnSync that long
+ * misses the test runner's calls.
+ */
+function runAsync(command: string, args: readonly string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string; output: string }>((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, stdout, stderr, output: `${stdout}${stderr}` }));
+  });
+}
+
+/** `build <folder> <ref>` lines of build.sh. */
+function builds(): { folder: string; ref: string }[] {
+  return readFileSync(BUILD_SCRIPT, "utf8")
+    .split("\n")
+    .flatMap((line) => {
+      const match = /^build (\S+) (\S+)$/.exec(line);
+      return match?.[1] && match[2] ? [{ folder: match[1], ref: match[2] }] : [];
+    });
+}
+
+interface StackFile {
+  services: Record<string, { image: string; configs?: { source: string; target: string }[]; healthcheck?: { test: string[] } }>;
+  configs?: Record<string, { file: string }>;
+}
+const stack = (name: string): StackFile => parse(readFileSync(path.join(OUT, "stacks", `${name}.yml`), "utf8")) as StackFile;
+
+describe("out/images without a daemon", () => {
+  it("build.sh passes shellcheck", () => {
+    const result = run("shellcheck", ["--shell=bash", BUILD_SCRIPT]);
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it("the stacks reference exactly the tags build.sh builds, each the hash of its folder as sha256sum computes it", () => {
+    const entries = builds();
+    expect(entries.map((entry) => entry.folder)).toEqual(["nginx-waf", "php-fpm"]);
+    const registry = entries[0]?.ref.split("/")[0] ?? "";
+    const referenced = new Set<string>();
+    for (const file of readdirSync(path.join(OUT, "stacks")).filter((name) => name.endsWith(".yml"))) {
+      for (const service of Object.values(stack(file.replace(/\.yml$/, "")).services)) {
+        if (service.image.startsWith(`${registry}/`)) referenced.add(service.image);
+      }
+    }
+    expect([...referenced].sort()).toEqual(entries.map((entry) => entry.ref).sort());
+    for (const { folder, ref } of entries) {
+      const dir = path.join(OUT, "images", folder);
+      const files = new Map(
+        readdirSync(dir, { recursive: true, encoding: "utf8" }).map((file) => [file, readFileSync(path.join(dir, file), "utf8")]),
+      );
+      expect(ref.endsWith(`:${contextTag(files)}`)).toBe(true);
+      // The same with coreutils, as build.sh checks before it builds.
+      const shell = run("bash", [
+        "-c",
+        'cd "$1" && find . -type f -printf "%P\\n" | LC_ALL=C sort | while IFS= read -r f; do sha256sum -- "$f"; done | sha256sum | cut -c1-16',
+        "sh",
+        dir,
+      ]);
+      expect(`${ref.split(":").pop()}\n`).toBe(shell.stdout);
+    }
+  });
+
+  it("every node trusts the registry CA for the registry's address only, and that CA verifies the registry's certificate", () => {
+    const registry = builds()[0]?.ref.split("/")[0] ?? "";
+    const ca = readFileSync(path.join(OUT, "pki", "registry", "ca.crt"), "utf8");
+    const work = mkdtempSync(path.join(tmpdir(), "images-trust-"));
+    try {
+      for (const node of readdirSync(path.join(OUT, "nodes"))) {
+        const ignition = path.join(OUT, "nodes", node, "config.ign");
+        const validated = run("ignition-validate", [ignition]);
+        expect(validated.status, validated.output).toBe(0);
+        const files = (
+          JSON.parse(readFileSync(ignition, "utf8")) as { storage: { files: { path: string; contents?: { source?: string } }[] } }
+        ).storage.files;
+        const trust = files.find((file) => file.path === `/etc/docker/certs.d/${registry}/ca.crt`);
+        expect(trust, node).toBeDefined();
+        const source = trust?.contents?.source ?? "";
+        const text = source.startsWith("data:;base64,")
+          ? Buffer.from(source.slice(13), "base64").toString("utf8")
+          : decodeURIComponent(source.replace(/^data:,/, ""));
+        expect(text, node).toBe(ca);
+        expect(files.filter((file) => file.path.startsWith("/etc/docker/certs.d/")).length, node).toBe(1);
+        // The day-2 apply installs it without restarting dockerd, which reads certs.d at each connection.
+        const apply = readFileSync(path.join(OUT, "nodes", node, "apply.sh"), "utf8");
+        expect(apply).toContain(`|/etc/docker/certs.d/${registry}/ca.crt|0444||' \\`);
+      }
+      writeFileSync(path.join(work, "ca.crt"), ca);
+      const host = registry.split(":")[0] ?? "";
+      const verified = run("openssl", [
+        "verify",
+        "-CAfile",
+        path.join(work, "ca.crt"),
+        "-purpose",
+        "sslserver",
+        "-verify_hostname",
+        host,
+        path.join(OUT, "pki", "registry", "certs", "registry.crt"),
+      ]);
+      expect(verified.status, verified.output).toBe(0);
+      // The docker-api CA (dockerd's) does not vouch for it: a registry certificate opens no other domain.
+      const other = run("openssl", [
+        "verify",
+        "-CAfile",
+        path.join(OUT, "pki", "docker-api", "ca.crt"),
+        path.join(OUT, "pki", "registry", "certs", "registry.crt"),
+      ]);
+      expect(other.status).not.toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it("every Debian package the PHP extension table names exists in this machine's bookworm sources", () => {
+    const packages = [...new Set(Object.keys(PACKAGE_OF).map((extension) => debianPackageOf(extension)))];
+    const result = run("apt-cache", ["show", "--no-all-versions", ...(packages as string[])]);
+    expect(result.status, result.output).toBe(0);
+    const found = new Set([...result.stdout.matchAll(/^Package: (\S+)$/gm)].map((match) => match[1]));
+    expect(packages.filter((name) => !found.has(name as string))).toEqual([]);
+  });
+});
+
+describe("out/images built for real by a private dockerd", () => {
+  // Made when the daemon starts, so a run that filters these tests out leaves no folder behind.
+  let work = "";
+  let socket = "";
+  let env: NodeJS.ProcessEnv = {};
+  let dockerd: ChildProcess | undefined;
+  const docker = (args: readonly string[]) => run("docker", args, env);
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), "images-dockerd-"));
+    socket = path.join(work, "docker.sock");
+    env = { PATH: process.env.PATH ?? "", HOME: work, DOCKER_HOST: `unix://${socket}`, DOCKER_BUILDKIT: "0" };
+    const log = openSync(path.join(work, "dockerd.log"), "w");
+    // A daemon of its own: its own data, exec root, pid file and socket; no bridge, no iptables rules.
+    dockerd = spawn(
+      "dockerd",
+      [
+        `--data-root=${path.join(work, "data")}`,
+        `--exec-root=${path.join(work, "exec")}`,
+        `--pidfile=${path.join(work, "dockerd.pid")}`,
+        `--host=unix://${socket}`,
+        "--bridge=none",
+        "--iptables=false",
+      ],
+      { stdio: ["ignore", log, log], env: { PATH: process.env.PATH ?? "" } },
+    );
+    for (let attempt = 0; ; attempt++) {
+      if (docker(["version", "--format", "{{.Server.Version}}"]).status === 0) break;
+      if (attempt > 60 || dockerd.exitCode !== null)
+        throw new Error(`dockerd did not answer:\n${readFileSync(path.join(work, "dockerd.log"), "utf8").slice(-3000)}`);
+      await sleep(500);
+    }
+    // The base the Dockerfiles pull, made from this machine's apt sources: bookworm, as the pinned tag says.
+    const made = spawnSync(
+      "bash",
+      ["-c", 'set -o pipefail; mmdebstrap --variant=apt --quiet bookworm - | docker import - "$1"', "sh", DEBIAN_BASE],
+      {
+        encoding: "utf8",
+        env,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    if (made.status !== 0) throw new Error(`base image: ${made.stderr}`);
+  }, 240_000);
+
+  afterAll(async () => {
+    const child = dockerd;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      // By its pid only: dockerd stops the containerd it started itself.
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(30_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+    // What dockerd leaves mounted under its exec root (the default network namespace), deepest first.
+    const mounts = readFileSync("/proc/mounts", "utf8")
+      .split("\n")
+      .map((line) => line.split(" ")[1] ?? "")
+      .filter((mount) => work !== "" && mount.startsWith(`${work}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const mount of mounts) spawnSync("umount", [mount]);
+    if (work !== "") rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it("build.sh --no-push builds both images with the tags the stacks reference", async () => {
+    const result = await runAsync("bash", [BUILD_SCRIPT, "--no-push"], env);
+    expect(result.status, result.output.slice(-4000)).toBe(0);
+    for (const { ref } of builds()) expect(docker(["image", "inspect", "--format", "{{.Id}}", ref]).status, ref).toBe(0);
+  }, 600_000);
+
+  it("nginx-waf: nginx -t passes on the generated front configuration, with the ModSecurity connector and the CRS loaded", () => {
+    const ref = builds().find((entry) => entry.folder === "nginx-waf")?.ref ?? "";
+    const front = stack("front");
+    const nginx = Object.values(front.services).find((service) => service.image === ref);
+    expect(nginx).toBeDefined();
+    const mounts = (nginx?.configs ?? []).flatMap(({ source, target }) => {
+      const file = front.configs?.[source]?.file;
+      return file ? ["--volume", `${path.join(OUT, "stacks", file)}:${target}:ro`] : [];
+    });
+    // Let's Encrypt's files where each site's configuration expects them: a self-signed pair per certificate path.
+    const letsencrypt = path.join(work, "letsencrypt");
+    const texts = (nginx?.configs ?? []).map(({ source }) =>
+      readFileSync(path.join(OUT, "stacks", front.configs?.[source]?.file ?? ""), "utf8"),
+    );
+    for (const text of texts) {
+      for (const match of text.matchAll(/ssl_certificate\s+\/etc\/letsencrypt\/(\S+)\/fullchain\.pem;/g)) {
+        const dir = path.join(letsencrypt, match[1] ?? "");
+        if (existsSync(dir)) continue;
+        mkdirSync(dir, { recursive: true });
+        const made = run("openssl", [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=test",
+          "-keyout",
+          path.join(dir, "privkey.pem"),
+          "-out",
+          path.join(dir, "fullchain.pem"),
+        ]);
+        expect(made.status, made.output).toBe(0);
+      }
+    }
+    const checked = docker([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      ...mounts,
+      "--volume",
+      `${letsencrypt}:/etc/letsencrypt:ro`,
+      ref,
+      "nginx",
+      "-t",
+    ]);
+    expect(checked.status, checked.output).toBe(0);
+    expect(checked.output).toMatch(/test is successful/);
+    expect(checked.output).toMatch(/ModSecurity-nginx/);
+    const files = docker([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      ref,
+      "sh",
+      "-c",
+      "ls /usr/share/nginx/modules/ && ls /usr/share/modsecurity-crs/rules/ | grep -c '\\.conf$'",
+    ]);
+    expect(files.status, files.output).toBe(0);
+    expect(files.stdout).toContain("ngx_http_modsecurity_module.so");
+    expect(files.stdout).toContain("ngx_http_geoip2_module.so");
+    expect(Number(files.stdout.trim().split("\n").pop())).toBeGreaterThan(20);
+  }, 120_000);
+
+  it("php-fpm: php-fpm8.2 -t passes on the generated pool and php.ini; the stack's health check finds every extension", () => {
+    const ref = builds().find((entry) => entry.folder === "php-fpm")?.ref ?? "";
+    const php = stack("php");
+    const service = Object.values(php.services).find((candidate) => candidate.image === ref);
+    expect(service).toBeDefined();
+    const mounts = (service?.configs ?? []).flatMap(({ source, target }) => {
+      const file = php.configs?.[source]?.file;
+      return file ? ["--volume", `${path.join(OUT, "stacks", file)}:${target}:ro`] : [];
+    });
+    // php.ini, the www pool and the exporter's status pool, all where Debian's php-fpm reads them.
+    expect((service?.configs ?? []).map((mount) => mount.target)).toEqual([
+      "/etc/php/8.2/fpm/php.ini",
+      "/etc/php/8.2/fpm/pool.d/www.conf",
+      "/etc/php/8.2/fpm/pool.d/zzz-status.conf",
+    ]);
+    const tested = docker([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      ...mounts,
+      ref,
+      "php-fpm8.2",
+      "-t",
+      "--fpm-config",
+      "/etc/php/8.2/fpm/php-fpm.conf",
+    ]);
+    expect(tested.status, tested.output).toBe(0);
+    expect(tested.output).toMatch(/test is successful/);
+    // The health check Swarm runs, exactly as the stack file writes it.
+    const [kind, ...command] = service?.healthcheck?.test ?? [];
+    expect(kind).toBe("CMD");
+    const healthy = docker(["run", "--rm", "--network", "none", ...mounts, ref, ...command]);
+    expect(healthy.status, healthy.output).toBe(0);
+    const loaded =
+      /\[(.*)\]/
+        .exec(command.join(" "))?.[1]
+        ?.split(",")
+        .map((name) => JSON.parse(name) as string) ?? [];
+    expect(loaded).toEqual(expect.arrayContaining(["exif", "mysqli", "pdo_mysql", "sockets", "gd", "igbinary", "redis"]));
+    const modules = docker(["run", "--rm", "--network", "none", ...mounts, ref, "php", "-m"]);
+    expect(modules.status, modules.output).toBe(0);
+    const listed = new Set(modules.stdout.split("\n").map((line) => line.trim().toLowerCase()));
+    expect(loaded.filter((name) => !listed.has(name.toLowerCase()))).toEqual([]);
+    // Without the stack's configs the image's own pool serves on port 9000, as the official images' does.
+    const bare = docker(["run", "--rm", "--network", "none", ref, "php-fpm8.2", "-t", "--fpm-config", "/etc/php/8.2/fpm/php-fpm.conf"]);
+    expect(bare.status, bare.output).toBe(0);
+    const composer = docker(["run", "--rm", "--network", "none", ref, "composer", "--version", "--no-interaction"]);
+    expect(composer.status, composer.output).toBe(0);
+    expect(composer.output).toMatch(/Composer (version )?2\./);
+  }, 120_000);
+
+  it("a build context naming a package bookworm does not have fails, build.sh naming the image", async () => {
+    // build.sh and the php-fpm context, copied; one package renamed to one that does not exist, the tag recomputed.
+    const copy = path.join(work, "bad-images");
+    mkdirSync(path.join(copy, "php-fpm"), { recursive: true });
+    const original = path.join(OUT, "images", "php-fpm");
+    for (const file of readdirSync(original)) writeFileSync(path.join(copy, "php-fpm", file), readFileSync(path.join(original, file)));
+    const dockerfile = path.join(copy, "php-fpm", "Dockerfile");
+    writeFileSync(dockerfile, readFileSync(dockerfile, "utf8").replace(" php8.2-redis ", " php8.2-no-such-extension "));
+    const files = new Map(
+      readdirSync(path.join(copy, "php-fpm")).map((file) => [file, readFileSync(path.join(copy, "php-fpm", file), "utf8")]),
+    );
+    const ref = `registry.invalid:5000/php-fpm:${contextTag(files)}`;
+    const script = readFileSync(BUILD_SCRIPT, "utf8")
+      .replace(/^build .*$/gm, "")
+      .concat(`build php-fpm ${ref}\n`);
+    writeFileSync(path.join(copy, "build.sh"), script);
+    const result = await runAsync("bash", [path.join(copy, "build.sh"), "--no-push"], env);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/Unable to locate package php8\.2-no-such-extension/);
+    expect(result.stderr).toContain("build.sh: images/php-fpm failed to build");
+    // And an edited context is refused before any build: its hash is no longer the tag.
+    writeFileSync(dockerfile, `${readFileSync(dockerfile, "utf8")}# edited\n`);
+    const edited = run("bash", [path.join(copy, "build.sh"), "--no-push"], env);
+    expect(edited.status).not.toBe(0);
+    expect(edited.stderr).toMatch(/images\/php-fpm hashes to [0-9a-f]{16}, not to/);
+  }, 300_000);
+});
