@@ -80,12 +80,15 @@ export class Registry extends ClusterConstruct implements Preparable, Availabili
     this.port = props.port ?? 5000;
     this.volume = props.volume ?? "registry-data";
     this.address = `${props.node.hostname}.${cluster.domain}:${this.port}`;
+    const material = { kind: "pki", domain: TRUST_DOMAINS.registry, certificate: REGISTRY_TLS.certificate } as const;
     const cert = new Secret(cluster, REGISTRY_TLS.certSecret, {
       description: `the registry's certificate: pki/${TRUST_DOMAINS.registry}/certs/${REGISTRY_TLS.certificate}.crt`,
     });
+    cert.generateAs({ ...material, part: "certificate" });
     const key = new Secret(cluster, REGISTRY_TLS.keySecret, {
       description: `the registry's private key: secrets/pki/${TRUST_DOMAINS.registry}/${REGISTRY_TLS.certificate}.key`,
     });
+    key.generateAs({ ...material, part: "key" });
     this.service = new Service(props.stack, "registry", {
       image: props.image ?? "registry:2.8.3",
       placement: { hostname: props.node.hostname },

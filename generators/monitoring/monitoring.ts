@@ -331,12 +331,15 @@ export class Monitoring extends ClusterConstruct implements AvailabilitySource, 
     const ca = new Secret(cluster, ETCD_TLS.caSecret, {
       description: `the CA bundle etcd's clients trust: pki/${domain}/ca.crt`,
     });
+    ca.generateAs({ kind: "pki", domain, part: "trust-bundle" });
     const certificate = new Secret(cluster, ETCD_TLS.certSecret, {
       description: `Prometheus' etcd client certificate: pki/${domain}/certs/${PROMETHEUS_ETCD_CLIENT}.crt`,
     });
+    certificate.generateAs({ kind: "pki", domain, part: "certificate", certificate: PROMETHEUS_ETCD_CLIENT });
     const key = new Secret(cluster, ETCD_TLS.keySecret, {
       description: `Prometheus' etcd client key: secrets/pki/${domain}/${PROMETHEUS_ETCD_CLIENT}.key`,
     });
+    key.generateAs({ kind: "pki", domain, part: "key", certificate: PROMETHEUS_ETCD_CLIENT });
     this.prometheus.addMounts({ secrets: [ca, certificate, key] });
     this.etcdScrape = {
       members,

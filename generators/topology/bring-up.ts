@@ -59,7 +59,7 @@ export function bringUpSteps(cluster: Cluster): BringUpStep[] {
 function secretsDetail(cluster: Cluster): string {
   const byHand = cluster.secrets.filter((secret) => !secret.source).map((secret) => `\`${secret.name}\``);
   return (
-    "the first writes a random value for every secret it can make into the git-ignored `secrets/docker/` (keep it in your secret store)" +
+    "the first writes into the git-ignored `secrets/docker/` a random value for every secret it can make and a copy of every certificate and key a secret takes from the cluster PKI (keep them in your secret store)" +
     (byHand.length > 0 ? `; write the others there yourself (${byHand.join(", ")})` : "") +
     "; the second, against a manager (`DOCKER_HOST`), creates each version the stacks name from those files"
   );

@@ -3,6 +3,7 @@ import path from "node:path";
 import { loadConfig } from "../config/load.js";
 import type { Secret } from "../model/secret.js";
 import { gitWouldCommit, isInside } from "../provision/write-overlays.js";
+import { readPkiMaterial } from "../docker-secrets/pki-material.js";
 import { planSecrets, type SecretAction } from "../docker-secrets/values.js";
 import { readSecretVersions, writeSecretVersions } from "../docker-secrets/versions.js";
 import { prepareTree } from "../synth/synthesize.js";
@@ -57,7 +58,7 @@ export async function runSecrets(options: SecretsOptions, io: Output): Promise<n
   const fileOf = (secret: Secret): string => path.join(dir, secret.name);
   const read = (secret: Secret): string | undefined => (existsSync(fileOf(secret)) ? readFileSync(fileOf(secret), "utf8") : undefined);
 
-  const actions = planSecrets(secrets, rotate, read);
+  const actions = planSecrets(secrets, rotate, read, (source) => readPkiMaterial(paths.pki, source));
   const provided = actions.filter((entry) => entry.action === "provide");
   const handRotated = [...rotate].filter((secret) => !secret.source);
   const nextVersions: Record<string, number> = { ...versions };

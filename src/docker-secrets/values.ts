@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { Secret, SecretSource } from "../model/secret.js";
+import type { PkiSecretSource, Secret, SecretSource } from "../model/secret.js";
 
 /** Letters and digits: no quoting needed in SQL, shell, ProxySQL's config or a MySQL option file. */
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -22,12 +22,14 @@ export type SecretAction =
 /**
  * Decides each secret's new value: a missing generated one is created, a rotated one (and every secret derived
  * from it) is made again, anything else is kept. `read` gives a secret's current value, or undefined when its
- * file is missing. Derived secrets are made after their sources, whatever the declaration order.
+ * file is missing. Derived secrets are made after their sources, whatever the declaration order. A copy of PKI
+ * material (`readPki` gives it, undefined until a build has issued it) is made again whenever it differs.
  */
 export function planSecrets(
   secrets: readonly Secret[],
   rotate: ReadonlySet<Secret>,
   read: (secret: Secret) => string | undefined,
+  readPki: (source: PkiSecretSource) => string | undefined = () => undefined,
 ): SecretAction[] {
   const made = new Map<Secret, string>();
   const remade = new Set<Secret>();
@@ -49,6 +51,17 @@ export function planSecrets(
       actions.set(secret, current === undefined ? { secret, action: "provide" } : { secret, action: "keep" });
       return;
     }
+    if (source.kind === "pki") {
+      const value = readPki(source);
+      if (value === undefined) actions.set(secret, current === undefined ? { secret, action: "provide" } : { secret, action: "keep" });
+      else if (value === current) actions.set(secret, { secret, action: "keep" });
+      else {
+        made.set(secret, value);
+        if (current !== undefined) remade.add(secret);
+        actions.set(secret, { secret, action: current === undefined ? "create" : "rotate", value });
+      }
+      return;
+    }
     if (current !== undefined && !rotate.has(secret) && !sourcesRemade) {
       actions.set(secret, { secret, action: "keep" });
       return;
@@ -67,7 +80,10 @@ export function planSecrets(
 }
 
 /** The value a source makes; undefined for a derived secret one of whose sources has no value yet. */
-function makeValue(source: SecretSource, currentValue: (secret: Secret) => string | undefined): string | undefined {
+function makeValue(
+  source: Exclude<SecretSource, PkiSecretSource>,
+  currentValue: (secret: Secret) => string | undefined,
+): string | undefined {
   if (source.kind === "password") {
     const password = randomPassword();
     return source.format ? source.format(password) : password;

@@ -16,7 +16,16 @@ export type SecretSource =
    * A value built from other generated secrets' values, such as ProxySQL's user list holding the application's
    * password: remade, and its version bumped, whenever one of them is rotated.
    */
-  | { readonly kind: "derived"; readonly from: readonly Secret[]; readonly format: (values: readonly string[]) => string };
+  | { readonly kind: "derived"; readonly from: readonly Secret[]; readonly format: (values: readonly string[]) => string }
+  /**
+   * A copy of the cluster PKI's material: a certificate, its key, or a domain's trust bundle (the issuing CA and,
+   * during a rotation, the other one). Copied again, under a new version, whenever the build re-issues it.
+   */
+  | PkiSecretSource;
+
+export type PkiSecretSource =
+  | { readonly kind: "pki"; readonly domain: string; readonly part: "trust-bundle" }
+  | { readonly kind: "pki"; readonly domain: string; readonly part: "certificate" | "key"; readonly certificate: string };
 
 /** What the tree's root (the Cluster) tells a secret about its version. */
 interface SecretVersionSource {

@@ -16,7 +16,7 @@ import type { AuthorityMaterial, PkiOptions, PkiResolver, StateWrite } from "./m
 import { NO_PKI } from "./material.js";
 import { CRL_RESIGN_WITHIN_DAYS, namesDistributionPoint, readCrl, serialOf } from "./crl.js";
 import * as problem from "./problems.js";
-import { certificateWrite, PkiState, privateKeyWrite } from "./state.js";
+import { certificateWrite, PkiState, privateKeyWrite, trustBundle } from "./state.js";
 
 /**
  * Certificates are committed state, like a lock file: a certificate whose request (subject, SANs, usages, CA)
@@ -176,15 +176,6 @@ async function resolveCrl(
     pending.push(`${display}: its next update is on ${day}; re-sign it with \`swarm-cluster pki crl ${authority.domain}\``);
   }
   return { pem: committed, revoked: new Set(facts.entries.map((entry) => entry.serial)), writes: [], pending };
-}
-
-/**
- * What the domain's daemons trust: the issuing CA, then the CA a rotation is bringing in or retiring. Both
- * stay in the bundle through the overlap, so certificates of either CA verify while nodes move over.
- */
-function trustBundle(caPem: string, state: PkiState): string {
-  const rotating = [state.nextCaCertificate, state.previousCaCertificate].map((file) => state.read(file));
-  return [caPem, ...rotating].filter((pem): pem is string => pem !== undefined && pem !== "").join("");
 }
 
 /** One "now" for the whole build, so every certificate is checked and issued against the same moment. */

@@ -72,3 +72,12 @@ export function certificateWrite(file: string, pem: string): StateWrite {
 export function privateKeyWrite(file: string, pem: string): StateWrite {
   return { path: file, content: pem, mode: 0o600 };
 }
+
+/**
+ * What the domain's daemons trust: the issuing CA, then the CA a rotation is bringing in or retiring. Both
+ * stay in the bundle through the overlap, so certificates of either CA verify while nodes move over.
+ */
+export function trustBundle(caPem: string, state: PkiState): string {
+  const rotating = [state.nextCaCertificate, state.previousCaCertificate].map((file) => state.read(file));
+  return [caPem, ...rotating].filter((pem): pem is string => pem !== undefined && pem !== "").join("");
+}
