@@ -66,6 +66,16 @@ export interface FailureModel {
   readonly servicesOf: readonly (readonly number[])[];
 }
 
+/** The hostname of a node index, as every finding and description names the node. */
+export function hostnameOf(model: FailureModel, node: number): string {
+  return model.nodes[node]?.hostname ?? "";
+}
+
+/** The hostnames of node indices, in the order given. */
+export function hostnames(model: FailureModel, nodes: readonly number[]): string[] {
+  return nodes.map((node) => hostnameOf(model, node));
+}
+
 export function buildFailureModel(cluster: Cluster): FailureModel {
   const nodes = cluster.nodes;
   const indexOf = new Map(nodes.map((node, index) => [node, index]));

@@ -1,5 +1,6 @@
 import { tolerance, type Tolerance } from "../analysis/failures.js";
-import { lostNames, describeLosses } from "../analysis/outcome-text.js";
+import { hostnames } from "../analysis/failure-model.js";
+import { describeLosses } from "../analysis/outcome-text.js";
 import { toleranceProblem } from "../analysis/tolerance-fix.js";
 import type { Problem } from "../core/problems.js";
 import { compileProject } from "./compile.js";
@@ -61,7 +62,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: Output): Promise<n
       findings: [...(extra ? [extra] : []), ...result.problems, ...result.ha.findings],
       tolerance: asked,
       describe: () =>
-        asked.first ? { nodes: lostNames(failures.model, asked.first), breaks: describeLosses(failures.model, asked.first) } : null,
+        asked.first ? { nodes: hostnames(failures.model, asked.first.lost), breaks: describeLosses(failures.model, asked.first) } : null,
     };
   } catch (error) {
     if (!options.json) return reportError(error, io);
