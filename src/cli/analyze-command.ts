@@ -2,12 +2,12 @@ import { tolerance, type Tolerance } from "../analysis/failures.js";
 import { hostnames } from "../analysis/failure-model.js";
 import { describeLosses } from "../analysis/outcome-text.js";
 import { toleranceProblem } from "../analysis/tolerance-fix.js";
-import type { Problem } from "../core/problems.js";
+import { formatProblem, type Problem } from "../core/problems.js";
 import { compileProject } from "./compile.js";
 import { outStyleOf, printJson, type Output } from "./output.js";
 import { projectPaths } from "./project.js";
 import { failureFindings, reportError } from "./report-error.js";
-import { commandProblem, countBySeverity, findingJson, formatFinding, type FindingJson } from "./report-findings.js";
+import { commandProblem, countBySeverity, findingJson, type FindingJson } from "./report-findings.js";
 
 export interface AnalyzeOptions {
   readonly config: string;
@@ -79,7 +79,9 @@ export async function runAnalyze(options: AnalyzeOptions, io: Output): Promise<n
 
   const style = outStyleOf(io);
   // A note's hint says nothing to do ("nothing to fix"): only errors and warnings print one.
-  for (const finding of found.findings) io.out(formatFinding(finding.severity === "info" ? { ...finding, hint: "" } : finding, style));
+  for (const finding of found.findings) {
+    io.out(`${formatProblem(finding.severity === "info" ? { ...finding, hint: "" } : finding, { style, codeFrame: true })}\n`);
+  }
   const first = found.describe();
   const verdict = first
     ? `no: losing ${first.nodes.join(" and ")} ${first.breaks} (${breaking} of ${checked} sets break something)`

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PkiState } from "../pki/state.js";
 import { planOverlays } from "../provision/plan.js";
-import { formatProblem, type ProvisionProblem } from "../provision/problems.js";
+import { formatProvisionProblem, type ProvisionProblem } from "../provision/problems.js";
 import { checkOverlayFolder, writeOverlays } from "../provision/write-overlays.js";
 import type { Output } from "./output.js";
 import type { SynthResult } from "../synth/synthesize.js";
@@ -71,6 +71,6 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
 
 function fail(problems: readonly ProvisionProblem[], io: Output): number {
   io.err(`swarm-cluster: provision: ${problems.length} problem(s); nothing was written.\n`);
-  for (const entry of problems) io.err(formatProblem(entry));
+  for (const entry of problems) io.err(formatProvisionProblem(entry));
   return 1;
 }

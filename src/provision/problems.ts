@@ -96,7 +96,11 @@ export function notIgnored(dir: string): ProvisionProblem {
   };
 }
 
-export function formatProblem(problem: ProvisionProblem): string {
+/**
+ * One problem as an item under provision's "N problem(s)" line. Not core's formatProblem: a ProvisionProblem is
+ * about a node and the keys in secrets/, not a construct, so it has no severity, code, field or config line.
+ */
+export function formatProvisionProblem(problem: ProvisionProblem): string {
   const subject = problem.hostname ? `${problem.hostname}: ` : "";
   return `  ${subject}${problem.message}\n    fix: ${problem.hint}\n`;
 }
