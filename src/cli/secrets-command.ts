@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../config/load.js";
+import { makePrivateFolder, writePrivateFile } from "../core/private-files.js";
 import type { Secret } from "../model/secret.js";
 import { gitWouldCommit, isInside } from "../provision/write-overlays.js";
 import { planSecrets, type SecretAction } from "../docker-secrets/values.js";
@@ -16,9 +17,6 @@ export interface SecretsOptions {
   readonly rotate?: readonly string[] | undefined;
   readonly quiet?: boolean | undefined;
 }
-
-const FOLDER_MODE = 0o700;
-const FILE_MODE = 0o600;
 
 /**
  * Writes every secret the model declares into the git-ignored `secrets/docker/<name>` (folder 0700, files 0600):
@@ -65,13 +63,12 @@ export async function runSecrets(options: SecretsOptions, io: Output): Promise<n
     nextVersions[secret.name] = (versions[secret.name] ?? 1) + 1;
   };
 
-  mkdirSync(dir, { recursive: true, mode: FOLDER_MODE });
-  chmodSync(dir, FOLDER_MODE);
+  makePrivateFolder(dir);
   const say = (text: string): void => {
     if (!options.quiet) io.out(text);
   };
   for (const entry of actions) {
-    if (entry.action === "create" || entry.action === "rotate") writeSecretFile(fileOf(entry.secret), entry.value);
+    if (entry.action === "create" || entry.action === "rotate") writePrivateFile(fileOf(entry.secret), entry.value);
     if (entry.action === "rotate") bump(entry.secret);
     say(describe(entry, display(fileOf(entry.secret)), nextVersions));
   }
@@ -104,17 +101,5 @@ function describe(entry: SecretAction, file: string, versions: Readonly<Record<s
       return `kept    ${file} (${versioned})\n`;
     case "provide":
       return "";
-  }
-}
-
-/** Written to a 0600 temporary file and renamed over the old one, so no reader ever sees it wider or half-written. */
-function writeSecretFile(target: string, value: string): void {
-  const temporary = `${target}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, value, { mode: FILE_MODE, flag: "wx" });
-    chmodSync(temporary, FILE_MODE);
-    renameSync(temporary, target);
-  } finally {
-    if (existsSync(temporary)) rmSync(temporary, { force: true });
   }
 }

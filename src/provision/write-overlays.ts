@@ -1,13 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { makePrivateFolder, writePrivateFile } from "../core/private-files.js";
 import type { Overlay } from "./plan.js";
 import * as problem from "./problems.js";
 import type { ProvisionProblem } from "./problems.js";
-
-/** Overlays hold private keys: only their owner may list the folder or read a file. */
-const FOLDER_MODE = 0o700;
-const FILE_MODE = 0o600;
 
 export function overlayFile(dir: string, hostname: string): string {
   return path.join(dir, `${hostname}.ign`);
@@ -23,20 +20,12 @@ export function checkOverlayFolder(dir: string, outDir: string, display: (file: 
   return undefined;
 }
 
-/** Each overlay written to a 0600 temporary file and renamed over the old one, so no reader ever sees it wider. */
+/** Overlays hold private keys: each is its owner's alone, in a folder only its owner may list. */
 export function writeOverlays(dir: string, overlays: readonly Overlay[]): string[] {
-  mkdirSync(dir, { recursive: true, mode: FOLDER_MODE });
-  chmodSync(dir, FOLDER_MODE); // a folder that existed keeps its mode otherwise
+  makePrivateFolder(dir);
   return overlays.map((overlay) => {
     const target = overlayFile(dir, overlay.hostname);
-    const temporary = `${target}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temporary, overlay.content, { mode: FILE_MODE, flag: "wx" });
-      chmodSync(temporary, FILE_MODE); // the umask may only narrow it, but say it plainly
-      renameSync(temporary, target);
-    } finally {
-      if (existsSync(temporary)) rmSync(temporary, { force: true });
-    }
+    writePrivateFile(target, overlay.content);
     return target;
   });
 }
