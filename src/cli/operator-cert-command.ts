@@ -1,8 +1,7 @@
 import path from "node:path";
-import { makePrivateFolder, writePrivateFile } from "../core/private-files.js";
+import { gitWouldCommit, isInside, makePrivateFolder, writePrivateFile } from "../core/private-files.js";
 import { InvalidClock } from "../pki/clock.js";
 import { mintOperatorCertificate, OperatorCertError, type OperatorDomain, parseTtl } from "../pki/operator-cert.js";
-import { gitWouldCommit, isInside } from "../provision/write-overlays.js";
 import type { Output } from "./output.js";
 import { projectPaths } from "./project.js";
 

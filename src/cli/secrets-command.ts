@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../config/load.js";
-import { makePrivateFolder, writePrivateFile } from "../core/private-files.js";
+import { gitWouldCommit, isInside, makePrivateFolder, writePrivateFile } from "../core/private-files.js";
 import type { Secret } from "../model/secret.js";
-import { gitWouldCommit, isInside } from "../provision/write-overlays.js";
 import { planSecrets, type SecretAction } from "../docker-secrets/values.js";
 import { readSecretVersions, writeSecretVersions } from "../docker-secrets/versions.js";
 import { prepareTree } from "../synth/synthesize.js";

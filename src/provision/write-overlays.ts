@@ -1,7 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { makePrivateFolder, writePrivateFile } from "../core/private-files.js";
+import { gitWouldCommit, isInside, makePrivateFolder, writePrivateFile } from "../core/private-files.js";
 import type { Overlay } from "./plan.js";
 import * as problem from "./problems.js";
 import type { ProvisionProblem } from "./problems.js";
@@ -28,25 +26,4 @@ export function writeOverlays(dir: string, overlays: readonly Overlay[]): string
     writePrivateFile(target, overlay.content);
     return target;
   });
-}
-
-export function isInside(dir: string, parent: string): boolean {
-  const relative = path.relative(path.resolve(parent), path.resolve(dir));
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
-}
-
-/**
- * True when `file` lies in a git work tree that does not ignore it. `git check-ignore` exits 0 for an ignored
- * path, 1 for one that is not, 128 outside a repository; without git there is no repository to guard.
- */
-export function gitWouldCommit(file: string): boolean {
-  const cwd = nearestExistingFolder(path.dirname(file));
-  const run = spawnSync("git", ["check-ignore", "-q", file], { cwd, stdio: "ignore" });
-  return run.error === undefined && run.status === 1;
-}
-
-function nearestExistingFolder(dir: string): string {
-  let current = path.resolve(dir);
-  while (!existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
-  return current;
 }
