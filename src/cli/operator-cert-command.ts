@@ -3,7 +3,7 @@ import { gitWouldCommit, isInside, makePrivateFolder, writePrivateFile } from ".
 import { InvalidClock } from "../pki/clock.js";
 import { mintOperatorCertificate, OperatorCertError, type OperatorDomain, parseTtl } from "../pki/operator-cert.js";
 import type { Output } from "./output.js";
-import { projectPaths } from "./project.js";
+import { displayPath, projectPaths } from "./project.js";
 
 export interface OperatorCertOptions {
   readonly config: string;
@@ -20,12 +20,8 @@ export interface OperatorCertOptions {
  */
 export async function runOperatorCert(options: OperatorCertOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config);
-  const root = path.dirname(paths.configFile);
-  const display = (file: string): string => {
-    const relative = path.relative(root, file);
-    return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-  };
-  const dir = path.resolve(options.out ?? path.join(root, "secrets", "operator", options.domain));
+  const display = (file: string): string => displayPath(paths.root, file);
+  const dir = path.resolve(options.out ?? path.join(paths.root, "secrets", "operator", options.domain));
   try {
     const ttlMs = parseTtl(options.ttl);
     if (isInside(dir, paths.outDir)) {

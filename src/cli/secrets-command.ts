@@ -7,7 +7,7 @@ import { planSecrets, type SecretAction } from "../docker-secrets/values.js";
 import { readSecretVersions, writeSecretVersions } from "../docker-secrets/versions.js";
 import { prepareTree } from "../synth/synthesize.js";
 import type { Output } from "./output.js";
-import { projectPaths } from "./project.js";
+import { displayPath, projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
 
 export interface SecretsOptions {
@@ -25,8 +25,7 @@ export interface SecretsOptions {
  */
 export async function runSecrets(options: SecretsOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config);
-  const root = path.dirname(paths.configFile);
-  const display = (file: string): string => path.relative(root, file).split(path.sep).join("/") || ".";
+  const display = (file: string): string => displayPath(paths.root, file);
   const dir = paths.dockerSecretsDir;
   if (isInside(dir, paths.outDir) || gitWouldCommit(path.join(dir, "secret"))) {
     io.err(`swarm-cluster: secrets: git would commit ${display(dir)}; nothing was written.\n    fix: keep secrets/ in .gitignore\n`);
