@@ -1,3 +1,4 @@
+import { groupBy } from "../core/group-by.js";
 import type { Problem } from "../core/problems.js";
 import type { Cluster } from "../model/cluster.js";
 import type { Node } from "../model/node.js";
@@ -162,10 +163,4 @@ function groupName({ at, group }: DeclaredGroup): string {
 
 function describe(window: RebootWindow | undefined): string {
   return window ? `${window.day} ${window.start} UTC` : "no window";
-}
-
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
 }
