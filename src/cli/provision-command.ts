@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PkiState } from "../pki/state.js";
 import { planOverlays } from "../provision/plan.js";
-import { formatProvisionProblem, type ProvisionProblem } from "../provision/problems.js";
+import { formatProblem, type ProvisionProblem } from "../provision/problems.js";
 import { checkOverlayFolder, writeOverlays } from "../provision/write-overlays.js";
 import type { Output } from "./output.js";
 import type { SynthResult } from "../synth/synthesize.js";
@@ -28,8 +28,9 @@ export interface ProvisionOptions {
  */
 export async function runProvision(options: ProvisionOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config);
-  const overlayDir = path.resolve(options.out ?? path.join(paths.root, "secrets", "ignition"));
-  const display = (file: string): string => displayPath(paths.root, file);
+  const { root } = paths;
+  const overlayDir = path.resolve(options.out ?? path.join(root, "secrets", "ignition"));
+  const display = (file: string): string => displayPath(root, file);
 
   const folderProblem = checkOverlayFolder(overlayDir, paths.outDir, display);
   if (folderProblem) return fail([folderProblem], io);
@@ -67,6 +68,6 @@ export async function runProvision(options: ProvisionOptions, io: Output): Promi
 
 function fail(problems: readonly ProvisionProblem[], io: Output): number {
   io.err(`swarm-cluster: provision: ${problems.length} problem(s); nothing was written.\n`);
-  for (const entry of problems) io.err(formatProvisionProblem(entry));
+  for (const entry of problems) io.err(formatProblem(entry));
   return 1;
 }

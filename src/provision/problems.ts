@@ -2,7 +2,11 @@ import { hostTls } from "../../generators/pki/host-paths.js";
 import type { PkiState } from "../pki/state.js";
 import type { UnsafeKeyFile } from "./key-files.js";
 
-/** Why a node's overlay cannot be written, and how to get out. Never carries key material. */
+/**
+ * Why a node's overlay cannot be written, and how to get out. Never carries key material. Not a core Problem,
+ * and printed by its own formatProblem below: it is about a node and the keys in secrets/, not a construct of
+ * the config, so it has no severity, code, field or config line, and is listed under provision's own header.
+ */
 export interface ProvisionProblem {
   /** The node concerned; empty for a problem of the whole run. */
   readonly hostname: string;
@@ -96,11 +100,7 @@ export function notIgnored(dir: string): ProvisionProblem {
   };
 }
 
-/**
- * One problem as an item under provision's "N problem(s)" line. Not core's formatProblem: a ProvisionProblem is
- * about a node and the keys in secrets/, not a construct, so it has no severity, code, field or config line.
- */
-export function formatProvisionProblem(problem: ProvisionProblem): string {
+export function formatProblem(problem: ProvisionProblem): string {
   const subject = problem.hostname ? `${problem.hostname}: ` : "";
   return `  ${subject}${problem.message}\n    fix: ${problem.hint}\n`;
 }
