@@ -345,7 +345,7 @@ describe("props the constructs do not know, or cannot read", () => {
     row.build(b);
     const problems = await problemsOf(b.cluster);
     const found = problems.find((p) => p.code === row.code && p.construct === row.construct && p.field === row.field);
-    expect(found, problems.map(formatProblem).join("\n")).toBeDefined();
+    expect(found, problems.map((problem) => formatProblem(problem)).join("\n")).toBeDefined();
     if (row.says) expect(found?.message).toContain(row.says);
     expect(found?.hint).not.toBe("");
     for (const reported of problems) expectNoJsErrorText(formatProblem(reported));

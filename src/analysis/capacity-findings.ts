@@ -2,6 +2,7 @@ import { formatMemorySize } from "../core/memory-size.js";
 import type { Problem } from "../core/problems.js";
 import { listed } from "../core/wording.js";
 import type { Resources } from "./capacity.js";
+import { hostnameOf, hostnames } from "./failure-model.js";
 import type { FailureAnalysis } from "./failures.js";
 import { finding } from "./findings.js";
 
@@ -13,8 +14,8 @@ import { finding } from "./findings.js";
 export function capacityFindings(analysis: FailureAnalysis): Problem[] {
   const { model, capacity } = analysis;
   const findings: Problem[] = [];
-  const hostname = (node: number) => model.nodes[node]?.hostname ?? "";
-  const freeText = (nodes: readonly number[]) => listed(nodes.map((node) => `${hostname(node)} ${resourcesText(capacity.free(node))}`));
+  const freeText = (nodes: readonly number[]) =>
+    listed(nodes.map((node) => `${hostnameOf(model, node)} ${resourcesText(capacity.free(node))}`));
 
   model.services.forEach((entry, index) => {
     const unplaced = capacity.unplaced[index] ?? 0;
@@ -38,7 +39,7 @@ export function capacityFindings(analysis: FailureAnalysis): Problem[] {
     if (!entry || !wants) continue;
     findings.push(
       finding("warning", "capacity/no-room-after-loss", entry.service, {
-        message: `losing ${listed(nodes.map(hostname), "or")} leaves tasks of ${entry.service.name} (${resourcesText(wants)} reserved each) without room on the other nodes: they stay pending until the node is back`,
+        message: `losing ${listed(hostnames(model, nodes), "or")} leaves tasks of ${entry.service.name} (${resourcesText(wants)} reserved each) without room on the other nodes: they stay pending until the node is back`,
         hint: `keep a node's share of ${entry.service.name}'s reservations free on the others: reserve less, or add memory or a node to its placement`,
       }),
     );

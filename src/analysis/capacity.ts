@@ -39,6 +39,8 @@ export class CapacityPlan {
   private readonly countOn: Map<number, Int32Array>;
   /** Replicated services that reserve something, largest memory first: the order tasks are placed in. */
   private readonly order: readonly number[];
+  /** Each service's position in `order`, for sorting a scenario's displaced tasks. */
+  private readonly rank = new Map<number, number>();
 
   constructor(private readonly model: FailureModel) {
     const nodeCount = model.nodes.length;
@@ -61,6 +63,7 @@ export class CapacityPlan {
     this.order = reserving
       .filter((service) => !model.services[service]?.onEveryNode)
       .sort((a, b) => (this.reservation[b]?.memory ?? 0) - (this.reservation[a]?.memory ?? 0) || a - b);
+    this.order.forEach((service, position) => this.rank.set(service, position));
     for (const index of this.order) {
       this.countOn.set(index, new Int32Array(nodeCount));
       const entry = model.services[index];
@@ -93,7 +96,7 @@ export class CapacityPlan {
     const displaced: number[] = [];
     for (const node of new Set(lostNodes))
       for (const service of this.tasksOn[node] ?? []) if (this.countOn.has(service)) displaced.push(service);
-    displaced.sort((a, b) => this.order.indexOf(a) - this.order.indexOf(b));
+    displaced.sort((a, b) => (this.rank.get(a) ?? 0) - (this.rank.get(b) ?? 0));
     for (const service of displaced) {
       // With no eligible node left at all, the task waits for its placement, not for room: not counted here.
       if (!this.model.services[service]?.eligible.some((node) => !lost[node])) continue;

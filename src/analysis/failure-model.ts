@@ -3,9 +3,9 @@ import type { Cluster } from "../model/cluster.js";
 import type { Node } from "../model/node.js";
 import { Service } from "../model/stack.js";
 import { declaredOf, type Declared } from "../validate/problem.js";
-import { isMajorityGroup, type MajorityGroup } from "../validate/quorum-group.js";
+import type { MajorityGroup } from "../validate/quorum-group.js";
 import { isPublicEntry, isReplicatedData, isSqlProxyStage } from "./request-path.js";
-import { swarmManagers } from "./swarm-managers.js";
+import { majorityGroupsOf } from "./majority-groups.js";
 
 /** A majority group with its voters as node indices. */
 export interface GroupEntry {
@@ -66,6 +66,16 @@ export interface FailureModel {
   readonly servicesOf: readonly (readonly number[])[];
 }
 
+/** The hostname of a node index, as every finding and description names the node. */
+export function hostnameOf(model: FailureModel, node: number): string {
+  return model.nodes[node]?.hostname ?? "";
+}
+
+/** The hostnames of node indices, in the order given. */
+export function hostnames(model: FailureModel, nodes: readonly number[]): string[] {
+  return nodes.map((node) => hostnameOf(model, node));
+}
+
 export function buildFailureModel(cluster: Cluster): FailureModel {
   const nodes = cluster.nodes;
   const indexOf = new Map(nodes.map((node, index) => [node, index]));
@@ -73,12 +83,7 @@ export function buildFailureModel(cluster: Cluster): FailureModel {
     list.map((node) => indexOf.get(node)).filter((index): index is number => index !== undefined);
   const constructs = cluster.node.findAll();
 
-  const managers = swarmManagers(cluster);
-  const groupConstructs: { at: Declared; group: MajorityGroup }[] = [
-    { at: managers.at, group: managers },
-    ...constructs.filter(isMajorityGroup).map((construct) => ({ at: declaredOf(construct), group: construct })),
-  ];
-  const groups = groupConstructs.map(({ at, group }) => ({ at, group, voters: indices(group.voterNodes) }));
+  const groups = majorityGroupsOf(cluster).map(({ at, group }) => ({ at, group, voters: indices(group.voterNodes) }));
 
   const serviceList = cluster.all(Service);
   const serviceIndex = new Map(serviceList.map((service, index) => [service, index]));

@@ -30,10 +30,6 @@ export function finding(severity: Severity, code: string, at: Declared, text: Fi
   };
 }
 
-export function errorsOf(report: HaReport): Problem[] {
-  return report.findings.filter((entry) => entry.severity === "error");
-}
-
 /** A construct that knows the availability of what it builds (a quorum, a replica set) reports it itself. */
 export interface AvailabilitySource {
   availabilityFindings(): Problem[];

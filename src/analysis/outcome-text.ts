@@ -1,12 +1,7 @@
 import { listed } from "../core/wording.js";
-import type { FailureModel } from "./failure-model.js";
+import { type FailureModel, hostnames } from "./failure-model.js";
 import { pathText } from "./path-findings.js";
 import type { Outcome } from "./simulate.js";
-
-/** The nodes a scenario loses, by hostname. */
-export function lostNames(model: FailureModel, outcome: Outcome): string[] {
-  return outcome.lost.map((node) => model.nodes[node]?.hostname ?? "");
-}
 
 /** What a scenario breaks, in words ("loses the majority of etcd; stops the request path at proxysql"). */
 export function describeLosses(model: FailureModel, outcome: Outcome): string {
@@ -25,7 +20,7 @@ export function describeLosses(model: FailureModel, outcome: Outcome): string {
 
 /** "losing sw-node-1 and sw-node-2 loses the majority of …". */
 export function describeScenario(model: FailureModel, outcome: Outcome): string {
-  return `losing ${listed(lostNames(model, outcome))} ${describeLosses(model, outcome)}`;
+  return `losing ${listed(hostnames(model, outcome.lost))} ${describeLosses(model, outcome)}`;
 }
 
 /**
@@ -36,7 +31,7 @@ export function describeStops(model: FailureModel, outcome: Outcome): string[] {
   return outcome.servicesDown.flatMap((index) => {
     const entry = model.services[index];
     if (!entry) return [];
-    const names = entry.eligible.map((node) => model.nodes[node]?.hostname ?? "");
+    const names = hostnames(model, entry.eligible);
     return [`${entry.service.name} stops until ${names.length > 1 ? "one of " : ""}${listed(names, "or")} is back`];
   });
 }

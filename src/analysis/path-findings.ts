@@ -1,7 +1,7 @@
 import type { Problem } from "../core/problems.js";
 import { listed } from "../core/wording.js";
 import type { Node } from "../model/node.js";
-import type { FailureModel, PathStage, ServiceEntry } from "./failure-model.js";
+import { type FailureModel, hostnames, type PathStage, type ServiceEntry } from "./failure-model.js";
 import type { FailureAnalysis } from "./failures.js";
 import { finding } from "./findings.js";
 import type { Outcome } from "./simulate.js";
@@ -47,10 +47,6 @@ function breaksByStage(singles: readonly Outcome[], path: number): Map<number, n
     }
   });
   return brokenBy;
-}
-
-function hostnames(model: FailureModel, nodes: readonly number[]): string[] {
-  return nodes.map((node) => model.nodes[node]?.hostname ?? "");
 }
 
 function nodeBreak(model: FailureModel, stages: readonly PathStage[], hop: PathStage, nodes: readonly number[]): Problem {

@@ -1,7 +1,7 @@
 import type { Problem } from "../core/problems.js";
 import { listed } from "../core/wording.js";
 import type { Node } from "../model/node.js";
-import type { GroupEntry } from "./failure-model.js";
+import { type GroupEntry, hostnames } from "./failure-model.js";
 import type { FailureAnalysis } from "./failures.js";
 import { finding } from "./findings.js";
 
@@ -25,7 +25,7 @@ function groupFindings(analysis: FailureAnalysis, entry: GroupEntry, index: numb
   const { component, codePrefix, addVoter } = group.quorumDescription;
   const voters = entry.voters.length;
   const tolerates = faultTolerance(voters);
-  const hostnames = entry.voters.map((node) => model.nodes[node]?.hostname ?? "");
+  const voterNames = hostnames(model, entry.voters);
   const onPath = model.paths.some((stages) => stages.some((stage) => stage.group === index));
   const consequence =
     index === model.swarmGroup ? ": nothing is rescheduled, deployed or scaled" : onPath ? ": the request path stops at it" : "";
@@ -36,10 +36,10 @@ function groupFindings(analysis: FailureAnalysis, entry: GroupEntry, index: numb
   const findings: Problem[] = [];
   const breakers = analysis.singles.flatMap((outcome, node) => (outcome.quorumLost.includes(index) ? [node] : []));
   if (breakers.length > 0) {
-    const names = breakers.map((node) => model.nodes[node]?.hostname ?? "");
+    const names = hostnames(model, breakers);
     findings.push(
       finding("error", `${codePrefix}/no-fault-tolerance`, at, {
-        message: `${component} has ${voters} voting member(s) (${listed(hostnames)}): losing ${names.length > 1 ? "any one of " : ""}${listed(names, "or")} loses its majority${consequence}; use 3 or 5`,
+        message: `${component} has ${voters} voting member(s) (${listed(voterNames)}): losing ${names.length > 1 ? "any one of " : ""}${listed(names, "or")} loses its majority${consequence}; use 3 or 5`,
         hint: addVotersHint(entry, Math.max(1, 3 - voters)),
         tolerates,
       }),
@@ -47,7 +47,7 @@ function groupFindings(analysis: FailureAnalysis, entry: GroupEntry, index: numb
   } else {
     findings.push(
       finding("info", `${codePrefix}/quorum`, at, {
-        message: `${component} has ${voters} voting members (${listed(hostnames)}) and keeps its majority after losing any ${tolerates}`,
+        message: `${component} has ${voters} voting members (${listed(voterNames)}) and keeps its majority after losing any ${tolerates}`,
         hint: "nothing to fix",
         tolerates,
       }),

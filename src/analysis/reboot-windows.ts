@@ -1,10 +1,10 @@
+import { groupBy } from "../core/group-by.js";
 import type { Problem } from "../core/problems.js";
 import type { Cluster } from "../model/cluster.js";
 import type { Node } from "../model/node.js";
 import type { Tier } from "../model/tier.js";
-import { declaredOf } from "../validate/problem.js";
-import { quorumGroupsOf } from "../validate/quorum-group.js";
 import { finding } from "./findings.js";
+import { type DeclaredGroup, majorityGroupsOf } from "./majority-groups.js";
 
 /**
  * Automatic OS updates reboot a node once an update is staged. Left alone, every node stages the same
@@ -74,8 +74,8 @@ export function rebootWindows(cluster: Cluster): ReadonlyMap<string, RebootWindo
 function assignWindows(cluster: Cluster): Map<string, RebootWindow> {
   const nodes = cluster.nodes;
   const groupsOf = new Map<Node, Set<number>>();
-  quorumGroupsOf(cluster).forEach((group, index) => {
-    for (const member of group.nodes) groupsOf.set(member, (groupsOf.get(member) ?? new Set()).add(index));
+  majorityGroupsOf(cluster).forEach(({ group }, index) => {
+    for (const member of group.voterNodes) groupsOf.set(member, (groupsOf.get(member) ?? new Set()).add(index));
   });
   const tierSize = new Map<Tier, number>();
   for (const node of nodes) tierSize.set(node.tier, (tierSize.get(node.tier) ?? 0) + 1);
@@ -117,16 +117,16 @@ export function rebootWindowFindings(cluster: Cluster): Problem[] {
   const windows = rebootWindows(cluster);
   const slotOf = (node: Node): number => windows.get(node.hostname)?.slot ?? -1;
   const findings: Problem[] = [];
-  for (const group of quorumGroupsOf(cluster)) {
-    const bySlot = groupBy(group.nodes, slotOf);
+  for (const entry of majorityGroupsOf(cluster)) {
+    const bySlot = groupBy(entry.group.voterNodes, slotOf);
     const shared = [...bySlot.values()].filter((members) => members.length > 1);
     if (shared.length === 0) continue;
     const pairs = shared.map(
       (members) => `${members.map((node) => node.hostname).join(", ")} (${describe(windows.get(members[0]?.hostname ?? ""))})`,
     );
     findings.push(
-      finding("error", "reboot/quorum-group-shares-window", declaredOf(group.construct), {
-        message: `members of ${group.name} reboot for OS updates in the same weekly window: ${pairs.join("; ")}; together they may take its quorum`,
+      finding("error", "reboot/quorum-group-shares-window", entry.at, {
+        message: `members of ${groupName(entry)} reboot for OS updates in the same weekly window: ${pairs.join("; ")}; together they may take its quorum`,
         hint: `keep the group within ${REBOOT_WINDOW_SLOTS} voting members (Raft and Galera groups of 3, 5 or 7 are the rule)`,
       }),
     );
@@ -156,12 +156,11 @@ export function rebootWindowFindings(cluster: Cluster): Problem[] {
   return findings;
 }
 
-function describe(window: RebootWindow | undefined): string {
-  return window ? `${window.day} ${window.start} UTC` : "no window";
+/** "the Swarm managers", "the etcd group cluster/etcd". */
+function groupName({ at, group }: DeclaredGroup): string {
+  return group.quorumKind === "swarm" ? "the Swarm managers" : `the ${group.quorumKind} group ${at.path}`;
 }
 
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
+function describe(window: RebootWindow | undefined): string {
+  return window ? `${window.day} ${window.start} UTC` : "no window";
 }

@@ -2,6 +2,7 @@ import type { Problem } from "../core/problems.js";
 import { listed } from "../core/wording.js";
 import { declaredOf } from "../validate/problem.js";
 import { isReplicaGroup } from "../validate/replica-group.js";
+import { hostnames } from "./failure-model.js";
 import type { FailureAnalysis } from "./failures.js";
 import { finding } from "./findings.js";
 import type { Outcome } from "./simulate.js";
@@ -29,8 +30,7 @@ export function replicaGroupFindings(analysis: FailureAnalysis): Problem[] {
       }
       const stopsAll = (outcome: Outcome) => services.every((service) => outcome.interrupted.includes(service));
       const nodes = [...new Set(services.flatMap((service) => model.services[service]?.eligible ?? []))];
-      const hostnames = nodes.map((node) => model.nodes[node]?.hostname ?? "");
-      const breakers = analysis.singles.filter(stopsAll).map((outcome) => outcome.lost.map((node) => model.nodes[node]?.hostname ?? ""));
+      const breakers = analysis.singles.filter(stopsAll).map((outcome) => hostnames(model, outcome.lost));
       const findings: Problem[] = [];
       if (breakers.length > 0) {
         findings.push(
@@ -54,7 +54,7 @@ export function replicaGroupFindings(analysis: FailureAnalysis): Problem[] {
       }
       findings.push(
         finding("info", `${codePrefix}/replicas`, at, {
-          message: `${component} has ${services.length} replicas on distinct nodes (${listed(hostnames)}), sharing their state by gossip, not by vote: one running replica is enough, so it tolerates losing any ${nodes.length - 1} of them`,
+          message: `${component} has ${services.length} replicas on distinct nodes (${listed(hostnames(model, nodes))}), sharing their state by gossip, not by vote: one running replica is enough, so it tolerates losing any ${nodes.length - 1} of them`,
           hint: "nothing to fix",
           tolerates: nodes.length - 1,
         }),

@@ -1,5 +1,6 @@
 import type { Problem } from "../core/problems.js";
 import { listed } from "../core/wording.js";
+import { hostnames } from "./failure-model.js";
 import type { FailureAnalysis } from "./failures.js";
 import { finding } from "./findings.js";
 import { describeLosses, describeScenario } from "./outcome-text.js";
@@ -26,7 +27,7 @@ export function toleranceFindings(analysis: FailureAnalysis): Problem[] {
     }),
   ];
   for (const { zone, outcome } of analysis.zones) {
-    const nodes = outcome.lost.map((node) => model.nodes[node]?.hostname ?? "");
+    const nodes = hostnames(model, outcome.lost);
     const broken = breaksSomething(model, outcome);
     findings.push(
       finding("info", "tolerance/zone", cluster, {

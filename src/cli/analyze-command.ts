@@ -1,12 +1,13 @@
 import { tolerance, type Tolerance } from "../analysis/failures.js";
-import { lostNames, describeLosses } from "../analysis/outcome-text.js";
+import { hostnames } from "../analysis/failure-model.js";
+import { describeLosses } from "../analysis/outcome-text.js";
 import { toleranceProblem } from "../analysis/tolerance-fix.js";
-import type { Problem } from "../core/problems.js";
+import { formatProblem, type Problem } from "../core/problems.js";
 import { compileProject } from "./compile.js";
 import { outStyleOf, printJson, type Output } from "./output.js";
 import { projectPaths } from "./project.js";
 import { failureFindings, reportError } from "./report-error.js";
-import { commandProblem, countBySeverity, findingJson, formatFinding, type FindingJson } from "./report-findings.js";
+import { commandProblem, countBySeverity, findingJson, type FindingJson } from "./report-findings.js";
 
 export interface AnalyzeOptions {
   readonly config: string;
@@ -61,7 +62,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: Output): Promise<n
       findings: [...(extra ? [extra] : []), ...result.problems, ...result.ha.findings],
       tolerance: asked,
       describe: () =>
-        asked.first ? { nodes: lostNames(failures.model, asked.first), breaks: describeLosses(failures.model, asked.first) } : null,
+        asked.first ? { nodes: hostnames(failures.model, asked.first.lost), breaks: describeLosses(failures.model, asked.first) } : null,
     };
   } catch (error) {
     if (!options.json) return reportError(error, io);
@@ -78,7 +79,9 @@ export async function runAnalyze(options: AnalyzeOptions, io: Output): Promise<n
 
   const style = outStyleOf(io);
   // A note's hint says nothing to do ("nothing to fix"): only errors and warnings print one.
-  for (const finding of found.findings) io.out(formatFinding(finding.severity === "info" ? { ...finding, hint: "" } : finding, style));
+  for (const finding of found.findings) {
+    io.out(`${formatProblem(finding.severity === "info" ? { ...finding, hint: "" } : finding, { style, codeFrame: true })}\n`);
+  }
   const first = found.describe();
   const verdict = first
     ? `no: losing ${first.nodes.join(" and ")} ${first.breaks} (${breaking} of ${checked} sets break something)`

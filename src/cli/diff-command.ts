@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { groupBy } from "../core/group-by.js";
 import { compareStrings } from "../core/stable-json.js";
 import { compareWithDisk } from "../synth/compare.js";
 import type { Delivery } from "../synth/generator.js";
@@ -112,8 +113,9 @@ export function renderSummary(
   if (changes.length === 0 && pendingIssues.length === 0)
     return `${lines.join("\n")}Nothing to apply: out/ is what the config compiles to.\n`;
 
-  const stacks = groupBy(changes, (change) => (change.delivery.kind === "stack" ? change.delivery.stack : undefined));
-  if (stacks.size > 0) {
+  const byStack = groupBy(changes, (change) => (change.delivery.kind === "stack" ? change.delivery.stack : undefined));
+  const stacks = [...byStack].sort(([a], [b]) => compareStrings(a, b));
+  if (stacks.length > 0) {
     lines.push("### Live through `docker stack deploy`", "");
     for (const [stack, group] of stacks) {
       lines.push(`- stack \`${stack}\`: ${describe(group)} — apply with \`docker stack deploy -c out/stacks/${stack}.yml ${stack}\``);
@@ -150,13 +152,4 @@ export function renderSummary(
 
 function describe(changes: readonly Change[]): string {
   return changes.map((change) => `${change.kind} \`${change.path}\``).join(", ");
-}
-
-function groupBy(changes: readonly Change[], key: (change: Change) => string | undefined): Map<string, Change[]> {
-  const groups = new Map<string, Change[]>();
-  for (const change of changes) {
-    const name = key(change);
-    if (name !== undefined) groups.set(name, [...(groups.get(name) ?? []), change]);
-  }
-  return new Map([...groups].sort(([a], [b]) => compareStrings(a, b)));
 }

@@ -1,10 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { gitWouldCommit, isInside, makePrivateFolder, writePrivateFile } from "../core/private-files.js";
 import { InvalidClock } from "../pki/clock.js";
 import { mintOperatorCertificate, OperatorCertError, type OperatorDomain, parseTtl } from "../pki/operator-cert.js";
-import { gitWouldCommit, isInside } from "../provision/write-overlays.js";
 import type { Output } from "./output.js";
-import { projectPaths } from "./project.js";
+import { displayPath, projectPaths } from "./project.js";
 
 export interface OperatorCertOptions {
   readonly config: string;
@@ -21,12 +20,8 @@ export interface OperatorCertOptions {
  */
 export async function runOperatorCert(options: OperatorCertOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config);
-  const root = path.dirname(paths.configFile);
-  const display = (file: string): string => {
-    const relative = path.relative(root, file);
-    return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-  };
-  const dir = path.resolve(options.out ?? path.join(root, "secrets", "operator", options.domain));
+  const display = (file: string): string => displayPath(paths.root, file);
+  const dir = path.resolve(options.out ?? path.join(paths.root, "secrets", "operator", options.domain));
   try {
     const ttlMs = parseTtl(options.ttl);
     if (isInside(dir, paths.outDir)) {
@@ -40,11 +35,10 @@ export async function runOperatorCert(options: OperatorCertOptions, io: Output):
       );
     }
     const minted = await mintOperatorCertificate(paths.pki, { domain: options.domain as OperatorDomain, name: options.name, ttlMs });
-    writeFolder(dir, [
-      ["ca.pem", minted.caPem, 0o644],
-      ["cert.pem", minted.certificatePem, 0o644],
-      ["key.pem", minted.privateKeyPem, 0o600],
-    ]);
+    makePrivateFolder(dir);
+    writePrivateFile(path.join(dir, "ca.pem"), minted.caPem, 0o644);
+    writePrivateFile(path.join(dir, "cert.pem"), minted.certificatePem, 0o644);
+    writePrivateFile(path.join(dir, "key.pem"), minted.privateKeyPem);
     const shown = display(dir);
     io.out(
       `wrote ${shown}/{ca,cert,key}.pem: a ${options.domain} client certificate for ${options.name}, valid until ${minted.notAfter.toISOString()}\n`,
@@ -66,21 +60,4 @@ function usage(domain: string, dir: string): string {
     return `use it with: DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=${dir} DOCKER_HOST=tcp://<manager private address>:2376 docker …\n`;
   }
   return `use it with: etcdctl --cacert=${dir}/ca.pem --cert=${dir}/cert.pem --key=${dir}/key.pem --endpoints=https://<member private address>:2379 …\n`;
-}
-
-/** Each file written 0600 first and renamed into place, so the key is never readable by others, even briefly. */
-function writeFolder(dir: string, files: readonly (readonly [string, string, number])[]): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  for (const [name, content, mode] of files) {
-    const target = path.join(dir, name);
-    const temporary = `${target}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temporary, content, { mode: 0o600, flag: "wx" });
-      chmodSync(temporary, mode);
-      renameSync(temporary, target);
-    } finally {
-      if (existsSync(temporary)) rmSync(temporary, { force: true });
-    }
-  }
 }

@@ -8,7 +8,7 @@ import type { Output } from "./output.js";
 import type { SynthResult } from "../synth/synthesize.js";
 import { OUT_PATHS } from "../synth/out-paths.js";
 import { compileProject } from "./compile.js";
-import { projectPaths } from "./project.js";
+import { displayPath, projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
 
 export interface ProvisionOptions {
@@ -28,12 +28,9 @@ export interface ProvisionOptions {
  */
 export async function runProvision(options: ProvisionOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config);
-  const root = path.dirname(paths.configFile);
+  const { root } = paths;
   const overlayDir = path.resolve(options.out ?? path.join(root, "secrets", "ignition"));
-  const display = (file: string): string => {
-    const relative = path.relative(root, file);
-    return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-  };
+  const display = (file: string): string => displayPath(root, file);
 
   const folderProblem = checkOverlayFolder(overlayDir, paths.outDir, display);
   if (folderProblem) return fail([folderProblem], io);

@@ -1,8 +1,5 @@
-import { codeFrame } from "../core/code-frame.js";
-import type { Problem, ProblemOrigin, Severity } from "../core/problems.js";
-import { formatLocation } from "../core/source-location.js";
+import { formatProblem, type Problem, type ProblemOrigin, type Severity } from "../core/problems.js";
 import { errStyleOf, type Output } from "./output.js";
-import type { Style } from "./style.js";
 
 /** The `--json` form of a Problem: every key always present (null when unknown), no machine paths. */
 export interface FindingJson {
@@ -42,28 +39,12 @@ export function findingJson(finding: Problem): FindingJson {
   };
 }
 
-/** One finding for a person: `file:line:col: error code: construct (field `f`): message`, its fix and source line. */
-export function formatFinding(finding: Problem, style: Style): string {
-  const word = finding.severity === "error" ? style.error("error") : finding.severity === "warning" ? style.warning("warning") : "info";
-  // An availability error does not stop a build (only --strict): the word says which kind it is.
-  const severity = finding.origin === "availability" ? `availability ${word}` : word;
-  const where = finding.location || finding.construct ? `${formatLocation(finding.location)}: ` : "";
-  const field = finding.field ? ` (field \`${finding.field}\`)` : "";
-  // A problem of the config as a whole (it threw) names no construct.
-  const subject = finding.construct ? `${finding.construct}${field}: ` : "";
-  const lines = [`${where}${severity} ${finding.code}: ${subject}${finding.message}`];
-  if (finding.hint) lines.push(`  fix: ${finding.hint}`);
-  // The config line matters for a fault in the model; an availability finding is about the whole architecture.
-  const frame = finding.origin === "model" ? codeFrame(finding) : "";
-  if (frame) lines.push(...frame.split("\n").map((line) => `    ${line}`));
-  return `${lines.join("\n")}\n`;
-}
-
 /** Prints errors, and warnings unless quiet, to stderr; info findings only live in the report files. */
 export function printFindings(findings: readonly Problem[], io: Output, options: { quiet?: boolean | undefined } = {}): void {
   const style = errStyleOf(io);
   for (const finding of findings) {
-    if (finding.severity === "error" || (finding.severity === "warning" && !options.quiet)) io.err(formatFinding(finding, style));
+    if (finding.severity === "error" || (finding.severity === "warning" && !options.quiet))
+      io.err(`${formatProblem(finding, { style, codeFrame: true })}\n`);
   }
 }
 

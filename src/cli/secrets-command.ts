@@ -1,14 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../config/load.js";
+import { gitWouldCommit, isInside, makePrivateFolder, writePrivateFile } from "../core/private-files.js";
 import type { Secret } from "../model/secret.js";
-import { gitWouldCommit, isInside } from "../provision/write-overlays.js";
 import { readPkiMaterial } from "../docker-secrets/pki-material.js";
 import { planSecrets, type SecretAction } from "../docker-secrets/values.js";
 import { readSecretVersions, writeSecretVersions } from "../docker-secrets/versions.js";
 import { prepareTree } from "../synth/synthesize.js";
 import type { Output } from "./output.js";
-import { projectPaths } from "./project.js";
+import { displayPath, projectPaths } from "./project.js";
 import { reportError } from "./report-error.js";
 
 export interface SecretsOptions {
@@ -18,9 +18,6 @@ export interface SecretsOptions {
   readonly quiet?: boolean | undefined;
 }
 
-const FOLDER_MODE = 0o700;
-const FILE_MODE = 0o600;
-
 /**
  * Writes every secret the model declares into the git-ignored `secrets/docker/<name>` (folder 0700, files 0600):
  * generated ones with fresh random values, never overwriting one that exists unless it is rotated. A rotation
@@ -29,8 +26,7 @@ const FILE_MODE = 0o600;
  */
 export async function runSecrets(options: SecretsOptions, io: Output): Promise<number> {
   const paths = projectPaths(options.config);
-  const root = path.dirname(paths.configFile);
-  const display = (file: string): string => path.relative(root, file).split(path.sep).join("/") || ".";
+  const display = (file: string): string => displayPath(paths.root, file);
   const dir = paths.dockerSecretsDir;
   if (isInside(dir, paths.outDir) || gitWouldCommit(path.join(dir, "secret"))) {
     io.err(`swarm-cluster: secrets: git would commit ${display(dir)}; nothing was written.\n    fix: keep secrets/ in .gitignore\n`);
@@ -66,13 +62,12 @@ export async function runSecrets(options: SecretsOptions, io: Output): Promise<n
     nextVersions[secret.name] = (versions[secret.name] ?? 1) + 1;
   };
 
-  mkdirSync(dir, { recursive: true, mode: FOLDER_MODE });
-  chmodSync(dir, FOLDER_MODE);
+  makePrivateFolder(dir);
   const say = (text: string): void => {
     if (!options.quiet) io.out(text);
   };
   for (const entry of actions) {
-    if (entry.action === "create" || entry.action === "rotate") writeSecretFile(fileOf(entry.secret), entry.value);
+    if (entry.action === "create" || entry.action === "rotate") writePrivateFile(fileOf(entry.secret), entry.value);
     if (entry.action === "rotate") bump(entry.secret);
     say(describe(entry, display(fileOf(entry.secret)), nextVersions));
   }
@@ -105,17 +100,5 @@ function describe(entry: SecretAction, file: string, versions: Readonly<Record<s
       return `kept    ${file} (${versioned})\n`;
     case "provide":
       return "";
-  }
-}
-
-/** Written to a 0600 temporary file and renamed over the old one, so no reader ever sees it wider or half-written. */
-function writeSecretFile(target: string, value: string): void {
-  const temporary = `${target}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, value, { mode: FILE_MODE, flag: "wx" });
-    chmodSync(temporary, FILE_MODE);
-    renameSync(temporary, target);
-  } finally {
-    if (existsSync(temporary)) rmSync(temporary, { force: true });
   }
 }

@@ -1,8 +1,7 @@
+import type { SeverityStyle } from "../core/problems.js";
+
 /** How text is highlighted on a stream: ANSI colours on a terminal, nothing elsewhere. */
-export interface Style {
-  readonly error: (text: string) => string;
-  readonly warning: (text: string) => string;
-}
+export type Style = SeverityStyle;
 
 const same = (text: string): string => text;
 const sgr =

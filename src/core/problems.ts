@@ -1,3 +1,4 @@
+import { codeFrame } from "./code-frame.js";
 import type { SourceLocation } from "./source-location.js";
 import { formatLocation } from "./source-location.js";
 
@@ -36,7 +37,7 @@ export interface Problem {
 /** Thrown when the model cannot be compiled; carries every problem found, not only the first. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly Problem[]) {
-    super(`${problems.length} problem(s) in the cluster description:\n${problems.map(formatProblem).join("\n")}`);
+    super(`${problems.length} problem(s) in the cluster description:\n${problems.map((problem) => formatProblem(problem)).join("\n")}`);
     this.name = "ConfigError";
   }
 }
@@ -51,11 +52,35 @@ export function failsStrict(problem: Problem): boolean {
   return problem.severity !== "info";
 }
 
-export function formatProblem(problem: Problem): string {
+/** How a severity word is highlighted: ANSI colours on a terminal (src/cli/style.ts). */
+export interface SeverityStyle {
+  readonly error: (text: string) => string;
+  readonly warning: (text: string) => string;
+}
+
+export interface FormatOptions {
+  /** Highlights `error` and `warning`; plain text when absent. */
+  readonly style?: SeverityStyle;
+  /** Shows the config line under a model problem: for a person at a terminal, not for an exception's message. */
+  readonly codeFrame?: boolean;
+}
+
+/**
+ * One problem for a person: `file:line:col: error code: construct (field `f`): message`, then its fix and,
+ * with `codeFrame`, its config line; no trailing newline.
+ */
+export function formatProblem(problem: Problem, options: FormatOptions = {}): string {
+  const word = problem.severity === "info" || !options.style ? problem.severity : options.style[problem.severity](problem.severity);
+  // An availability error does not stop a build (only --strict): the word says which kind it is.
+  const severity = problem.origin === "availability" ? `availability ${word}` : word;
+  const where = problem.location || problem.construct ? `${formatLocation(problem.location)}: ` : "";
   const field = problem.field ? ` (field \`${problem.field}\`)` : "";
-  const kind = problem.origin === "availability" ? `availability ${problem.severity}` : problem.severity;
-  return [
-    `${formatLocation(problem.location)}: ${kind} ${problem.code}: ${problem.construct ? `${problem.construct}${field}: ` : ""}${problem.message}`,
-    `  fix: ${problem.hint}`,
-  ].join("\n");
+  // A problem of the config as a whole (it threw) names no construct.
+  const subject = problem.construct ? `${problem.construct}${field}: ` : "";
+  const lines = [`${where}${severity} ${problem.code}: ${subject}${problem.message}`];
+  if (problem.hint) lines.push(`  fix: ${problem.hint}`);
+  // The config line matters for a fault in the model; an availability finding is about the whole architecture.
+  const frame = options.codeFrame && problem.origin === "model" ? codeFrame(problem) : "";
+  if (frame) lines.push(...frame.split("\n").map((line) => `    ${line}`));
+  return lines.join("\n");
 }

@@ -3,7 +3,11 @@ import type { PkiState } from "../pki/state.js";
 import type { HostSecret } from "./host-secrets.js";
 import type { UnsafeKeyFile } from "./key-files.js";
 
-/** Why a node's overlay cannot be written, and how to get out. Never carries key material. */
+/**
+ * Why a node's overlay cannot be written, and how to get out. Never carries key material. Not a core Problem,
+ * and printed by its own formatProblem below: it is about a node and the keys in secrets/, not a construct of
+ * the config, so it has no severity, code, field or config line, and is listed under provision's own header.
+ */
 export interface ProvisionProblem {
   /** The node concerned; empty for a problem of the whole run. */
   readonly hostname: string;

@@ -20,8 +20,6 @@ import { checkScheduling } from "./semantic/scheduling.js";
 import { checkServiceNames } from "./semantic/service-names.js";
 import { checkSiteRoots } from "./semantic/site-roots.js";
 
-export type { MajorityGroup } from "./quorum-group.js";
-
 /** The semantic checks, one per topic; each skips values the schema already reports as malformed. */
 const SEMANTIC_CHECKS: readonly ((context: CheckContext) => Problem[])[] = [
   checkCluster,

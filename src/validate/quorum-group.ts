@@ -1,27 +1,4 @@
-import type { IConstruct } from "constructs";
-import type { Cluster } from "../model/cluster.js";
 import type { Node } from "../model/node.js";
-import { declaredOf } from "./problem.js";
-
-/** A quorum group as the analysis names it: the construct it is about (the cluster for Swarm's managers). */
-export interface NamedQuorumGroup {
-  readonly name: string;
-  readonly construct: IConstruct;
-  readonly nodes: readonly Node[];
-}
-
-/** Every quorum group of the cluster: the Swarm managers' Raft group, then each construct that declares one. */
-export function quorumGroupsOf(cluster: Cluster): NamedQuorumGroup[] {
-  const declared = cluster.node.findAll().filter((construct) => isMajorityGroup(construct));
-  return [
-    { name: "the Swarm managers", construct: cluster, nodes: cluster.managers },
-    ...declared.map((group) => ({
-      name: `the ${group.quorumKind} group ${declaredOf(group).path}`,
-      construct: group,
-      nodes: group.voterNodes,
-    })),
-  ];
-}
 
 /** A majority-quorum group as the availability analysis names it. */
 export interface QuorumDescription {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyseFailures, tolerance } from "../../src/analysis/failures.js";
 import { analyseHa } from "../../src/analysis/ha.js";
-import { lostNames } from "../../src/analysis/outcome-text.js";
+import { hostnames } from "../../src/analysis/failure-model.js";
 import { type Cluster, Node, OverlayNetwork, Secret, Service, Stack, Testing, XtraDbCluster } from "../../src/index.js";
 import type { Tier } from "../../src/index.js";
 import { validateModel } from "../../src/validate/index.js";
@@ -187,7 +187,7 @@ describe("tolerance of several losses", () => {
     const analysis = analyseFailures(cluster);
     expect(analysis.singles.every((outcome) => outcome.quorumLost.length === 0)).toBe(true);
     const first = analysis.pairs.first;
-    expect(first && lostNames(analysis.model, first)).toEqual(["sw-node-1", "sw-node-2"]);
+    expect(first && hostnames(analysis.model, first.lost)).toEqual(["sw-node-1", "sw-node-2"]);
     expect(analysis.pairs).toMatchObject({ checked: 3, breaking: 3 });
     expect(tolerance(analysis.model, 3).breaking).toBe(1);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { syntheticCluster } from "../../bench/synthetic-cluster.js";
 import { analyseHa } from "../../src/analysis/ha.js";
+import { majorityGroupsOf } from "../../src/analysis/majority-groups.js";
 import { REBOOT_WINDOW_SLOTS, rebootWindows } from "../../src/analysis/reboot-windows.js";
 import { Cluster, EtcdCluster, Node } from "../../src/index.js";
 import type { Tier } from "../../src/index.js";
-import { quorumGroupsOf } from "../../src/validate/quorum-group.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const slotsOf = (cluster: Cluster, nodes: readonly Node[]): number[] =>
@@ -24,15 +24,15 @@ describe("reboot windows of a 1,000-node cluster", () => {
   });
 
   it("never put two members of a quorum group in one window", () => {
-    const groups = quorumGroupsOf(cluster);
-    expect(groups.map((group) => group.name)).toEqual([
-      "the Swarm managers",
-      "the etcd group cluster/etcd",
-      "the galera group cluster/xtradb",
+    const groups = majorityGroupsOf(cluster);
+    expect(groups.map(({ at, group }) => `${group.quorumKind} ${at.path}`)).toEqual([
+      "swarm cluster",
+      "etcd cluster/etcd",
+      "galera cluster/xtradb",
     ]);
-    for (const group of groups) {
-      expect(group.nodes.length).toBeGreaterThan(2);
-      expect(new Set(slotsOf(cluster, group.nodes)).size, group.name).toBe(group.nodes.length);
+    for (const { at, group } of groups) {
+      expect(group.voterNodes.length).toBeGreaterThan(2);
+      expect(new Set(slotsOf(cluster, group.voterNodes)).size, at.path).toBe(group.voterNodes.length);
     }
   });
 
