@@ -4,9 +4,12 @@
  * - all three app nodes are Swarm managers and etcd members (each Raft group tolerates one loss);
  * - ProxySQL runs on the SQL-proxy host AND on every app node, one task per node, behind the service VIP;
  * - the two XtraDB nodes get a Galera arbitrator (garbd) on the SQL-proxy host, so losing one keeps quorum.
- * `swarm-cluster build --strict` passes on it; examples/seed-literal.config.ts is the seed taken literally.
+ * - the site's files and certificates live on Ceph's shared file system (CephFS), the same on every front and app node.
+ * Its report has no error; it warns of the stateful services pinned to one node (Prometheus, Grafana, Portainer),
+ * whose data that node's disk alone holds. examples/seed-literal.config.ts is the seed taken literally.
  */
 import {
+  CephCluster,
   Cluster,
   ClusterPki,
   DockerHost,
@@ -116,7 +119,31 @@ export default defineCluster(() => {
     credentials,
   });
 
-  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
+  // Ceph, the seed's storage (unfinished there): monitors and OSDs on both database nodes and on the SQL-proxy host
+  // (a third monitor for an odd quorum, a third OSD so pools keep 3 copies and lose none of their I/O with a node), the
+  // S3 gateway on the SQL-proxy host, as the seed placed it. Its three volumes: the site's files on CephFS, shared by
+  // every front and app node; each database node's and each app node's RBD image for the database and the logs.
+  const ceph = new CephCluster(cluster, "ceph", {
+    fsid: "a569f046-d945-455c-839e-b90347704087",
+    monitors: [...databases, sqlProxy],
+    osds: [...databases, sqlProxy],
+    gateways: [sqlProxy],
+    pools: [
+      { name: "xtradb", application: "rbd" },
+      { name: "logs", application: "rbd" },
+      { name: "configs", application: "cephfs" },
+    ],
+    fileSystem: { dataPool: "configs" },
+    volumes: [
+      { name: "www", kind: "cephfs", holds: "the site's code, static files and uploads" },
+      { name: "letsencrypt", kind: "cephfs", holds: "the sites' TLS certificates, which every front serves" },
+      { name: "database", kind: "rbd", pool: "xtradb", nodes: databases, size: "20G", holds: "a database node's data directory" },
+      { name: "logs", kind: "rbd", pool: "logs", nodes: app, size: "20G", holds: "an app node's log files" },
+    ],
+  });
+
+  // The docroot is the shared CephFS volume: every front (nginx, read-only) and every php-fpm node sees one copy.
+  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"], volume: ceph.volumes.www?.hostPath });
   const fpm = new PhpFpm(cluster, "php-fpm", {
     stack: new Stack(cluster, "php"),
     image: "wordpress:6.6-php8.3-fpm-alpine",
@@ -145,6 +172,8 @@ export default defineCluster(() => {
     networks: [frontnet, appnet],
     php: fpm.service,
     image: `${registry}/nginx-waf:1.26`,
+    // The certificates are the same on every front: on the shared CephFS volume, not a node-local one.
+    certificateVolume: ceph.volumes.letsencrypt?.hostPath,
     // The operators' tools (Grafana, Prometheus, Alertmanager, Karma, Portainer) at https://admin.example.org/<tool>/,
     // none publishing a port: from the operators' VPN range and the private network (an SSH tunnel through a node),
     // and then only with a password of the htpasswd secret.

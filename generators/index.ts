@@ -24,3 +24,4 @@ export * from "./topology/index.js";
 export * from "./xtradb/index.js";
 export * from "./grafana/index.js";
 export * from "./karma/index.js";
+export * from "./ceph/index.js";

@@ -21,15 +21,17 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  */
 export function analyseHa(cluster: Cluster): HaReport {
   const failures = analyseFailures(cluster);
+  const own = cluster.node.findAll().flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : []));
   const findings: Problem[] = [
     ...quorumFindings(failures),
     ...replicaGroupFindings(failures),
     ...pathFindings(failures),
-    ...dataFindings(failures),
+    // What a family says of its own stateful services, the data analysis does not repeat.
+    ...dataFindings(failures, own),
     ...toleranceFindings(failures),
     ...overlayCapacityFindings(cluster),
     ...rebootWindowFindings(cluster),
-    ...cluster.node.findAll().flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : [])),
+    ...own,
   ];
   return { findings: sortFindings(findings), failures };
 }
