@@ -5,12 +5,12 @@
 #        | setup [pools|filesystem|images|directories|mirror] | volume mount|unmount cephfs|rbd NAME SOURCE TARGET
 set -euo pipefail
 
-CEPH_ETC=${CEPH_ETC:-/etc/ceph}
-CEPH_LIB=${CEPH_LIB:-/var/lib/ceph}
-CEPH_RUN=${CEPH_RUN:-/var/run/ceph}
-CEPH_LOG=${CEPH_LOG:-/var/log/ceph}
-CEPH_USER=${CEPH_USER:-ceph}
-export CEPH_CONF=${CEPH_CONF:-$CEPH_ETC/ceph.conf}
+CEPH_NODE_ETC=${CEPH_NODE_ETC:-/etc/ceph}
+CEPH_NODE_DATA=${CEPH_NODE_DATA:-/var/lib/ceph}
+CEPH_NODE_RUN=${CEPH_NODE_RUN:-/var/run/ceph}
+CEPH_NODE_LOG=${CEPH_NODE_LOG:-/var/log/ceph}
+CEPH_NODE_USER=${CEPH_NODE_USER:-ceph}
+export CEPH_CONF=${CEPH_CONF:-$CEPH_NODE_ETC/ceph.conf}
 FSID=d3842067-903d-4049-bfd7-4552b90b45a6
 MON_ADDRESSES=10.10.1.41:6789,10.10.1.42:6789
 FS_NAME=cephfs
@@ -18,9 +18,9 @@ FS_NAME=cephfs
 # What every daemon gets: run and log directories it owns, and the ceph user.
 daemon_args=()
 prepare_daemon() {
-  mkdir -p "$CEPH_RUN" "$CEPH_LOG"
-  chown "$CEPH_USER:$CEPH_USER" "$CEPH_RUN" "$CEPH_LOG"
-  daemon_args=(-f --setuser "$CEPH_USER" --setgroup "$CEPH_USER" --run-dir "$CEPH_RUN" --log-file "$CEPH_LOG/\$cluster-\$name.log")
+  mkdir -p "$CEPH_NODE_RUN" "$CEPH_NODE_LOG"
+  chown "$CEPH_NODE_USER:$CEPH_NODE_USER" "$CEPH_NODE_RUN" "$CEPH_NODE_LOG"
+  daemon_args=(-f --setuser "$CEPH_NODE_USER" --setgroup "$CEPH_NODE_USER" --run-dir "$CEPH_NODE_RUN" --log-file "$CEPH_NODE_LOG/\$cluster-\$name.log")
 }
 
 # A key made with a bootstrap keyring (a profile that may create only this kind of key), kept in the daemon's directory.
@@ -29,7 +29,7 @@ bootstrap_key() {
   shift 3
   [[ -s $keyring ]] && return 0
   mkdir -p "$(dirname "$keyring")"
-  ceph --name "client.bootstrap-$kind" --keyring "$CEPH_LIB/bootstrap-$kind/ceph.keyring" auth get-or-create "$entity" "$@" -o "$keyring.new"
+  ceph --name "client.bootstrap-$kind" --keyring "$CEPH_NODE_DATA/bootstrap-$kind/ceph.keyring" auth get-or-create "$entity" "$@" -o "$keyring.new"
   mv "$keyring.new" "$keyring"
 }
 
@@ -37,59 +37,59 @@ bootstrap_key() {
 client_key() {
   local entity=$1
   shift
-  local keyring=$CEPH_ETC/ceph.$entity.keyring
+  local keyring=$CEPH_NODE_ETC/ceph.$entity.keyring
   ceph-authtool --create-keyring "$keyring" --gen-key -n "$entity" "$@" >/dev/null
-  ceph-authtool -p -n "$entity" "$keyring" >"$CEPH_ETC/ceph.$entity.secret"
+  ceph-authtool -p -n "$entity" "$keyring" >"$CEPH_NODE_ETC/ceph.$entity.secret"
   ceph-authtool "$mon_keyring.new" --import-keyring "$keyring" >/dev/null
 }
 keys() {
-  mon_keyring=$CEPH_ETC/ceph.mon.keyring
+  mon_keyring=$CEPH_NODE_ETC/ceph.mon.keyring
   if [[ -e $mon_keyring ]]; then echo "keys: $mon_keyring exists, nothing to do"; return 0; fi
   umask 077
-  mkdir -p "$CEPH_ETC"
+  mkdir -p "$CEPH_NODE_ETC"
   rm -f "$mon_keyring.new"
   ceph-authtool --create-keyring "$mon_keyring.new" --gen-key -n mon. --cap mon 'allow *' >/dev/null
-  ceph-authtool --create-keyring "$CEPH_ETC/ceph.client.admin.keyring" --gen-key -n client.admin \
+  ceph-authtool --create-keyring "$CEPH_NODE_ETC/ceph.client.admin.keyring" --gen-key -n client.admin \
     --cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *' >/dev/null
-  ceph-authtool "$mon_keyring.new" --import-keyring "$CEPH_ETC/ceph.client.admin.keyring" >/dev/null
+  ceph-authtool "$mon_keyring.new" --import-keyring "$CEPH_NODE_ETC/ceph.client.admin.keyring" >/dev/null
   local kind
   for kind in osd mgr mds rgw rbd-mirror; do
-    mkdir -p "$CEPH_LIB/bootstrap-$kind"
-    ceph-authtool --create-keyring "$CEPH_LIB/bootstrap-$kind/ceph.keyring" --gen-key -n "client.bootstrap-$kind" \
+    mkdir -p "$CEPH_NODE_DATA/bootstrap-$kind"
+    ceph-authtool --create-keyring "$CEPH_NODE_DATA/bootstrap-$kind/ceph.keyring" --gen-key -n "client.bootstrap-$kind" \
       --cap mon "profile bootstrap-$kind" >/dev/null
-    ceph-authtool "$mon_keyring.new" --import-keyring "$CEPH_LIB/bootstrap-$kind/ceph.keyring" >/dev/null
+    ceph-authtool "$mon_keyring.new" --import-keyring "$CEPH_NODE_DATA/bootstrap-$kind/ceph.keyring" >/dev/null
   done
   # One client per volume, allowed its own directory or pool only.
   client_key client.vol-database --cap mon 'profile rbd' --cap osd 'profile rbd pool=xtradb'
   client_key client.vol-configs --cap mon 'allow r' --cap mds 'allow rw path=/volumes/configs' --cap osd 'allow rw tag cephfs data=cephfs'
   client_key client.vol-logs --cap mon 'profile rbd' --cap osd 'profile rbd pool=logs'
-  monmaptool --create --fsid "$FSID" --addv sw-db-1 '[v2:10.10.1.41:3300,v1:10.10.1.41:6789]' --addv sw-db-2 '[v2:10.10.1.42:3300,v1:10.10.1.42:6789]' --clobber "$CEPH_ETC/monmap" >/dev/null
+  monmaptool --create --fsid "$FSID" --addv sw-db-1 '[v2:10.10.1.41:3300,v1:10.10.1.41:6789]' --addv sw-db-2 '[v2:10.10.1.42:3300,v1:10.10.1.42:6789]' --clobber "$CEPH_NODE_ETC/monmap" >/dev/null
   mv "$mon_keyring.new" "$mon_keyring"
 }
 
 mon() {
-  local id=$1 data=$CEPH_LIB/mon/ceph-$1
+  local id=$1 data=$CEPH_NODE_DATA/mon/ceph-$1
   prepare_daemon
   if [[ ! -e $data/done ]]; then
     mkdir -p "$data"
-    ceph-mon --mkfs -i "$id" --mon-data "$data" --monmap "$CEPH_ETC/monmap" --keyring "$CEPH_ETC/ceph.mon.keyring"
+    ceph-mon --mkfs -i "$id" --mon-data "$data" --monmap "$CEPH_NODE_ETC/monmap" --keyring "$CEPH_NODE_ETC/ceph.mon.keyring"
     touch "$data/done"
   fi
-  chown -R "$CEPH_USER:$CEPH_USER" "$data"
+  chown -R "$CEPH_NODE_USER:$CEPH_NODE_USER" "$data"
   exec ceph-mon -i "$id" --mon-data "$data" "${daemon_args[@]}"
 }
 
 mgr() {
-  local id=$1 data=$CEPH_LIB/mgr/ceph-$1
+  local id=$1 data=$CEPH_NODE_DATA/mgr/ceph-$1
   prepare_daemon
   bootstrap_key mgr "mgr.$id" "$data/keyring" mon 'allow profile mgr' osd 'allow *' mds 'allow *'
-  chown -R "$CEPH_USER:$CEPH_USER" "$data"
+  chown -R "$CEPH_NODE_USER:$CEPH_NODE_USER" "$data"
   exec ceph-mgr -i "$id" --mgr-data "$data" --keyring "$data/keyring" "${daemon_args[@]}"
 }
 
 # osd ID DEVICE HOST: the OSD's id is its place in the model's list; its BlueStore sits on DEVICE.
 osd() {
-  local id=$1 device=$2 host=$3 data=$CEPH_LIB/osd/ceph-$1
+  local id=$1 device=$2 host=$3 data=$CEPH_NODE_DATA/osd/ceph-$1
   prepare_daemon
   mkdir -p "$data"
   if [[ ! -e $data/ready ]]; then
@@ -100,43 +100,43 @@ osd() {
     key=$(ceph-authtool -p -n "osd.$id" "$data/keyring")
     # The key reaches the monitors on standard input, never as an argument.
     printf '{"cephx_secret": "%s"}' "$key" |
-      ceph --name client.bootstrap-osd --keyring "$CEPH_LIB/bootstrap-osd/ceph.keyring" osd new "$uuid" "$id" -i -
+      ceph --name client.bootstrap-osd --keyring "$CEPH_NODE_DATA/bootstrap-osd/ceph.keyring" osd new "$uuid" "$id" -i -
     ceph-osd --mkfs -i "$id" --osd-uuid "$uuid" --osd-data "$data" --osd-objectstore bluestore \
       --bluestore-block-path "$device" --keyring "$data/keyring"
     touch "$data/ready"
   fi
-  chown -R "$CEPH_USER:$CEPH_USER" "$data"
-  chown "$CEPH_USER:$CEPH_USER" "$device"
+  chown -R "$CEPH_NODE_USER:$CEPH_NODE_USER" "$data"
+  chown "$CEPH_NODE_USER:$CEPH_NODE_USER" "$device"
   exec ceph-osd -i "$id" --osd-data "$data" --keyring "$data/keyring" --crush-location "host=$host root=default" "${daemon_args[@]}"
 }
 
 mds() {
-  local id=$1 data=$CEPH_LIB/mds/ceph-$1
+  local id=$1 data=$CEPH_NODE_DATA/mds/ceph-$1
   prepare_daemon
   bootstrap_key mds "mds.$id" "$data/keyring" mon 'allow profile mds' osd 'allow rwx' mds 'allow'
-  chown -R "$CEPH_USER:$CEPH_USER" "$data"
+  chown -R "$CEPH_NODE_USER:$CEPH_NODE_USER" "$data"
   exec ceph-mds -i "$id" --mds-data "$data" --keyring "$data/keyring" "${daemon_args[@]}"
 }
 
 rgw() {
-  local id=$1 endpoint=$2 data=$CEPH_LIB/radosgw/ceph-rgw.$1
+  local id=$1 endpoint=$2 data=$CEPH_NODE_DATA/radosgw/ceph-rgw.$1
   prepare_daemon
   bootstrap_key rgw "client.rgw.$id" "$data/keyring" mon 'allow rw' osd 'allow rwx'
-  chown -R "$CEPH_USER:$CEPH_USER" "$data"
+  chown -R "$CEPH_NODE_USER:$CEPH_NODE_USER" "$data"
   exec radosgw --name "client.rgw.$id" --rgw-data "$data" --keyring "$data/keyring" --rgw-frontends "beast endpoint=$endpoint" "${daemon_args[@]}"
 }
 
 rbd_mirror() {
-  local id=$1 data=$CEPH_LIB/rbd-mirror/ceph-$1
+  local id=$1 data=$CEPH_NODE_DATA/rbd-mirror/ceph-$1
   prepare_daemon
   bootstrap_key rbd-mirror "client.rbd-mirror.$id" "$data/keyring" mon 'profile rbd-mirror' osd 'profile rbd'
-  chown -R "$CEPH_USER:$CEPH_USER" "$data"
+  chown -R "$CEPH_NODE_USER:$CEPH_NODE_USER" "$data"
   exec rbd-mirror --id "rbd-mirror.$id" --keyring "$data/keyring" "${daemon_args[@]}"
 }
 
 # setup: what the model declares, on the first monitor with the admin key; every step is idempotent.
-admin() { ceph --name client.admin --keyring "$CEPH_ETC/ceph.client.admin.keyring" "$@"; }
-rbd_admin() { rbd --name client.admin --keyring "$CEPH_ETC/ceph.client.admin.keyring" "$@"; }
+admin() { ceph --name client.admin --keyring "$CEPH_NODE_ETC/ceph.client.admin.keyring" "$@"; }
+rbd_admin() { rbd --name client.admin --keyring "$CEPH_NODE_ETC/ceph.client.admin.keyring" "$@"; }
 pool() {
   local name=$1 application=$2 size=$3 min_size=$4 pg_num=$5
   admin osd pool ls | grep -qxF "$name" || admin osd pool create "$name" "$pg_num" "$pg_num" replicated
@@ -168,7 +168,7 @@ setup_images() {
 setup_directories() {
   local root fstab directory
   root=$(mktemp -d) fstab=$(mktemp)
-  printf '%s:/ %s ceph name=admin,secret=%s 0 0\n' "$MON_ADDRESSES" "$root" "$(ceph-authtool -p -n client.admin "$CEPH_ETC/ceph.client.admin.keyring")" >"$fstab"
+  printf '%s:/ %s ceph name=admin,secret=%s 0 0\n' "$MON_ADDRESSES" "$root" "$(ceph-authtool -p -n client.admin "$CEPH_NODE_ETC/ceph.client.admin.keyring")" >"$fstab"
   mount -T "$fstab" "$root" || { rm -f "$fstab"; rmdir "$root"; return 1; }
   rm -f "$fstab"
   local directories=(volumes/configs)
@@ -204,7 +204,7 @@ volume() {
     mount/rbd)
       modprobe rbd
       if ! device=$(rbd_device "${source%%/*}" "${source#*/}"); then
-        read -r key <"$CEPH_ETC/ceph.client.$client.secret"
+        read -r key <"$CEPH_NODE_ETC/ceph.client.$client.secret"
         printf '%s name=%s,secret=%s %s %s' "$MON_ADDRESSES" "$client" "$key" "${source%%/*}" "${source#*/}" >/sys/bus/rbd/add_single_major
         device=$(rbd_device "${source%%/*}" "${source#*/}")
       fi
@@ -215,7 +215,7 @@ volume() {
     mount/cephfs)
       modprobe ceph
       mountpoint -q "$target" && return 0
-      read -r key <"$CEPH_ETC/ceph.client.$client.secret"
+      read -r key <"$CEPH_NODE_ETC/ceph.client.$client.secret"
       fstab=$(mktemp)
       printf '%s:%s %s ceph name=%s,secret=%s 0 0\n' "$MON_ADDRESSES" "$source" "$target" "$client" "$key" >"$fstab"
       mkdir -p "$target"
