@@ -225,7 +225,8 @@ volume() {
     unmount/*)
       if mountpoint -q "$target"; then umount "$target"; fi
       if [[ $kind == rbd ]] && device=$(rbd_device "${source%%/*}" "${source#*/}"); then
-        echo "${device#/dev/rbd}" >/sys/bus/rbd/remove_single_major
+        # A container started while it was mounted keeps its own mount: the image stays mapped until it stops.
+        echo "${device#/dev/rbd}" >/sys/bus/rbd/remove_single_major || echo "volume: $device still in use, left mapped" >&2
       fi
       # Absent, the mount point makes a Service's bind mount fail (and Swarm retry) instead of writing to the node's disk.
       rmdir "$target" 2>/dev/null || true
