@@ -203,8 +203,14 @@ describe("Ceph from the generated ceph.conf and node script, with Debian's ceph"
     const health = cephCli(["-s"]);
     expect(health).toContain(`id:     ${ceph.fsid}`);
     expect(health).toMatch(/mon: 3 daemons, quorum/);
-    // The monitors run as the ceph user.
-    expect(must("ps", ["-o", "user=", "-C", "ceph-mon"]).trim().split("\n")).toEqual(["ceph", "ceph", "ceph"]);
+    // The monitors run as the ceph user (each child execs into ceph-mon: `ip netns exec`, then the script's exec).
+    const monitors = children.map((child) => String(child.pid)).join(",");
+    expect(
+      must("ps", ["-o", "user=,comm=", "-p", monitors])
+        .trim()
+        .split("\n")
+        .map((line) => line.trim().split(/\s+/).join(" ")),
+    ).toEqual(["ceph ceph-mon", "ceph ceph-mon", "ceph ceph-mon"]);
   }, 150_000);
 
   it("starts three OSDs on file-backed BlueStore, creates the pools, the file system and the RBD images as `setup` does", async () => {
