@@ -4,10 +4,14 @@
  * - all three app nodes are Swarm managers and etcd members (each Raft group tolerates one loss);
  * - ProxySQL runs on the SQL-proxy host AND on every app node, one task per node, behind the service VIP;
  * - the two XtraDB nodes get a Galera arbitrator (garbd) on the SQL-proxy host, so losing one keeps quorum.
- * `swarm-cluster build --strict` passes on it; examples/seed-literal.config.ts is the seed taken literally.
+ * - the site's files and certificates live on Ceph's shared file system (CephFS), the same on every front and app node.
+ * Its report has no error; it warns of the stateful services pinned to one node (Prometheus, Grafana, Portainer),
+ * whose data that node's disk alone holds. examples/seed-literal.config.ts is the seed taken literally.
  */
 import {
   Backups,
+  CephCluster,
+  acceptRisk,
   Cluster,
   ClusterPki,
   DockerHost,
@@ -131,7 +135,30 @@ export default defineCluster(() => {
     credentials,
   });
 
-  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
+  // Ceph, the seed's storage (unfinished there): monitors and OSDs on both database nodes and on the SQL-proxy host
+  // (a third monitor for an odd quorum, a third OSD so pools keep 3 copies and lose none of their I/O with a node), the
+  // S3 gateway on the SQL-proxy host, as the seed placed it. Its three volumes: the site's files on CephFS, shared by
+  // every front and app node; each database node's and each app node's RBD image for the database and the logs.
+  const ceph = new CephCluster(cluster, "ceph", {
+    fsid: "a569f046-d945-455c-839e-b90347704087",
+    monitors: [...databases, sqlProxy],
+    osds: [...databases, sqlProxy],
+    gateways: [sqlProxy],
+    pools: [
+      { name: "xtradb", application: "rbd" },
+      { name: "logs", application: "rbd" },
+      { name: "configs", application: "cephfs" },
+    ],
+    fileSystem: { dataPool: "configs" },
+    volumes: [
+      { name: "www", kind: "cephfs", holds: "the site's code, static files and uploads" },
+      { name: "database", kind: "rbd", pool: "xtradb", nodes: databases, size: "20G", holds: "a database node's data directory" },
+      { name: "logs", kind: "rbd", pool: "logs", nodes: app, size: "20G", holds: "an app node's log files" },
+    ],
+  });
+
+  // The docroot is the shared CephFS volume: every front (nginx, read-only) and every php-fpm node sees one copy.
+  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"], volume: ceph.volumes.www?.hostPath });
   const fpm = new PhpFpm(cluster, "php-fpm", {
     stack: new Stack(cluster, "php"),
     image: phpImage.ref,
@@ -175,7 +202,7 @@ export default defineCluster(() => {
   new HostedZone(cluster, "example-org", { name: "example.org", routing: "multivalue" });
   // Let's Encrypt certificates for the site and the admin host name, issued and renewed by certbot (dns-route53)
   // on the first manager and delivered to the fronts as Docker secrets; out/certbot/iam-policy.json is its IAM policy.
-  new LetsEncrypt(cluster, "letsencrypt", {
+  const letsEncrypt = new LetsEncrypt(cluster, "letsencrypt", {
     email: "ops@example.org",
     front,
     stack: new Stack(cluster, "certbot"),
@@ -199,7 +226,7 @@ export default defineCluster(() => {
   });
   front.admin?.exposeWithExternalUrl(monitoring.prometheus, { path: "prometheus", port: 9090 });
   for (const replica of monitoring.alerting?.replicas ?? []) front.admin?.exposeWithExternalUrl(replica, { path: replica.name, port: 9093 });
-  new Grafana(cluster, "grafana", {
+  const grafana = new Grafana(cluster, "grafana", {
     stack: stats,
     network: appnet,
     monitoring,
@@ -237,13 +264,21 @@ export default defineCluster(() => {
     admin: { front, network: appnet },
   });
 
+  // The operators' tools keep their state on the first managers' disks, pinned there. Each risk is accepted rather
+  // than moved to CephFS: none is on the request path, and each comes back from the weekly backup below.
+  const restoredFromBackup = "its volume is in the weekly S3 backup; it is an operators' tool, off the request path";
+  acceptRisk(monitoring.prometheus, { "data/single-replica-state": `${restoredFromBackup}, and Alertmanager fires from the rules of whichever Prometheus runs` });
+  acceptRisk(grafana, { "data/single-replica-state": restoredFromBackup });
+  acceptRisk(registry.service, { "data/single-replica-state": `${restoredFromBackup}; every image in it is rebuilt from out/images/ by build.sh` });
+  acceptRisk(letsEncrypt.service, { "data/single-replica-state": `${restoredFromBackup}; the certificates in use live in Docker secrets, and a certificate is valid 30 days past its renewal` });
+
   // The seed's weekly backup (Sunday 04:00) to S3: the node-local volumes worth keeping, archived on the nodes
   // that hold them, and the database as a hot physical backup of the second member, desynced meanwhile. The
   // bucket moves them to Glacier after 30 days and deletes them after a year.
   new Backups(cluster, "backups", {
     bucket: "example-org-backups",
     region: "eu-west-1",
-    volumes: "^(mng_portainer-data|stats_(grafana|prometheus)-data|front_letsencrypt|php_www-www)$",
+    volumes: "^(mng_portainer-data|stats_(grafana|prometheus)-data|registry_registry-data|certbot_certbot-state)$",
     database: { cluster: xtradb },
     lifecycle: { transitionDays: 30, expirationDays: 365 },
   });
@@ -273,6 +308,7 @@ export default defineCluster(() => {
     volumes: ["portainer-data:/data"],
     memoryLimit: "256M",
   });
+  acceptRisk(portainer, { "data/single-replica-state": restoredFromBackup });
   front.admin?.expose(portainer, { path: "portainer", port: 9000, stripPrefix: true });
   cisException(portainer, {
     "5.13": "Portainer writes its TLS material and temporary files outside /data at start",

@@ -5,6 +5,7 @@
  * cluster.config.ts removes, and `build --strict` refuses it.
  */
 import {
+  CephCluster,
   Cluster,
   ClusterPki,
   DockerHost,
@@ -44,11 +45,31 @@ export default defineCluster(() => {
   ] as const;
   // The seed's only manager, which also ran the internal registry on 5000.
   const manager = app[0];
-  new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31" });
+  const sqlProxy = new Node(cluster, "sw-proxy-sql", { tier: "proxy", privateIp: "10.10.1.31" });
   const databases = [
     new Node(cluster, "sw-db-1", { tier: "db", privateIp: "10.10.1.41" }),
     new Node(cluster, "sw-db-2", { tier: "db", privateIp: "10.10.1.42" }),
   ];
+  // The seed's Ceph (unfinished there): monitors and OSDs on the two database nodes (OSD disk /dev/vdb), the
+  // gateway on the SQL proxy, pools xtradb, logs and configs, and its three volumes. Two monitors lose their
+  // majority with either node; two OSD nodes give pools of 2 copies, acknowledging writes with one.
+  new CephCluster(cluster, "ceph", {
+    fsid: "d3842067-903d-4049-bfd7-4552b90b45a6",
+    monitors: databases,
+    osds: databases,
+    gateways: [sqlProxy],
+    pools: [
+      { name: "xtradb", application: "rbd" },
+      { name: "logs", application: "rbd" },
+      { name: "configs", application: "cephfs" },
+    ],
+    fileSystem: { dataPool: "configs" },
+    volumes: [
+      { name: "database", kind: "rbd", pool: "xtradb", nodes: databases, holds: "a database node's data directory" },
+      { name: "configs", kind: "cephfs", nodes: app, holds: "configuration, static content and the application's sources" },
+      { name: "logs", kind: "rbd", pool: "logs", nodes: app, holds: "an app node's log files" },
+    ],
+  });
 
   const dbnet = new OverlayNetwork(cluster, "dbnet", { subnet: "192.168.0.0/28", mtu: 9216 });
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.0.16/28", mtu: 9216 });

@@ -27,3 +27,4 @@ export * from "./grafana/index.js";
 export * from "./karma/index.js";
 export * from "./backup/index.js";
 export * from "./certbot/index.js";
+export * from "./ceph/index.js";

@@ -30,6 +30,7 @@ export { type Tier, TIER_LABEL } from "./model/tier.js";
 export type { DeepPartial } from "./core/deep-merge.js";
 export { defineCluster } from "./config/define.js";
 export { analyseFailures, type FailureAnalysis } from "./analysis/failures.js";
+export { acceptRisk } from "./analysis/accepted-risks.js";
 export { Testing, type TestClusterOptions, type TestSynthOptions } from "./testing.js";
 // The families: their constructs (FrontProxy, XtraDbCluster, …) and generators.
 export * from "../generators/index.js";

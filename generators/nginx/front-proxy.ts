@@ -196,11 +196,6 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         { published: 443, target: layout.httpsPort, mode: "host" },
       ],
       volumes: [
-        // Without a LetsEncrypt construct, certificates are expected in this volume, in Let's Encrypt's layout,
-        // put there by the operator; never Docker configs or files in out/. LetsEncrypt (generators/certbot)
-        // delivers them as Docker secrets instead (`certificateFrom`), and this volume stays empty. A named
-        // volume, not a bind mount: Swarm rejects a task whose bind source does not exist on the host.
-        `${this.certificateVolume}:${layout.letsencryptDir}:ro`,
         // Static files straight from the site's volume; nginx never writes there.
         ...this.sites.map((site) => site.volumeMount({ readOnly: true })),
         // The stub_status socket's folder, node-local: the metrics exporter on the same node mounts it too.
@@ -235,6 +230,18 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
       "5.27":
         "the image is built outside this repository and is not known to carry a probe client; Swarm restarts nginx when its master process exits",
     });
+  }
+
+  /**
+   * Mounts the certificate volume when a TLS server still reads Let's Encrypt's layout: certificates put there by
+   * the operator, never Docker configs or files in out/. Decided once every construct has run, as LetsEncrypt
+   * (generators/certbot) delivers certificates as Docker secrets instead (`certificateFrom`). A named volume, not
+   * a bind mount: Swarm rejects a task whose bind source does not exist on the host.
+   */
+  prepare(): void {
+    const servers = [...this.sites.map((site) => site.canonicalDomain), ...(this.admin ? [this.admin.hostname] : [])];
+    if (servers.every((server) => this.certificateFiles.has(server))) return;
+    this.service.addMounts({ volumes: [`${this.certificateVolume}:${this.settings.layout.letsencryptDir}:ro`] });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { compareStrings } from "../core/stable-json.js";
 import type { Cluster } from "../model/cluster.js";
 import type { Problem } from "../core/problems.js";
+import { applyAcceptedRisks } from "./accepted-risks.js";
 import { capacityFindings } from "./capacity-findings.js";
 import { dataFindings } from "./data-findings.js";
 import { analyseFailures } from "./failures.js";
@@ -22,18 +23,21 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  */
 export function analyseHa(cluster: Cluster): HaReport {
   const failures = analyseFailures(cluster);
+  const constructs = cluster.node.findAll();
+  const own = constructs.flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : []));
   const findings: Problem[] = [
     ...quorumFindings(failures),
     ...replicaGroupFindings(failures),
     ...pathFindings(failures),
-    ...dataFindings(failures),
+    // What a family says of its own stateful services, the data analysis does not repeat.
+    ...dataFindings(failures, own),
     ...capacityFindings(failures),
     ...toleranceFindings(failures),
     ...overlayCapacityFindings(cluster),
     ...rebootWindowFindings(cluster),
-    ...cluster.node.findAll().flatMap((construct) => (isAvailabilitySource(construct) ? construct.availabilityFindings() : [])),
+    ...own,
   ];
-  return { findings: sortFindings(findings), failures };
+  return { findings: sortFindings(applyAcceptedRisks(findings, constructs)), failures };
 }
 
 function sortFindings(findings: Problem[]): Problem[] {

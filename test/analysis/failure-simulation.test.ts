@@ -163,7 +163,7 @@ describe("the request path", () => {
 describe("data", () => {
   it.each([
     ["one replica free to move", { tier: "app" as const }, "warning", "data/single-replica-volume"],
-    ["one replica pinned", { hostname: "sw-node-1" }, "info", "spof/pinned-service"],
+    ["one replica pinned", { hostname: "sw-node-1" }, "warning", "data/single-replica-state"],
   ])("a service writing a named volume, %s: %s", (_, placement, severity, code) => {
     const cluster = Testing.cluster({ nodes: { app: 3 } });
     new Service(new Stack(cluster, "mng"), "portainer", {

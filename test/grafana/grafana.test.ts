@@ -257,9 +257,11 @@ describe("Grafana's availability", () => {
     expect(finding?.message).toContain("users");
   });
 
-  it("pinned to one node, it stops with the node: a note, not a warning", async () => {
-    const [finding] = await findingsOf(smallGrafana({ pinnedTo: "sw-node-2" }));
-    expect(finding).toMatchObject({ severity: "info" });
+  it("pinned to one node, it stops with the node and its data is on that disk alone: a warning naming it", async () => {
+    const [finding, ...rest] = await findingsOf(smallGrafana({ pinnedTo: "sw-node-2" }));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: "warning" });
+    expect(finding?.message).toContain("users");
     expect(finding?.message).toContain("sw-node-2");
   });
 });

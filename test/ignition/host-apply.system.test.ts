@@ -196,6 +196,9 @@ describe(`nodes/${HOST}/apply.sh`, () => {
     expect(restarts(calls).sort()).toEqual([
       // docker.service requires it, so a restart would restart dockerd: its reload re-applies the rules.
       "systemctl reload-or-restart swarm-firewall.service",
+      // The node's Ceph volumes (the logs' RBD image, the docroot's CephFS directory), mounted at first apply.
+      "systemctl restart ceph-volume-logs.service",
+      "systemctl restart ceph-volume-www.service",
       "systemctl restart etcd-member.path",
       "systemctl restart etcd-member.service",
       "systemctl restart packetbeat.service",

@@ -57,7 +57,7 @@ describe("Prometheus' data in the analysis", () => {
     );
     expect(free).toMatchObject({ severity: "warning", message: expect.stringMatching(/metrics history \(24h\).*empty volume/) });
     const pinned = findings(monitored(["a", "b", "c"], [1, 2])).find((finding) => finding.code === "data/single-replica-state");
-    expect(pinned).toMatchObject({ severity: "info", message: expect.stringContaining("pinned to sw-node-1") });
+    expect(pinned).toMatchObject({ severity: "warning", message: expect.stringContaining("pinned to sw-node-1") });
   });
 });
 

@@ -197,9 +197,9 @@ describe("availability of what monitoring adds", () => {
       construct: "cluster/monitoring/alerting",
       tolerates: 1,
     });
-    // The fixture pins Prometheus: a note naming its history.
+    // The fixture pins Prometheus: a warning naming its history, which its node's disk alone holds.
     expect(findings.find((finding) => finding.code === "data/single-replica-state")).toMatchObject({
-      severity: "info",
+      severity: "warning",
       message: expect.stringContaining("metrics history (24h)"),
     });
   });

@@ -28,15 +28,27 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
   'file|shared/files/etc/profile.d/aliases.sh|/etc/profile.d/aliases.sh|0644||' \
   'file|nodes/sw-db-2/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
+  'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-mds.service ceph-mgr.service ceph-mon.service ceph-osd.service ceph-volume-database.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|nodes/sw-db-2/files/etc/swarm-cluster/backup/backup-database.sh|/etc/swarm-cluster/backup/backup-database.sh|0755||swarm-cluster-backup.service' \
   'file|shared/files/etc/swarm-cluster/backup/restore.sh|/etc/swarm-cluster/backup/restore.sh|0755||' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
+  'file|nodes/sw-db-2/systemd/ceph-mon.service|/etc/systemd/system/ceph-mon.service|0644|ceph-mon.service|' \
+  'file|nodes/sw-db-2/systemd/ceph-mgr.service|/etc/systemd/system/ceph-mgr.service|0644|ceph-mgr.service|' \
+  'file|nodes/sw-db-2/systemd/ceph-osd.service|/etc/systemd/system/ceph-osd.service|0644|ceph-osd.service|' \
+  'file|nodes/sw-db-2/systemd/ceph-mds.service|/etc/systemd/system/ceph-mds.service|0644|ceph-mds.service|' \
+  'file|nodes/sw-db-2/systemd/ceph-volume-database.service|/etc/systemd/system/ceph-volume-database.service|0644|ceph-volume-database.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'file|nodes/sw-db-2/systemd/swarm-cluster-backup.service|/etc/systemd/system/swarm-cluster-backup.service|0644|swarm-cluster-backup.service|' \
   'file|shared/systemd/swarm-cluster-backup.timer|/etc/systemd/system/swarm-cluster-backup.timer|0644|swarm-cluster-backup.timer|' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
+  'unit|ceph-mon.service|enable|restart' \
+  'unit|ceph-mgr.service|enable|restart' \
+  'unit|ceph-osd.service|enable|restart' \
+  'unit|ceph-mds.service|enable|restart' \
+  'unit|ceph-volume-database.service|enable|restart' \
   'unit|packetbeat.service|enable|restart' \
   'unit|swarm-cluster-backup.service|-|next-run' \
   'unit|swarm-cluster-backup.timer|enable|restart' \

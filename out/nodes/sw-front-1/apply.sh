@@ -29,20 +29,18 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/profile.d/aliases.sh|/etc/profile.d/aliases.sh|0644||' \
   'file|shared/files/etc/host-extras/swapfile.sh|/etc/host-extras/swapfile.sh|0755||swapfile-create.service' \
   'file|nodes/sw-front-1/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
+  'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-volume-www.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
-  'file|shared/files/etc/swarm-cluster/backup/backup-volumes.sh|/etc/swarm-cluster/backup/backup-volumes.sh|0755||swarm-cluster-backup.service' \
-  'file|shared/files/etc/swarm-cluster/backup/restore.sh|/etc/swarm-cluster/backup/restore.sh|0755||' \
   'file|shared/systemd/swapfile-create.service|/etc/systemd/system/swapfile-create.service|0644|swapfile-create.service|' \
   'file|shared/systemd/var-swapfile.swap|/etc/systemd/system/var-swapfile.swap|0644|var-swapfile.swap|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
+  'file|shared/systemd/ceph-volume-www.service|/etc/systemd/system/ceph-volume-www.service|0644|ceph-volume-www.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
-  'file|nodes/sw-front-1/systemd/swarm-cluster-backup.service|/etc/systemd/system/swarm-cluster-backup.service|0644|swarm-cluster-backup.service|' \
-  'file|shared/systemd/swarm-cluster-backup.timer|/etc/systemd/system/swarm-cluster-backup.timer|0644|swarm-cluster-backup.timer|' \
   'unit|swapfile-create.service|-|restart' \
   'unit|var-swapfile.swap|enable|restart' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
+  'unit|ceph-volume-www.service|enable|restart' \
   'unit|packetbeat.service|enable|restart' \
-  'unit|swarm-cluster-backup.service|-|next-run' \
-  'unit|swarm-cluster-backup.timer|enable|restart' \
   'link|/etc/localtime|/usr/share/zoneinfo/UTC'

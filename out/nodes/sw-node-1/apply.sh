@@ -39,6 +39,8 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/systemd/system/docker.service.d/10-tls.conf|/etc/systemd/system/docker.service.d/10-tls.conf|0644|docker.service|' \
   'file|shared/files/etc/profile.d/aliases.sh|/etc/profile.d/aliases.sh|0644||' \
   'file|nodes/sw-node-1/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
+  'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-volume-logs.service ceph-volume-www.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|shared/files/etc/swarm-cluster/backup/backup-volumes.sh|/etc/swarm-cluster/backup/backup-volumes.sh|0755||swarm-cluster-backup.service' \
@@ -49,6 +51,8 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|nodes/sw-node-1/systemd/certbot-publish.service|/etc/systemd/system/certbot-publish.service|0644|certbot-publish.service|' \
   'file|nodes/sw-node-1/systemd/docker-tcp.socket|/etc/systemd/system/docker-tcp.socket|0644|docker-tcp.socket|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
+  'file|shared/systemd/ceph-volume-www.service|/etc/systemd/system/ceph-volume-www.service|0644|ceph-volume-www.service|' \
+  'file|nodes/sw-node-1/systemd/ceph-volume-logs.service|/etc/systemd/system/ceph-volume-logs.service|0644|ceph-volume-logs.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'file|nodes/sw-node-1/systemd/swarm-cluster-backup.service|/etc/systemd/system/swarm-cluster-backup.service|0644|swarm-cluster-backup.service|' \
   'file|shared/systemd/swarm-cluster-backup.timer|/etc/systemd/system/swarm-cluster-backup.timer|0644|swarm-cluster-backup.timer|' \
@@ -59,6 +63,8 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'unit|certbot-publish.service|-|next-run' \
   'unit|docker-tcp.socket|enable|manual' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
+  'unit|ceph-volume-www.service|enable|restart' \
+  'unit|ceph-volume-logs.service|enable|restart' \
   'unit|packetbeat.service|enable|restart' \
   'unit|swarm-cluster-backup.service|-|next-run' \
   'unit|swarm-cluster-backup.timer|enable|restart' \

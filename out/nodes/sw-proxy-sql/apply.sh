@@ -28,10 +28,20 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
   'file|shared/files/etc/profile.d/aliases.sh|/etc/profile.d/aliases.sh|0644||' \
   'file|nodes/sw-proxy-sql/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
+  'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-mgr.service ceph-mon.service ceph-osd.service ceph-rgw.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
+  'file|nodes/sw-proxy-sql/systemd/ceph-mon.service|/etc/systemd/system/ceph-mon.service|0644|ceph-mon.service|' \
+  'file|nodes/sw-proxy-sql/systemd/ceph-mgr.service|/etc/systemd/system/ceph-mgr.service|0644|ceph-mgr.service|' \
+  'file|nodes/sw-proxy-sql/systemd/ceph-osd.service|/etc/systemd/system/ceph-osd.service|0644|ceph-osd.service|' \
+  'file|nodes/sw-proxy-sql/systemd/ceph-rgw.service|/etc/systemd/system/ceph-rgw.service|0644|ceph-rgw.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
+  'unit|ceph-mon.service|enable|restart' \
+  'unit|ceph-mgr.service|enable|restart' \
+  'unit|ceph-osd.service|enable|restart' \
+  'unit|ceph-rgw.service|enable|restart' \
   'unit|packetbeat.service|enable|restart' \
   'link|/etc/localtime|/usr/share/zoneinfo/UTC'

@@ -23,9 +23,21 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|nodes/sw-db-1/files/etc/ssl/swarm/docker-api/cert.pem|/etc/ssl/swarm/docker-api/cert.pem|0444||' \
   'file|shared/files/etc/ssl/swarm/docker-api/crl.pem|/etc/ssl/swarm/docker-api/crl.pem|0444||' \
   'file|shared/files/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|0444||' \
+  'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-mds.service ceph-mgr.service ceph-mon.service ceph-osd.service ceph-volume-database.service' \
   'file|nodes/sw-db-1/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
   'file|nodes/sw-db-1/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
+  'file|nodes/sw-db-1/systemd/ceph-mon.service|/etc/systemd/system/ceph-mon.service|0644|ceph-mon.service|' \
+  'file|nodes/sw-db-1/systemd/ceph-mgr.service|/etc/systemd/system/ceph-mgr.service|0644|ceph-mgr.service|' \
+  'file|nodes/sw-db-1/systemd/ceph-osd.service|/etc/systemd/system/ceph-osd.service|0644|ceph-osd.service|' \
+  'file|nodes/sw-db-1/systemd/ceph-mds.service|/etc/systemd/system/ceph-mds.service|0644|ceph-mds.service|' \
+  'file|nodes/sw-db-1/systemd/ceph-volume-database.service|/etc/systemd/system/ceph-volume-database.service|0644|ceph-volume-database.service|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
+  'unit|ceph-mon.service|enable|restart' \
+  'unit|ceph-mgr.service|enable|restart' \
+  'unit|ceph-osd.service|enable|restart' \
+  'unit|ceph-mds.service|enable|restart' \
+  'unit|ceph-volume-database.service|enable|restart' \
   'unit|swarm-firewall.service|enable|reload-or-restart'

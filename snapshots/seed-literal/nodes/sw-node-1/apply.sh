@@ -30,6 +30,8 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/ssl/swarm/etcd-peer/crl.pem|/etc/ssl/swarm/etcd-peer/crl.pem|0444||etcd-member.service' \
   'file|shared/files/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|0444||' \
   'file|shared/files/etc/profile.d/01-etcd.sh|/etc/profile.d/01-etcd.sh|0644||' \
+  'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-volume-configs.service ceph-volume-logs.service' \
   'file|nodes/sw-node-1/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
@@ -38,10 +40,14 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|nodes/sw-node-1/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
   'file|nodes/sw-node-1/systemd/etcd-member.service|/etc/systemd/system/etcd-member.service|0644|etcd-member.service|' \
   'file|shared/systemd/etcd-member.path|/etc/systemd/system/etcd-member.path|0644|etcd-member.path|' \
+  'file|shared/systemd/ceph-volume-configs.service|/etc/systemd/system/ceph-volume-configs.service|0644|ceph-volume-configs.service|' \
+  'file|nodes/sw-node-1/systemd/ceph-volume-logs.service|/etc/systemd/system/ceph-volume-logs.service|0644|ceph-volume-logs.service|' \
   'file|nodes/sw-node-1/systemd/docker-tcp.socket|/etc/systemd/system/docker-tcp.socket|0644|docker-tcp.socket|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
   'unit|docker.service|enable|manual' \
   'unit|etcd-member.service|enable|restart' \
   'unit|etcd-member.path|enable|restart' \
+  'unit|ceph-volume-configs.service|enable|restart' \
+  'unit|ceph-volume-logs.service|enable|restart' \
   'unit|docker-tcp.socket|enable|manual' \
   'unit|swarm-firewall.service|enable|reload-or-restart'

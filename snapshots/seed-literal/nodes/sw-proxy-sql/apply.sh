@@ -23,9 +23,13 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|nodes/sw-proxy-sql/files/etc/ssl/swarm/docker-api/cert.pem|/etc/ssl/swarm/docker-api/cert.pem|0444||' \
   'file|shared/files/etc/ssl/swarm/docker-api/crl.pem|/etc/ssl/swarm/docker-api/crl.pem|0444||' \
   'file|shared/files/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|0444||' \
+  'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-rgw.service' \
   'file|nodes/sw-proxy-sql/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \
   'file|nodes/sw-proxy-sql/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
+  'file|nodes/sw-proxy-sql/systemd/ceph-rgw.service|/etc/systemd/system/ceph-rgw.service|0644|ceph-rgw.service|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
+  'unit|ceph-rgw.service|enable|restart' \
   'unit|swarm-firewall.service|enable|reload-or-restart'
