@@ -4,7 +4,7 @@ import { ClusterConstruct, type Preparable } from "../../src/model/base.js";
 import { Cluster } from "../../src/model/cluster.js";
 import { HostFile, HostLink, SystemdUnit, type Node } from "../../src/model/node.js";
 import { propsShape } from "../../src/model/props-shape.js";
-import { parseMemorySize } from "../php/memory.js";
+import { parseMemorySize } from "../../src/core/memory-size.js";
 import { HOST_EXTRAS_MESSAGES } from "./messages.js";
 import {
   aliasesFile,

@@ -1,6 +1,7 @@
 import type { Problem } from "../../src/core/problems.js";
 import type { Declared } from "../../src/validate/problem.js";
-import { GIB, MAX_HEAP_BYTES, MAX_HEAP_FRACTION, MIB } from "./memory.js";
+import { GIB, MIB } from "../../src/core/memory-size.js";
+import { MAX_HEAP_BYTES, MAX_HEAP_FRACTION } from "./memory.js";
 import { LOGS_MESSAGES } from "./messages.js";
 
 /** The least heap Elasticsearch 8 starts with in a container. */

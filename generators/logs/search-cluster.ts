@@ -14,7 +14,8 @@ import { cisException } from "../docker-host/cis/exceptions.js";
 import { ES_CONFIG_DIR, ES_HTTP_PORT, elasticsearchYaml, engineStartScript } from "./engine-config.js";
 import { LIFECYCLE_POLICY, type Retention, filebeatWriterRole, lifecyclePolicy, setupScript } from "./lifecycle.js";
 import { heapProblems } from "./heap.js";
-import { MAX_HEAP_FRACTION, MIB, memoryBytes } from "./memory.js";
+import { MIB, parseMemorySize } from "../../src/core/memory-size.js";
+import { MAX_HEAP_FRACTION } from "./memory.js";
 import { shardFindings } from "./shard-copies.js";
 import { LOGS_MESSAGES } from "./messages.js";
 import { IMAGES } from "./versions.js";
@@ -179,6 +180,9 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
         ],
         volumes: ["es-data:/usr/share/elasticsearch/data"],
         memoryLimit: this.memoryLimit,
+        // The JVM takes its whole heap at start and Lucene fills the rest with cache: reserved, so Swarm never
+        // packs it onto a node whose memory other reservations already hold.
+        reservations: { memory: this.memoryLimit },
         // Up once the REST API answers, even if only to refuse an anonymous caller.
         healthcheck: {
           test: ["CMD-SHELL", `curl -s -o /dev/null -w '%{http_code}' http://localhost:${ES_HTTP_PORT}/ | grep -qE '^(200|401)$'`],
@@ -251,7 +255,7 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
   }
 
   get memoryLimitBytes(): number | undefined {
-    return memoryBytes(this.memoryLimit);
+    return parseMemorySize(this.memoryLimit);
   }
 
   /** The JVM heap of each node, in MiB: the fraction of the memory limit, rounded down. */

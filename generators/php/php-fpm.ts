@@ -10,7 +10,7 @@ import type { Secret } from "../../src/model/secret.js";
 import { PLACEMENT_FIELDS, Service, StackConfig, type Placement, type Stack } from "../../src/model/stack.js";
 import { declaredOf } from "../../src/validate/problem.js";
 import { KNOWN_EXTENSIONS, LOADED_NAME } from "./known-extensions.js";
-import { parseMemorySize, toMebibytes } from "./memory.js";
+import { parseMemorySize, toMebibytes } from "../../src/core/memory-size.js";
 import { PHP_MESSAGES } from "./messages.js";
 import { extensionCheckCode, renderPhpIni, renderPool, type PhpIniSettings, type PoolSettings } from "./render.js";
 

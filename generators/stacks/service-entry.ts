@@ -71,7 +71,16 @@ function deployment(service: Service): StackDeployment {
   if (service.props.replicas === "one-per-node" && service.mode === "replicated") placement.max_replicas_per_node = 1;
   if (Object.keys(placement).length > 0) deploy.placement = placement;
 
-  if (service.props.memoryLimit) deploy.resources = { limits: { memory: service.props.memoryLimit } };
+  const { memoryLimit, reservations } = service.props;
+  const reserved = {
+    ...(reservations?.cpus === undefined ? {} : { cpus: String(reservations.cpus) }),
+    ...(reservations?.memory === undefined ? {} : { memory: reservations.memory }),
+  };
+  if (memoryLimit !== undefined || Object.keys(reserved).length > 0)
+    deploy.resources = {
+      ...(memoryLimit === undefined ? {} : { limits: { memory: memoryLimit } }),
+      ...(Object.keys(reserved).length > 0 ? { reservations: reserved } : {}),
+    };
 
   const order = updateOrder(service);
   deploy.update_config = { parallelism: 1, delay: "10s", order, failure_action: "rollback", monitor: "30s" };

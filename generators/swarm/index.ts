@@ -3,6 +3,9 @@ import type { Secret } from "../../src/model/secret.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type GeneratedFile } from "../../src/synth/generator.js";
 import { bootstrapScript } from "./bootstrap-script.js";
+import { stackDependencies, stackDeployOrder } from "./deploy-order.js";
+import { galeraRolls } from "./deploy-rolling.js";
+import { deployScript } from "./deploy-script.js";
 import { knownHostsScript } from "./known-hosts-script.js";
 import { labelsScript } from "./labels-script.js";
 import { networksScript } from "./networks-script.js";
@@ -19,6 +22,27 @@ function stackSecrets(cluster: Cluster): Secret[] {
 }
 
 /**
+ * `swarm/deploy.sh`, and the stack file of each Galera member alone that it rolls them with (delivered with its
+ * stack: it changes when the member's spec does).
+ */
+function deployFiles(cluster: Cluster): GeneratedFile[] {
+  const dependencies = stackDependencies(cluster);
+  const members = galeraRolls(cluster);
+  const script = deployScript({ stacks: stackDeployOrder(cluster, dependencies), dependencies, members });
+  return [
+    { path: OUT_PATHS.familyFile("swarm", "deploy.sh"), content: script, construct: "cluster", delivery: { kind: "swarm" } },
+    ...members.map((roll) => ({
+      path: roll.file,
+      content: roll.content,
+      construct: roll.member.path,
+      delivery: { kind: "stack", stack: roll.stack.name } as const,
+    })),
+  ];
+}
+
+export { stackDependencies, stackDeployOrder, type StackDependency } from "./deploy-order.js";
+
+/**
  * Operator scripts that form the Swarm and prepare it for the stacks: bootstrap (init, joins, roles), then
  * overlay networks and node labels.
  */
@@ -33,6 +57,7 @@ export const swarmGenerator = defineGenerator({
       { path: OUT_PATHS.familyFile("swarm", "secrets.sh"), content: secretsScript(stackSecrets(cluster)), construct: "cluster", delivery },
       { path: OUT_PATHS.familyFile("swarm", "known-hosts.sh"), content: knownHostsScript(cluster.nodes), construct: "cluster", delivery },
       { path: OUT_PATHS.familyFile("swarm", "prune.sh"), content: pruneScript(), construct: "cluster", delivery },
+      ...deployFiles(cluster),
     ];
   },
 });

@@ -1,9 +1,7 @@
 import type { Cluster } from "../../src/model/cluster.js";
-import type { Stack } from "../../src/model/stack.js";
-import type { Tier } from "../../src/model/tier.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { foldNames } from "./names.js";
-import { TIER_ORDER } from "./topology.js";
+import { stackDeployOrder } from "../swarm/deploy-order.js";
 
 /** One step of bringing the cluster up: what to do, and the commands (paths relative to out/). */
 export interface BringUpStep {
@@ -14,11 +12,14 @@ export interface BringUpStep {
 
 /**
  * The order README's "Bringing the cluster up" gives, filled in from the model: provision every node,
- * form the Swarm, create the overlays and labels, create the secrets, then deploy the stacks so that each
- * finds what it calls already running.
+ * form the Swarm, create the overlays and labels, create the secrets, then deploy the stacks with
+ * swarm/deploy.sh, which takes them in the order of their calls, so that each finds what it calls already running.
  */
 export function bringUpSteps(cluster: Cluster): BringUpStep[] {
   const firstManager = cluster.managers[0]?.hostname ?? "(no manager declared)";
+  const order = stackDeployOrder(cluster)
+    .map((stack) => stack.name)
+    .join(", ");
   return [
     {
       title: "Provision the nodes",
@@ -42,33 +43,10 @@ export function bringUpSteps(cluster: Cluster): BringUpStep[] {
     },
     {
       title: "Deploy the stacks",
-      commands: deployOrder(cluster).map((stack) => `docker stack deploy -c ${OUT_PATHS.stackFile(stack)} ${stack.name}`),
-      detail:
-        "in this order: stacks that run on every node first, then from the database tier up to the front, so each finds what it calls",
+      commands: [`bash ${OUT_PATHS.familyFile("swarm", "deploy.sh")} --dry-run`, `bash ${OUT_PATHS.familyFile("swarm", "deploy.sh")}`],
+      detail: `against a manager (\`DOCKER_HOST\`): the plan, then the deploy: the overlays, labels and secrets again (each safe to re-run), then ${order} in that order, each after the stacks it calls and waited on until it converges, the Galera members rolled one at a time`,
     },
   ];
-}
-
-/**
- * Stacks in the order to deploy them: those whose services all run on every node first (agents, exporters),
- * then by the deepest tier their services are placed on, the database first, as each tier calls the one below it.
- * Ties keep declaration order.
- */
-export function deployOrder(cluster: Cluster): Stack[] {
-  const depth = (stack: Stack) => {
-    const tiers = stack.services
-      .filter((service) => !(service.mode === "global" && service.eligibleNodes.length === cluster.nodes.length))
-      .flatMap((service) => service.eligibleNodes.map((node) => node.tier));
-    return tiers.length === 0 ? Number.POSITIVE_INFINITY : Math.max(...tiers.map(tierDepth));
-  };
-  return cluster.stacks
-    .map((stack, index) => ({ stack, index, depth: depth(stack) }))
-    .sort((a, b) => b.depth - a.depth || a.index - b.index)
-    .map(({ stack }) => stack);
-}
-
-function tierDepth(tier: Tier): number {
-  return TIER_ORDER.indexOf(tier);
 }
 
 /** What the secrets step does, naming the secrets no construct can make, which the operator writes. */

@@ -175,8 +175,8 @@ const EXPORTER_USER = "exporter";
  * node), and let Swarm restart it: it bootstraps, the others join.
  *
  * Updates: members are separate services, so a deploy that changes them all (a new image, their shared
- * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time
- * (see availabilityFindings).
+ * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time,
+ * as swarm/deploy.sh does (see availabilityFindings).
  */
 export class XtraDbCluster extends ClusterConstruct implements AvailabilitySource, MajorityGroup, ReplicatedData {
   /** Marks the construct for the failure simulation: Galera's primary component needs a majority of voters. */
@@ -503,11 +503,11 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
     return [
       finding("info", "galera/rolling-update", this, {
         message:
-          `XtraDB members ${services.join(", ")} are separate services: a deploy that changes them all (a new image, ` +
-          `their shared my.cnf or start script) restarts them at once and the cluster loses quorum`,
+          `XtraDB members ${services.join(", ")} are separate services: a plain \`docker stack deploy\` that changes them all ` +
+          `(a new image, their shared my.cnf or start script) restarts them at once and the cluster loses quorum`,
         hint:
-          `roll them one at a time (\`docker service update --image … ${services[0]}\`, wait until its wsrep_local_state_comment ` +
-          `is Synced, then the next) before \`docker stack deploy\``,
+          `deploy with \`bash out/swarm/deploy.sh\`, which rolls them one at a time (each deployed alone, then waited on until ` +
+          `its wsrep_local_state_comment is Synced) before the rest of the stack`,
       }),
     ];
   }

@@ -1,4 +1,5 @@
 import type { Cluster } from "../model/cluster.js";
+import type { CapacityPlan } from "./capacity.js";
 import { buildFailureModel, type FailureModel } from "./failure-model.js";
 import { breaksSomething, Simulator, type Outcome } from "./simulate.js";
 
@@ -22,6 +23,8 @@ export interface FailureAnalysis {
   readonly pairs: Tolerance;
   /** Losing each zone whole, by zone name. */
   readonly zones: readonly { readonly zone: string; readonly outcome: Outcome }[];
+  /** Where the tasks that reserve resources run with every node up. */
+  readonly capacity: CapacityPlan;
 }
 
 export function analyseFailures(cluster: Cluster): FailureAnalysis {
@@ -29,7 +32,7 @@ export function analyseFailures(cluster: Cluster): FailureAnalysis {
   const simulator = new Simulator(model);
   const singles = model.nodes.map((_, node) => simulator.evaluate([node]));
   const zones = [...model.zones].map(([zone, nodes]) => ({ zone, outcome: simulator.evaluate(nodes) }));
-  return { model, singles, pairs: tolerance(model, 2, simulator, singles), zones };
+  return { model, singles, pairs: tolerance(model, 2, simulator, singles), zones, capacity: simulator.capacity };
 }
 
 /**

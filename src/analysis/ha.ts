@@ -1,6 +1,7 @@
 import { compareStrings } from "../core/stable-json.js";
 import type { Cluster } from "../model/cluster.js";
 import type { Problem } from "../core/problems.js";
+import { capacityFindings } from "./capacity-findings.js";
 import { dataFindings } from "./data-findings.js";
 import { analyseFailures } from "./failures.js";
 import { isAvailabilitySource, type HaReport } from "./findings.js";
@@ -26,6 +27,7 @@ export function analyseHa(cluster: Cluster): HaReport {
     ...replicaGroupFindings(failures),
     ...pathFindings(failures),
     ...dataFindings(failures),
+    ...capacityFindings(failures),
     ...toleranceFindings(failures),
     ...overlayCapacityFindings(cluster),
     ...rebootWindowFindings(cluster),

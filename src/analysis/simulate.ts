@@ -1,3 +1,4 @@
+import { CapacityPlan, type Shortfall } from "./capacity.js";
 import type { FailureModel, PathStage } from "./failure-model.js";
 
 /** Where a request path stops, and why: its nodes are gone (DNS), its services are, or its group's majority. */
@@ -20,6 +21,8 @@ export interface Outcome {
   readonly pathBreaks: readonly PathBreak[];
   /** Data sets with no copy left on a node that is up. */
   readonly dataLost: readonly number[];
+  /** Services whose moved tasks find no survivor with room for their reservations (pending until room comes back). */
+  readonly shortOfRoom: readonly Shortfall[];
 }
 
 /** A loss that matters to the application: a quorum, the request path, or the path's data. */
@@ -38,8 +41,11 @@ export class Simulator {
   private readonly lostEligible: Int32Array;
   private readonly down: Uint8Array;
   private readonly interrupted: Uint8Array;
+  /** Where the tasks that reserve resources run with every node up, and where they can move. */
+  readonly capacity: CapacityPlan;
 
   constructor(private readonly model: FailureModel) {
+    this.capacity = new CapacityPlan(model);
     this.lostNode = new Uint8Array(model.nodes.length);
     this.lostVotes = new Int32Array(model.groups.length);
     this.lostEligible = new Int32Array(model.services.length);
@@ -70,6 +76,8 @@ export class Simulator {
     });
     // Without the managers' majority, Swarm reschedules nothing: only tasks already on surviving nodes run.
     const rescheduling = !quorumLost.includes(model.swarmGroup);
+    const shortOfRoom = rescheduling && !this.capacity.empty ? this.capacity.displace(lost, this.lostNode) : [];
+    const noRoom = new Set(shortOfRoom.filter((short) => short.running <= 0).map((short) => short.service));
     const servicesDown: number[] = [];
     const interrupted: number[] = [];
     for (const index of touchedServices) {
@@ -79,7 +87,7 @@ export class Simulator {
       const nowhere = entry.eligible.length - lostHere <= 0;
       // Swarm spreads a service's tasks over its nodes, so the worst case is one task on each lost node.
       const noTaskLeft = nowhere || (!entry.onEveryNode && Math.min(entry.replicas, entry.eligible.length) - lostHere <= 0);
-      if (nowhere || (!rescheduling && noTaskLeft)) servicesDown.push(index);
+      if (nowhere || (noTaskLeft && (!rescheduling || noRoom.has(index)))) servicesDown.push(index);
       if (noTaskLeft) {
         interrupted.push(index);
         this.interrupted[index] = 1;
@@ -104,7 +112,7 @@ export class Simulator {
     for (const service of touchedServices) this.lostEligible[service] = 0;
     for (const service of servicesDown) this.down[service] = 0;
     for (const service of interrupted) this.interrupted[service] = 0;
-    return { lost, quorumLost, servicesDown, interrupted, pathBreaks, dataLost };
+    return { lost, quorumLost, servicesDown, interrupted, pathBreaks, dataLost, shortOfRoom };
   }
 
   private cause(stage: PathStage, quorumLost: ReadonlySet<number>): PathBreak["cause"] | undefined {

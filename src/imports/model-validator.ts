@@ -2,7 +2,7 @@
 // @ts-nocheck
 const validate = validate10;
 var stdin_default = validate10;
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$ref": "#/definitions/ModelDocument", "definitions": { "ModelDocument": { "type": "object", "properties": { "cluster": { "$ref": "#/definitions/ClusterSpec" }, "nodes": { "type": "array", "items": { "$ref": "#/definitions/NodeSpec" } }, "networks": { "type": "array", "items": { "$ref": "#/definitions/NetworkSpec" } }, "stacks": { "type": "array", "items": { "$ref": "#/definitions/StackSpec" } }, "secrets": { "type": "array", "items": { "$ref": "#/definitions/SecretSpec" } }, "sites": { "type": "array", "items": { "$ref": "#/definitions/SiteSpec" } } }, "required": ["cluster", "nodes", "networks", "stacks", "secrets", "sites"], "additionalProperties": false }, "ClusterSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/ClusterName" }, "privateNetwork": { "$ref": "#/definitions/Cidr" }, "domain": { "$ref": "#/definitions/DnsName" }, "sshAuthorizedKeys": { "type": "array", "items": { "$ref": "#/definitions/SshPublicKey" } }, "os": { "$ref": "#/definitions/OperatingSystem" } }, "required": ["name", "privateNetwork", "domain", "sshAuthorizedKeys", "os"], "additionalProperties": false }, "ClusterName": { "type": "string", "description": "A cluster name: not empty, no leading or trailing whitespace.", "pattern": "^\\S(.*\\S)?$" }, "Cidr": { "type": "string", "description": "An IPv4 network in CIDR notation such as 10.10.1.0/24.", "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$" }, "DnsName": { "type": "string", "description": "A DNS name: dot-separated RFC 1123 labels, at most 253 characters, such as swarm.internal.", "pattern": "^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$" }, "SshPublicKey": { "type": "string", "description": "An OpenSSH public key line: key type, base64 key, optional comment.", "pattern": "^(ssh-[a-z0-9-]+|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/=]+( .*)?$" }, "OperatingSystem": { "type": "string", "enum": ["flatcar", "fedora-coreos"] }, "NodeSpec": { "type": "object", "properties": { "hostname": { "$ref": "#/definitions/Hostname" }, "tier": { "$ref": "#/definitions/Tier" }, "privateIp": { "$ref": "#/definitions/Ipv4Address" }, "publicIp": { "$ref": "#/definitions/Ipv4Address" }, "privateInterface": { "$ref": "#/definitions/InterfaceName" }, "swarmRole": { "$ref": "#/definitions/SwarmRole" }, "labels": { "$ref": "#/definitions/Labels" }, "zone": { "$ref": "#/definitions/Zone" }, "disk": { "$ref": "#/definitions/MemorySize", "description": "The root disk's size." }, "swap": { "$ref": "#/definitions/MemorySize", "description": "The swap file's size." } }, "required": ["hostname", "tier", "privateIp", "privateInterface", "swarmRole", "labels"], "additionalProperties": false }, "Hostname": { "type": "string", "description": "A lowercase RFC 1123 label: letters a-z, digits and '-', 1 to 63 characters, not starting or ending with '-' (lowercase because Swarm compares `node.hostname` constraints case-sensitively).", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" }, "Tier": { "type": "string", "enum": ["front", "app", "proxy", "db"] }, "Ipv4Address": { "type": "string", "description": "A dotted-quad IPv4 address such as 10.10.1.21.", "format": "ipv4" }, "InterfaceName": { "type": "string", "description": "A Linux interface name: 1 to 15 letters, digits, '.', '_' or '-'.", "pattern": "^[a-zA-Z0-9._-]{1,15}$" }, "SwarmRole": { "type": "string", "enum": ["manager", "worker"] }, "Labels": { "type": "object", "additionalProperties": { "$ref": "#/definitions/LabelValue" }, "description": "Node labels: keys of letters, digits, '.', '_' and '-'; values without whitespace.", "propertyNames": { "pattern": "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" } }, "LabelValue": { "type": "string", "description": "A label value: one or more characters, no whitespace (it is written into `node.labels.key == value` constraints).", "pattern": "^\\S+$" }, "Zone": { "type": "string", "description": "A failure domain (zone, datacentre, rack): letters, digits, '.', '_' and '-', 1 to 63 characters; it becomes the node's `zone` label.", "pattern": "^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$" }, "MemorySize": { "type": "string", "description": "A memory size: a number and an optional unit b, k, m or g, e.g. 128M or 1.5G.", "pattern": "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, "NetworkSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "subnet": { "$ref": "#/definitions/Cidr" }, "mtu": { "$ref": "#/definitions/Mtu" }, "encrypted": { "type": "boolean" } }, "required": ["name", "subnet", "mtu", "encrypted"], "additionalProperties": false }, "DockerName": { "type": "string", "description": "A Docker object name (network, secret, service): letters, digits, '_', '.' and '-', starting with a letter or digit.", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, "Mtu": { "type": "integer", "description": "An MTU from 576 (the IPv4 minimum) to 9216 (jumbo frames).", "minimum": 576, "maximum": 9216 }, "StackSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/StackName" }, "services": { "type": "array", "items": { "$ref": "#/definitions/ServiceSpec" } } }, "required": ["name", "services"], "additionalProperties": false }, "StackName": { "type": "string", "description": "A stack name: lowercase letters, digits, '_' and '-', starting with a letter or digit (it prefixes every service name).", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$" }, "ServiceSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "image": { "$ref": "#/definitions/ImageReference" }, "mode": { "$ref": "#/definitions/ServiceMode" }, "replicas": { "anyOf": [{ "$ref": "#/definitions/TaskCount" }, { "type": "string", "const": "one-per-node" }], "description": "Task count, or `one-per-node` (one task on each node the placement selects)." }, "placement": { "$ref": "#/definitions/PlacementSpec" }, "networks": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the overlay networks the service is attached to." }, "ports": { "type": "array", "items": { "$ref": "#/definitions/PortSpec" } }, "environment": { "$ref": "#/definitions/Environment" }, "secrets": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the Docker secrets the service reads." }, "memoryLimit": { "$ref": "#/definitions/MemorySize" }, "critical": { "type": "boolean" } }, "required": ["name", "image", "mode", "placement", "networks", "ports", "environment", "secrets", "critical"], "additionalProperties": false }, "ImageReference": { "type": "string", "description": "A Docker image reference: [registry[:port]/]name[:tag][@digest], the name in lowercase, e.g. percona/proxysql:1.4.", "pattern": "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$" }, "ServiceMode": { "type": "string", "enum": ["replicated", "global"] }, "TaskCount": { "type": "integer", "description": "A whole number of tasks, 0 or more.", "minimum": 0 }, "PlacementSpec": { "type": "object", "properties": { "tier": { "$ref": "#/definitions/Tier" }, "labels": { "$ref": "#/definitions/Labels" }, "hostname": { "$ref": "#/definitions/Hostname" }, "role": { "$ref": "#/definitions/SwarmRole" }, "spreadOver": { "$ref": "#/definitions/LabelKey", "description": "The node label tasks are spread over (a Swarm placement preference)." } }, "additionalProperties": false }, "LabelKey": { "type": "string", "description": "A node label's key, as a placement preference names it: letters, digits, '.', '_' and '-'.", "pattern": "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" }, "PortSpec": { "type": "object", "properties": { "published": { "$ref": "#/definitions/Port" }, "target": { "$ref": "#/definitions/Port" }, "protocol": { "type": "string", "enum": ["tcp", "udp"] }, "mode": { "type": "string", "enum": ["ingress", "host"] } }, "required": ["published", "target", "protocol", "mode"], "additionalProperties": false }, "Port": { "type": "integer", "description": "A TCP/UDP port number from 1 to 65535.", "minimum": 1, "maximum": 65535 }, "Environment": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Environment variables: names of letters, digits and '_', not starting with a digit.", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" } }, "SecretSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "description": { "type": "string" } }, "required": ["name", "description"], "additionalProperties": false }, "SiteSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "domains": { "type": "array", "items": { "$ref": "#/definitions/DnsName" }, "description": "Domain names served; the first is the canonical one.", "minItems": 1 }, "root": { "$ref": "#/definitions/AbsolutePath" } }, "required": ["name", "domains", "root"], "additionalProperties": false }, "AbsolutePath": { "type": "string", "description": "An absolute path.", "pattern": "^/" } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$ref": "#/definitions/ModelDocument", "definitions": { "ModelDocument": { "type": "object", "properties": { "cluster": { "$ref": "#/definitions/ClusterSpec" }, "nodes": { "type": "array", "items": { "$ref": "#/definitions/NodeSpec" } }, "networks": { "type": "array", "items": { "$ref": "#/definitions/NetworkSpec" } }, "stacks": { "type": "array", "items": { "$ref": "#/definitions/StackSpec" } }, "secrets": { "type": "array", "items": { "$ref": "#/definitions/SecretSpec" } }, "sites": { "type": "array", "items": { "$ref": "#/definitions/SiteSpec" } } }, "required": ["cluster", "nodes", "networks", "stacks", "secrets", "sites"], "additionalProperties": false }, "ClusterSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/ClusterName" }, "privateNetwork": { "$ref": "#/definitions/Cidr" }, "domain": { "$ref": "#/definitions/DnsName" }, "sshAuthorizedKeys": { "type": "array", "items": { "$ref": "#/definitions/SshPublicKey" } }, "os": { "$ref": "#/definitions/OperatingSystem" } }, "required": ["name", "privateNetwork", "domain", "sshAuthorizedKeys", "os"], "additionalProperties": false }, "ClusterName": { "type": "string", "description": "A cluster name: not empty, no leading or trailing whitespace.", "pattern": "^\\S(.*\\S)?$" }, "Cidr": { "type": "string", "description": "An IPv4 network in CIDR notation such as 10.10.1.0/24.", "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$" }, "DnsName": { "type": "string", "description": "A DNS name: dot-separated RFC 1123 labels, at most 253 characters, such as swarm.internal.", "pattern": "^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$" }, "SshPublicKey": { "type": "string", "description": "An OpenSSH public key line: key type, base64 key, optional comment.", "pattern": "^(ssh-[a-z0-9-]+|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/=]+( .*)?$" }, "OperatingSystem": { "type": "string", "enum": ["flatcar", "fedora-coreos"] }, "NodeSpec": { "type": "object", "properties": { "hostname": { "$ref": "#/definitions/Hostname" }, "tier": { "$ref": "#/definitions/Tier" }, "privateIp": { "$ref": "#/definitions/Ipv4Address" }, "publicIp": { "$ref": "#/definitions/Ipv4Address" }, "privateInterface": { "$ref": "#/definitions/InterfaceName" }, "swarmRole": { "$ref": "#/definitions/SwarmRole" }, "labels": { "$ref": "#/definitions/Labels" }, "zone": { "$ref": "#/definitions/Zone" }, "memory": { "$ref": "#/definitions/MemorySize", "description": "The node's memory." }, "cpus": { "$ref": "#/definitions/CpuCount" }, "disk": { "$ref": "#/definitions/MemorySize", "description": "The root disk's size." }, "swap": { "$ref": "#/definitions/MemorySize", "description": "The swap file's size." } }, "required": ["hostname", "tier", "privateIp", "privateInterface", "swarmRole", "labels"], "additionalProperties": false }, "Hostname": { "type": "string", "description": "A lowercase RFC 1123 label: letters a-z, digits and '-', 1 to 63 characters, not starting or ending with '-' (lowercase because Swarm compares `node.hostname` constraints case-sensitively).", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" }, "Tier": { "type": "string", "enum": ["front", "app", "proxy", "db"] }, "Ipv4Address": { "type": "string", "description": "A dotted-quad IPv4 address such as 10.10.1.21.", "format": "ipv4" }, "InterfaceName": { "type": "string", "description": "A Linux interface name: 1 to 15 letters, digits, '.', '_' or '-'.", "pattern": "^[a-zA-Z0-9._-]{1,15}$" }, "SwarmRole": { "type": "string", "enum": ["manager", "worker"] }, "Labels": { "type": "object", "additionalProperties": { "$ref": "#/definitions/LabelValue" }, "description": "Node labels: keys of letters, digits, '.', '_' and '-'; values without whitespace.", "propertyNames": { "pattern": "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" } }, "LabelValue": { "type": "string", "description": "A label value: one or more characters, no whitespace (it is written into `node.labels.key == value` constraints).", "pattern": "^\\S+$" }, "Zone": { "type": "string", "description": "A failure domain (zone, datacentre, rack): letters, digits, '.', '_' and '-', 1 to 63 characters; it becomes the node's `zone` label.", "pattern": "^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$" }, "MemorySize": { "type": "string", "description": "A memory size: a number and an optional unit b, k, m or g, e.g. 128M or 1.5G.", "pattern": "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, "CpuCount": { "type": "number", "description": "A number of CPUs, more than 0, e.g. 0.5 or 2.", "exclusiveMinimum": 0 }, "NetworkSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "subnet": { "$ref": "#/definitions/Cidr" }, "mtu": { "$ref": "#/definitions/Mtu" }, "encrypted": { "type": "boolean" } }, "required": ["name", "subnet", "mtu", "encrypted"], "additionalProperties": false }, "DockerName": { "type": "string", "description": "A Docker object name (network, secret, service): letters, digits, '_', '.' and '-', starting with a letter or digit.", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, "Mtu": { "type": "integer", "description": "An MTU from 576 (the IPv4 minimum) to 9216 (jumbo frames).", "minimum": 576, "maximum": 9216 }, "StackSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/StackName" }, "services": { "type": "array", "items": { "$ref": "#/definitions/ServiceSpec" } } }, "required": ["name", "services"], "additionalProperties": false }, "StackName": { "type": "string", "description": "A stack name: lowercase letters, digits, '_' and '-', starting with a letter or digit (it prefixes every service name).", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$" }, "ServiceSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "image": { "$ref": "#/definitions/ImageReference" }, "mode": { "$ref": "#/definitions/ServiceMode" }, "replicas": { "anyOf": [{ "$ref": "#/definitions/TaskCount" }, { "type": "string", "const": "one-per-node" }], "description": "Task count, or `one-per-node` (one task on each node the placement selects)." }, "placement": { "$ref": "#/definitions/PlacementSpec" }, "networks": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the overlay networks the service is attached to." }, "ports": { "type": "array", "items": { "$ref": "#/definitions/PortSpec" } }, "environment": { "$ref": "#/definitions/Environment" }, "secrets": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the Docker secrets the service reads." }, "memoryLimit": { "$ref": "#/definitions/MemorySize" }, "reservations": { "type": "object", "properties": { "memory": { "$ref": "#/definitions/MemorySize" }, "cpus": { "$ref": "#/definitions/CpuCount" } }, "additionalProperties": false }, "critical": { "type": "boolean" } }, "required": ["name", "image", "mode", "placement", "networks", "ports", "environment", "secrets", "critical"], "additionalProperties": false }, "ImageReference": { "type": "string", "description": "A Docker image reference: [registry[:port]/]name[:tag][@digest], the name in lowercase, e.g. percona/proxysql:1.4.", "pattern": "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$" }, "ServiceMode": { "type": "string", "enum": ["replicated", "global"] }, "TaskCount": { "type": "integer", "description": "A whole number of tasks, 0 or more.", "minimum": 0 }, "PlacementSpec": { "type": "object", "properties": { "tier": { "$ref": "#/definitions/Tier" }, "labels": { "$ref": "#/definitions/Labels" }, "hostname": { "$ref": "#/definitions/Hostname" }, "role": { "$ref": "#/definitions/SwarmRole" }, "spreadOver": { "$ref": "#/definitions/LabelKey", "description": "The node label tasks are spread over (a Swarm placement preference)." } }, "additionalProperties": false }, "LabelKey": { "type": "string", "description": "A node label's key, as a placement preference names it: letters, digits, '.', '_' and '-'.", "pattern": "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" }, "PortSpec": { "type": "object", "properties": { "published": { "$ref": "#/definitions/Port" }, "target": { "$ref": "#/definitions/Port" }, "protocol": { "type": "string", "enum": ["tcp", "udp"] }, "mode": { "type": "string", "enum": ["ingress", "host"] } }, "required": ["published", "target", "protocol", "mode"], "additionalProperties": false }, "Port": { "type": "integer", "description": "A TCP/UDP port number from 1 to 65535.", "minimum": 1, "maximum": 65535 }, "Environment": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Environment variables: names of letters, digits and '_', not starting with a digit.", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" } }, "SecretSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "description": { "type": "string" } }, "required": ["name", "description"], "additionalProperties": false }, "SiteSpec": { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "domains": { "type": "array", "items": { "$ref": "#/definitions/DnsName" }, "description": "Domain names served; the first is the canonical one.", "minItems": 1 }, "root": { "$ref": "#/definitions/AbsolutePath" } }, "required": ["name", "domains", "root"], "additionalProperties": false }, "AbsolutePath": { "type": "string", "description": "An absolute path.", "pattern": "^/" } } };
 const schema12 = { "type": "object", "properties": { "cluster": { "$ref": "#/definitions/ClusterSpec" }, "nodes": { "type": "array", "items": { "$ref": "#/definitions/NodeSpec" } }, "networks": { "type": "array", "items": { "$ref": "#/definitions/NetworkSpec" } }, "stacks": { "type": "array", "items": { "$ref": "#/definitions/StackSpec" } }, "secrets": { "type": "array", "items": { "$ref": "#/definitions/SecretSpec" } }, "sites": { "type": "array", "items": { "$ref": "#/definitions/SiteSpec" } } }, "required": ["cluster", "nodes", "networks", "stacks", "secrets", "sites"], "additionalProperties": false };
 const schema13 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/ClusterName" }, "privateNetwork": { "$ref": "#/definitions/Cidr" }, "domain": { "$ref": "#/definitions/DnsName" }, "sshAuthorizedKeys": { "type": "array", "items": { "$ref": "#/definitions/SshPublicKey" } }, "os": { "$ref": "#/definitions/OperatingSystem" } }, "required": ["name", "privateNetwork", "domain", "sshAuthorizedKeys", "os"], "additionalProperties": false };
 const schema14 = { "type": "string", "description": "A cluster name: not empty, no leading or trailing whitespace.", "pattern": "^\\S(.*\\S)?$" };
@@ -209,7 +209,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
   validate12.errors = vErrors;
   return errors === 0;
 }
-const schema19 = { "type": "object", "properties": { "hostname": { "$ref": "#/definitions/Hostname" }, "tier": { "$ref": "#/definitions/Tier" }, "privateIp": { "$ref": "#/definitions/Ipv4Address" }, "publicIp": { "$ref": "#/definitions/Ipv4Address" }, "privateInterface": { "$ref": "#/definitions/InterfaceName" }, "swarmRole": { "$ref": "#/definitions/SwarmRole" }, "labels": { "$ref": "#/definitions/Labels" }, "zone": { "$ref": "#/definitions/Zone" }, "disk": { "$ref": "#/definitions/MemorySize", "description": "The root disk's size." }, "swap": { "$ref": "#/definitions/MemorySize", "description": "The swap file's size." } }, "required": ["hostname", "tier", "privateIp", "privateInterface", "swarmRole", "labels"], "additionalProperties": false };
+const schema19 = { "type": "object", "properties": { "hostname": { "$ref": "#/definitions/Hostname" }, "tier": { "$ref": "#/definitions/Tier" }, "privateIp": { "$ref": "#/definitions/Ipv4Address" }, "publicIp": { "$ref": "#/definitions/Ipv4Address" }, "privateInterface": { "$ref": "#/definitions/InterfaceName" }, "swarmRole": { "$ref": "#/definitions/SwarmRole" }, "labels": { "$ref": "#/definitions/Labels" }, "zone": { "$ref": "#/definitions/Zone" }, "memory": { "$ref": "#/definitions/MemorySize", "description": "The node's memory." }, "cpus": { "$ref": "#/definitions/CpuCount" }, "disk": { "$ref": "#/definitions/MemorySize", "description": "The root disk's size." }, "swap": { "$ref": "#/definitions/MemorySize", "description": "The swap file's size." } }, "required": ["hostname", "tier", "privateIp", "privateInterface", "swarmRole", "labels"], "additionalProperties": false };
 const schema20 = { "type": "string", "description": "A lowercase RFC 1123 label: letters a-z, digits and '-', 1 to 63 characters, not starting or ending with '-' (lowercase because Swarm compares `node.hostname` constraints case-sensitively).", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" };
 const schema21 = { "type": "string", "enum": ["front", "app", "proxy", "db"] };
 const schema22 = { "type": "string", "description": "A dotted-quad IPv4 address such as 10.10.1.21.", "format": "ipv4" };
@@ -217,6 +217,7 @@ const schema24 = { "type": "string", "description": "A Linux interface name: 1 t
 const schema25 = { "type": "string", "enum": ["manager", "worker"] };
 const schema28 = { "type": "string", "description": "A failure domain (zone, datacentre, rack): letters, digits, '.', '_' and '-', 1 to 63 characters; it becomes the node's `zone` label.", "pattern": "^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$" };
 const schema29 = { "type": "string", "description": "A memory size: a number and an optional unit b, k, m or g, e.g. 128M or 1.5G.", "pattern": "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" };
+const schema30 = { "type": "number", "description": "A number of CPUs, more than 0, e.g. 0.5 or 2.", "exclusiveMinimum": 0 };
 const func2 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", "u");
 const pattern5 = new RegExp("^[a-zA-Z0-9._-]{1,15}$", "u");
@@ -516,11 +517,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.disk !== void 0) {
-      let data8 = data.disk;
+    if (data.memory !== void 0) {
+      let data8 = data.memory;
       if (typeof data8 === "string") {
         if (!pattern9.test(data8)) {
-          const err21 = { instancePath: instancePath + "/disk", schemaPath: "#/definitions/MemorySize/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$"', schema: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$", parentSchema: schema29, data: data8 };
+          const err21 = { instancePath: instancePath + "/memory", schemaPath: "#/definitions/MemorySize/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$"', schema: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$", parentSchema: schema29, data: data8 };
           if (vErrors === null) {
             vErrors = [err21];
           } else {
@@ -529,7 +530,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err22 = { instancePath: instancePath + "/disk", schemaPath: "#/definitions/MemorySize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data8 };
+        const err22 = { instancePath: instancePath + "/memory", schemaPath: "#/definitions/MemorySize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data8 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -538,11 +539,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.swap !== void 0) {
-      let data9 = data.swap;
-      if (typeof data9 === "string") {
-        if (!pattern9.test(data9)) {
-          const err23 = { instancePath: instancePath + "/swap", schemaPath: "#/definitions/MemorySize/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$"', schema: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$", parentSchema: schema29, data: data9 };
+    if (data.cpus !== void 0) {
+      let data9 = data.cpus;
+      if (typeof data9 == "number" && isFinite(data9)) {
+        if (data9 <= 0 || isNaN(data9)) {
+          const err23 = { instancePath: instancePath + "/cpus", schemaPath: "#/definitions/CpuCount/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0", schema: 0, parentSchema: schema30, data: data9 };
           if (vErrors === null) {
             vErrors = [err23];
           } else {
@@ -551,7 +552,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err24 = { instancePath: instancePath + "/swap", schemaPath: "#/definitions/MemorySize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data9 };
+        const err24 = { instancePath: instancePath + "/cpus", schemaPath: "#/definitions/CpuCount/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema30.type, parentSchema: schema30, data: data9 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -560,28 +561,72 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.disk !== void 0) {
+      let data10 = data.disk;
+      if (typeof data10 === "string") {
+        if (!pattern9.test(data10)) {
+          const err25 = { instancePath: instancePath + "/disk", schemaPath: "#/definitions/MemorySize/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$"', schema: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$", parentSchema: schema29, data: data10 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      } else {
+        const err26 = { instancePath: instancePath + "/disk", schemaPath: "#/definitions/MemorySize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data10 };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+    if (data.swap !== void 0) {
+      let data11 = data.swap;
+      if (typeof data11 === "string") {
+        if (!pattern9.test(data11)) {
+          const err27 = { instancePath: instancePath + "/swap", schemaPath: "#/definitions/MemorySize/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$"', schema: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$", parentSchema: schema29, data: data11 };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+      } else {
+        const err28 = { instancePath: instancePath + "/swap", schemaPath: "#/definitions/MemorySize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err25 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
+    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
     if (vErrors === null) {
-      vErrors = [err25];
+      vErrors = [err29];
     } else {
-      vErrors.push(err25);
+      vErrors.push(err29);
     }
     errors++;
   }
   validate14.errors = vErrors;
   return errors === 0;
 }
-const schema31 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "subnet": { "$ref": "#/definitions/Cidr" }, "mtu": { "$ref": "#/definitions/Mtu" }, "encrypted": { "type": "boolean" } }, "required": ["name", "subnet", "mtu", "encrypted"], "additionalProperties": false };
-const schema32 = { "type": "string", "description": "A Docker object name (network, secret, service): letters, digits, '_', '.' and '-', starting with a letter or digit.", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" };
-const schema34 = { "type": "integer", "description": "An MTU from 576 (the IPv4 minimum) to 9216 (jumbo frames).", "minimum": 576, "maximum": 9216 };
-const pattern11 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", "u");
+const schema33 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "subnet": { "$ref": "#/definitions/Cidr" }, "mtu": { "$ref": "#/definitions/Mtu" }, "encrypted": { "type": "boolean" } }, "required": ["name", "subnet", "mtu", "encrypted"], "additionalProperties": false };
+const schema34 = { "type": "string", "description": "A Docker object name (network, secret, service): letters, digits, '_', '.' and '-', starting with a letter or digit.", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" };
+const schema36 = { "type": "integer", "description": "An MTU from 576 (the IPv4 minimum) to 9216 (jumbo frames).", "minimum": 576, "maximum": 9216 };
+const pattern12 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", "u");
 function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.required, parentSchema: schema31, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -590,7 +635,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.subnet === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "subnet" }, message: "must have required property 'subnet'", schema: schema31.required, parentSchema: schema31, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "subnet" }, message: "must have required property 'subnet'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -599,7 +644,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.mtu === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mtu" }, message: "must have required property 'mtu'", schema: schema31.required, parentSchema: schema31, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mtu" }, message: "must have required property 'mtu'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -608,7 +653,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.encrypted === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "encrypted" }, message: "must have required property 'encrypted'", schema: schema31.required, parentSchema: schema31, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "encrypted" }, message: "must have required property 'encrypted'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -618,7 +663,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "subnet" || key0 === "mtu" || key0 === "encrypted")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -630,8 +675,8 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 === "string") {
-        if (!pattern11.test(data0)) {
-          const err5 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema32, data: data0 };
+        if (!pattern12.test(data0)) {
+          const err5 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema34, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -640,7 +685,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.type, parentSchema: schema32, data: data0 };
+        const err6 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -674,7 +719,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mtu !== void 0) {
       let data2 = data.mtu;
       if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err9 = { instancePath: instancePath + "/mtu", schemaPath: "#/definitions/Mtu/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema34.type, parentSchema: schema34, data: data2 };
+        const err9 = { instancePath: instancePath + "/mtu", schemaPath: "#/definitions/Mtu/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema36.type, parentSchema: schema36, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -684,7 +729,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data2 == "number" && isFinite(data2)) {
         if (data2 > 9216 || isNaN(data2)) {
-          const err10 = { instancePath: instancePath + "/mtu", schemaPath: "#/definitions/Mtu/maximum", keyword: "maximum", params: { comparison: "<=", limit: 9216 }, message: "must be <= 9216", schema: 9216, parentSchema: schema34, data: data2 };
+          const err10 = { instancePath: instancePath + "/mtu", schemaPath: "#/definitions/Mtu/maximum", keyword: "maximum", params: { comparison: "<=", limit: 9216 }, message: "must be <= 9216", schema: 9216, parentSchema: schema36, data: data2 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -693,7 +738,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2 < 576 || isNaN(data2)) {
-          const err11 = { instancePath: instancePath + "/mtu", schemaPath: "#/definitions/Mtu/minimum", keyword: "minimum", params: { comparison: ">=", limit: 576 }, message: "must be >= 576", schema: 576, parentSchema: schema34, data: data2 };
+          const err11 = { instancePath: instancePath + "/mtu", schemaPath: "#/definitions/Mtu/minimum", keyword: "minimum", params: { comparison: ">=", limit: 576 }, message: "must be >= 576", schema: 576, parentSchema: schema36, data: data2 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -706,7 +751,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.encrypted !== void 0) {
       let data3 = data.encrypted;
       if (typeof data3 !== "boolean") {
-        const err12 = { instancePath: instancePath + "/encrypted", schemaPath: "#/properties/encrypted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.encrypted.type, parentSchema: schema31.properties.encrypted, data: data3 };
+        const err12 = { instancePath: instancePath + "/encrypted", schemaPath: "#/properties/encrypted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema33.properties.encrypted.type, parentSchema: schema33.properties.encrypted, data: data3 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -716,7 +761,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
     if (vErrors === null) {
       vErrors = [err13];
     } else {
@@ -727,25 +772,25 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
   validate18.errors = vErrors;
   return errors === 0;
 }
-const schema35 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/StackName" }, "services": { "type": "array", "items": { "$ref": "#/definitions/ServiceSpec" } } }, "required": ["name", "services"], "additionalProperties": false };
-const schema36 = { "type": "string", "description": "A stack name: lowercase letters, digits, '_' and '-', starting with a letter or digit (it prefixes every service name).", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$" };
-const pattern13 = new RegExp("^[a-z0-9][a-z0-9_-]{0,62}$", "u");
-const schema37 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "image": { "$ref": "#/definitions/ImageReference" }, "mode": { "$ref": "#/definitions/ServiceMode" }, "replicas": { "anyOf": [{ "$ref": "#/definitions/TaskCount" }, { "type": "string", "const": "one-per-node" }], "description": "Task count, or `one-per-node` (one task on each node the placement selects)." }, "placement": { "$ref": "#/definitions/PlacementSpec" }, "networks": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the overlay networks the service is attached to." }, "ports": { "type": "array", "items": { "$ref": "#/definitions/PortSpec" } }, "environment": { "$ref": "#/definitions/Environment" }, "secrets": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the Docker secrets the service reads." }, "memoryLimit": { "$ref": "#/definitions/MemorySize" }, "critical": { "type": "boolean" } }, "required": ["name", "image", "mode", "placement", "networks", "ports", "environment", "secrets", "critical"], "additionalProperties": false };
-const schema39 = { "type": "string", "description": "A Docker image reference: [registry[:port]/]name[:tag][@digest], the name in lowercase, e.g. percona/proxysql:1.4.", "pattern": "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$" };
-const schema40 = { "type": "string", "enum": ["replicated", "global"] };
-const schema41 = { "type": "integer", "description": "A whole number of tasks, 0 or more.", "minimum": 0 };
-const schema51 = { "type": "object", "additionalProperties": { "type": "string" }, "description": "Environment variables: names of letters, digits and '_', not starting with a digit.", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" } };
-const pattern15 = new RegExp("^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$", "u");
-const pattern19 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema42 = { "type": "object", "properties": { "tier": { "$ref": "#/definitions/Tier" }, "labels": { "$ref": "#/definitions/Labels" }, "hostname": { "$ref": "#/definitions/Hostname" }, "role": { "$ref": "#/definitions/SwarmRole" }, "spreadOver": { "$ref": "#/definitions/LabelKey", "description": "The node label tasks are spread over (a Swarm placement preference)." } }, "additionalProperties": false };
-const schema46 = { "type": "string", "description": "A node label's key, as a placement preference names it: letters, digits, '.', '_' and '-'.", "pattern": "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" };
+const schema37 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/StackName" }, "services": { "type": "array", "items": { "$ref": "#/definitions/ServiceSpec" } } }, "required": ["name", "services"], "additionalProperties": false };
+const schema38 = { "type": "string", "description": "A stack name: lowercase letters, digits, '_' and '-', starting with a letter or digit (it prefixes every service name).", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$" };
+const pattern14 = new RegExp("^[a-z0-9][a-z0-9_-]{0,62}$", "u");
+const schema39 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "image": { "$ref": "#/definitions/ImageReference" }, "mode": { "$ref": "#/definitions/ServiceMode" }, "replicas": { "anyOf": [{ "$ref": "#/definitions/TaskCount" }, { "type": "string", "const": "one-per-node" }], "description": "Task count, or `one-per-node` (one task on each node the placement selects)." }, "placement": { "$ref": "#/definitions/PlacementSpec" }, "networks": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the overlay networks the service is attached to." }, "ports": { "type": "array", "items": { "$ref": "#/definitions/PortSpec" } }, "environment": { "$ref": "#/definitions/Environment" }, "secrets": { "type": "array", "items": { "$ref": "#/definitions/DockerName" }, "description": "Names of the Docker secrets the service reads." }, "memoryLimit": { "$ref": "#/definitions/MemorySize" }, "reservations": { "type": "object", "properties": { "memory": { "$ref": "#/definitions/MemorySize" }, "cpus": { "$ref": "#/definitions/CpuCount" } }, "additionalProperties": false }, "critical": { "type": "boolean" } }, "required": ["name", "image", "mode", "placement", "networks", "ports", "environment", "secrets", "critical"], "additionalProperties": false };
+const schema41 = { "type": "string", "description": "A Docker image reference: [registry[:port]/]name[:tag][@digest], the name in lowercase, e.g. percona/proxysql:1.4.", "pattern": "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$" };
+const schema42 = { "type": "string", "enum": ["replicated", "global"] };
+const schema43 = { "type": "integer", "description": "A whole number of tasks, 0 or more.", "minimum": 0 };
+const schema53 = { "type": "object", "additionalProperties": { "type": "string" }, "description": "Environment variables: names of letters, digits and '_', not starting with a digit.", "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" } };
+const pattern16 = new RegExp("^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$", "u");
+const pattern20 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const schema44 = { "type": "object", "properties": { "tier": { "$ref": "#/definitions/Tier" }, "labels": { "$ref": "#/definitions/Labels" }, "hostname": { "$ref": "#/definitions/Hostname" }, "role": { "$ref": "#/definitions/SwarmRole" }, "spreadOver": { "$ref": "#/definitions/LabelKey", "description": "The node label tasks are spread over (a Swarm placement preference)." } }, "additionalProperties": false };
+const schema48 = { "type": "string", "description": "A node label's key, as a placement preference names it: letters, digits, '.', '_' and '-'.", "pattern": "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" };
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "tier" || key0 === "labels" || key0 === "hostname" || key0 === "role" || key0 === "spreadOver")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema42, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -828,7 +873,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.spreadOver;
       if (typeof data4 === "string") {
         if (!pattern6.test(data4)) {
-          const err7 = { instancePath: instancePath + "/spreadOver", schemaPath: "#/definitions/LabelKey/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" }, message: 'must match pattern "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$"', schema: "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$", parentSchema: schema46, data: data4 };
+          const err7 = { instancePath: instancePath + "/spreadOver", schemaPath: "#/definitions/LabelKey/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$" }, message: 'must match pattern "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$"', schema: "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$", parentSchema: schema48, data: data4 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -837,7 +882,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/spreadOver", schemaPath: "#/definitions/LabelKey/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.type, parentSchema: schema46, data: data4 };
+        const err8 = { instancePath: instancePath + "/spreadOver", schemaPath: "#/definitions/LabelKey/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.type, parentSchema: schema48, data: data4 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -847,7 +892,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema44.type, parentSchema: schema44, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -858,14 +903,14 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   validate22.errors = vErrors;
   return errors === 0;
 }
-const schema48 = { "type": "object", "properties": { "published": { "$ref": "#/definitions/Port" }, "target": { "$ref": "#/definitions/Port" }, "protocol": { "type": "string", "enum": ["tcp", "udp"] }, "mode": { "type": "string", "enum": ["ingress", "host"] } }, "required": ["published", "target", "protocol", "mode"], "additionalProperties": false };
-const schema49 = { "type": "integer", "description": "A TCP/UDP port number from 1 to 65535.", "minimum": 1, "maximum": 65535 };
+const schema50 = { "type": "object", "properties": { "published": { "$ref": "#/definitions/Port" }, "target": { "$ref": "#/definitions/Port" }, "protocol": { "type": "string", "enum": ["tcp", "udp"] }, "mode": { "type": "string", "enum": ["ingress", "host"] } }, "required": ["published", "target", "protocol", "mode"], "additionalProperties": false };
+const schema51 = { "type": "integer", "description": "A TCP/UDP port number from 1 to 65535.", "minimum": 1, "maximum": 65535 };
 function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.published === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "published" }, message: "must have required property 'published'", schema: schema48.required, parentSchema: schema48, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "published" }, message: "must have required property 'published'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -874,7 +919,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.target === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "target" }, message: "must have required property 'target'", schema: schema48.required, parentSchema: schema48, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "target" }, message: "must have required property 'target'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -883,7 +928,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.protocol === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "protocol" }, message: "must have required property 'protocol'", schema: schema48.required, parentSchema: schema48, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "protocol" }, message: "must have required property 'protocol'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -892,7 +937,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.mode === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mode" }, message: "must have required property 'mode'", schema: schema48.required, parentSchema: schema48, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mode" }, message: "must have required property 'mode'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -902,7 +947,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "published" || key0 === "target" || key0 === "protocol" || key0 === "mode")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema50, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -914,7 +959,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.published !== void 0) {
       let data0 = data.published;
       if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err5 = { instancePath: instancePath + "/published", schemaPath: "#/definitions/Port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema49.type, parentSchema: schema49, data: data0 };
+        const err5 = { instancePath: instancePath + "/published", schemaPath: "#/definitions/Port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema51.type, parentSchema: schema51, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -924,7 +969,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 > 65535 || isNaN(data0)) {
-          const err6 = { instancePath: instancePath + "/published", schemaPath: "#/definitions/Port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema49, data: data0 };
+          const err6 = { instancePath: instancePath + "/published", schemaPath: "#/definitions/Port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema51, data: data0 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -933,7 +978,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0 < 1 || isNaN(data0)) {
-          const err7 = { instancePath: instancePath + "/published", schemaPath: "#/definitions/Port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema49, data: data0 };
+          const err7 = { instancePath: instancePath + "/published", schemaPath: "#/definitions/Port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema51, data: data0 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -946,7 +991,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.target !== void 0) {
       let data1 = data.target;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err8 = { instancePath: instancePath + "/target", schemaPath: "#/definitions/Port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema49.type, parentSchema: schema49, data: data1 };
+        const err8 = { instancePath: instancePath + "/target", schemaPath: "#/definitions/Port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema51.type, parentSchema: schema51, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -956,7 +1001,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 65535 || isNaN(data1)) {
-          const err9 = { instancePath: instancePath + "/target", schemaPath: "#/definitions/Port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema49, data: data1 };
+          const err9 = { instancePath: instancePath + "/target", schemaPath: "#/definitions/Port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema51, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -965,7 +1010,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1 < 1 || isNaN(data1)) {
-          const err10 = { instancePath: instancePath + "/target", schemaPath: "#/definitions/Port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema49, data: data1 };
+          const err10 = { instancePath: instancePath + "/target", schemaPath: "#/definitions/Port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema51, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -978,7 +1023,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.protocol !== void 0) {
       let data2 = data.protocol;
       if (typeof data2 !== "string") {
-        const err11 = { instancePath: instancePath + "/protocol", schemaPath: "#/properties/protocol/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.protocol.type, parentSchema: schema48.properties.protocol, data: data2 };
+        const err11 = { instancePath: instancePath + "/protocol", schemaPath: "#/properties/protocol/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.protocol.type, parentSchema: schema50.properties.protocol, data: data2 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -987,7 +1032,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "tcp" || data2 === "udp")) {
-        const err12 = { instancePath: instancePath + "/protocol", schemaPath: "#/properties/protocol/enum", keyword: "enum", params: { allowedValues: schema48.properties.protocol.enum }, message: "must be equal to one of the allowed values", schema: schema48.properties.protocol.enum, parentSchema: schema48.properties.protocol, data: data2 };
+        const err12 = { instancePath: instancePath + "/protocol", schemaPath: "#/properties/protocol/enum", keyword: "enum", params: { allowedValues: schema50.properties.protocol.enum }, message: "must be equal to one of the allowed values", schema: schema50.properties.protocol.enum, parentSchema: schema50.properties.protocol, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -999,7 +1044,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mode !== void 0) {
       let data3 = data.mode;
       if (typeof data3 !== "string") {
-        const err13 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.mode.type, parentSchema: schema48.properties.mode, data: data3 };
+        const err13 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.mode.type, parentSchema: schema50.properties.mode, data: data3 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -1008,7 +1053,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data3 === "ingress" || data3 === "host")) {
-        const err14 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema48.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema48.properties.mode.enum, parentSchema: schema48.properties.mode, data: data3 };
+        const err14 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema50.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema50.properties.mode.enum, parentSchema: schema50.properties.mode, data: data3 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -1018,7 +1063,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.type, parentSchema: schema50, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -1034,7 +1079,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema37.required, parentSchema: schema37, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1043,7 +1088,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.image === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema37.required, parentSchema: schema37, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1052,7 +1097,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.mode === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mode" }, message: "must have required property 'mode'", schema: schema37.required, parentSchema: schema37, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mode" }, message: "must have required property 'mode'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1061,7 +1106,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.placement === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "placement" }, message: "must have required property 'placement'", schema: schema37.required, parentSchema: schema37, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "placement" }, message: "must have required property 'placement'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -1070,7 +1115,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.networks === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "networks" }, message: "must have required property 'networks'", schema: schema37.required, parentSchema: schema37, data };
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "networks" }, message: "must have required property 'networks'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
@@ -1079,7 +1124,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ports === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ports" }, message: "must have required property 'ports'", schema: schema37.required, parentSchema: schema37, data };
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ports" }, message: "must have required property 'ports'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err5];
       } else {
@@ -1088,7 +1133,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.environment === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "environment" }, message: "must have required property 'environment'", schema: schema37.required, parentSchema: schema37, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "environment" }, message: "must have required property 'environment'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -1097,7 +1142,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.secrets === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "secrets" }, message: "must have required property 'secrets'", schema: schema37.required, parentSchema: schema37, data };
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "secrets" }, message: "must have required property 'secrets'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err7];
       } else {
@@ -1106,7 +1151,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.critical === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "critical" }, message: "must have required property 'critical'", schema: schema37.required, parentSchema: schema37, data };
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "critical" }, message: "must have required property 'critical'", schema: schema39.required, parentSchema: schema39, data };
       if (vErrors === null) {
         vErrors = [err8];
       } else {
@@ -1115,8 +1160,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func2.call(schema37.properties, key0)) {
-        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data };
+      if (!func2.call(schema39.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -1128,8 +1173,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 === "string") {
-        if (!pattern11.test(data0)) {
-          const err10 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema32, data: data0 };
+        if (!pattern12.test(data0)) {
+          const err10 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema34, data: data0 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -1138,7 +1183,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err11 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.type, parentSchema: schema32, data: data0 };
+        const err11 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -1150,8 +1195,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.image !== void 0) {
       let data1 = data.image;
       if (typeof data1 === "string") {
-        if (!pattern15.test(data1)) {
-          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/ImageReference/pattern", keyword: "pattern", params: { pattern: "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$" }, message: 'must match pattern "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"', schema: "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$", parentSchema: schema39, data: data1 };
+        if (!pattern16.test(data1)) {
+          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/ImageReference/pattern", keyword: "pattern", params: { pattern: "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$" }, message: 'must match pattern "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"', schema: "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$", parentSchema: schema41, data: data1 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -1160,7 +1205,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/ImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data1 };
+        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/ImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -1172,7 +1217,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mode !== void 0) {
       let data2 = data.mode;
       if (typeof data2 !== "string") {
-        const err14 = { instancePath: instancePath + "/mode", schemaPath: "#/definitions/ServiceMode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data2 };
+        const err14 = { instancePath: instancePath + "/mode", schemaPath: "#/definitions/ServiceMode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data2 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -1181,7 +1226,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "replicated" || data2 === "global")) {
-        const err15 = { instancePath: instancePath + "/mode", schemaPath: "#/definitions/ServiceMode/enum", keyword: "enum", params: { allowedValues: schema40.enum }, message: "must be equal to one of the allowed values", schema: schema40.enum, parentSchema: schema40, data: data2 };
+        const err15 = { instancePath: instancePath + "/mode", schemaPath: "#/definitions/ServiceMode/enum", keyword: "enum", params: { allowedValues: schema42.enum }, message: "must be equal to one of the allowed values", schema: schema42.enum, parentSchema: schema42, data: data2 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -1196,7 +1241,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let valid4 = false;
       const _errs13 = errors;
       if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-        const err16 = { instancePath: instancePath + "/replicas", schemaPath: "#/definitions/TaskCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema41.type, parentSchema: schema41, data: data3 };
+        const err16 = { instancePath: instancePath + "/replicas", schemaPath: "#/definitions/TaskCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema43.type, parentSchema: schema43, data: data3 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -1206,7 +1251,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data3 == "number" && isFinite(data3)) {
         if (data3 < 0 || isNaN(data3)) {
-          const err17 = { instancePath: instancePath + "/replicas", schemaPath: "#/definitions/TaskCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema41, data: data3 };
+          const err17 = { instancePath: instancePath + "/replicas", schemaPath: "#/definitions/TaskCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema43, data: data3 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -1220,7 +1265,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       if (!valid4) {
         const _errs16 = errors;
         if (typeof data3 !== "string") {
-          const err18 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.properties.replicas.anyOf[1].type, parentSchema: schema37.properties.replicas.anyOf[1], data: data3 };
+          const err18 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.replicas.anyOf[1].type, parentSchema: schema39.properties.replicas.anyOf[1], data: data3 };
           if (vErrors === null) {
             vErrors = [err18];
           } else {
@@ -1229,7 +1274,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if ("one-per-node" !== data3) {
-          const err19 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf/1/const", keyword: "const", params: { allowedValue: "one-per-node" }, message: "must be equal to constant", schema: "one-per-node", parentSchema: schema37.properties.replicas.anyOf[1], data: data3 };
+          const err19 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf/1/const", keyword: "const", params: { allowedValue: "one-per-node" }, message: "must be equal to constant", schema: "one-per-node", parentSchema: schema39.properties.replicas.anyOf[1], data: data3 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -1241,7 +1286,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         valid4 = valid4 || _valid0;
       }
       if (!valid4) {
-        const err20 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema37.properties.replicas.anyOf, parentSchema: schema37.properties.replicas, data: data3 };
+        const err20 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema39.properties.replicas.anyOf, parentSchema: schema39.properties.replicas, data: data3 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -1272,8 +1317,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data6 = data5[i0];
           if (typeof data6 === "string") {
-            if (!pattern11.test(data6)) {
-              const err21 = { instancePath: instancePath + "/networks/" + i0, schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema32, data: data6 };
+            if (!pattern12.test(data6)) {
+              const err21 = { instancePath: instancePath + "/networks/" + i0, schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema34, data: data6 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -1282,7 +1327,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/networks/" + i0, schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.type, parentSchema: schema32, data: data6 };
+            const err22 = { instancePath: instancePath + "/networks/" + i0, schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data6 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -1292,7 +1337,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err23 = { instancePath: instancePath + "/networks", schemaPath: "#/properties/networks/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema37.properties.networks.type, parentSchema: schema37.properties.networks, data: data5 };
+        const err23 = { instancePath: instancePath + "/networks", schemaPath: "#/properties/networks/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.networks.type, parentSchema: schema39.properties.networks, data: data5 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -1312,7 +1357,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/ports", schemaPath: "#/properties/ports/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema37.properties.ports.type, parentSchema: schema37.properties.ports, data: data7 };
+        const err24 = { instancePath: instancePath + "/ports", schemaPath: "#/properties/ports/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.ports.type, parentSchema: schema39.properties.ports, data: data7 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -1327,8 +1372,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data9) {
           const _errs30 = errors;
           if (typeof key1 === "string") {
-            if (!pattern19.test(key1)) {
-              const err25 = { instancePath: instancePath + "/environment", schemaPath: "#/definitions/Environment/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema51.propertyNames, data: key1, propertyName: key1 };
+            if (!pattern20.test(key1)) {
+              const err25 = { instancePath: instancePath + "/environment", schemaPath: "#/definitions/Environment/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema53.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
                 vErrors = [err25];
               } else {
@@ -1339,7 +1384,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           var valid12 = _errs30 === errors;
           if (!valid12) {
-            const err26 = { instancePath: instancePath + "/environment", schemaPath: "#/definitions/Environment/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema51.propertyNames, parentSchema: schema51, data: data9 };
+            const err26 = { instancePath: instancePath + "/environment", schemaPath: "#/definitions/Environment/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema53.propertyNames, parentSchema: schema53, data: data9 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -1351,7 +1396,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key2 in data9) {
           let data10 = data9[key2];
           if (typeof data10 !== "string") {
-            const err27 = { instancePath: instancePath + "/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/Environment/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema51.additionalProperties.type, parentSchema: schema51.additionalProperties, data: data10 };
+            const err27 = { instancePath: instancePath + "/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/Environment/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema53.additionalProperties.type, parentSchema: schema53.additionalProperties, data: data10 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -1361,7 +1406,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/environment", schemaPath: "#/definitions/Environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema51.type, parentSchema: schema51, data: data9 };
+        const err28 = { instancePath: instancePath + "/environment", schemaPath: "#/definitions/Environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema53.type, parentSchema: schema53, data: data9 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -1377,8 +1422,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i2 = 0; i2 < len2; i2++) {
           let data12 = data11[i2];
           if (typeof data12 === "string") {
-            if (!pattern11.test(data12)) {
-              const err29 = { instancePath: instancePath + "/secrets/" + i2, schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema32, data: data12 };
+            if (!pattern12.test(data12)) {
+              const err29 = { instancePath: instancePath + "/secrets/" + i2, schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema34, data: data12 };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -1387,7 +1432,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/secrets/" + i2, schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.type, parentSchema: schema32, data: data12 };
+            const err30 = { instancePath: instancePath + "/secrets/" + i2, schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data12 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -1397,7 +1442,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err31 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema37.properties.secrets.type, parentSchema: schema37.properties.secrets, data: data11 };
+        const err31 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.secrets.type, parentSchema: schema39.properties.secrets, data: data11 };
         if (vErrors === null) {
           vErrors = [err31];
         } else {
@@ -1428,24 +1473,92 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.critical !== void 0) {
-      let data14 = data.critical;
-      if (typeof data14 !== "boolean") {
-        const err34 = { instancePath: instancePath + "/critical", schemaPath: "#/properties/critical/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema37.properties.critical.type, parentSchema: schema37.properties.critical, data: data14 };
+    if (data.reservations !== void 0) {
+      let data14 = data.reservations;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        for (const key3 in data14) {
+          if (!(key3 === "memory" || key3 === "cpus")) {
+            const err34 = { instancePath: instancePath + "/reservations", schemaPath: "#/properties/reservations/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39.properties.reservations, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+        if (data14.memory !== void 0) {
+          let data15 = data14.memory;
+          if (typeof data15 === "string") {
+            if (!pattern9.test(data15)) {
+              const err35 = { instancePath: instancePath + "/reservations/memory", schemaPath: "#/definitions/MemorySize/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$"', schema: "^[0-9]+(\\.[0-9]+)?([bkmgBKMG][bB]?)?$", parentSchema: schema29, data: data15 };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+          } else {
+            const err36 = { instancePath: instancePath + "/reservations/memory", schemaPath: "#/definitions/MemorySize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data14.cpus !== void 0) {
+          let data16 = data14.cpus;
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 <= 0 || isNaN(data16)) {
+              const err37 = { instancePath: instancePath + "/reservations/cpus", schemaPath: "#/definitions/CpuCount/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0", schema: 0, parentSchema: schema30, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+          } else {
+            const err38 = { instancePath: instancePath + "/reservations/cpus", schemaPath: "#/definitions/CpuCount/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema30.type, parentSchema: schema30, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err39 = { instancePath: instancePath + "/reservations", schemaPath: "#/properties/reservations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.properties.reservations.type, parentSchema: schema39.properties.reservations, data: data14 };
         if (vErrors === null) {
-          vErrors = [err34];
+          vErrors = [err39];
         } else {
-          vErrors.push(err34);
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+    }
+    if (data.critical !== void 0) {
+      let data17 = data.critical;
+      if (typeof data17 !== "boolean") {
+        const err40 = { instancePath: instancePath + "/critical", schemaPath: "#/properties/critical/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema39.properties.critical.type, parentSchema: schema39.properties.critical, data: data17 };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
         }
         errors++;
       }
     }
   } else {
-    const err35 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data };
+    const err41 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
     if (vErrors === null) {
-      vErrors = [err35];
+      vErrors = [err41];
     } else {
-      vErrors.push(err35);
+      vErrors.push(err41);
     }
     errors++;
   }
@@ -1457,7 +1570,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema35.required, parentSchema: schema35, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema37.required, parentSchema: schema37, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1466,7 +1579,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.services === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "services" }, message: "must have required property 'services'", schema: schema35.required, parentSchema: schema35, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "services" }, message: "must have required property 'services'", schema: schema37.required, parentSchema: schema37, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1476,7 +1589,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "services")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -1488,8 +1601,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 === "string") {
-        if (!pattern13.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/StackName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9_-]{0,62}$"', schema: "^[a-z0-9][a-z0-9_-]{0,62}$", parentSchema: schema36, data: data0 };
+        if (!pattern14.test(data0)) {
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/StackName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9_-]{0,62}$"', schema: "^[a-z0-9][a-z0-9_-]{0,62}$", parentSchema: schema38, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -1498,7 +1611,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/StackName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/StackName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -1518,7 +1631,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.services.type, parentSchema: schema35.properties.services, data: data1 };
+        const err5 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema37.properties.services.type, parentSchema: schema37.properties.services, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -1528,7 +1641,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data };
     if (vErrors === null) {
       vErrors = [err6];
     } else {
@@ -1539,13 +1652,13 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   validate20.errors = vErrors;
   return errors === 0;
 }
-const schema54 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "description": { "type": "string" } }, "required": ["name", "description"], "additionalProperties": false };
+const schema58 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "description": { "type": "string" } }, "required": ["name", "description"], "additionalProperties": false };
 function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema54.required, parentSchema: schema54, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema58.required, parentSchema: schema58, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1554,7 +1667,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.description === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'", schema: schema54.required, parentSchema: schema54, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'", schema: schema58.required, parentSchema: schema58, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1564,7 +1677,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "description")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema58, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -1576,8 +1689,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 === "string") {
-        if (!pattern11.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema32, data: data0 };
+        if (!pattern12.test(data0)) {
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema34, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -1586,7 +1699,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.type, parentSchema: schema32, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -1598,7 +1711,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.description !== void 0) {
       let data1 = data.description;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.description.type, parentSchema: schema54.properties.description, data: data1 };
+        const err5 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema58.properties.description.type, parentSchema: schema58.properties.description, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -1608,7 +1721,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema58.type, parentSchema: schema58, data };
     if (vErrors === null) {
       vErrors = [err6];
     } else {
@@ -1619,15 +1732,15 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   validate29.errors = vErrors;
   return errors === 0;
 }
-const schema56 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "domains": { "type": "array", "items": { "$ref": "#/definitions/DnsName" }, "description": "Domain names served; the first is the canonical one.", "minItems": 1 }, "root": { "$ref": "#/definitions/AbsolutePath" } }, "required": ["name", "domains", "root"], "additionalProperties": false };
-const schema59 = { "type": "string", "description": "An absolute path.", "pattern": "^/" };
-const pattern25 = new RegExp("^/", "u");
+const schema60 = { "type": "object", "properties": { "name": { "$ref": "#/definitions/DockerName" }, "domains": { "type": "array", "items": { "$ref": "#/definitions/DnsName" }, "description": "Domain names served; the first is the canonical one.", "minItems": 1 }, "root": { "$ref": "#/definitions/AbsolutePath" } }, "required": ["name", "domains", "root"], "additionalProperties": false };
+const schema63 = { "type": "string", "description": "An absolute path.", "pattern": "^/" };
+const pattern27 = new RegExp("^/", "u");
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema56.required, parentSchema: schema56, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema60.required, parentSchema: schema60, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1636,7 +1749,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.domains === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "domains" }, message: "must have required property 'domains'", schema: schema56.required, parentSchema: schema56, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "domains" }, message: "must have required property 'domains'", schema: schema60.required, parentSchema: schema60, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1645,7 +1758,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.root === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "root" }, message: "must have required property 'root'", schema: schema56.required, parentSchema: schema56, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "root" }, message: "must have required property 'root'", schema: schema60.required, parentSchema: schema60, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1655,7 +1768,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "domains" || key0 === "root")) {
-        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema56, data };
+        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60, data };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1667,8 +1780,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 === "string") {
-        if (!pattern11.test(data0)) {
-          const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema32, data: data0 };
+        if (!pattern12.test(data0)) {
+          const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/pattern", keyword: "pattern", params: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$" }, message: 'must match pattern "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"', schema: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$", parentSchema: schema34, data: data0 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1677,7 +1790,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err5 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.type, parentSchema: schema32, data: data0 };
+        const err5 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/DockerName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -1690,7 +1803,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.domains;
       if (Array.isArray(data1)) {
         if (data1.length < 1) {
-          const err6 = { instancePath: instancePath + "/domains", schemaPath: "#/properties/domains/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema56.properties.domains, data: data1 };
+          const err6 = { instancePath: instancePath + "/domains", schemaPath: "#/properties/domains/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema60.properties.domains, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1722,7 +1835,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/domains", schemaPath: "#/properties/domains/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema56.properties.domains.type, parentSchema: schema56.properties.domains, data: data1 };
+        const err9 = { instancePath: instancePath + "/domains", schemaPath: "#/properties/domains/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema60.properties.domains.type, parentSchema: schema60.properties.domains, data: data1 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -1734,8 +1847,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.root !== void 0) {
       let data3 = data.root;
       if (typeof data3 === "string") {
-        if (!pattern25.test(data3)) {
-          const err10 = { instancePath: instancePath + "/root", schemaPath: "#/definitions/AbsolutePath/pattern", keyword: "pattern", params: { pattern: "^/" }, message: 'must match pattern "^/"', schema: "^/", parentSchema: schema59, data: data3 };
+        if (!pattern27.test(data3)) {
+          const err10 = { instancePath: instancePath + "/root", schemaPath: "#/definitions/AbsolutePath/pattern", keyword: "pattern", params: { pattern: "^/" }, message: 'must match pattern "^/"', schema: "^/", parentSchema: schema63, data: data3 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -1744,7 +1857,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err11 = { instancePath: instancePath + "/root", schemaPath: "#/definitions/AbsolutePath/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.type, parentSchema: schema59, data: data3 };
+        const err11 = { instancePath: instancePath + "/root", schemaPath: "#/definitions/AbsolutePath/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.type, parentSchema: schema63, data: data3 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -1754,7 +1867,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
+    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema60.type, parentSchema: schema60, data };
     if (vErrors === null) {
       vErrors = [err12];
     } else {

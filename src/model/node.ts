@@ -21,10 +21,16 @@ export interface NodeProps {
   /** Public IPv6 address, when the node has one: DNS answers it in AAAA records for the sites it fronts. */
   readonly publicIpv6?: string;
   /**
-   * The node's memory (RAM), e.g. `4G`: what services sized from the hardware (php-fpm's pool) divide.
-   * @default unknown: nothing is sized from it
+   * The node's memory (RAM), e.g. `4G`: what services sized from the hardware (php-fpm's pool) divide, and
+   * what Swarm hands out to the tasks that reserve memory (`reservations.memory` of a Service).
+   * @default unknown: nothing is sized from it, and the failure analysis takes its memory as unlimited
    */
   readonly memory?: string;
+  /**
+   * The node's CPUs, e.g. `2`: what Swarm hands out to the tasks that reserve CPU (`reservations.cpus`).
+   * @default unknown: the failure analysis takes its CPU as unlimited
+   */
+  readonly cpus?: number;
   /**
    * The size of the node's root disk, e.g. `40G`: what a swap file must fit in.
    * @default unknown: nothing is checked against it
@@ -63,6 +69,7 @@ export const NODE_PROPS = propsShape<NodeProps>()({
   publicIp: "optional",
   publicIpv6: "optional",
   memory: "optional",
+  cpus: "optional",
   disk: "optional",
   swap: "optional",
   privateInterface: "optional",
@@ -79,6 +86,7 @@ export class Node extends ClusterConstruct {
   readonly publicIp: string | undefined;
   readonly publicIpv6: string | undefined;
   readonly memory: string | undefined;
+  readonly cpus: number | undefined;
   /** The root disk's size as declared, if any. */
   readonly disk: string | undefined;
   /** The swap file's size as declared, if any. */
@@ -101,6 +109,7 @@ export class Node extends ClusterConstruct {
     this.publicIp = props.publicIp;
     this.publicIpv6 = props.publicIpv6;
     this.memory = props.memory;
+    this.cpus = props.cpus;
     this.disk = props.disk;
     this.swap = props.swap;
     this.privateInterface = props.privateInterface ?? "eth1";

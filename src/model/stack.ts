@@ -105,6 +105,14 @@ export interface ConfigMount {
 }
 
 /** A container health check; Swarm replaces a task that turns unhealthy, and an update waits for health. */
+/** Resources Swarm reserves on a node for each task of a service. */
+export interface ServiceReservations {
+  /** Memory, e.g. `1G`. */
+  readonly memory?: string;
+  /** CPUs, e.g. `0.5`. */
+  readonly cpus?: number;
+}
+
 export interface ServiceHealthcheck {
   /** Command run inside the container, exec form (`["CMD", …]`) or shell form (`["CMD-SHELL", "…"]`). */
   readonly test: readonly string[];
@@ -161,6 +169,12 @@ export interface ServiceProps {
   /** Memory limit, e.g. `128M`. */
   readonly memoryLimit?: string;
   /**
+   * What Swarm sets aside on a node for each task: a node takes a task only while its unreserved memory and
+   * CPUs cover it, so the failure analysis checks that the survivors of a loss have room for the tasks that move.
+   * @default none: Swarm places the task wherever its constraints allow
+   */
+  readonly reservations?: ServiceReservations;
+  /**
    * On the request path (front, app, SQL proxy): the analysis reports it as a single point of failure
    * when one task or one node carries it.
    * @default false
@@ -196,6 +210,7 @@ export const SERVICE_PROPS = propsShape<ServiceProps>()({
   },
   stopGracePeriod: "optional",
   memoryLimit: "optional",
+  reservations: { presence: "optional", fields: { memory: "optional", cpus: "optional" } },
   critical: "optional",
 });
 

@@ -12,6 +12,7 @@ import type {
   AbsolutePath,
   Cidr,
   ClusterName,
+  CpuCount,
   DnsName,
   DockerName,
   Environment,
@@ -52,6 +53,9 @@ export interface NodeSpec {
   swarmRole: SwarmRole;
   labels: Labels;
   zone?: Zone;
+  /** The node's memory. */
+  memory?: MemorySize;
+  cpus?: CpuCount;
   /** The root disk's size. */
   disk?: MemorySize;
   /** The swap file's size. */
@@ -95,6 +99,7 @@ export interface ServiceSpec {
   /** Names of the Docker secrets the service reads. */
   secrets: DockerName[];
   memoryLimit?: MemorySize;
+  reservations?: { memory?: MemorySize; cpus?: CpuCount };
   critical: boolean;
 }
 
@@ -150,6 +155,8 @@ export function toModelDocument(cluster: Cluster): ModelDocument {
       swarmRole: node.swarmRole,
       labels: record(node.labels),
       ...defined("zone", node.zone),
+      ...defined("memory", node.memory),
+      ...defined("cpus", node.cpus),
       ...defined("disk", node.disk),
       ...defined("swap", node.swap),
     })),
@@ -190,6 +197,7 @@ function serviceSpec(service: Service): ServiceSpec {
     environment: record(props.environment),
     secrets: list(props.secrets).map(nameOf),
     ...defined("memoryLimit", props.memoryLimit),
+    ...defined("reservations", props.reservations ? { ...props.reservations } : undefined),
     critical: props.critical ?? false,
   };
 }

@@ -88,6 +88,12 @@ export type ImageReference = string;
 export type MemorySize = string;
 
 /**
+ * A number of CPUs, more than 0, e.g. 0.5 or 2.
+ * @exclusiveMinimum 0
+ */
+export type CpuCount = number;
+
+/**
  * Node labels: keys of letters, digits, '.', '_' and '-'; values without whitespace.
  * @propertyNames {"pattern": "^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$"}
  */

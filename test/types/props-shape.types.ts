@@ -11,13 +11,13 @@ import type { PortMapping, ServiceProps } from "../../src/model/stack.js";
 export function propsShapeTypes(): void {
   const node = propsShape<NodeProps>();
   // Accepted: every key, with its presence.
-  node({ tier: "required", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", labels: "optional object", zone: "optional" });
+  node({ tier: "required", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", cpus: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", labels: "optional object", zone: "optional" });
   // @ts-expect-error `labels` is missing from the shape
-  node({ tier: "required", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", zone: "optional" });
+  node({ tier: "required", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", cpus: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", zone: "optional" });
   // @ts-expect-error `publicIP` is not a key of NodeProps
-  node({ tier: "required", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", labels: "optional", zone: "optional", publicIP: "optional" });
+  node({ tier: "required", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", cpus: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", labels: "optional", zone: "optional", publicIP: "optional" });
   // @ts-expect-error `tier` is required in NodeProps
-  node({ tier: "optional", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", labels: "optional", zone: "optional" });
+  node({ tier: "optional", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", cpus: "optional", disk: "optional", swap: "optional", privateInterface: "optional", swarmRole: "optional", labels: "optional", zone: "optional" });
   // @ts-expect-error `tier` is not a list
   node({ tier: "required list", privateIp: "required", publicIp: "optional", publicIpv6: "optional", memory: "optional", privateInterface: "optional", swarmRole: "optional", labels: "optional" });
 
