@@ -5,10 +5,12 @@
  * stays as it is; the lab writes adapted copies into its state folder.
  *
  * Usage: node scripts/lab/adapt.mjs <out-dir> <lab-dir>
- * Writes <lab-dir>/stacks/<stack>.yml, <lab-dir>/swarm/networks.sh, <lab-dir>/<node>/daemon.json,
- * <lab-dir>/images.txt (every image the stacks name) and <lab-dir>/adaptations.txt (what was changed).
+ * Writes <lab-dir>/out/ (swarm/ as generated but for networks.sh and the rolling stack files, stacks/*.yml
+ * adapted), <lab-dir>/<node>/daemon.json, <lab-dir>/images.txt (the stand-ins' names),
+ * <lab-dir>/real-images.txt (`<image> <recipe>` for the images built with their real program) and
+ * <lab-dir>/adaptations.txt (what was changed).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
@@ -36,7 +38,8 @@ export const ADAPTATIONS = [
   {
     id: "stand-in-entrypoint",
     applies: "stacks",
-    change: "a service whose image is a stand-in runs the stand-in's /standin/run (its entrypoint and command are dropped)",
+    change:
+      "a service whose image is a stand-in runs the stand-in's /standin/run (its entrypoint and command are dropped); a real image keeps both",
     why: "no image registry is reachable: the real images cannot be pulled, and the stand-in has no real program to start",
   },
   {
@@ -46,6 +49,19 @@ export const ADAPTATIONS = [
     why: "the lab's nodes share this machine's filesystem: a task must not see its Docker socket, logs or machine id",
   },
   {
+    id: "resolve-image-never",
+    applies: "stack deploys",
+    change: "`docker stack deploy` runs with `--resolve-image never` (a docker wrapper first in deploy.sh's PATH)",
+    why: "no image registry is reachable, and the lab never asks one",
+  },
+  {
+    id: "stand-in-status",
+    applies: "images",
+    change:
+      "a stand-in answers its health check's client (curl, wget, php, mysqladmin) as healthy, and a Galera member's extended-status as Synced",
+    why: "the stand-in runs no real program: this proves the order and waits of the deploy, not Galera",
+  },
+  {
     id: "config-file-absolute",
     applies: "stacks",
     change: "config and secret `file:` paths are made absolute (pointing into out/stacks/)",
@@ -53,8 +69,13 @@ export const ADAPTATIONS = [
   },
 ];
 
-/** Images the lab builds with their real program (scripts/lab/images/); every other image is the stand-in. */
-export const REAL_IMAGES = new Set();
+/**
+ * Images the lab builds with their real program (from the Debian package installed on this machine; lab.sh
+ * `real_image` makes each rootfs), by repository without tag; every other image is the stand-in.
+ */
+export const REAL_IMAGES = new Map([["prom/node-exporter", "node-exporter"]]);
+
+const repository = (image) => image.replace(/:[^/:]+$/, "");
 
 function listNodes(outDir) {
   const script = readFileSync(path.join(outDir, "swarm/bootstrap.sh"), "utf8");
@@ -78,7 +99,7 @@ function adaptStack(file, labDir, images) {
     images.add(service.image);
     service.deploy = service.deploy ?? {};
     service.deploy.endpoint_mode = "dnsrr";
-    if (!REAL_IMAGES.has(service.image)) {
+    if (!REAL_IMAGES.has(repository(service.image))) {
       service.entrypoint = ["/standin/run"];
       delete service.command;
     }
@@ -115,19 +136,37 @@ function placeholder(source, labDir) {
   return target;
 }
 
+/** Every stack file below a folder (stacks/*.yml, swarm/rolling/<stack>/*.yml), relative to it. */
+function stackFiles(dir, prefix = "") {
+  const found = [];
+  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const relative = path.join(prefix, entry.name);
+    if (entry.isDirectory()) found.push(...stackFiles(dir, relative));
+    else if (entry.name.endsWith(".yml")) found.push(relative);
+  }
+  return found.sort();
+}
+
 export function adapt(outDir, labDir) {
   const images = new Set();
-  mkdirSync(path.join(labDir, "stacks"), { recursive: true });
+  const labOut = path.join(labDir, "out");
+  // swarm/ as generated (bootstrap.sh, labels.sh, secrets.sh, deploy.sh…), then the adapted files over it.
+  cpSync(path.join(outDir, "swarm"), path.join(labOut, "swarm"), { recursive: true });
+  mkdirSync(path.join(labOut, "stacks"), { recursive: true });
   for (const name of readdirSync(path.join(outDir, "stacks")).sort()) {
     if (!name.endsWith(".yml")) continue;
-    const text = adaptStack(path.join(outDir, "stacks", name), labDir, images);
-    writeFileSync(path.join(labDir, "stacks", name), text);
+    writeFileSync(path.join(labOut, "stacks", name), adaptStack(path.join(outDir, "stacks", name), labDir, images));
   }
-  mkdirSync(path.join(labDir, "swarm"), { recursive: true });
+  const rolling = path.join(outDir, "swarm/rolling");
+  if (existsSync(rolling)) {
+    for (const name of stackFiles(rolling)) {
+      writeFileSync(path.join(labOut, "swarm/rolling", name), adaptStack(path.join(rolling, name), labDir, images));
+    }
+  }
   const networks = readFileSync(path.join(outDir, "swarm/networks.sh"), "utf8")
     .replaceAll(" --opt encrypted", "")
     .replaceAll(" encrypted'", "'");
-  writeFileSync(path.join(labDir, "swarm/networks.sh"), networks);
+  writeFileSync(path.join(labOut, "swarm/networks.sh"), networks);
   for (const node of listNodes(outDir)) {
     mkdirSync(path.join(labDir, node.host), { recursive: true });
     // daemon.json as generated but for its nofile limit; the roots and sockets are the lab's own
@@ -141,7 +180,10 @@ export function adapt(outDir, labDir) {
     }
     writeFileSync(path.join(labDir, node.host, "daemon.json"), `${JSON.stringify(daemon, null, 2)}\n`);
   }
-  writeFileSync(path.join(labDir, "images.txt"), `${[...images].sort().join("\n")}\n`);
+  const real = [...images].filter((image) => REAL_IMAGES.has(repository(image)));
+  const standIn = [...images].filter((image) => !REAL_IMAGES.has(repository(image)));
+  writeFileSync(path.join(labDir, "images.txt"), `${standIn.sort().join("\n")}\n`);
+  writeFileSync(path.join(labDir, "real-images.txt"), real.map((image) => `${image} ${REAL_IMAGES.get(repository(image))}\n`).join(""));
   writeFileSync(path.join(labDir, "adaptations.txt"), ADAPTATIONS.map((a) => `${a.id}: ${a.change} (${a.why})\n`).join(""));
 }
 

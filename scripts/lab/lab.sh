@@ -142,8 +142,12 @@ while :; do sleep 3600 & wait $!; done
 RUN
   cat >"$root/standin/healthy" <<'OK'
 #!/bin/sh
-# Stand-in for a health-check client: the stand-in task is up, so it answers "healthy" (curl prints 200).
-case "$0" in *curl) echo 200 ;; esac
+# Stand-in for a health-check client: the stand-in task is up, so it answers "healthy" (curl prints 200,
+# mysqladmin's extended-status says the Galera member is Synced).
+case "$0" in
+  *curl) echo 200 ;;
+  *mysqladmin) case " $* " in *" extended-status "*) echo "| wsrep_local_state_comment | Synced |" ;; esac ;;
+esac
 exit 0
 OK
   chmod +x "$root/standin/run" "$root/standin/healthy"
@@ -153,12 +157,43 @@ OK
   tar -C "$root" -cf "$LAB_DIR/standin.tar" .
 }
 
+# Images that run their real program: a rootfs of busybox (its sh and wget for the health check), the
+# program from the Debian package installed on this machine, laid out as the upstream image has it, and the
+# libraries it links (from Debian's libc6).
+real_image() {
+  local recipe="$1" root="$LAB_DIR/real-$1" program
+  mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+  cp /bin/busybox "$root/bin/busybox"
+  local applet
+  for applet in sh wget grep cat ls; do ln -s busybox "$root/bin/$applet"; done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  case "$recipe" in
+    node-exporter)
+      program=/bin/node_exporter
+      cp /usr/bin/prometheus-node-exporter "$root$program"
+      ;;
+    *) log "no recipe for a real image '$recipe'"; return 1 ;;
+  esac
+  local lib
+  for lib in $(ldd "$root$program" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  tar -C "$root" -cf "$LAB_DIR/real-$recipe.tar" .
+  echo "$program"
+}
+
 load_images() {
-  local node="$1" image
+  local node="$1" image recipe
   docker_on "$node" import --change 'ENTRYPOINT ["/standin/run"]' "$LAB_DIR/standin.tar" swarm-cluster-lab/standin:1 >/dev/null
   while read -r image; do
     docker_on "$node" tag swarm-cluster-lab/standin:1 "$image"
   done <"$LAB_DIR/images.txt"
+  while read -r image recipe; do
+    docker_on "$node" import --change "ENTRYPOINT [\"$(cat "$LAB_DIR/real-$recipe.entrypoint")\"]" \
+      "$LAB_DIR/real-$recipe.tar" "$image" >/dev/null
+  done <"$LAB_DIR/real-images.txt"
 }
 
 up() {
@@ -168,7 +203,7 @@ up() {
   LAB_ID="$(basename "$LAB_DIR")"
   export LAB_DIR LAB_ID
   echo "$LAB_ID" >"$LAB_DIR/lab"
-  echo "$out" >"$LAB_DIR/out"
+  echo "$out" >"$LAB_DIR/source"
   log "lab folder $LAB_DIR, cluster from $out"
 
   LAB_NOFILE_MAX="$(ulimit -Hn)" node "$here/adapt.mjs" "$out" "$LAB_DIR"
@@ -201,6 +236,11 @@ up() {
 
   while read -r host _ _ ns _; do start_node "$host" "$ns"; done <"$LAB_DIR/nodes"
   standin_rootfs
+  local image recipe
+  while read -r image recipe; do
+    real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
+    log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
+  done <"$LAB_DIR/real-images.txt"
   while read -r host _; do wait_daemon "$host"; done <"$LAB_DIR/nodes"
   log "dockerd runs on every node"
   local loads=()
@@ -211,35 +251,53 @@ up() {
   for i in "${loads[@]}"; do wait "$i"; done
   log "stand-in image loaded on every node under $(wc -l <"$LAB_DIR/images.txt") names"
 
-  SWARM_SSH="$here/node-ssh.sh" bash "$out/swarm/bootstrap.sh" >&2
+  # The lab's copy of out/ (adapt.mjs): swarm/ as generated but for networks.sh, the stacks adapted.
+  local lab_out="$LAB_DIR/out"
+  SWARM_SSH="$here/node-ssh.sh" bash "$lab_out/swarm/bootstrap.sh" >&2
   local first
-  first="$(sed -n 's/^FIRST_MANAGER=//p' "$out/swarm/bootstrap.sh")"
+  first="$(sed -n 's/^FIRST_MANAGER=//p' "$lab_out/swarm/bootstrap.sh")"
   echo "$first" >"$LAB_DIR/first-manager"
   export DOCKER_HOST="unix://$LAB_DIR/$first/docker.sock"
-  bash "$LAB_DIR/swarm/networks.sh" >&2
-  bash "$out/swarm/labels.sh" >/dev/null
   # Test values for every secret secrets.sh creates.
   mkdir -m 700 "$LAB_DIR/secrets"
-  local name file
-  while read -r name file; do
+  local file
+  while read -r _ file; do
     printf 'lab-test-value-%s\n' "$file" >"$LAB_DIR/secrets/$file"
-  done < <(sed -n 's/^ensure_secret \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$out/swarm/secrets.sh")
-  SECRETS_DIR="$LAB_DIR/secrets" bash "$out/swarm/secrets.sh" >/dev/null
-  log "Swarm formed; overlays, labels and secrets created"
+  done < <(sed -n 's/^ensure_secret \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$lab_out/swarm/secrets.sh")
+  export SECRETS_DIR="$LAB_DIR/secrets"
+  log "Swarm formed"
 
-  if [ "${LAB_DEPLOY:-1}" = 1 ]; then
-    deploy "$out"
+  if [ "${LAB_DEPLOY:-1}" = 1 ] && [ -f "$lab_out/swarm/deploy.sh" ]; then
+    # The generated deploy: networks.sh, labels.sh, secrets.sh, then every stack in order, the Galera
+    # members rolled one at a time. Its stack deploys never resolve an image at a registry (a docker wrapper
+    # first in PATH adds --resolve-image never); it reads a member's state through SWARM_SSH as bootstrap.sh.
+    mkdir -p "$LAB_DIR/bin"
+    local real_docker
+    real_docker="$(command -v docker)"
+    cat >"$LAB_DIR/bin/docker" <<WRAP
+#!/usr/bin/env bash
+# The lab's docker: \`stack deploy\` never resolves images at a registry.
+if [ "\${1:-}" = stack ] && [ "\${2:-}" = deploy ]; then shift 2; exec "$real_docker" stack deploy --resolve-image never "\$@"; fi
+exec "$real_docker" "\$@"
+WRAP
+    chmod +x "$LAB_DIR/bin/docker"
+    PATH="$LAB_DIR/bin:$PATH" SWARM_SSH="$here/node-ssh.sh" DEPLOY_POLL=1 DEPLOY_TIMEOUT=300 \
+      bash "$lab_out/swarm/deploy.sh" >&2
+    log "deployed with swarm/deploy.sh"
+  else
+    bash "$lab_out/swarm/networks.sh" >&2
+    bash "$lab_out/swarm/labels.sh" >/dev/null
+    bash "$lab_out/swarm/secrets.sh" >/dev/null
+    log "overlays, labels and secrets created"
+    if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+      # Only for a build without swarm/deploy.sh: one `docker stack deploy` per stack.
+      local stack
+      for stack in "$lab_out"/stacks/*.yml; do
+        docker stack deploy --resolve-image never -c "$stack" "$(basename "$stack" .yml)" >&2
+      done
+      log "stacks deployed with docker stack deploy"
+    fi
   fi
-}
-
-deploy() {
-  local out="$1" stack name
-  # TEMPORARY until out/swarm/deploy.sh is generated: one `docker stack deploy` per stack.
-  for stack in "$LAB_DIR"/stacks/*.yml; do
-    name="$(basename "$stack" .yml)"
-    docker stack deploy --resolve-image never -c "$stack" "$name" >&2
-  done
-  log "stacks deployed"
 }
 
 # ---- link cuts --------------------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ export interface ModelMount {
 export interface ModelService {
   /** `<stack>_<service>`, as Swarm names it. */
   readonly name: string;
+  readonly image: string;
+  /** The health check's test, as the stack file has it (["CMD", …] or ["CMD-SHELL", "…"]). */
+  readonly healthcheck: readonly string[] | undefined;
   readonly mode: "replicated" | "global";
   readonly replicas: number;
   readonly constraints: readonly string[];
@@ -63,6 +66,8 @@ interface StackFile {
   services?: Record<
     string,
     {
+      image: string;
+      healthcheck?: { test?: string[] };
       configs?: Reference[];
       secrets?: Reference[];
       deploy?: { mode?: string; replicas?: number; placement?: { constraints?: string[]; max_replicas_per_node?: number } };
@@ -136,6 +141,8 @@ export function readModel(outDir: string): LabModel {
       });
       services.push({
         name: `${stackName}_${name}`,
+        image: service.image,
+        healthcheck: service.healthcheck?.test,
         mode: deploy.mode === "global" ? "global" : "replicated",
         replicas: deploy.mode === "global" ? 0 : (deploy.replicas ?? 1),
         constraints: deploy.placement?.constraints ?? [],

@@ -119,6 +119,33 @@ describe("lab: the reference cluster (out/)", () => {
     }
   }, 180_000);
 
+  it("runs the real program where the lab builds one, answering the stack's own health check", async () => {
+    const real = readFileSync(path.join(lab.dir, "real-images.txt"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(" "));
+    const services = model.services.filter((s) => real.some(([image]) => image === s.image));
+    expect(services.length).toBeGreaterThan(0);
+    const running = (await tasks(lab, model.firstManager, model)).filter((t) => t.running);
+    for (const service of services) {
+      const recipe = real.find(([image]) => image === service.image)?.[1];
+      const program = readFileSync(path.join(lab.dir, `real-${recipe}.entrypoint`), "utf8").trim();
+      const mine = running.filter((t) => t.service === service.name);
+      expect(mine.length, service.name).toBeGreaterThan(0);
+      for (const task of mine) {
+        const container = (await lab.docker(task.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${task.id}`)).trim();
+        expect((await lab.docker(task.node, "inspect", "--format", "{{.Path}}", container)).trim(), `${service.name} on ${task.node}`).toBe(
+          program,
+        );
+        const [kind, ...test] = service.healthcheck ?? [];
+        expect(kind, `${service.name} has a health check`).toMatch(/^CMD(-SHELL)?$/);
+        const command = kind === "CMD-SHELL" ? ["sh", "-c", test.join(" ")] : test;
+        const answer = await lab.tryDocker(task.node, "exec", container, ...command);
+        expect(answer.ok, `${service.name} on ${task.node}: ${command.join(" ")}: ${answer.output}`).toBe(true);
+      }
+    }
+  }, 120_000);
+
   /** A single node lost: the report's services pinned there stop, every other service runs as the model says without it. */
   async function checkSingleLoss(node: string): Promise<void> {
     const after = await waitConverged(lab, model, cut, 180_000);
