@@ -251,5 +251,5 @@ function keyWatchText(): string {
 }
 
 function tlsFiles(paths: DomainTlsPaths): EtcdTlsFiles {
-  return { ca: paths.trustBundle, cert: paths.certificate, key: paths.key };
+  return { ca: paths.trustBundle, cert: paths.certificate, key: paths.key, crl: paths.crl };
 }

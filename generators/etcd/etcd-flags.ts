@@ -44,6 +44,8 @@ export interface EtcdTlsFiles {
   readonly ca: string;
   readonly cert: string;
   readonly key: string;
+  /** The domain's certificate revocation list: etcd refuses a certificate it lists, at each new connection. */
+  readonly crl?: string;
 }
 
 export interface EtcdFlagInputs {
@@ -110,9 +112,12 @@ export function etcdFlags({ self, peers, clusterToken, dataDir, tls, clusterStat
     `--trusted-ca-file=${tls.client.ca}`,
     `--cert-file=${tls.client.cert}`,
     `--key-file=${tls.client.key}`,
+    // etcd reads the list at every handshake, so a revocation applied to the node takes effect without a restart.
+    ...(tls.client.crl ? [`--client-crl-file=${tls.client.crl}`] : []),
     "--peer-client-cert-auth",
     `--peer-trusted-ca-file=${tls.peer.ca}`,
     `--peer-cert-file=${tls.peer.cert}`,
     `--peer-key-file=${tls.peer.key}`,
+    ...(tls.peer.crl ? [`--peer-crl-file=${tls.peer.crl}`] : []),
   ];
 }

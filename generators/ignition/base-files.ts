@@ -46,6 +46,8 @@ export function baseFiles(cluster: Cluster, node: Node, pki: PkiMaterial): Plann
     files.push({ path: paths.trustBundle, mode: 0o444, contents: material.trustBundlePem, construct: node.path });
     // Public certificate only. Its key is never in out/: `swarm-cluster provision` delivers it from secrets/.
     files.push({ path: paths.certificate, mode: 0o444, contents: certificate, construct: node.path });
+    // The domain's revocation list, which etcd reads at each new connection (`--client-crl-file`).
+    if (material.crlPem !== undefined) files.push({ path: paths.crl, mode: 0o444, contents: material.crlPem, construct: node.path });
   }
   return files;
 }

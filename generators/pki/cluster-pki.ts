@@ -6,7 +6,7 @@ import { Certificate, CertificateAuthority, type CertificateUsage } from "../../
 import { Cluster } from "../../src/model/cluster.js";
 import { EtcdCluster } from "../etcd/etcd-cluster.js";
 import type { Node } from "../../src/model/node.js";
-import { TRUST_DOMAINS, type TrustDomain } from "./host-paths.js";
+import { crlDistributionPoint, TRUST_DOMAINS, type TrustDomain } from "./host-paths.js";
 
 export interface ClusterPkiProps {
   /**
@@ -55,6 +55,7 @@ export class ClusterPki extends ClusterConstruct implements Preparable {
           commonName: `${cluster.name} ${domain} CA`,
           validityDays: props.validityDays,
           certificateValidityDays: props.certificateValidityDays,
+          crlDistributionPoint: crlDistributionPoint(domain),
         }),
       );
     }

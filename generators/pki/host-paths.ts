@@ -15,13 +15,35 @@ export interface DomainTlsPaths {
    * the git-ignored secrets/ folder, so nothing generated writes it.
    */
   readonly key: string;
+  /**
+   * The domain's certificate revocation list, as committed in `pki/<domain>/crl.pem`: etcd refuses the
+   * certificates it lists (`--client-crl-file`, `--peer-crl-file`); every certificate of the domain names it
+   * (as a `file:` URI) in its CRL Distribution Points extension.
+   */
+  readonly crl: string;
 }
 
 const ROOT = "/etc/ssl/swarm";
 
 export function hostTls(domain: string): DomainTlsPaths {
   const directory = `${ROOT}/${domain}`;
-  return { directory, trustBundle: `${directory}/ca.pem`, certificate: `${directory}/cert.pem`, key: `${directory}/key.pem` };
+  return {
+    directory,
+    trustBundle: `${directory}/ca.pem`,
+    certificate: `${directory}/cert.pem`,
+    key: `${directory}/key.pem`,
+    crl: `${directory}/crl.pem`,
+  };
+}
+
+/**
+ * Where a domain's CRL is published, named in every certificate of the domain: the file its hosts hold. No
+ * program of the cluster fetches a CRL (Go's TLS in etcd, dockerd, the Docker CLI and etcdctl never does; etcd
+ * reads its local file), so a `file:` URI names the one place the list is published and read, rather than a web
+ * address nothing serves.
+ */
+export function crlDistributionPoint(domain: string): string {
+  return `file://${hostTls(domain).crl}`;
 }
 
 /** `/etc/ssl/swarm/<domain>/cert.pem` → domain, for a reader of an Ignition config (provisioning). */

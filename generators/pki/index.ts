@@ -1,9 +1,10 @@
 export { ClusterPki, type ClusterPkiProps } from "./cluster-pki.js";
-export { HOST_TLS, hostTls, TRUST_DOMAINS, type TrustDomain } from "./host-paths.js";
+export { crlDistributionPoint, HOST_TLS, hostTls, TRUST_DOMAINS, type TrustDomain } from "./host-paths.js";
 import { X509Certificate } from "node:crypto";
 import { compareStrings, toJson } from "../../src/core/stable-json.js";
 import { CertificateAuthority } from "../../src/model/certificate.js";
 import { commonNameOf, parseCertificate, subjectAltNamesOf, usagesOf } from "../../src/pki/compare.js";
+import { readCrl } from "../../src/pki/crl.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { defineGenerator, type Delivery, type GeneratedFile } from "../../src/synth/generator.js";
 
@@ -30,6 +31,16 @@ export const pkiGenerator = defineGenerator({
         construct: authority.path,
         delivery: holders.length > 0 ? { kind: "host", nodes: [...new Set(holders)].sort(compareStrings) } : { kind: "operator" },
       });
+      if (material.crlPem !== undefined) {
+        // The issuing CA's revocation list, as committed (pki/<domain>/crl.pem): signed by `swarm-cluster pki
+        // revoke|crl`, never by a build, so its dates are the revocation's.
+        files.push({
+          path: OUT_PATHS.familyFile("pki", `${authority.domain}/crl.pem`),
+          content: material.crlPem,
+          construct: authority.path,
+          delivery: holders.length > 0 ? { kind: "host", nodes: [...new Set(holders)].sort(compareStrings) } : { kind: "operator" },
+        });
+      }
       const certificates: InventoryEntry[] = [];
       for (const certificate of authority.certificates) {
         const pem = material.certificates.get(certificate.name);
@@ -44,7 +55,12 @@ export const pkiGenerator = defineGenerator({
         certificates.push({ name: certificate.name, installedOn: certificate.installedOn ?? null, ...describeCertificate(pem) });
       }
       certificates.sort((a, b) => compareStrings(a.name, b.name));
-      domains.push({ domain: authority.domain, trusted: trustedCas(material.caCertificatePem, material.trustBundlePem), certificates });
+      domains.push({
+        domain: authority.domain,
+        trusted: trustedCas(material.caCertificatePem, material.trustBundlePem),
+        revocationList: material.crlPem === undefined ? null : describeCrl(material.crlPem),
+        certificates,
+      });
     }
     const first = authorities[0];
     if (domains.length === 0 || !first) return [];
@@ -84,7 +100,30 @@ interface InventoryEntry extends CertificateFacts {
 interface DomainInventory {
   readonly domain: string;
   readonly trusted: readonly TrustedCa[];
+  /** The issuing CA's CRL: its number, until when it holds, and the serials it revokes. */
+  readonly revocationList: CrlInventory | null;
   readonly certificates: readonly InventoryEntry[];
+}
+
+/**
+ * The list's number, the day it must be re-signed by, and the serials it revokes. Not its signing and revocation
+ * dates: those are in the list itself (`openssl crl -text`), and a date of the last few days in out/ reads as a
+ * build's timestamp.
+ */
+interface CrlInventory {
+  readonly number: string;
+  readonly nextUpdate: string | null;
+  readonly revoked: readonly string[];
+}
+
+function describeCrl(pem: string): CrlInventory | null {
+  const facts = readCrl(pem);
+  if (!facts) return null;
+  return {
+    number: facts.number.toString(),
+    nextUpdate: facts.nextUpdate?.toISOString() ?? null,
+    revoked: facts.entries.map((entry) => entry.serial).sort(),
+  };
 }
 
 /** Each CA of the bundle, the issuing one first, as a reviewer checks a rotation: which CAs do hosts trust? */

@@ -76,8 +76,8 @@ function escapeRegExp(text: string): string {
 /**
  * The stacks in the order deploy.sh deploys them: each after every stack it depends on (stackDependencies),
  * and among those free to go, the one declared first, so stacks no call relates (management, monitoring,
- * logs) keep the config's order. Stacks that depend on each other in a circle are taken in declaration order
- * from where the circle is entered (Swarm restarts a task whose callee is not up yet, so it converges anyway).
+ * logs) keep the config's order. Stacks that depend on each other in a circle go once nothing else can, in
+ * declaration order (Swarm restarts a task whose callee is not up yet, so they converge all the same).
  */
 export function stackDeployOrder(cluster: Cluster, dependencies: readonly StackDependency[] = stackDependencies(cluster)): Stack[] {
   const remaining = [...cluster.stacks];

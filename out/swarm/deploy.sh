@@ -20,7 +20,7 @@ read -r -a ssh_command <<<"$SWARM_SSH"
 
 usage() {
   cat <<'EOF'
-Usage: deploy.sh [--dry-run] [--timeout SECONDS] [--sync-timeout SECONDS]
+Usage: deploy.sh [--dry-run] [--timeout SECONDS] [--sync-timeout SECONDS] [--resolve-image MODE] [--with-registry-auth]
 
 Deploys the overlays, node labels, Docker secrets and every stack, in dependency order, against the
 Swarm manager DOCKER_HOST names; rolls the Galera members one at a time, each waited on until Synced.
@@ -30,6 +30,9 @@ Swarm manager DOCKER_HOST names; rolls the Galera members one at a time, each wa
                           or DEPLOY_TIMEOUT)
   --sync-timeout SECONDS  how long each Galera member may take to be Synced (default: its health check's
                           start period, during which a joining member copies the data; or DEPLOY_SYNC_TIMEOUT)
+  --resolve-image MODE    always, changed or never: passed to every docker stack deploy (docker's default:
+                          always, which asks the registry for each image's digest)
+  --with-registry-auth    passed to every docker stack deploy: the nodes pull with this client's registry login
   -h, --help              this text
 
 Environment: DOCKER_HOST (and DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) for the manager; SECRETS_DIR for
@@ -44,6 +47,8 @@ dry_run=0
 timeout=${DEPLOY_TIMEOUT:-600}
 sync_timeout=${DEPLOY_SYNC_TIMEOUT:-}
 poll=${DEPLOY_POLL:-2}
+# Options of every docker stack deploy.
+stack_options=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --dry-run) dry_run=1 ;;
@@ -51,6 +56,9 @@ while [ "$#" -gt 0 ]; do
     --timeout=*) timeout="${1#*=}" ;;
     --sync-timeout) sync_timeout="${2:-}"; shift ;;
     --sync-timeout=*) sync_timeout="${1#*=}" ;;
+    --resolve-image) stack_options+=(--resolve-image "${2:-}"); shift ;;
+    --resolve-image=*) stack_options+=(--resolve-image "${1#*=}") ;;
+    --with-registry-auth) stack_options+=(--with-registry-auth) ;;
     -h | --help) usage; exit 0 ;;
     *) echo "error: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -247,11 +255,10 @@ wait_synced() {
 }
 
 # `docker stack deploy` of Docker 26 and later waits for nothing unless told; it warns when not told either way.
-detach=()
-detach_flag() {
+detach_option() {
   local help
   help="$(docker stack deploy --help 2>/dev/null || true)"
-  if grep -q -- '--detach' <<<"$help"; then detach=(--detach=true); fi
+  if grep -q -- '--detach' <<<"$help"; then stack_options=(--detach=true ${stack_options[@]+"${stack_options[@]}"}); fi
 }
 
 roll_member() {
@@ -259,12 +266,12 @@ roll_member() {
   if [ -n "$sync_timeout" ]; then seconds="$sync_timeout"; fi
   step "$stack: roll Galera member $service on $host alone, then wait until it is Synced (up to ${seconds}s)"
   if [ "$dry_run" -eq 1 ]; then
-    run docker stack deploy -c "$out/$file" "$stack"
+    run docker stack deploy ${stack_options[@]+"${stack_options[@]}"} -c "$out/$file" "$stack"
     echo "   would wait: $service runs its task, then its wsrep_local_state_comment is Synced"
     return 0
   fi
   before="$(update_states "$service")"
-  docker stack deploy ${detach[@]+"${detach[@]}"} -c "$out/$file" "$stack"
+  docker stack deploy ${stack_options[@]+"${stack_options[@]}"} -c "$out/$file" "$stack"
   converge "$stack" "$seconds" "$before" "$service"
   wait_synced "$service" "$host" "$ip" "$seconds"
 }
@@ -275,12 +282,12 @@ deploy_stack() {
   read -r -a names <<<"${SERVICES[$stack]}"
   step "$stack: deploy ${file}${AFTER[$stack]:+ (${AFTER[$stack]})}, then wait until every service runs (up to ${timeout}s)"
   if [ "$dry_run" -eq 1 ]; then
-    run docker stack deploy -c "$out/$file" "$stack"
+    run docker stack deploy ${stack_options[@]+"${stack_options[@]}"} -c "$out/$file" "$stack"
     echo "   would wait: ${names[*]}"
     return 0
   fi
   before="$(update_states "${names[@]}")"
-  docker stack deploy ${detach[@]+"${detach[@]}"} -c "$out/$file" "$stack"
+  docker stack deploy ${stack_options[@]+"${stack_options[@]}"} -c "$out/$file" "$stack"
   converge "$stack" "$timeout" "$before" "${names[@]}"
 }
 
@@ -291,7 +298,7 @@ else
     echo "error: ${DOCKER_HOST:-the local Docker daemon} is not a Swarm manager; set DOCKER_HOST to a manager (see --help)" >&2
     exit 1
   fi
-  detach_flag
+  detach_option
   echo "Deploying against ${DOCKER_HOST:-the local Docker daemon}"
 fi
 

@@ -148,6 +148,37 @@ export function createProgram(
       setExitCode(await runRotateCa(domain, step, options, io));
     });
 
+  const pki = program
+    .command("pki")
+    .description(
+      "a trust domain's certificate revocation list (pki/<domain>/crl.pem, committed): `revoke` adds a certificate, " +
+        "`crl` re-signs the unchanged list before its next update; both sign with the CA key from secrets/pki/; build and apply after",
+    );
+  pki
+    .command("revoke")
+    .description("revoke a certificate of a trust domain: sign a new CRL listing it; the next build re-issues a revoked node certificate")
+    .argument("<domain>", "trust domain: etcd-peer, etcd-client or docker-api")
+    .argument("<certificate>", "a certificate's name in pki/<domain>/certs/ (e.g. a hostname), or a serial in hexadecimal")
+    .addOption(
+      new Option("-r, --reason <reason>", "why (RFC 5280 CRLReason)")
+        .choices(["keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"])
+        .default("keyCompromise"),
+    )
+    .addOption(new Option("-c, --config <file>", "cluster config whose pki/ and secrets/ to use").default(DEFAULT_CONFIG))
+    .action(async (domain: string, certificate: string, options: { config: string; reason: string }) => {
+      const { runPkiRevoke } = await import("./pki-command.js");
+      setExitCode(await runPkiRevoke(domain, certificate, options, io));
+    });
+  pki
+    .command("crl")
+    .description("re-sign a trust domain's unchanged CRL (a new thisUpdate, and a nextUpdate a year on)")
+    .argument("<domain>", "trust domain: etcd-peer, etcd-client or docker-api")
+    .addOption(new Option("-c, --config <file>", "cluster config whose pki/ and secrets/ to use").default(DEFAULT_CONFIG))
+    .action(async (domain: string, options: { config: string }) => {
+      const { runPkiCrl } = await import("./pki-command.js");
+      setExitCode(await runPkiCrl(domain, options, io));
+    });
+
   program
     .command("secrets")
     .description(

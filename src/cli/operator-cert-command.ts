@@ -50,6 +50,7 @@ export async function runOperatorCert(options: OperatorCertOptions, io: Output):
       `wrote ${shown}/{ca,cert,key}.pem: a ${options.domain} client certificate for ${options.name}, valid until ${minted.notAfter.toISOString()}\n`,
     );
     io.out(usage(options.domain, shown));
+    io.out(`if its key is lost before then: swarm-cluster pki revoke ${options.domain} ${minted.serial}\n`);
     return 0;
   } catch (error) {
     if (error instanceof OperatorCertError || error instanceof InvalidClock) {

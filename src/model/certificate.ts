@@ -17,12 +17,19 @@ export interface CertificateAuthorityProps {
    * @default 825
    */
   readonly certificateValidityDays?: number;
+  /**
+   * Where the CA's certificate revocation list is published, as a URI: every certificate the CA issues names it
+   * in its CRL Distribution Points extension.
+   * @default none (no CRL Distribution Points extension)
+   */
+  readonly crlDistributionPoint?: string;
 }
 
 export const CERTIFICATE_AUTHORITY_PROPS = propsShape<CertificateAuthorityProps>()({
   commonName: "required",
   validityDays: "optional",
   certificateValidityDays: "optional",
+  crlDistributionPoint: "optional",
 });
 
 /**
@@ -36,6 +43,7 @@ export class CertificateAuthority extends ClusterConstruct {
   readonly commonName: string;
   readonly validityDays: number;
   readonly certificateValidityDays: number;
+  readonly crlDistributionPoint: string | undefined;
 
   constructor(scope: Construct, id: string, props: CertificateAuthorityProps) {
     super(scope, id);
@@ -44,6 +52,7 @@ export class CertificateAuthority extends ClusterConstruct {
     this.commonName = props.commonName;
     this.validityDays = props.validityDays ?? 1825;
     this.certificateValidityDays = props.certificateValidityDays ?? 825;
+    this.crlDistributionPoint = props.crlDistributionPoint;
   }
 
   get certificates(): Certificate[] {

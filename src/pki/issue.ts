@@ -12,7 +12,7 @@ type X509Library = typeof X509;
 
 let library: Promise<X509Library> | undefined;
 
-function loadLibrary(): Promise<X509Library> {
+export function loadLibrary(): Promise<X509Library> {
   library ??= (async () => {
     await import("reflect-metadata");
     const loaded = await import("@peculiar/x509");
@@ -65,7 +65,13 @@ export interface Issuer {
   issueBetween(request: CertificateRequest, notBefore: Date, notAfter: Date): Promise<IssuedPair>;
 }
 
-export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: string): Promise<Issuer> {
+/** What every certificate of one CA carries beside its request. */
+export interface IssuerProfile {
+  /** The URI of the CA's revocation list, named in each certificate's CRL Distribution Points extension. */
+  readonly crlDistributionPoint?: string | undefined;
+}
+
+export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: string, profile: IssuerProfile = {}): Promise<Issuer> {
   const x509 = await loadLibrary();
   const caKey = createPrivateKey(caPrivateKeyPem);
   const algorithm = signingAlgorithmOf(caKey);
@@ -100,6 +106,7 @@ export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: stri
         authorityKeyId,
       ];
       if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+      if (profile.crlDistributionPoint) extensions.push(new x509.CRLDistributionPointsExtension([profile.crlDistributionPoint]));
       const certificate = await x509.X509CertificateGenerator.create({
         subject: [{ CN: [request.commonName] }],
         issuer: authority.subjectName,
@@ -131,7 +138,7 @@ export function keyMatchesCertificate(certificatePem: string, privateKeyPem: str
 }
 
 /** How to sign with the CA key: RSA as created here, or the ECDSA curves a restored CA may use. */
-function signingAlgorithmOf(key: KeyObject): {
+export function signingAlgorithmOf(key: KeyObject): {
   key: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
   signature: webcrypto.Algorithm;
 } {

@@ -9,6 +9,11 @@ export interface AuthorityMaterial {
   readonly trustBundlePem: string;
   /** PEM of each issued certificate, by certificate name. */
   readonly certificates: ReadonlyMap<string, string>;
+  /**
+   * PEM of the issuing CA's certificate revocation list (`pki/<domain>/crl.pem`), as committed; undefined when a
+   * check finds none yet.
+   */
+  readonly crlPem?: string | undefined;
 }
 
 /** Certificates the build resolved, by trust domain (the CertificateAuthority's id). */

@@ -53,6 +53,8 @@ export interface MintedCertificate {
   readonly certificatePem: string;
   readonly privateKeyPem: string;
   readonly notAfter: Date;
+  /** Lower-case hexadecimal: what `swarm-cluster pki revoke <domain> <serial>` takes. */
+  readonly serial: string;
 }
 
 /** Signs a client-auth-only certificate with the domain's issuing CA key from secrets/. */
@@ -103,5 +105,6 @@ export async function mintOperatorCertificate(
     certificatePem: issued.certificatePem,
     privateKeyPem: issued.privateKeyPem,
     notAfter: new Date(new X509Certificate(issued.certificatePem).validTo),
+    serial: new X509Certificate(issued.certificatePem).serialNumber.toLowerCase(),
   };
 }

@@ -22,6 +22,8 @@ export function plannedPki(cluster: Cluster): PkiMaterial {
       caCertificatePem: PLANNED,
       trustBundlePem: PLANNED,
       certificates: new Map(authority.certificates.map((certificate) => [certificate.name, PLANNED])),
+      // Every CA has its revocation list: signed with it, or the build stops.
+      crlPem: PLANNED,
     });
   }
   const material = { authorities };

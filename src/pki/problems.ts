@@ -172,3 +172,45 @@ export function misdeclaredPki(authorities: readonly CertificateAuthority[]): Pr
   }
   return problems;
 }
+
+/** The domain's CRL runs out soon (or has): only the CA key can sign it again, which a build does not do. */
+export function crlDue(authority: CertificateAuthority, nextUpdate: string, state: PkiState): Problem {
+  return {
+    severity: "error",
+    origin: "model",
+    code: "pki/crl-due",
+    construct: authority.path,
+    field: "",
+    message: `the revocation list ${state.display(state.crl)} has its next update on ${nextUpdate}: a verifier that checks it refuses every certificate of ${authority.domain} after that day`,
+    hint: `re-sign it where the CA key is: \`swarm-cluster pki crl ${authority.domain}\`, then build, commit pki/ and out/ and apply the nodes`,
+    location: authority.location,
+  };
+}
+
+/** A committed CA without its CRL, and no CA key here to sign the first (empty) one. */
+export function crlMissing(authority: CertificateAuthority, state: PkiState): Problem {
+  return {
+    severity: "error",
+    origin: "model",
+    code: "pki/crl-missing",
+    construct: authority.path,
+    field: "",
+    message: `${state.display(state.crl)} is missing: etcd refuses every connection when its --client-crl-file cannot be read, and the CA key ${state.display(state.caKey)} that would sign an empty list is missing too`,
+    hint: `run \`swarm-cluster pki crl ${authority.domain}\` where the CA key is and commit ${state.display(state.crl)}, or restore it from git`,
+    location: authority.location,
+  };
+}
+
+/** The list is not a CRL, or not the issuing CA's. */
+export function crlUnreadable(authority: CertificateAuthority, state: PkiState): Problem {
+  return {
+    severity: "error",
+    origin: "model",
+    code: "pki/crl-unreadable",
+    construct: authority.path,
+    field: "",
+    message: `${state.display(state.crl)} is not a readable certificate revocation list`,
+    hint: `restore it from git, or sign it again with \`swarm-cluster pki crl ${authority.domain}\` where the CA key is (revoked certificates must then be revoked again)`,
+    location: authority.location,
+  };
+}

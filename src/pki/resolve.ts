@@ -14,6 +14,7 @@ import {
 } from "./compare.js";
 import type { AuthorityMaterial, PkiOptions, PkiResolver, StateWrite } from "./material.js";
 import { NO_PKI } from "./material.js";
+import { CRL_RESIGN_WITHIN_DAYS, namesDistributionPoint, readCrl, serialOf } from "./crl.js";
 import * as problem from "./problems.js";
 import { certificateWrite, PkiState, privateKeyWrite } from "./state.js";
 
@@ -52,8 +53,9 @@ async function resolveDomain(
 ): Promise<{ material: AuthorityMaterial; writes: StateWrite[]; pending: string[] }> {
   const certificates = [...authority.certificates].sort((a, b) => compareStrings(a.name, b.name));
   const ca = await resolveAuthority(authority, state, options, now);
-  const writes: StateWrite[] = [...ca.writes];
-  const pending: string[] = [...ca.pending];
+  const crl = await resolveCrl(authority, state, options, now, ca);
+  const writes: StateWrite[] = [...ca.writes, ...crl.writes];
+  const pending: string[] = [...ca.pending, ...crl.pending];
   const material = new Map<string, string>();
 
   const toIssue: { certificate: Certificate; request: CertificateRequest; changes: Change[]; isNew: boolean }[] = [];
@@ -67,7 +69,10 @@ async function resolveDomain(
         ? [{ field: "", text: "not issued yet" }]
         : parsed === undefined
           ? [{ field: "", text: "not a readable PEM certificate" }]
-          : compareWithRequest(request, parsed, ca.certificate, now, state.display(state.caCertificate));
+          : [
+              ...compareWithRequest(request, parsed, ca.certificate, now, state.display(state.caCertificate)),
+              ...revocationChanges(authority, state, parsed, committed ?? "", crl.revoked),
+            ];
     if (changes.length === 0 && committed !== undefined) {
       material.set(certificate.name, committed);
     } else if (!options.allowIssue) {
@@ -86,7 +91,7 @@ async function resolveDomain(
     }
     const { keyMatchesCertificate, openIssuer } = await import("./issue.js");
     if (!keyMatchesCertificate(ca.pem, caKeyPem)) throw new ConfigError([problem.caKeyMismatch(authority, state)]);
-    const issuer = await openIssuer(ca.pem, caKeyPem);
+    const issuer = await openIssuer(ca.pem, caKeyPem, { crlDistributionPoint: authority.crlDistributionPoint });
     for (const { certificate, request } of toIssue) {
       const issued = await issuer.issue(request, authority.certificateValidityDays, now);
       material.set(certificate.name, issued.certificatePem);
@@ -98,10 +103,79 @@ async function resolveDomain(
   const sorted = new Map([...material].sort(([a], [b]) => compareStrings(a, b)));
   const caPem = ca.pem ?? "";
   return {
-    material: { caCertificatePem: caPem, trustBundlePem: trustBundle(caPem, state), certificates: sorted },
+    material: { caCertificatePem: caPem, trustBundlePem: trustBundle(caPem, state), certificates: sorted, crlPem: crl.pem },
     writes,
     pending,
   };
+}
+
+/**
+ * Why a committed certificate must be re-issued for revocation's sake: the domain's CRL lists it (a revoked
+ * node certificate is replaced at the next build, with a new key), or it does not name where the CRL is.
+ */
+function revocationChanges(
+  authority: CertificateAuthority,
+  state: PkiState,
+  certificate: X509Certificate,
+  pem: string,
+  revoked: ReadonlySet<string>,
+): Change[] {
+  const changes: Change[] = [];
+  if (revoked.size > 0 && revoked.has(serialOf(pem))) changes.push({ field: "", text: `revoked in ${state.display(state.crl)}` });
+  const uri = authority.crlDistributionPoint;
+  if (uri !== undefined && !namesDistributionPoint(certificate, uri)) {
+    changes.push({ field: "", text: `names no CRL distribution point ${uri}` });
+  }
+  return changes;
+}
+
+interface ResolvedCrl {
+  /** The committed (or just signed) list; undefined only when a check finds none. */
+  readonly pem: string | undefined;
+  /** Serials the list revokes, normalized. */
+  readonly revoked: ReadonlySet<string>;
+  readonly writes: readonly StateWrite[];
+  readonly pending: readonly string[];
+}
+
+/**
+ * The domain's CRL: committed state, signed only by the actions that change it (`pki revoke`, `pki crl`, a
+ * CA's creation). A CA committed before CRLs existed gets its first, empty, list from the build that finds it
+ * missing, if the CA key is at hand, as a missing certificate is issued.
+ */
+async function resolveCrl(
+  authority: CertificateAuthority,
+  state: PkiState,
+  options: PkiOptions,
+  now: Date,
+  ca: ResolvedAuthority,
+): Promise<ResolvedCrl> {
+  if (ca.pem === undefined) return { pem: undefined, revoked: new Set(), writes: [], pending: [] };
+  const display = state.display(state.crl);
+  const committed = state.read(state.crl);
+  if (committed === undefined) {
+    if (!options.allowIssue) return { pem: undefined, revoked: new Set(), writes: [], pending: [`${display}: not signed yet`] };
+    const caKeyPem = ca.keyPem ?? state.read(state.caKey);
+    if (caKeyPem === undefined) throw new ConfigError([problem.crlMissing(authority, state)]);
+    const { keyMatchesCertificate } = await import("./issue.js");
+    if (!keyMatchesCertificate(ca.pem, caKeyPem)) throw new ConfigError([problem.caKeyMismatch(authority, state)]);
+    const { signCrl } = await import("./crl.js");
+    const pem = await signCrl(ca.pem, caKeyPem, { entries: [], number: 1n, thisUpdate: now });
+    return { pem, revoked: new Set(), writes: [certificateWrite(state.crl, pem)], pending: [] };
+  }
+  const facts = readCrl(committed);
+  if (facts === undefined) throw new ConfigError([problem.crlUnreadable(authority, state)]);
+  const pending: string[] = [];
+  // A list that runs out with its CA is renewed by the CA's rotation (its `switch` re-signs the list); one that
+  // runs out before is re-signed on its own.
+  const caExpiry = ca.certificate ? new Date(ca.certificate.validTo).getTime() : Number.POSITIVE_INFINITY;
+  const next = facts.nextUpdate;
+  if (next && next.getTime() < caExpiry && next.getTime() - now.getTime() < CRL_RESIGN_WITHIN_DAYS * 86_400_000) {
+    const day = next.toISOString().slice(0, 10);
+    if (options.allowIssue) throw new ConfigError([problem.crlDue(authority, day, state)]);
+    pending.push(`${display}: its next update is on ${day}; re-sign it with \`swarm-cluster pki crl ${authority.domain}\``);
+  }
+  return { pem: committed, revoked: new Set(facts.entries.map((entry) => entry.serial)), writes: [], pending };
 }
 
 /**

@@ -78,9 +78,13 @@ export async function rotateCa(
     if (state.exists(state.caKey)) renameSync(state.caKey, state.previousCaKey);
     renameSync(state.nextCaCertificate, state.caCertificate);
     renameSync(state.nextCaKey, state.caKey);
+    // The domain's revocation list is the issuing CA's: the new CA signs it, keeping what the old one revoked.
+    const { resignAfterSwitch } = await import("./revocation.js");
+    const resigned = await resignAfterSwitch(options, domain, now);
     return {
       done: [
         `the new ${domain} CA issues now (${show(state.caCertificate)}); the old one stays trusted as ${show(state.previousCaCertificate)}`,
+        ...(resigned ? [resigned] : []),
       ],
       next: `run \`swarm-cluster build\` (it re-issues every ${domain} certificate), commit pki/ and out/, apply every node and re-provision their keys, mint new operator certificates; then \`swarm-cluster rotate-ca ${domain} finish\``,
     };

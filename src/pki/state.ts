@@ -20,6 +20,8 @@ export class PkiState {
   /** The CA a rotation retires: it no longer issues, and is trusted until `rotate-ca … finish`. */
   readonly previousCaCertificate: string;
   readonly previousCaKey: string;
+  /** The issuing CA's certificate revocation list (PEM), committed: signed by `swarm-cluster pki revoke|crl`. */
+  readonly crl: string;
   readonly stateDir: string;
   readonly secretsDir: string;
   private readonly root: string;
@@ -34,6 +36,7 @@ export class PkiState {
     this.nextCaKey = path.join(this.secretsDir, "ca.next.key");
     this.previousCaCertificate = path.join(this.stateDir, "ca.previous.crt");
     this.previousCaKey = path.join(this.secretsDir, "ca.previous.key");
+    this.crl = path.join(this.stateDir, "crl.pem");
     // Messages name files relative to the config's folder, where `pki/` sits, as a user sees them in git.
     this.root = path.dirname(options.stateDir);
   }

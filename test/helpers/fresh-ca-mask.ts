@@ -5,9 +5,9 @@
  * snapshot: PEM blocks (plain, and percent-encoded in Ignition data: URLs), the CA-dependent fields of
  * pki/inventory.json, and the size and hash that out/manifest.json records for the files that held them.
  */
-const PEM = /-----BEGIN ([A-Z ]+)-----\n[\s\S]*?-----END \1-----/g;
+const PEM = /-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]*?-----END \1-----/g;
 const PEM_PERCENT_ENCODED = /-----BEGIN%20([A-Z%0-9]+?)-----%0A[\s\S]*?-----END%20\1-----/g;
-const INVENTORY_FIELDS = /"(serial|notAfter|sha256)": "[^"]*"/g;
+const INVENTORY_FIELDS = /"(serial|notAfter|sha256|nextUpdate)": "[^"]*"/g;
 
 export const MASK = "(masked: a fresh CA issues this at each build)";
 

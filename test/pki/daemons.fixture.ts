@@ -55,6 +55,8 @@ export interface DomainFiles {
   readonly ca: string;
   readonly cert: string;
   readonly key: string;
+  /** The domain's CRL, when the member is to check one (`--client-crl-file`, `--peer-crl-file`). */
+  readonly crl?: string;
 }
 
 /** One etcd member on loopback, client and peer ports verified against the given domains' files. */
@@ -64,7 +66,7 @@ export class EtcdMember {
 
   private constructor(
     clientPort: number,
-    private readonly peerPort: number,
+    readonly peerPort: number,
     private readonly dir: string,
   ) {
     this.clientPort = clientPort;

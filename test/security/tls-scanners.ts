@@ -100,18 +100,15 @@ function testsslOnce(options: TestsslOptions): TestsslRun {
 }
 
 /**
- * Findings testssl grades for a public web server that do not apply to a port only clients holding a
- * certificate of the cluster's own CA reach (etcd, the Docker TLS API), each with the reason it is accepted.
+ * What testssl says of a certificate's revocation: the CRL distribution point it names (testssl fetches nothing
+ * without `--phone-out`, which is never given), and whether it flagged a certificate that names neither a CRL
+ * nor an OCSP responder (`cert_revocation`, graded HIGH).
  */
-export const PRIVATE_CA_EXCEPTIONS: Readonly<Record<string, string>> = {
-  cert_revocation:
-    "the cluster CA publishes no CRL or OCSP responder, and neither etcd's nor Docker's clients would consult one; " +
-    "a node whose key leaks gets a new certificate and the CA is rotated",
-};
-
-/** The failing findings of a run, less the excepted ones (by testssl id). */
-export function failingExcept(run: TestsslRun, exceptions: Readonly<Record<string, string>>): string[] {
-  return run.failing.filter((line) => !Object.hasOwn(exceptions, line.slice(0, line.indexOf(" ("))));
+export function revocationFindings(run: TestsslRun): { distributionPoint: string | undefined; revocation: readonly TestsslFinding[] } {
+  return {
+    distributionPoint: run.findings.find((finding) => finding.id === "cert_crlDistributionPoints")?.finding,
+    revocation: run.findings.filter((finding) => finding.id.startsWith("cert_revocation")),
+  };
 }
 
 export interface SslscanRun {

@@ -294,9 +294,17 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     const creates = () => fixture.calls().filter((call) => /\t(network create|secret create|secret rm|network rm|service rm) /.test(call));
     const before = creates().length;
     expect(before).toBeGreaterThan(0);
-    const run = await fixture.run([]);
+    const deploys = fixture.calls().length;
+    const run = await fixture.run(["--resolve-image", "never", "--with-registry-auth"]);
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(creates()).toHaveLength(before);
+    // docker stack deploy's own options reach every deploy.
+    const again = fixture
+      .calls()
+      .slice(deploys)
+      .filter((call) => /\tstack deploy .*-c /.test(call));
+    expect(again.length).toBeGreaterThan(0);
+    for (const call of again) expect(call).toMatch(/\tstack deploy --detach=true --resolve-image never --with-registry-auth -c /);
   });
 
   it("fails naming the service that does not converge", async () => {

@@ -21,6 +21,7 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/ssh/sshd_config.d/10-no-root-login.conf|/etc/ssh/sshd_config.d/10-no-root-login.conf|0644||' \
   'file|shared/files/etc/ssl/swarm/docker-api/ca.pem|/etc/ssl/swarm/docker-api/ca.pem|0444||' \
   'file|nodes/sw-front-1/files/etc/ssl/swarm/docker-api/cert.pem|/etc/ssl/swarm/docker-api/cert.pem|0444||' \
+  'file|shared/files/etc/ssl/swarm/docker-api/crl.pem|/etc/ssl/swarm/docker-api/crl.pem|0444||' \
   'file|nodes/sw-front-1/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
   'file|shared/files/etc/audit/rules.d/docker.rules|/etc/audit/rules.d/docker.rules|0644||audit-rules.service' \

@@ -21,10 +21,13 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/ssh/sshd_config.d/10-no-root-login.conf|/etc/ssh/sshd_config.d/10-no-root-login.conf|0644||' \
   'file|shared/files/etc/ssl/swarm/docker-api/ca.pem|/etc/ssl/swarm/docker-api/ca.pem|0444||' \
   'file|nodes/sw-node-4/files/etc/ssl/swarm/docker-api/cert.pem|/etc/ssl/swarm/docker-api/cert.pem|0444||' \
+  'file|shared/files/etc/ssl/swarm/docker-api/crl.pem|/etc/ssl/swarm/docker-api/crl.pem|0444||' \
   'file|shared/files/etc/ssl/swarm/etcd-client/ca.pem|/etc/ssl/swarm/etcd-client/ca.pem|0444||etcd-member.service' \
   'file|nodes/sw-node-4/files/etc/ssl/swarm/etcd-client/cert.pem|/etc/ssl/swarm/etcd-client/cert.pem|0444||etcd-member.service' \
+  'file|shared/files/etc/ssl/swarm/etcd-client/crl.pem|/etc/ssl/swarm/etcd-client/crl.pem|0444||etcd-member.service' \
   'file|shared/files/etc/ssl/swarm/etcd-peer/ca.pem|/etc/ssl/swarm/etcd-peer/ca.pem|0444||etcd-member.service' \
   'file|nodes/sw-node-4/files/etc/ssl/swarm/etcd-peer/cert.pem|/etc/ssl/swarm/etcd-peer/cert.pem|0444||etcd-member.service' \
+  'file|shared/files/etc/ssl/swarm/etcd-peer/crl.pem|/etc/ssl/swarm/etcd-peer/crl.pem|0444||etcd-member.service' \
   'file|shared/files/etc/profile.d/01-etcd.sh|/etc/profile.d/01-etcd.sh|0644||' \
   'file|nodes/sw-node-4/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
