@@ -51,7 +51,7 @@ export const ADAPTATIONS = [
   {
     id: "resolve-image-never",
     applies: "stack deploys",
-    change: "`docker stack deploy` runs with `--resolve-image never` (a docker wrapper first in deploy.sh's PATH)",
+    change: "deploy.sh runs with `--resolve-image never`, passed to every `docker stack deploy`",
     why: "no image registry is reachable, and the lab never asks one",
   },
   {

@@ -269,20 +269,10 @@ up() {
 
   if [ "${LAB_DEPLOY:-1}" = 1 ] && [ -f "$lab_out/swarm/deploy.sh" ]; then
     # The generated deploy: networks.sh, labels.sh, secrets.sh, then every stack in order, the Galera
-    # members rolled one at a time. Its stack deploys never resolve an image at a registry (a docker wrapper
-    # first in PATH adds --resolve-image never); it reads a member's state through SWARM_SSH as bootstrap.sh.
-    mkdir -p "$LAB_DIR/bin"
-    local real_docker
-    real_docker="$(command -v docker)"
-    cat >"$LAB_DIR/bin/docker" <<WRAP
-#!/usr/bin/env bash
-# The lab's docker: \`stack deploy\` never resolves images at a registry.
-if [ "\${1:-}" = stack ] && [ "\${2:-}" = deploy ]; then shift 2; exec "$real_docker" stack deploy --resolve-image never "\$@"; fi
-exec "$real_docker" "\$@"
-WRAP
-    chmod +x "$LAB_DIR/bin/docker"
-    PATH="$LAB_DIR/bin:$PATH" SWARM_SSH="$here/node-ssh.sh" DEPLOY_POLL=1 DEPLOY_TIMEOUT=300 \
-      bash "$lab_out/swarm/deploy.sh" >&2
+    # members rolled one at a time. Its stack deploys never resolve an image at a registry (its own
+    # --resolve-image option); it reads a member's state through SWARM_SSH as bootstrap.sh does.
+    SWARM_SSH="$here/node-ssh.sh" DEPLOY_POLL=1 DEPLOY_TIMEOUT=300 \
+      bash "$lab_out/swarm/deploy.sh" --resolve-image never >&2
     log "deployed with swarm/deploy.sh"
   else
     bash "$lab_out/swarm/networks.sh" >&2
