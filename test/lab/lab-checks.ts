@@ -1,0 +1,153 @@
+import { expect } from "vitest";
+import { type Lab, waitFor } from "./lab-driver.js";
+import { eligibleNodes, expectedTasks, type LabModel, listedNodes, type ModelNode, satisfies } from "./lab-model.js";
+
+/** A task Swarm wants running, where it is and whether it is running (healthy, for a task with a check). */
+export interface Task {
+  readonly id: string;
+  readonly service: string;
+  readonly node: string;
+  readonly running: boolean;
+}
+
+/** A manager of the model whose link is up, to ask. */
+export function askManager(model: LabModel, cut: ReadonlySet<string>): string {
+  const managers = model.nodes.filter((n) => n.role === "manager").map((n) => n.host);
+  const ordered = [model.firstManager, ...managers.filter((m) => m !== model.firstManager)];
+  const up = ordered.find((m) => !cut.has(m));
+  if (!up) throw new Error("every manager is cut");
+  return up;
+}
+
+export async function tasks(lab: Lab, manager: string, model: LabModel): Promise<Task[]> {
+  const out = await lab.docker(
+    manager,
+    "service",
+    "ps",
+    "--no-trunc",
+    "--filter",
+    "desired-state=running",
+    "--format",
+    "{{.ID}}\t{{.Name}}\t{{.Node}}\t{{.CurrentState}}",
+    ...model.services.map((s) => s.name),
+  );
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [id = "", name = "", node = "", state = ""] = line.split("\t");
+      return { id, service: name.slice(0, name.lastIndexOf(".")), node, running: state.startsWith("Running") };
+    });
+}
+
+/**
+ * Differences between the running tasks and what the model says with only `up` nodes: each service runs
+ * its tasks (replicas, or one per eligible node for a global service), each on a node its constraints
+ * allow, at most max_replicas_per_node per node. Undefined when there is none.
+ */
+export function placementProblems(model: LabModel, up: readonly ModelNode[], all: readonly Task[]): string | undefined {
+  const upHosts = new Set(up.map((n) => n.host));
+  const problems: string[] = [];
+  for (const service of model.services) {
+    const running = all.filter((t) => t.service === service.name && t.running && upHosts.has(t.node));
+    const expected = expectedTasks(service, up);
+    if (running.length !== expected) problems.push(`${service.name}: ${running.length} running, the model says ${expected}`);
+    const eligible = new Set(eligibleNodes(service, up).map((n) => n.host));
+    for (const task of running) {
+      if (!eligible.has(task.node))
+        problems.push(`${service.name}: a task on ${task.node}, which ${service.constraints.join(", ")} excludes`);
+    }
+    const perNode = new Map<string, number>();
+    for (const task of running) perNode.set(task.node, (perNode.get(task.node) ?? 0) + 1);
+    const limit = service.mode === "global" ? 1 : service.maxPerNode;
+    for (const [node, count] of perNode) {
+      if (limit !== undefined && count > limit) problems.push(`${service.name}: ${count} tasks on ${node}, at most ${limit} allowed`);
+    }
+    if (service.mode === "global") {
+      const missing = [...eligible].filter((n) => !perNode.has(n));
+      if (missing.length) problems.push(`${service.name}: global, not running on ${missing.join(", ")}`);
+    }
+  }
+  return problems.length ? problems.join("\n") : undefined;
+}
+
+export async function waitConverged(lab: Lab, model: LabModel, cut: ReadonlySet<string>, timeoutMs: number): Promise<Task[]> {
+  const up = model.nodes.filter((n) => !cut.has(n.host));
+  let last: Task[] = [];
+  await waitFor(`services converged with ${cut.size ? [...cut].join(", ") : "no node"} cut`, timeoutMs, async () => {
+    last = await tasks(lab, askManager(model, cut), model);
+    return placementProblems(model, up, last);
+  });
+  return last;
+}
+
+/** The Swarm's nodes as a manager lists them: hostname → status, manager status, labels and role. */
+export async function swarmNodes(lab: Lab, manager: string) {
+  const ids = (await lab.docker(manager, "node", "ls", "-q")).split("\n").filter(Boolean);
+  const inspected = JSON.parse(await lab.docker(manager, "node", "inspect", ...ids)) as Array<{
+    Description: { Hostname: string };
+    Spec: { Role: string; Labels: Record<string, string> };
+    Status: { State: string };
+    ManagerStatus?: { Leader?: boolean; Reachability: string };
+  }>;
+  return inspected.map((n) => ({
+    host: n.Description.Hostname,
+    role: n.Spec.Role,
+    labels: n.Spec.Labels,
+    state: n.Status.State,
+    leader: n.ManagerStatus?.Leader === true,
+  }));
+}
+
+export async function waitNodeState(
+  lab: Lab,
+  model: LabModel,
+  cut: ReadonlySet<string>,
+  host: string,
+  state: "down" | "ready",
+): Promise<void> {
+  await waitFor(`${host} ${state}`, 120_000, async () => {
+    const nodes = await swarmNodes(lab, askManager(model, cut));
+    const node = nodes.find((n) => n.host === host);
+    return node?.state === state ? undefined : `${host} is ${node?.state}`;
+  });
+}
+
+/** The manager quorum finding (swarm/quorum or swarm/no-fault-tolerance): its voting members and tolerance. */
+export function quorumClaim(model: LabModel): { members: string[]; tolerates: number } {
+  const finding = model.findings.find((f) => f.code === "swarm/quorum" || f.code === "swarm/no-fault-tolerance");
+  if (!finding || finding.tolerates === undefined) throw new Error("ha-report.json has no Swarm quorum finding with `tolerates`");
+  return { members: listedNodes(finding.message, model.nodes), tolerates: finding.tolerates };
+}
+
+/** Formation against the model: every node Ready with its hostname, role and labels. */
+export async function checkFormation(lab: Lab, model: LabModel): Promise<void> {
+  const nodes = await swarmNodes(lab, model.firstManager);
+  expect(nodes.map((n) => n.host).sort()).toEqual(model.nodes.map((n) => n.host).sort());
+  for (const node of model.nodes) {
+    const actual = nodes.find((n) => n.host === node.host);
+    expect(actual, node.host).toMatchObject({ role: node.role, state: "ready", labels: node.labels });
+  }
+  expect(nodes.filter((n) => n.leader)).toHaveLength(1);
+}
+
+/** The overlays exist with the model's subnet and MTU; encryption as the model says unless the lab adapts it. */
+export async function checkOverlays(lab: Lab, model: LabModel, encryptionAdapted: boolean): Promise<void> {
+  expect(model.overlays.length).toBeGreaterThan(0);
+  for (const overlay of model.overlays) {
+    const [network] = JSON.parse(await lab.docker(model.firstManager, "network", "inspect", overlay.name)) as Array<{
+      Driver: string;
+      Scope: string;
+      IPAM: { Config: Array<{ Subnet: string }> };
+      Options: Record<string, string>;
+    }>;
+    if (!network) throw new Error(`no overlay ${overlay.name}`);
+    expect(network.Driver, overlay.name).toBe("overlay");
+    expect(network.Scope).toBe("swarm");
+    expect(network.IPAM.Config.map((c) => c.Subnet)).toEqual([overlay.subnet]);
+    expect(network.Options["com.docker.network.driver.mtu"]).toBe(overlay.mtu);
+    expect("encrypted" in network.Options, `${overlay.name} encrypted`).toBe(encryptionAdapted ? false : overlay.encrypted);
+  }
+}
+
+export { satisfies };

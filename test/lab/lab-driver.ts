@@ -1,0 +1,91 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { repoRoot } from "../helpers/cli.js";
+
+const run = promisify(execFile);
+const LAB = path.join(repoRoot, "scripts/lab/lab.sh");
+
+/**
+ * A lab held by `scripts/lab/lab.sh hold`: it forms the Swarm, prints "READY <dir>", and removes everything
+ * when its stdin ends (stop()) — also when this process dies, since the pipe closes with it — or on a signal.
+ */
+export class Lab {
+  private constructor(
+    readonly dir: string,
+    private readonly child: ChildProcess,
+    private readonly exited: Promise<number | null>,
+  ) {}
+
+  static async start(outDir: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<Lab> {
+    const child = spawn("bash", [LAB, "hold", outDir], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let log = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+    });
+    const dir = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`lab not ready after ${timeoutMs} ms:\n${log}`)), timeoutMs);
+      child.stdout?.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /^READY (\S+)$/m.exec(out);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`lab exited with ${code} before it was ready:\n${log}`));
+      });
+    });
+    return new Lab(dir, child, exited);
+  }
+
+  /** Ends the lab and waits until it has removed everything; returns lab.sh's exit status. */
+  async stop(): Promise<number | null> {
+    this.child.stdin?.end();
+    return this.exited;
+  }
+
+  /** Runs the docker CLI against a node's own dockerd. */
+  async docker(node: string, ...args: string[]): Promise<string> {
+    const { stdout } = await run("docker", ["-H", `unix://${this.dir}/${node}/docker.sock`, ...args], { maxBuffer: 64 << 20 });
+    return stdout;
+  }
+
+  /** Like docker(), but returns the failure's message instead of throwing. */
+  async tryDocker(node: string, ...args: string[]): Promise<{ ok: boolean; output: string }> {
+    try {
+      return { ok: true, output: await this.docker(node, ...args) };
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+    }
+  }
+
+  async cut(node: string): Promise<void> {
+    await run("bash", [LAB, "cut", this.dir, node]);
+  }
+
+  async heal(node: string): Promise<void> {
+    await run("bash", [LAB, "heal", this.dir, node]);
+  }
+}
+
+/** Polls `check` until it returns undefined (done) or the time is up; then throws its last complaint. */
+export async function waitFor(what: string, timeoutMs: number, check: () => Promise<string | undefined>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | undefined = "not checked";
+  while (Date.now() < deadline) {
+    try {
+      last = await check();
+    } catch (error) {
+      last = String(error);
+    }
+    if (last === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  throw new Error(`${what}: not reached after ${timeoutMs / 1000}s: ${last}`);
+}
