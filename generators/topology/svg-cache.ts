@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { packageRoot } from "../../src/core/package-root.js";
+import { cacheDir as cacheRoot } from "../../src/core/cache-dir.js";
 
 /**
  * Drawings of earlier builds, kept by what was drawn. Graphviz in WebAssembly is the largest single cost of
@@ -10,11 +10,10 @@ import { packageRoot } from "../../src/core/package-root.js";
  * reference cluster), while the topology it draws changes only when nodes or tiers do. Graphviz gives the
  * same bytes for the same dot text, so an SVG found under the key of the dot text and the Graphviz
  * version is the one it would draw: a hit changes no output. The cache lives outside out/ and the
- * repository, in the package's node_modules/.cache (or SWARM_CLUSTER_CACHE_DIR); anything wrong with it
- * (missing, unwritable, a half-written entry never renamed into place) only means drawing again.
+ * repository (src/core/cache-dir.ts); anything wrong with it (missing, unwritable, a half-written entry
+ * never renamed into place) only means drawing again.
  */
-const cacheDir = (): string =>
-  path.join(process.env.SWARM_CLUSTER_CACHE_DIR ?? path.join(packageRoot(), "node_modules", ".cache", "swarm-cluster"), "topology-svg");
+const cacheDir = (): string => cacheRoot("topology-svg");
 
 /** Entries kept: a few topologies a user switches between; older ones are removed when a new one is drawn. */
 const KEEP_ENTRIES = 16;
