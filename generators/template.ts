@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../src/core/package-root.js";
 import Handlebars from "handlebars";
+import { compileCached } from "./template-cache.js";
 
 export interface TemplateOptions {
   /** Partials of the same family, by name: `{{> tls}}` reads `generators/<family>/tls.hbs`. */
@@ -24,8 +25,10 @@ export function loadTemplate(family: string, file: string, options: TemplateOpti
       // An isolated instance per template: helpers and partials of one family never leak into another's.
       const handlebars = Handlebars.create();
       for (const [name, helper] of Object.entries(options.helpers ?? {})) handlebars.registerHelper(name, helper);
-      for (const name of options.partials ?? []) handlebars.registerPartial(name, handlebars.compile(read(`${name}.hbs`), compileOptions));
-      compiled = handlebars.compile(read(file), compileOptions);
+      // Compiled once per build machine and kept (template-cache.ts), not at every build.
+      for (const name of options.partials ?? [])
+        handlebars.registerPartial(name, compileCached(handlebars, read(`${name}.hbs`), compileOptions));
+      compiled = compileCached(handlebars, read(file), compileOptions);
     }
     return compiled(context);
   };
