@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import Handlebars from "handlebars";
+import { createRequire } from "node:module";
+import type Handlebars from "handlebars";
 import { cacheDir } from "../src/core/cache-dir.js";
 
 /**
@@ -19,7 +20,7 @@ export function compileCached(
   options: Readonly<Record<string, boolean>>,
 ): Handlebars.TemplateDelegate {
   const key = createHash("sha256")
-    .update(JSON.stringify([Handlebars.VERSION, options, source]))
+    .update(JSON.stringify([handlebars.VERSION, options, source]))
     .digest("hex");
   const file = path.join(cacheDir("handlebars"), `${key}.js`);
   let spec: string | undefined;
@@ -30,10 +31,19 @@ export function compileCached(
     // Not kept yet, or not usable: compile below.
   }
   // Typed as the spec object, precompile returns its source text.
-  spec = Handlebars.precompile(source, options) as unknown as string;
+  spec = compiler().precompile(source, options) as unknown as string;
   const template = handlebars.template(evaluate(spec));
   keep(file, spec);
   return template;
+}
+
+/**
+ * Handlebars with its compiler (parser, code generator and the source-map library it uses), loaded from
+ * node_modules only when a template is not kept: the bundle carries only Handlebars' runtime, which is all
+ * a build with every template kept runs.
+ */
+function compiler(): typeof Handlebars {
+  return createRequire(import.meta.url)("handlebars") as typeof Handlebars;
 }
 
 /** What `Handlebars.template` takes: the spec object a precompiled template's text describes. */

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../src/core/package-root.js";
-import Handlebars from "handlebars";
+// The runtime only: templates come compiled from template-cache.ts, which loads the compiler when it must.
+import Handlebars from "handlebars/runtime";
 import { compileCached } from "./template-cache.js";
 
 export interface TemplateOptions {
