@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../src/core/package-root.js";
+import type Handlebars from "handlebars";
 // The runtime only: templates come compiled from template-cache.ts, which loads the compiler when it must.
-import Handlebars from "handlebars/runtime";
+// Named with its file (Node resolves no bare subpath of this package); its types are the full package's.
+import runtime from "handlebars/runtime.js";
 import { compileCached } from "./template-cache.js";
 
 export interface TemplateOptions {
@@ -24,7 +26,7 @@ export function loadTemplate(family: string, file: string, options: TemplateOpti
   return (context: unknown) => {
     if (!compiled) {
       // An isolated instance per template: helpers and partials of one family never leak into another's.
-      const handlebars = Handlebars.create();
+      const handlebars = (runtime as unknown as typeof Handlebars).create();
       for (const [name, helper] of Object.entries(options.helpers ?? {})) handlebars.registerHelper(name, helper);
       // Compiled once per build machine and kept (template-cache.ts), not at every build.
       for (const name of options.partials ?? [])
