@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../src/core/package-root.js";
-import Handlebars from "handlebars";
+import type Handlebars from "handlebars";
+// The runtime only: templates come compiled from template-cache.ts, which loads the compiler when it must.
+// Named with its file (Node resolves no bare subpath of this package); its types are the full package's.
+import runtime from "handlebars/runtime.js";
+import { compileCached } from "./template-cache.js";
 
 export interface TemplateOptions {
   /** Partials of the same family, by name: `{{> tls}}` reads `generators/<family>/tls.hbs`. */
@@ -22,10 +26,12 @@ export function loadTemplate(family: string, file: string, options: TemplateOpti
   return (context: unknown) => {
     if (!compiled) {
       // An isolated instance per template: helpers and partials of one family never leak into another's.
-      const handlebars = Handlebars.create();
+      const handlebars = (runtime as unknown as typeof Handlebars).create();
       for (const [name, helper] of Object.entries(options.helpers ?? {})) handlebars.registerHelper(name, helper);
-      for (const name of options.partials ?? []) handlebars.registerPartial(name, handlebars.compile(read(`${name}.hbs`), compileOptions));
-      compiled = handlebars.compile(read(file), compileOptions);
+      // Compiled once per build machine and kept (template-cache.ts), not at every build.
+      for (const name of options.partials ?? [])
+        handlebars.registerPartial(name, compileCached(handlebars, read(`${name}.hbs`), compileOptions));
+      compiled = compileCached(handlebars, read(file), compileOptions);
     }
     return compiled(context);
   };

@@ -44,8 +44,15 @@ export const HOST_EXTRAS_PROPS = propsShape<HostExtrasProps>()({
   tools: "optional list",
 });
 
-/** Time zones this Node knows (ICU's IANA list), plus the aliases of UTC that are zoneinfo files too. */
-const KNOWN_ZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
+/**
+ * Time zones this Node knows (ICU's IANA list), plus the aliases of UTC that are zoneinfo files too; listed
+ * on first use, by a config that sets a time zone, not at every build's start-up.
+ */
+let knownZones: ReadonlySet<string> | undefined;
+function isKnownZone(zone: string): boolean {
+  knownZones ??= new Set([...Intl.supportedValuesOf("timeZone"), "UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
+  return knownZones.has(zone);
+}
 const ZONE_PATTERN = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 const ALIAS_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 const TOOL_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -78,7 +85,7 @@ export class HostExtras extends ClusterConstruct implements Preparable {
   override validateConstruct(): Problem[] {
     const problems: Problem[] = [];
     const zone = this.timeZone;
-    if (zone !== undefined && !(ZONE_PATTERN.test(zone) && KNOWN_ZONES.has(zone))) {
+    if (zone !== undefined && !(ZONE_PATTERN.test(zone) && isKnownZone(zone))) {
       problems.push(HOST_EXTRAS_MESSAGES.problem("host-extras/unknown-time-zone", this, "timeZone", { zone }));
     }
     for (const name of Object.keys(this.aliases)) {

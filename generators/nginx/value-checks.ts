@@ -80,14 +80,18 @@ export function frontProxyValueProblems({ at, settings, phpPort, replicas }: Fro
   return problems;
 }
 
-/** Region names ICU knows; an unassigned code comes back as itself or "Unknown Region". */
-const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region" });
+/**
+ * Region names ICU knows; an unassigned code comes back as itself or "Unknown Region". Made on first use:
+ * loading ICU's region names cost every build some 10 ms at start-up, and only a geoip allow-list needs them.
+ */
+let regionNames: Intl.DisplayNames | undefined;
 /** Codes ICU names that are no country GeoIP2 reports: groupings and reserved codes. */
 const NOT_COUNTRIES = new Set(["EU", "EZ", "UN", "QO", "ZZ"]);
 
 function isCountryCode(value: unknown): boolean {
   if (typeof value !== "string" || !/^[A-Z]{2}$/.test(value) || NOT_COUNTRIES.has(value)) return false;
-  const name = REGION_NAMES.of(value);
+  regionNames ??= new Intl.DisplayNames(["en"], { type: "region" });
+  const name = regionNames.of(value);
   return name !== undefined && name !== value && name !== "Unknown Region";
 }
 

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, stop, type Plugin } from "esbuild";
+import type { BuildOptions, Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { packageRoot } from "../core/package-root.js";
+import { cachedBundle, keepBundle, type ConfigBundle } from "./bundle-cache.js";
 import type { IConstruct } from "constructs";
 import { ConfigError } from "../core/problems.js";
 import { configFrameIn, setConfigModule, type FrameMapper } from "../core/source-location.js";
@@ -82,28 +83,42 @@ async function importOnce(file: string, url: string, code: string): Promise<{ de
 
 let bundling = 0;
 
-async function bundleConfig(configFile: string, outfile: string): Promise<{ code: string; map: string }> {
+/**
+ * The config's bundle: the one kept from an earlier build when the config's files are unchanged
+ * (bundle-cache.ts), else esbuild's. esbuild is imported only then: a build that reuses the bundle
+ * neither loads it nor starts its service.
+ */
+async function bundleConfig(configFile: string, outfile: string): Promise<ConfigBundle> {
   const absolute = path.resolve(configFile);
+  const absWorkingDir = path.dirname(absolute);
+  const options = {
+    entryPoints: [absolute],
+    bundle: true,
+    packages: "external",
+    write: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    sourcemap: "external",
+    absWorkingDir,
+    logLevel: "silent",
+  } satisfies BuildOptions;
+  // What else decides the bundle's bytes: the plugin's targets (libraryModules) and esbuild itself.
+  const context = JSON.stringify([options, libraryEntry(), libraryConstructs(), esbuildVersion()]);
+  const cached = cachedBundle(absolute, context);
+  if (cached) return cached;
+  const { build, stop } = await import("esbuild");
   bundling += 1;
   try {
-    const result = await build({
-      entryPoints: [absolute],
-      bundle: true,
-      packages: "external",
-      write: false,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      sourcemap: "external",
-      outfile,
-      absWorkingDir: path.dirname(absolute),
-      logLevel: "silent",
-      plugins: [libraryModules()],
-    });
-    return {
+    const started = Date.now();
+    const result = await build({ ...options, outfile, metafile: true, plugins: [libraryModules()] });
+    const bundle = {
       code: result.outputFiles.find((file) => file.path.endsWith(".mjs"))?.text ?? "",
       map: result.outputFiles.find((file) => file.path.endsWith(".map"))?.text ?? "{}",
     };
+    const sources = Object.keys(result.metafile.inputs).map((input) => path.resolve(absWorkingDir, input));
+    keepBundle(absolute, context, sources, started, bundle);
+    return bundle;
   } catch (error) {
     throw new ConfigLoadError(`cannot compile ${configFile}: ${describeEsbuildError(error)}`);
   } finally {
@@ -112,6 +127,12 @@ async function bundleConfig(configFile: string, outfile: string): Promise<{ code
     bundling -= 1;
     if (bundling === 0) await stop();
   }
+}
+
+/** The installed esbuild's version, from its package.json (beside lib/, where its entry is). */
+function esbuildVersion(): string {
+  const entry = createRequire(import.meta.url).resolve("esbuild");
+  return (JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version?: string }).version ?? "";
 }
 
 /**

@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { canonicalIp } from "../core/ip.js";
 import type { Certificate, CertificateUsage } from "../model/certificate.js";
 import { pkiNow } from "./clock.js";
+import { issuedBy } from "./issued-cache.js";
 
 /**
  * What a certificate must say, normalized so that two requests meaning the same thing compare equal:
@@ -91,7 +92,7 @@ export function compareWithRequest(
   }
   if (!authority) {
     changes.push({ field: "", text: `its CA certificate is not in ${caFile}` });
-  } else if (!existing.checkIssued(authority) || !existing.verify(authority.publicKey)) {
+  } else if (!issuedBy(existing, authority)) {
     changes.push({ field: "", text: `not issued by the current CA (${caFile})` });
   }
   return changes;

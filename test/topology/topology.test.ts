@@ -13,11 +13,16 @@ import { mermaidBlock, parseMermaid, parseSvg, svgWords } from "./diagram-checks
 
 const THREE_ZONES = "test/topology/three-zones.config.ts";
 
-/** Two builds of a config into fresh folders: what the reviewer's files must be across builds. */
+/**
+ * Two builds of a config into fresh folders: what the reviewer's files must be across builds. Each build
+ * gets an empty drawing cache (generators/topology/svg-cache.ts), so Graphviz really draws both SVGs.
+ */
 function buildTwice(config: string): { readonly first: string; readonly second: string } {
   const folders = [1, 2].map(() => mkdtempSync(path.join(tmpdir(), "swarm-cluster-topology-")));
   for (const out of folders) {
-    const result = runCli(["build", "--config", config, "--out", out]);
+    const cache = mkdtempSync(path.join(tmpdir(), "swarm-cluster-topology-cache-"));
+    const result = runCli(["build", "--config", config, "--out", out], { env: { SWARM_CLUSTER_CACHE_DIR: cache } });
+    rmSync(cache, { recursive: true, force: true });
     expect(result.status, result.stderr).toBe(0);
   }
   const [first = "", second = ""] = folders;
