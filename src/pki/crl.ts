@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { X509Certificate } from "node:crypto";
 
 /**
  * Each trust domain's CA publishes a certificate revocation list (RFC 5280, section 5), committed beside the CA
@@ -57,16 +57,8 @@ export interface CrlSigning {
 
 /** A CRL over `entries`, signed by the CA key, valid from `thisUpdate` for CRL_VALIDITY_DAYS (never past the CA). */
 export async function signCrl(caCertificatePem: string, caPrivateKeyPem: string, signing: CrlSigning): Promise<string> {
-  const { loadLibrary, signingAlgorithmOf } = await import("./issue.js");
-  const x509 = await loadLibrary();
-  const caKey = createPrivateKey(caPrivateKeyPem);
-  const algorithm = signingAlgorithmOf(caKey);
-  const signingKey = await crypto.subtle.importKey("pkcs8", caKey.export({ type: "pkcs8", format: "der" }), algorithm.key, false, ["sign"]);
-  const authority = new x509.X509Certificate(caCertificatePem);
-  const caKeyId = authority.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  const authorityKeyId = caKeyId
-    ? new x509.AuthorityKeyIdentifierExtension(caKeyId)
-    : await x509.AuthorityKeyIdentifierExtension.create(authority.publicKey);
+  const { openSigningAuthority } = await import("./issue.js");
+  const { x509, algorithm, signingKey, authority, authorityKeyId } = await openSigningAuthority(caCertificatePem, caPrivateKeyPem);
   const thisUpdate = wholeSeconds(signing.thisUpdate);
   const nextUpdate = new Date(Math.min(thisUpdate.getTime() + CRL_VALIDITY_DAYS * 86_400_000, authority.notAfter.getTime()));
   const entries = [...signing.entries].sort(

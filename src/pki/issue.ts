@@ -71,7 +71,8 @@ export interface IssuerProfile {
   readonly crlDistributionPoint?: string | undefined;
 }
 
-export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: string, profile: IssuerProfile = {}): Promise<Issuer> {
+/** A CA ready to sign: its key imported for WebCrypto, its certificate parsed, the identifier of its key. */
+export async function openSigningAuthority(caCertificatePem: string, caPrivateKeyPem: string) {
   const x509 = await loadLibrary();
   const caKey = createPrivateKey(caPrivateKeyPem);
   const algorithm = signingAlgorithmOf(caKey);
@@ -82,6 +83,11 @@ export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: stri
   const authorityKeyId = caKeyId
     ? new x509.AuthorityKeyIdentifierExtension(caKeyId)
     : await x509.AuthorityKeyIdentifierExtension.create(authority.publicKey);
+  return { x509, algorithm, signingKey, authority, authorityKeyId };
+}
+
+export async function openIssuer(caCertificatePem: string, caPrivateKeyPem: string, profile: IssuerProfile = {}): Promise<Issuer> {
+  const { x509, algorithm, signingKey, authority, authorityKeyId } = await openSigningAuthority(caCertificatePem, caPrivateKeyPem);
   const caFingerprint = new X509Certificate(caCertificatePem).fingerprint256;
 
   const issuer: Issuer = {
