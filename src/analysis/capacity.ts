@@ -63,8 +63,8 @@ export class CapacityPlan {
     this.order = reserving
       .filter((service) => !model.services[service]?.onEveryNode)
       .sort((a, b) => (this.reservation[b]?.memory ?? 0) - (this.reservation[a]?.memory ?? 0) || a - b);
-    this.order.forEach((service, position) => this.rank.set(service, position));
-    for (const index of this.order) {
+    for (const [position, index] of this.order.entries()) {
+      this.rank.set(index, position);
       this.countOn.set(index, new Int32Array(nodeCount));
       const entry = model.services[index];
       for (let task = 0; task < (entry?.replicas ?? 0); task++) {
