@@ -118,23 +118,6 @@ export default defineCluster(() => {
   };
 
   const db = new Stack(cluster, "db");
-  const xtradb = new XtraDbCluster(cluster, "xtradb", {
-    stack: db,
-    network: dbnet,
-    nodes: databases,
-    arbitrator: sqlProxy,
-    rootPassword: mysqlRoot,
-    // Created by the first member when it bootstraps; php-fpm below reads the same names and secret.
-    database,
-  });
-  const proxy = new ProxySql(cluster, "proxysql", {
-    stack: db,
-    networks: [appnet, dbnet],
-    database: xtradb,
-    placement: { labels: proxysql },
-    credentials,
-  });
-
   // Ceph, the seed's storage (unfinished there): monitors and OSDs on both database nodes and on the SQL-proxy host
   // (a third monitor for an odd quorum, a third OSD so pools keep 3 copies and lose none of their I/O with a node), the
   // S3 gateway on the SQL-proxy host, as the seed placed it. Its three volumes: the site's files on CephFS, shared by
@@ -153,9 +136,29 @@ export default defineCluster(() => {
     volumes: [
       { name: "www", kind: "cephfs", holds: "the site's code, static files and uploads" },
       { name: "database", kind: "rbd", pool: "xtradb", nodes: databases, size: "20G", holds: "a database node's data directory" },
-      { name: "logs", kind: "rbd", pool: "logs", nodes: app, size: "20G", holds: "an app node's log files" },
+      { name: "logs", kind: "rbd", pool: "logs", nodes: app, size: "20G", holds: "an app node's share of the logs (its Elasticsearch data)" },
     ],
   });
+
+  const xtradb = new XtraDbCluster(cluster, "xtradb", {
+    stack: db,
+    network: dbnet,
+    nodes: databases,
+    arbitrator: sqlProxy,
+    rootPassword: mysqlRoot,
+    // Created by the first member when it bootstraps; php-fpm below reads the same names and secret.
+    database,
+    // Each member's data directory on its node's RBD image: a lost disk is a new image, not a lost member.
+    dataVolume: ceph.volumes.database?.hostPath,
+  });
+  const proxy = new ProxySql(cluster, "proxysql", {
+    stack: db,
+    networks: [appnet, dbnet],
+    database: xtradb,
+    placement: { labels: proxysql },
+    credentials,
+  });
+
 
   // The docroot is the shared CephFS volume: every front (nginx, read-only) and every php-fpm node sees one copy.
   const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"], volume: ceph.volumes.www?.hostPath });
@@ -245,7 +248,8 @@ export default defineCluster(() => {
     network: lognet,
     // Three engine nodes, all master-eligible and holding data, one per app node: the master quorum and every
     // shard (one replica) survive the loss of any one. 2 GB each, half of it heap.
-    engine: { nodes: app, memoryLimit: "2G", replicas: 1 },
+    // Each Elasticsearch node's data on its app node's RBD image, the seed's logs volume.
+    engine: { nodes: app, memoryLimit: "2G", replicas: 1, dataVolume: ceph.volumes.logs?.hostPath },
     retention: { deleteAfterDays: 14 },
     credentials: {
       elasticPassword: logSecret("logs_elastic_password", "password of Elasticsearch's built-in elastic superuser"),

@@ -27,6 +27,8 @@ export interface EngineOptions {
   readonly memoryLimit?: string;
   /** @default 0.5 */
   readonly heapFraction?: number;
+  /** @default "es-data" (see SearchClusterProps) */
+  readonly dataVolume?: string;
   /** @default 1 */
   readonly replicas?: number;
 }

@@ -54,6 +54,12 @@ export interface SearchClusterProps {
    */
   readonly heapFraction?: number;
   /**
+   * Where each Elasticsearch node keeps its data: a named volume (node-local, one per node), or a host path such
+   * as the mount point of a CephFS or RBD volume (`ceph.volumes.logs.hostPath`).
+   * @default "es-data"
+   */
+  readonly dataVolume?: string;
+  /**
    * Copies of each shard beyond its primary (`number_of_replicas` of the logs' index template). Elasticsearch
    * never puts two copies of a shard on one node, so N replicas survive the loss of N data nodes.
    * @default 1
@@ -71,6 +77,7 @@ export const ENGINE_FIELDS = {
   masterEligible: "optional list",
   memoryLimit: "optional",
   heapFraction: "optional",
+  dataVolume: "optional",
   replicas: "optional",
 } as const;
 
@@ -178,7 +185,7 @@ export class SearchCluster extends ClusterConstruct implements MajorityGroup, Av
           { config, target: `${ES_CONFIG_DIR}/elasticsearch.yml` },
           { config: start, target: START_SCRIPT },
         ],
-        volumes: ["es-data:/usr/share/elasticsearch/data"],
+        volumes: [`${props.dataVolume ?? "es-data"}:/usr/share/elasticsearch/data`],
         memoryLimit: this.memoryLimit,
         // The JVM takes its whole heap at start and Lucene fills the rest with cache: reserved, so Swarm never
         // packs it onto a node whose memory other reservations already hold.

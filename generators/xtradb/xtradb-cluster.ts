@@ -107,6 +107,12 @@ export interface XtraDbClusterProps {
    */
   readonly startPeriod?: string;
   /**
+   * Where each member keeps its data directory: a named volume (node-local, one per member's node), or a host
+   * path such as the mount point of each database node's RBD image (`ceph.volumes.database.hostPath`).
+   * @default "xtradb-data"
+   */
+  readonly dataVolume?: string;
+  /**
    * The application's database and user, created by the first member when it bootstraps a new cluster
    * (by the accounts script: the schema, and the user with every privilege on it only); the others receive them
    * with the data. `swarm-cluster secrets` makes the password.
@@ -143,6 +149,7 @@ export const XTRADB_CLUSTER_PROPS = propsShape<XtraDbClusterProps>()({
   tls: { presence: "optional", fields: { ca: "required", cert: "required", key: "required" } },
   maxConnections: "optional",
   startPeriod: "optional",
+  dataVolume: "optional",
   database: { presence: "optional", fields: { name: "required", user: "required", password: "required" } },
 });
 
@@ -295,7 +302,7 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         secrets: first ? this.bootstrapSecrets : memberSecrets,
         configs: first ? this.bootstrapConfigs : configs,
         // One volume name for every member: they are on distinct nodes (validated), each has its own.
-        volumes: [`xtradb-data:/var/lib/mysql`],
+        volumes: [`${props.dataVolume ?? "xtradb-data"}:/var/lib/mysql`],
         // A mysqld killed mid-shutdown leaves no clean state, and the member then needs a full copy (SST)
         // to rejoin instead of the missing writes (IST).
         stopGracePeriod: "120s",

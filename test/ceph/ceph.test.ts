@@ -216,10 +216,13 @@ describe("shared data", () => {
 describe("the reference build (committed out/)", () => {
   const out = (file: string) => readFileSync(path.join(repoRoot, "out", file), "utf8");
 
-  it("serves the docroot and the certificates from CephFS, on the fronts and on php-fpm's nodes", () => {
+  it("serves the docroot from CephFS on the fronts and on php-fpm's nodes, each database member and Elasticsearch node from its RBD image", () => {
     expect(out("stacks/front.yml")).toContain("- /run/ceph-volumes/www:/var/www/html:ro");
-    expect(out("stacks/front.yml")).toContain("- /run/ceph-volumes/letsencrypt:/etc/letsencrypt:ro");
+    // The certificates are Docker secrets (LetsEncrypt): no certificate volume at all.
+    expect(out("stacks/front.yml")).not.toContain("letsencrypt");
     expect(out("stacks/php.yml")).toContain("- /run/ceph-volumes/www:/var/www/html");
+    expect(out("stacks/db.yml")).toContain("- /run/ceph-volumes/database:/var/lib/mysql");
+    expect(out("stacks/logs.yml")).toContain("- /run/ceph-volumes/logs:/usr/share/elasticsearch/data");
     const report = JSON.parse(out("analysis/ha-report.json")) as { findings: Problem[] };
     expect(report.findings.filter((finding) => finding.severity === "error")).toEqual([]);
   });
@@ -240,7 +243,7 @@ describe("the reference build (committed out/)", () => {
       "ceph-volume-database.service",
     ]);
     expect(units("sw-proxy-sql")).toEqual(["ceph-mgr.service", "ceph-mon.service", "ceph-osd.service", "ceph-rgw.service"]);
-    expect(units("sw-front-1")).toEqual(["ceph-volume-letsencrypt.service", "ceph-volume-www.service"]);
+    expect(units("sw-front-1")).toEqual(["ceph-volume-www.service"]);
     expect(units("sw-node-1")).toEqual(["ceph-volume-logs.service", "ceph-volume-www.service"]);
     // No key in out/: the units wait for the files out/ceph/bootstrap.sh copies from the first monitor.
     expect(out("ceph/bootstrap.sh")).toContain("copy 10.10.1.11 /etc/ceph/ceph.client.vol-www.secret");

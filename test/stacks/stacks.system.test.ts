@@ -204,10 +204,11 @@ describe("stacks generator", () => {
     // nginx reads static files (read-only) where php-fpm has the code: the path nginx passes as
     // SCRIPT_FILENAME exists in both, and is where the wordpress fpm image keeps its code.
     // The status sockets' folders are node-local volumes of their own stack, shared with the metrics exporters.
+    // Without a LetsEncrypt construct, the certificates are read from a volume, mounted last (once the tree is prepared).
     expect(front.services?.nginx?.volumes).toEqual([
-      "letsencrypt:/etc/letsencrypt:ro",
       "www-www:/var/www/html:ro",
       "nginx-status:/run/nginx-status",
+      "letsencrypt:/etc/letsencrypt:ro",
     ]);
     expect(php.services?.php?.volumes).toEqual(["www-www:/var/www/html", "php-fpm-status:/run/php-fpm-status"]);
     // No bind mount: Swarm rejects a task whose bind source is missing on the node, and nothing creates it.

@@ -210,7 +210,8 @@ volume() {
       fi
       blkid "$device" >/dev/null || mkfs.ext4 -q -L "$name" "$device"
       mkdir -p "$target"
-      mountpoint -q "$target" || mount "$device" "$target"
+      # Absent unless mounted: a Service binding it never writes to the node's own disk.
+      mountpoint -q "$target" || mount "$device" "$target" || { rmdir "$target"; return 1; }
       ;;
     mount/cephfs)
       modprobe ceph
