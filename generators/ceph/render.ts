@@ -438,7 +438,7 @@ export function cephNodeScript(model: CephModel): string {
       "      fi",
       '      blkid "$device" >/dev/null || mkfs.ext4 -q -L "$name" "$device"',
       '      mkdir -p "$target"',
-      '      # Absent unless mounted: a Service binding it never writes to the node\'s own disk.',
+      "      # Absent unless mounted: a Service binding it never writes to the node's own disk.",
       '      mountpoint -q "$target" || mount "$device" "$target" || { rmdir "$target"; return 1; }',
       "      ;;",
       "    mount/cephfs)",
