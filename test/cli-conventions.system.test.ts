@@ -29,7 +29,12 @@ function withEditedConfig(edit: (text: string) => string, run: () => void): void
     writeFileSync(config(), original);
   }
 }
-const newImage = (text: string): string => text.replace("wordpress:6.6-php8.3-fpm-alpine", "wordpress:6.7-php8.3-fpm-alpine");
+// A change to the php stack alone: the environment php-fpm's service is started with.
+const phpEnvironment = (text: string): string => {
+  const edited = text.replace("WORDPRESS_DB_NAME: database.name,", 'WORDPRESS_DB_NAME: "wordpress_next",');
+  if (edited === text) throw new Error("cluster.config.ts no longer sets WORDPRESS_DB_NAME: update this test's edit");
+  return edited;
+};
 
 const FINDING_KEYS = ["severity", "origin", "code", "construct", "field", "message", "hint", "location"];
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escape introducer is what the test looks for.
@@ -128,7 +133,7 @@ describe("build --json", () => {
 describe("diff", () => {
   it("--exit-code exits 0 when nothing changes and 1 when a build would change something", () => {
     expect(runCli(["diff", "--exit-code", "--config", config()]).status).toBe(0);
-    withEditedConfig(newImage, () => {
+    withEditedConfig(phpEnvironment, () => {
       const result = runCli(["diff", "--exit-code", "--config", config()]);
       expect(result.status).toBe(1);
       expect(result.stdout).toContain("stack `php`: changed `stacks/php.yml`");
@@ -140,14 +145,14 @@ describe("diff", () => {
   it("--quiet prints nothing and exits as --exit-code does", () => {
     const same = runCli(["diff", "--quiet", "--config", config()]);
     expect([same.status, same.stdout, same.stderr]).toEqual([0, "", ""]);
-    withEditedConfig(newImage, () => {
+    withEditedConfig(phpEnvironment, () => {
       const changed = runCli(["diff", "--quiet", "--config", config()]);
       expect([changed.status, changed.stdout, changed.stderr]).toEqual([1, "", ""]);
     });
   });
 
   it("--json lists each changed file with how it reaches the cluster", () => {
-    withEditedConfig(newImage, () => {
+    withEditedConfig(phpEnvironment, () => {
       const result = runCli(["diff", "--json", "--config", config()]);
       expect(result.status).toBe(0);
       const document = JSON.parse(result.stdout) as Record<string, unknown>;

@@ -7,7 +7,7 @@
 // run their own programs: `nginx -t` on the generated front configuration, `php-fpm8.2 -t` on the generated pool
 // and php.ini, the php stack's health check (every extension the model asks for), `php -m` and composer.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -233,46 +233,45 @@ describe("out/images built for real by a private dockerd", () => {
       const file = front.configs?.[source]?.file;
       return file ? ["--volume", `${path.join(OUT, "stacks", file)}:${target}:ro`] : [];
     });
-    // Let's Encrypt's files where each site's configuration expects them: a self-signed pair per certificate path.
-    const letsencrypt = path.join(work, "letsencrypt");
+    // A self-signed pair wherever the configuration reads a certificate and its key: Let's Encrypt's layout, or one
+    // PEM file holding both (a Docker secret, as LetsEncrypt delivers them), each file mounted at its own path.
     const texts = (nginx?.configs ?? []).map(({ source }) =>
       readFileSync(path.join(OUT, "stacks", front.configs?.[source]?.file ?? ""), "utf8"),
     );
+    const pair = path.join(work, "tls-pair");
+    mkdirSync(pair, { recursive: true });
+    const made = run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=test",
+      "-keyout",
+      path.join(pair, "key.pem"),
+      "-out",
+      path.join(pair, "cert.pem"),
+    ]);
+    expect(made.status, made.output).toBe(0);
+    const pem = (name: "key" | "cert") => readFileSync(path.join(pair, `${name}.pem`), "utf8");
+    const tlsFiles = new Map<string, string>();
     for (const text of texts) {
-      for (const match of text.matchAll(/ssl_certificate\s+\/etc\/letsencrypt\/(\S+)\/fullchain\.pem;/g)) {
-        const dir = path.join(letsencrypt, match[1] ?? "");
-        if (existsSync(dir)) continue;
-        mkdirSync(dir, { recursive: true });
-        const made = run("openssl", [
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-days",
-          "1",
-          "-subj",
-          "/CN=test",
-          "-keyout",
-          path.join(dir, "privkey.pem"),
-          "-out",
-          path.join(dir, "fullchain.pem"),
-        ]);
-        expect(made.status, made.output).toBe(0);
+      for (const match of text.matchAll(/^\s*ssl_certificate(_key)?\s+(\S+);/gm)) {
+        const target = match[2] ?? "";
+        const both = text.includes(`ssl_certificate ${target};`) && text.includes(`ssl_certificate_key ${target};`);
+        tlsFiles.set(target, both ? pem("key") + pem("cert") : pem(match[1] ? "key" : "cert"));
       }
     }
-    const checked = docker([
-      "run",
-      "--rm",
-      "--network",
-      "none",
-      ...mounts,
-      "--volume",
-      `${letsencrypt}:/etc/letsencrypt:ro`,
-      ref,
-      "nginx",
-      "-t",
-    ]);
+    expect(tlsFiles.size).toBeGreaterThan(0);
+    const tlsMounts = [...tlsFiles].flatMap(([target, content], index) => {
+      const file = path.join(pair, `file-${index}.pem`);
+      writeFileSync(file, content);
+      return ["--volume", `${file}:${target}:ro`];
+    });
+    const checked = docker(["run", "--rm", "--network", "none", ...mounts, ...tlsMounts, ref, "nginx", "-t"]);
     expect(checked.status, checked.output).toBe(0);
     expect(checked.output).toMatch(/test is successful/);
     expect(checked.output).toMatch(/ModSecurity-nginx/);
