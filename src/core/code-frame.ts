@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import type { Problem } from "./problems.js";
+import type { SourceLocation } from "./source-location.js";
 
 /** The offending source line with a caret under the column, as Butane's report and Vite's overlay show it. */
-export function codeFrame(problem: Pick<Problem, "location">): string {
-  const location = problem.location;
+export function codeFrame(location: SourceLocation | undefined): string {
   if (!location?.absoluteFile) return "";
   let lines: string[];
   try {

@@ -80,7 +80,7 @@ export function formatProblem(problem: Problem, options: FormatOptions = {}): st
   const lines = [`${where}${severity} ${problem.code}: ${subject}${problem.message}`];
   if (problem.hint) lines.push(`  fix: ${problem.hint}`);
   // The config line matters for a fault in the model; an availability finding is about the whole architecture.
-  const frame = options.codeFrame && problem.origin === "model" ? codeFrame(problem) : "";
+  const frame = options.codeFrame && problem.origin === "model" ? codeFrame(problem.location) : "";
   if (frame) lines.push(...frame.split("\n").map((line) => `    ${line}`));
   return lines.join("\n");
 }
