@@ -2,10 +2,11 @@
  * A cluster of any size shaped like the reference (cluster.config.ts): its tiers keep the reference's
  * proportions, 2 front : 3 app : 1 proxy : 2 db, and it holds the same constructs (etcd and Swarm managers on
  * the first app nodes, ProxySQL on every app and proxy node, XtraDB members on the db nodes with an arbitrator
- * when their count is even, the front proxy, monitoring, Portainer). The benchmark and the scale
+ * when their count is even, Ceph for the site's files, the front proxy, monitoring, Portainer). The benchmark and the scale
  * tests build it at 8, 50, 200 and 1,000 nodes; it uses only the public API, as a config would.
  */
 import {
+  CephCluster,
   Cluster,
   ClusterPki,
   DockerHost,
@@ -147,7 +148,21 @@ export function syntheticCluster(nodes: number): Cluster {
     credentials,
   });
 
-  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
+  // Ceph as the reference places it (monitors and OSDs on the database and proxy tiers, three of them), for
+  // the site's files and certificates: a node-local volume used on many nodes is an availability error.
+  const storage = [...dbTier, ...tierNodes("proxy")].slice(0, 3);
+  const ceph = new CephCluster(cluster, "ceph", {
+    fsid: "a569f046-d945-455c-839e-b90347704087",
+    monitors: storage,
+    osds: storage,
+    pools: [{ name: "configs", application: "cephfs" }],
+    fileSystem: { dataPool: "configs" },
+    volumes: [
+      { name: "www", kind: "cephfs", holds: "the site's code, static files and uploads" },
+      { name: "letsencrypt", kind: "cephfs", holds: "the sites' TLS certificates, which every front serves" },
+    ],
+  });
+  const site = new Site(cluster, "www", { domains: ["example.org", "www.example.org"], volume: ceph.volumes.www?.hostPath });
   const php = new Stack(cluster, "php");
   const fpm = new Service(php, "php", {
     image: "wordpress:6.6-php8.3-fpm-alpine",
@@ -172,6 +187,8 @@ export function syntheticCluster(nodes: number): Cluster {
     networks: [frontnet, appnet],
     php: fpm,
     image: `${registry}/nginx-waf:1.26`,
+    // No LetsEncrypt construct here: the certificates are files every front reads, so on CephFS.
+    certificateVolume: ceph.volumes.letsencrypt?.hostPath,
   });
   new Monitoring(cluster, "monitoring", {
     stack: new Stack(cluster, "stats"),
