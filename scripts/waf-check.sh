@@ -128,6 +128,7 @@ relocate=(
   -e 's#resolver [^;]*;#resolver 127.0.0.1 valid=10s ipv6=off;#'
   -e "s#set \$php_upstream [^;]*;#set \$php_upstream 127.0.0.1:$fpm_port;#"
   -e "s#/etc/letsencrypt/#$work/letsencrypt/#g"
+  -e "s#/run/secrets/#$work/secrets/#g"
   -e "s#^\\([[:space:]]*root[[:space:]]\\{1,\\}\\)/#\\1$work/docroot/#"
   # Debian's nginx 1.22 predates `http2 on;` (1.25.1); the requests below are HTTP/1.1 anyway.
   -e '/^[[:space:]]*http2 on;/d'
@@ -164,6 +165,15 @@ sed -n "s#^[[:space:]]*ssl_certificate[[:space:]]\\{1,\\}$work/letsencrypt/live/
   mkdir -p "$work/letsencrypt/live/$domain"
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$domain" -addext "subjectAltName=DNS:$domain" \
     -keyout "$work/letsencrypt/live/$domain/privkey.pem" -out "$work/letsencrypt/live/$domain/fullchain.pem" 2>/dev/null
+done
+
+# And wherever a server reads one PEM file holding its key and chain (a Docker secret, as LetsEncrypt delivers them).
+mkdir -p "$work/secrets"
+sed -n "s#^[[:space:]]*ssl_certificate[[:space:]]\\{1,\\}$work/secrets/\\([^;/]*\\);#\\1#p" "$work"/sites/*.conf |
+  sort -u | while read -r secret; do
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$secret" \
+    -keyout "$work/secrets/$secret.key" -out "$work/secrets/$secret.crt" 2>/dev/null
+  cat "$work/secrets/$secret.key" "$work/secrets/$secret.crt" >"$work/secrets/$secret"
 done
 
 # The requests go to the first site's canonical name: the server block that has a document root.

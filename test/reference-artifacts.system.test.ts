@@ -78,9 +78,9 @@ describe("the reference cluster's out/", () => {
 
   it("every certificate verifies against its own domain's CA", () => {
     const certificates = filesMatching(/^pki\/[a-z-]+\/certs\/.*\.crt$/);
-    // 8 Docker API certificates, each of the 3 etcd members' peer and client certificates, and Prometheus' etcd
-    // client certificate.
-    expect(certificates).toHaveLength(15);
+    // 8 Docker API certificates, each of the 3 etcd members' peer and client certificates, Prometheus' etcd
+    // client certificate and the registry's.
+    expect(certificates).toHaveLength(16);
     for (const file of certificates) {
       const domain = file.split("/")[1] ?? "";
       const run = runTool("openssl", ["verify", "-CAfile", path.join(out, "pki", domain, "ca.crt"), path.join(out, file)]);
