@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stopAndWait } from "../helpers/child-exit.js";
 import { runTool } from "../helpers/validators.js";
 import { alertedCluster, synthStacks } from "./alerting.fixture.js";
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   startScript = files.get("stacks/stats/alertmanager-start.sh") ?? "";
   writeFileSync(configFile, config);
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 5 }));
 
 const routes = (...labels: string[]) => runTool("amtool", ["config", "routes", "test", `--config.file=${configFile}`, ...labels]);
 
@@ -140,9 +141,8 @@ describe("inhibition in a running Alertmanager", () => {
     }
     throw new Error("Alertmanager did not become ready");
   });
-  afterAll(() => {
-    alertmanager?.kill();
-  });
+  // It writes its storage under work/ until it has exited: the file's cleanup waits for it.
+  afterAll(() => stopAndWait(alertmanager));
 
   it("a node down mutes its targets (by instance) and its tasks (by node), not other nodes' nor another cluster's", async () => {
     const alert = (labels: Record<string, string>) => ({ labels: { cluster: "test", ...labels } });

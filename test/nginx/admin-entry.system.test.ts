@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster, FrontProxy, Node, OverlayNetwork, Secret, Service, Site, Stack, type NginxLayout } from "../../src/index.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
+import { stopAndWait } from "../helpers/child-exit.js";
 import { fakeLetsEncrypt, renderDebianNginx } from "./nginx-debian.js";
 import { freePort, LOOPBACK, startNginx, type RunningNginx } from "./nginx-server.js";
 
@@ -162,15 +163,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await nginx?.stop();
-  // Prometheus and Alertmanager write their storage under work/ until they have exited: wait for them, or
-  // removing the folder races their last writes (ENOTEMPTY).
-  const exited = (child: ChildProcess | undefined) =>
-    new Promise<void>((resolve) => {
-      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  await Promise.all([exited(prometheus), exited(alertmanager)]);
+  await Promise.all([stopAndWait(prometheus), stopAndWait(alertmanager)]);
   await new Promise((resolve) => (backend ? backend.close(resolve) : resolve(undefined)));
   rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 });
