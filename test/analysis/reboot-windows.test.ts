@@ -29,6 +29,7 @@ describe("reboot windows of a 1,000-node cluster", () => {
       "swarm cluster",
       "etcd cluster/etcd",
       "galera cluster/xtradb",
+      "ceph-mon cluster/ceph",
     ]);
     for (const { at, group } of groups) {
       expect(group.voterNodes.length).toBeGreaterThan(2);
