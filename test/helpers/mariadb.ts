@@ -12,12 +12,16 @@ import path from "node:path";
 export interface MariaDb {
   readonly dir: string;
   readonly dataDir: string;
+  /** The server's own folder (it runs as `mysql`): socket, pid file, logs. */
+  readonly runDir: string;
   readonly socket: string;
   readonly port: number;
   readonly errorLog: string;
   /** Runs SQL as root over the socket (or with an option file's account); stdout of --batch --skip-column-names. */
   sql(statement: string, options?: { optionFile?: string }): { status: number | null; stdout: string; stderr: string };
   stop(): Promise<void>;
+  /** SIGKILL at once, for a process `exit` handler (which cannot wait): the server must not outlive a test. */
+  kill(): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -37,7 +41,14 @@ function mysqlIds(): { uid: number; gid: number } {
   return { uid: id("-u"), gid: id("-g") };
 }
 
-export async function startMariaDb(dir: string, options: { galera?: boolean; dataDir?: string } = {}): Promise<MariaDb> {
+export interface MariaDbOptions {
+  readonly galera?: boolean;
+  readonly dataDir?: string;
+  /** More server options, after the helper's own (for example a general log). */
+  readonly serverOptions?: readonly string[];
+}
+
+export async function startMariaDb(dir: string, options: MariaDbOptions = {}): Promise<MariaDb> {
   const { uid, gid } = mysqlIds();
   const runDir = path.join(dir, "run");
   const dataDir = options.dataDir ?? path.join(dir, "data");
@@ -90,6 +101,7 @@ export async function startMariaDb(dir: string, options: { galera?: boolean; dat
       `--pid-file=${path.join(runDir, "mysqld.pid")}`,
       `--log-error=${errorLog}`,
       ...galera,
+      ...(options.serverOptions ?? []),
     ],
     { stdio: "ignore" },
   );
@@ -113,10 +125,14 @@ export async function startMariaDb(dir: string, options: { galera?: boolean; dat
   for (let attempt = 0; attempt < 240 && server.exitCode === null && sql("SELECT 1").status !== 0; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  if (sql("SELECT 1").status !== 0) throw new Error(`mariadbd did not start; see ${errorLog}`);
+  if (sql("SELECT 1").status !== 0) {
+    if (server.exitCode === null) server.kill("SIGKILL");
+    throw new Error(`mariadbd did not start; see ${errorLog}`);
+  }
   return {
     dir,
     dataDir,
+    runDir,
     socket,
     port,
     errorLog,
@@ -126,6 +142,9 @@ export async function startMariaDb(dir: string, options: { galera?: boolean; dat
         server.kill("SIGTERM");
         await exited;
       }
+    },
+    kill() {
+      if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
     },
   };
 }

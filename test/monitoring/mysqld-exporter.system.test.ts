@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,19 +7,23 @@ import { parse } from "yaml";
 import { dutyGrants } from "../../generators/xtradb/accounts.js";
 import type { StackFile } from "../../src/imports/docker-stack-v3.js";
 import { alertedCluster, synthStacks } from "../alerting/alerting.fixture.js";
+import { startMariaDb } from "../helpers/mariadb.js";
 import { runTool } from "../helpers/validators.js";
 import { ask, freePort, LOOPBACK } from "../nginx/nginx-server.js";
 
 /**
- * A real program run for real: Debian's MariaDB on a unix socket only (no network), an account with exactly the
+ * A real program run for real: Debian's MariaDB (test/helpers/mariadb.ts: its socket and loopback), an account with exactly the
  * grants the Monitoring documents, and Debian's mysqld_exporter reading it through a my.cnf as the generated
  * service does (its secret). Debian's exporter (0.14) predates `--mysqld.address`, so the socket goes in the my.cnf.
  */
 
 const work = mkdtempSync(path.join(tmpdir(), "swarm-cluster-mysqld-exporter-"));
+chmodSync(work, 0o755); // mariadbd runs as mysql and reaches its folder here
 const running: ChildProcess[] = [];
+const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const child of running) child.kill("SIGTERM");
+  for (const stop of stops) await stop();
   await new Promise((resolve) => setTimeout(resolve, 500));
   rmSync(work, { recursive: true, force: true });
 });
@@ -40,26 +44,9 @@ describe("mysqld_exporter with the XtraDB cluster's exporter account", () => {
     // The XtraDB cluster's own exporter account, which its accounts script creates.
     expect(myCnfArg).toBe("--config.my-cnf=/run/secrets/xtradb_exporter");
 
-    const data = path.join(work, "data");
-    const socket = path.join(work, "mysql.sock");
-    const install = runTool("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, "--user=root", "--skip-test-db"]);
-    expect(install.status, install.output).toBe(0);
-    running.push(
-      spawn(
-        "mariadbd",
-        [
-          "--no-defaults",
-          `--datadir=${data}`,
-          `--socket=${socket}`,
-          "--skip-networking",
-          "--user=root",
-          `--pid-file=${work}/mariadb.pid`,
-          `--log-error=${work}/mariadb.err`,
-        ],
-        { stdio: "ignore" },
-      ),
-    );
-    await until(() => existsSync(socket), "MariaDB");
+    const db = await startMariaDb(path.join(work, "db"));
+    stops.push(() => db.stop());
+    const socket = db.socket;
     const grant = runTool("mariadb", [
       "--no-defaults",
       `--socket=${socket}`,

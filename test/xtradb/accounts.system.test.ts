@@ -8,26 +8,24 @@
  * and environment as strace saw them start, /proc/<pid>/cmdline and environ sampled meanwhile) is searched.
  * Kind of check: a real program run for real.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster, Node, OverlayNetwork, ProxySql, Secret, Stack, XtraDbCluster } from "../../src/index.js";
 import { planSecrets } from "../../src/docker-secrets/values.js";
+import { type MariaDb, startMariaDb } from "../helpers/mariadb.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-accounts-"));
-const dataDir = path.join(dir, "data");
 const secretsDir = path.join(dir, "secrets");
-/** The server's own folder (it runs as `mysql`): its socket, pid file and logs. */
-const runDir = path.join(dir, "run");
-const socket = path.join(runDir, "mysqld.sock");
-const generalLog = path.join(runDir, "general.log");
-const errorLog = path.join(runDir, "error.log");
+/** Every statement the server ran, searched for passwords. */
+const generalLog = path.join(dir, "run", "general.log");
+let server: MariaDb | undefined;
+/** The server's socket and loopback port, once it runs. */
+const socket = path.join(dir, "run", "mysqld.sock");
 let port = 0;
-let server: ChildProcess | undefined;
 
 /** The reference's shape: an XtraDB cluster with the application's database, and a ProxySQL watching it. */
 function model() {
@@ -101,14 +99,6 @@ function sql(statement: string, options: { file?: string; tcp?: boolean } = {}) 
   return run("mariadb", args);
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port: free } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return free;
-}
-
 const rootFile = () => optionFile("root", "root", passwordOf("mysql_root_password"));
 let scriptRun: { stdout: string; stderr: string; status: number | null; sampled: string[] } = {
   stdout: "",
@@ -133,41 +123,10 @@ function sampleProcesses(into: string[]): void {
 
 beforeAll(async () => {
   chmodSync(dir, 0o755);
-  const [uid, gid] = [Number(run("id", ["-u", "mysql"]).stdout), Number(run("id", ["-g", "mysql"]).stdout)];
-  for (const folder of [dataDir, runDir]) {
-    mkdirSync(folder);
-    chownSync(folder, uid, gid);
-  }
-  const install = run("mariadb-install-db", [
-    "--no-defaults",
-    "--user=mysql",
-    `--datadir=${dataDir}`,
-    "--skip-test-db",
-    "--auth-root-authentication-method=socket",
-    // Temporary tables in the test's own folder: another program may clean the shared /tmp meanwhile.
-    `--tmpdir=${runDir}`,
-  ]);
-  expect(install.status, install.stderr).toBe(0);
-  port = await freePort();
-  server = spawn(
-    "mariadbd",
-    [
-      "--no-defaults",
-      "--user=mysql",
-      `--datadir=${dataDir}`,
-      `--socket=${socket}`,
-      `--tmpdir=${runDir}`,
-      "--bind-address=127.0.0.1",
-      `--port=${port}`,
-      "--skip-name-resolve",
-      `--pid-file=${path.join(runDir, "mysqld.pid")}`,
-      `--log-error=${errorLog}`,
-      "--general-log=1",
-      `--general-log-file=${generalLog}`,
-    ],
-    { stdio: "ignore" },
-  );
-  for (let attempt = 0; attempt < 120 && sql("SELECT 1").status !== 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 250));
+  // Temporary tables in the test's own folder (the helper's run dir): another program may clean the shared /tmp.
+  server = await startMariaDb(dir, { serverOptions: ["--general-log=1", `--general-log-file=${generalLog}`] });
+  port = server.port;
+  expect(server.socket).toBe(socket);
   expect(sql("SELECT 1").stdout.trim()).toBe("1");
   // The data an account without privileges on it must not read.
   expect(
@@ -202,10 +161,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server?.on("exit", resolve));
-  }
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -304,7 +260,7 @@ describe("the accounts script on a real MariaDB", () => {
 
   it("leaves no password in its output, the server's logs, any program's arguments or environment", () => {
     const general = readFileSync(generalLog, "latin1");
-    const error = readFileSync(errorLog, "latin1");
+    const error = readFileSync(server?.errorLog ?? "", "latin1");
     // Each place searched is not empty: the logs were on, strace saw the client start, the sampler read /proc.
     expect(general).toContain("Connect");
     expect(error).toContain("ready for connections");
@@ -354,6 +310,6 @@ describe("the accounts script on a real MariaDB", () => {
 
 // The server must not outlive a failed setup.
 process.on("exit", () => {
-  if (server && server.exitCode === null) server.kill("SIGKILL");
+  server?.kill();
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 });
