@@ -152,7 +152,10 @@ def normalized_name(name):
 
 # --- Signature Version 4 ---------------------------------------------------------------------------------
 
-AUTHORIZATION = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)$")
+AUTHORIZATION = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, "
+    r"SignedHeaders=([^,]+), Signature=([0-9a-f]+)$"
+)
 
 
 def check_signature(method, path, headers, body):
@@ -174,7 +177,11 @@ def check_signature(method, path, headers, body):
     signer = SigV4Auth(Credentials(CONFIG["accessKeyId"], CONFIG["secretAccessKey"]), "route53", "us-east-1")
     expected = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
     if not hmac.compare_digest(expected, signature):
-        raise Refused(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+        raise Refused(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        )
 
 
 # --- Route53 -----------------------------------------------------------------------------------------------
@@ -205,7 +212,10 @@ def list_hosted_zones(_query, _body):
         + "</HostedZone>"
         for zone_id, name in sorted(ZONES.items())
     )
-    return f"<ListHostedZonesResponse><HostedZones>{zones}</HostedZones><Marker></Marker><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHostedZonesResponse>"
+    return (
+        f"<ListHostedZonesResponse><HostedZones>{zones}</HostedZones><Marker></Marker>"
+        "<IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHostedZonesResponse>"
+    )
 
 
 def parse_changes(body):
@@ -232,9 +242,18 @@ def change_record_sets(zone_id, changes):
         if key[0] != ZONES[zone_id] and not key[0].endswith(f".{ZONES[zone_id]}"):
             raise Refused(400, "InvalidChangeBatch", f"RRSet with DNS name {key[0]} is not permitted in zone {ZONES[zone_id]}")
         if change["action"] == "DELETE" and records.get(key) != change["values"]:
-            raise Refused(400, "InvalidChangeBatch", f"Tried to delete resource record set [name='{key[0]}', type='{key[1]}'] but the values provided do not match the current values")
+            raise Refused(
+                400,
+                "InvalidChangeBatch",
+                f"Tried to delete resource record set [name='{key[0]}', type='{key[1]}']"
+                " but the values provided do not match the current values",
+            )
         if change["action"] == "CREATE" and key in records:
-            raise Refused(400, "InvalidChangeBatch", f"Tried to create resource record set [name='{key[0]}', type='{key[1]}'] but it already exists")
+            raise Refused(
+                400,
+                "InvalidChangeBatch",
+                f"Tried to create resource record set [name='{key[0]}', type='{key[1]}'] but it already exists",
+            )
         if change["action"] not in ("CREATE", "UPSERT", "DELETE"):
             raise Refused(400, "InvalidInput", f"Invalid action {change['action']}")
     for change in changes:
@@ -286,7 +305,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     "route53:ChangeResourceRecordSets",
                     f"arn:aws:route53:::hostedzone/{zone_id}",
                     {
-                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": sorted({normalized_name(c["name"]) for c in changes}),
+                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": sorted(
+                            {normalized_name(c["name"]) for c in changes}
+                        ),
                         "route53:ChangeResourceRecordSetsRecordTypes": sorted({c["type"] for c in changes}),
                         "route53:ChangeResourceRecordSetsActions": sorted({c["action"] for c in changes}),
                     },
@@ -296,14 +317,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 change_record_sets(zone_id, changes)
                 change_id = f"C{next(CHANGE_IDS):012d}"
                 CHANGES[change_id] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-                return self.respond(200, f"<ChangeResourceRecordSetsResponse><ChangeInfo>{change_info(change_id, 'PENDING')}</ChangeInfo></ChangeResourceRecordSetsResponse>")
+                info = change_info(change_id, "PENDING")
+                return self.respond(
+                    200, f"<ChangeResourceRecordSetsResponse><ChangeInfo>{info}</ChangeInfo></ChangeResourceRecordSetsResponse>"
+                )
             match = re.fullmatch(r"GET /2013-04-01/change/([^/]+)", route)
             if match:
                 change_id = match.group(1)
                 authorize("route53:GetChange", f"arn:aws:route53:::change/{change_id}", {})
                 if change_id not in CHANGES:
                     raise Refused(404, "NoSuchChange", f"A change with the specified change ID does not exist: {change_id}")
-                return self.respond(200, f"<GetChangeResponse><ChangeInfo>{change_info(change_id, 'INSYNC')}</ChangeInfo></GetChangeResponse>")
+                info = change_info(change_id, "INSYNC")
+                return self.respond(200, f"<GetChangeResponse><ChangeInfo>{info}</ChangeInfo></GetChangeResponse>")
             match = re.fullmatch(r"GET /2013-04-01/hostedzone/([^/]+)(/rrset)?", route)
             if match:
                 # GetHostedZone and ListResourceRecordSets: judged by the policy, never answered (certbot needs neither).
@@ -316,7 +341,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             kind = "Sender" if refused.status < 500 else "Receiver"
             return self.respond(
                 refused.status,
-                f"<ErrorResponse><Error><Type>{kind}</Type>{element('Code', refused.code)}{element('Message', refused.message)}</Error>"
+                f"<ErrorResponse><Error><Type>{kind}</Type>{element('Code', refused.code)}"
+                f"{element('Message', refused.message)}</Error>"
                 "<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>",
             )
 
