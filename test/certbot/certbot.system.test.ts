@@ -435,6 +435,39 @@ describe("certbot against pebble on loopback, with the generated configuration",
     for (const url of urls) expect(url.startsWith(`${route53Endpoint}/2013-04-01/`), url).toBe(true);
   });
 
+  it("enforces the policy written while the zones' ids are unknown: any zone, still only the challenge records", async () => {
+    const withoutIds = await Testing.synth(certbotCluster().cluster);
+    try {
+      writeFileSync(policyFile, withoutIds.get(OUT_PATHS.certbotIamPolicy()) ?? "");
+      const txt = '"probe"';
+      const { results } = probe([
+        {
+          name: "any zone",
+          operation: "change_resource_record_sets",
+          params: change(PARENT_ZONE, ["UPSERT", "_acme-challenge.example.org", "TXT", txt]),
+        },
+        {
+          name: "removed",
+          operation: "change_resource_record_sets",
+          params: change(PARENT_ZONE, ["DELETE", "_acme-challenge.example.org", "TXT", txt]),
+        },
+        {
+          name: "an A record",
+          operation: "change_resource_record_sets",
+          params: change(PARENT_ZONE, ["UPSERT", "_acme-challenge.example.org", "A", "192.0.2.1"]),
+        },
+        {
+          name: "another name",
+          operation: "change_resource_record_sets",
+          params: change(PARENT_ZONE, ["UPSERT", "_acme-challenge.example.com.org", "TXT", txt]),
+        },
+      ]);
+      expect(results).toEqual({ "any zone": "ok", removed: "ok", "an A record": "AccessDenied", "another name": "AccessDenied" });
+    } finally {
+      writeFileSync(policyFile, file(OUT_PATHS.certbotIamPolicy()));
+    }
+  });
+
   it("fails to issue when the policy lacks any one of its statements: the enforcement can fail", () => {
     const full = generatedPolicy();
     const denied = path.join(dir, "denied");
@@ -535,14 +568,17 @@ describe("certbot against pebble on loopback, with the generated configuration",
       expect(certificate.serialNumber).not.toBe(issued.get(lineage.name));
       expect(readFileSync(pending(lineage.name), "utf8")).toContain(readFileSync(live(lineage.name, "fullchain.pem"), "utf8"));
     }
-    // The renewal proved every name again through the dns-route53 plugin, the authenticator its configuration recorded.
+    // The renewal proved the names again through the dns-route53 plugin, the authenticator its configuration recorded.
+    // Not necessarily every name: Debian's pebble reuses a valid authorization 1 time in 100 even with
+    // PEBBLE_AUTHZREUSE=0 (it tests `rand.Intn(100) > percent`); the first issuance, on a new account, proves them all.
     for (const lineage of model.certbot.lineages)
       expect(readFileSync(path.join(configDir, "renewal", `${lineage.name}.conf`), "utf8")).toMatch(/^authenticator = dns-route53$/m);
     const made = requests();
     expect(made.filter((request) => request.allowed !== true)).toEqual([]);
-    expect(
-      [...new Set(made.flatMap((request) => request.context?.["route53:ChangeResourceRecordSetsNormalizedRecordNames"] ?? []))].sort(),
-    ).toEqual(model.certbot.lineages.flatMap((lineage) => lineage.names.map((name) => `_acme-challenge.${name}`)).sort());
+    const proved = new Set(made.flatMap((request) => request.context?.["route53:ChangeResourceRecordSetsNormalizedRecordNames"] ?? []));
+    expect(proved.size).toBeGreaterThan(0);
+    const names = model.certbot.lineages.flatMap((lineage) => lineage.names.map((name) => `_acme-challenge.${name}`));
+    for (const name of proved) expect(names).toContain(name);
   }, 180_000);
 
   const secretsStore = path.join(dir, "swarm-secrets");
