@@ -10,8 +10,10 @@ It enforces an IAM policy document, read afresh from its file for every request:
 resource (arn:aws:route53:::hostedzone/<id>, arn:aws:route53:::change/<id>, "*" for ListHostedZones) and, for
 ChangeResourceRecordSets, the condition keys Route53 documents (route53:ChangeResourceRecordSetsNormalizedRecordNames,
 route53:ChangeResourceRecordSetsRecordTypes, route53:ChangeResourceRecordSetsActions) are evaluated as IAM does:
-an explicit Deny wins, otherwise a matching Allow is needed. A refused request gets AccessDenied (HTTP 403, the
-error XML Route53 sends). A policy element this evaluator does not know (an operator, NotAction, ...) refuses
+an explicit Deny wins, otherwise a matching Allow is needed. Record names are normalized as Route53's developer guide
+("Using IAM policy conditions for fine-grained access control") says: lower case, no trailing dot, characters
+other than a-z, 0-9, hyphen, underscore and the dots between labels as \\ooo octal escapes. A refused request
+gets AccessDenied (HTTP 403, the error XML Route53 sends). A policy element this evaluator does not know (an operator, NotAction, ...) refuses
 the request too, with its name in the message, so the test fails rather than a policy being half-read.
 
 TXT records written (UPSERT, CREATE) or removed (DELETE) are passed on, before the answer, to
