@@ -13,8 +13,9 @@ route53:ChangeResourceRecordSetsRecordTypes, route53:ChangeResourceRecordSetsAct
 an explicit Deny wins, otherwise a matching Allow is needed. Record names are normalized as Route53's developer guide
 ("Using IAM policy conditions for fine-grained access control") says: lower case, no trailing dot, characters
 other than a-z, 0-9, hyphen, underscore and the dots between labels as \\ooo octal escapes. A refused request
-gets AccessDenied (HTTP 403, the error XML Route53 sends). A policy element this evaluator does not know (an operator, NotAction, ...) refuses
-the request too, with its name in the message, so the test fails rather than a policy being half-read.
+gets AccessDenied (HTTP 403, the error XML Route53 sends). A policy element this evaluator does not know (an
+operator, NotAction, ...) refuses the request too, with its name in the message, so the test fails rather than a
+policy being half-read.
 
 TXT records written (UPSERT, CREATE) or removed (DELETE) are passed on, before the answer, to
 pebble-challtestsrv's management API (/set-txt, /clear-txt), whose DNS server pebble asks for DNS-01.
