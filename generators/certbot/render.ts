@@ -230,7 +230,7 @@ export interface PolicyZone {
  * The IAM policy certbot's dns-route53 plugin needs and no more: find the zone (ListHostedZones takes no
  * resource), write and remove TXT records named `_acme-challenge.<name>` in the zones holding the names, and
  * wait for the change. Zones whose id the model lacks are granted as `hostedzone/*`, still held to those
- * record names and type by the condition keys.
+ * record names, type and change actions (UPSERT, DELETE) by the condition keys.
  */
 export function iamPolicy(zones: readonly PolicyZone[]): Record<string, unknown> {
   const known = zones.every((zone) => zone.zoneId !== undefined);
@@ -248,6 +248,8 @@ export function iamPolicy(zones: readonly PolicyZone[]): Record<string, unknown>
         Resource: resources.sort(),
         Condition: {
           "ForAllValues:StringEquals": {
+            // The plugin writes with UPSERT and removes with DELETE; it never CREATEs.
+            "route53:ChangeResourceRecordSetsActions": ["DELETE", "UPSERT"],
             "route53:ChangeResourceRecordSetsNormalizedRecordNames": recordNames,
             "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"],
           },

@@ -89,6 +89,7 @@ describe("LetsEncrypt", async () => {
     const write = policy.Statement.find((statement) => statement.Action.includes("route53:ChangeResourceRecordSets"));
     expect(write?.Resource).toEqual(["arn:aws:route53:::hostedzone/Z0NET", "arn:aws:route53:::hostedzone/Z0ORG"]);
     expect(write?.Condition?.["ForAllValues:StringEquals"]).toEqual({
+      "route53:ChangeResourceRecordSetsActions": ["DELETE", "UPSERT"],
       "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
         "_acme-challenge.blog.example.net",
         "_acme-challenge.example.org",
