@@ -196,7 +196,11 @@ export function renderReloadService(volumeUnit: string | undefined): string {
   })}`;
 }
 
-/** At boot on certbot's node, once the shared volume is mounted: bootstrap.sh fills what is missing. */
+/**
+ * At boot on certbot's node, once the shared volume is mounted: bootstrap.sh fills what is missing. Wanted by the
+ * volume's mount unit too, so it also runs when that unit first mounts the volume later (out/ceph/bootstrap.sh
+ * starts it once the node has its Ceph key: at the first boot the mount, and so this, is skipped).
+ */
 export function renderBootstrapService(volumeUnit: string | undefined, volumeDir: string): string {
   return `# ${GENERATED_NOTICE}\n${renderUnit({
     Unit: [
@@ -215,6 +219,6 @@ export function renderBootstrapService(volumeUnit: string | undefined, volumeDir
       ["RemainAfterExit", "yes"],
       ["ExecStart", commandLine("/usr/bin/bash", [SERVE_HOST_PATHS.bootstrapScript, volumeDir])],
     ],
-    Install: [["WantedBy", "multi-user.target"]],
+    Install: [["WantedBy", ["multi-user.target", ...(volumeUnit ? [volumeUnit] : [])].join(" ")]],
   })}`;
 }

@@ -1,8 +1,9 @@
 // System tests of how certificates reach the fronts: the shared volume certbot's deploy hook writes, the bootstrap
 // that fills it before any issuance, and the reload each front node runs. Every check is a real program run for real,
 // on loopback only:
-// - shellcheck on the deploy hook, the bootstrap and the reload scripts, systemd-analyze verify on their units, and
-//   ignition-validate on a front node's and certbot's node's config.ign (real validators);
+// - shellcheck on the deploy hook, the bootstrap and the reload scripts, systemd-analyze verify on their units (and
+//   systemctl enable, offline, for what pulls the bootstrap in), and ignition-validate on a front node's and
+//   certbot's node's config.ign (real validators);
 // - the generated deploy hook run as certbot runs it (through the shell, with the command line cli.ini gives and
 //   RENEWED_LINEAGE / RENEWED_DOMAINS, on a lineage laid out as certbot lays it out), and bootstrap.sh (real runs);
 // - Debian's nginx serving the generated TLS server configuration from the shared volume, with a large response
@@ -18,6 +19,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -204,6 +206,14 @@ describe("the files that reload the fronts, checked by their own programs", () =
     });
     chmodSync(path.join(certbot, "usr/bin/bash"), 0o755);
     expect(verifyUnits(certbot, ["certbot-bootstrap.service"])).toEqual({ status: 0, output: "" });
+    // Enabled as Ignition and apply.sh enable it (systemctl enable, offline on the root): at boot, and whenever the
+    // volume's mount unit starts, as out/ceph/bootstrap.sh starts it once the node has its Ceph key.
+    const enabled = run("systemctl", ["--root", certbot, "enable", "certbot-bootstrap.service"]);
+    expect(enabled.status, enabled.output).toBe(0);
+    for (const wants of ["multi-user.target.wants", "ceph-volume-letsencrypt.service.wants"])
+      expect(readlinkSync(path.join(certbot, "etc/systemd/system", wants, "certbot-bootstrap.service")), wants).toBe(
+        "/etc/systemd/system/certbot-bootstrap.service",
+      );
   });
 
   it("gives each front node the reload and certbot's node the bootstrap in a config.ign that ignition-validate accepts", () => {
