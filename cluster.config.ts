@@ -120,8 +120,9 @@ export default defineCluster(() => {
   const db = new Stack(cluster, "db");
   // Ceph, the seed's storage (unfinished there): monitors and OSDs on both database nodes and on the SQL-proxy host
   // (a third monitor for an odd quorum, a third OSD so pools keep 3 copies and lose none of their I/O with a node), the
-  // S3 gateway on the SQL-proxy host, as the seed placed it. Its three volumes: the site's files on CephFS, shared by
-  // every front and app node; each database node's and each app node's RBD image for the database and the logs.
+  // S3 gateway on the SQL-proxy host, as the seed placed it. Its volumes: the site's files on CephFS, shared by every
+  // front and app node; the TLS certificates on CephFS, written by certbot and read by every front; each database
+  // node's and each app node's RBD image for the database and the logs.
   const ceph = new CephCluster(cluster, "ceph", {
     fsid: "a569f046-d945-455c-839e-b90347704087",
     monitors: [...databases, sqlProxy],
@@ -135,6 +136,7 @@ export default defineCluster(() => {
     fileSystem: { dataPool: "configs" },
     volumes: [
       { name: "www", kind: "cephfs", holds: "the site's code, static files and uploads" },
+      { name: "letsencrypt", kind: "cephfs", holds: "the sites' TLS certificates, which certbot writes and every front serves" },
       { name: "database", kind: "rbd", pool: "xtradb", nodes: databases, size: "20G", holds: "a database node's data directory" },
       { name: "logs", kind: "rbd", pool: "logs", nodes: app, size: "20G", holds: "an app node's share of the logs (its Elasticsearch data)" },
     ],
@@ -191,6 +193,8 @@ export default defineCluster(() => {
     php: fpm.service,
     image: nginxWaf.ref,
     layout: nginxWaf.layout,
+    // The certificates on CephFS: certbot (below) writes them once, every front reads them and reloads in place.
+    certificateVolume: ceph.volumes.letsencrypt?.hostPath,
     // The operators' tools (Grafana, Prometheus, Alertmanager, Karma, Portainer) at https://admin.example.org/<tool>/,
     // none publishing a port: from the operators' VPN range and the private network (an SSH tunnel through a node),
     // and then only with a password of the htpasswd secret.
@@ -204,7 +208,8 @@ export default defineCluster(() => {
   // front that fails; with the seed's simple routing a lost front kept receiving its share of visitors.
   new HostedZone(cluster, "example-org", { name: "example.org", routing: "multivalue" });
   // Let's Encrypt certificates for the site and the admin host name, issued and renewed by certbot (dns-route53)
-  // on the first manager and delivered to the fronts as Docker secrets; out/certbot/iam-policy.json is its IAM policy.
+  // on the first manager and delivered to the fronts on the shared volume, each front reloading nginx gracefully;
+  // out/certbot/iam-policy.json is its IAM policy.
   const letsEncrypt = new LetsEncrypt(cluster, "letsencrypt", {
     email: "ops@example.org",
     front,
@@ -274,7 +279,7 @@ export default defineCluster(() => {
   acceptRisk(monitoring.prometheus, { "data/single-replica-state": `${restoredFromBackup}, and Alertmanager fires from the rules of whichever Prometheus runs` });
   acceptRisk(grafana, { "data/single-replica-state": restoredFromBackup });
   acceptRisk(registry.service, { "data/single-replica-state": `${restoredFromBackup}; every image in it is rebuilt from out/images/ by build.sh` });
-  acceptRisk(letsEncrypt.service, { "data/single-replica-state": `${restoredFromBackup}; the certificates in use live in Docker secrets, and a certificate is valid 30 days past its renewal` });
+  acceptRisk(letsEncrypt.service, { "data/single-replica-state": `${restoredFromBackup}; the certificates in use live on the shared volume, and a certificate is valid 30 days past its renewal` });
 
   // The seed's weekly backup (Sunday 04:00) to S3: the node-local volumes worth keeping, archived on the nodes
   // that hold them, and the database as a hot physical backup of the second member, desynced meanwhile. The

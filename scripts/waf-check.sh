@@ -159,15 +159,17 @@ sed -e "s#^Include /etc/nginx/modsecurity/crs/crs-setup\\.conf#Include $CRS_SETU
 chmod 777 "$work/modsecurity"
 : >"$work/htpasswd"
 
-# A self-signed certificate wherever a site expects Let's Encrypt's.
-sed -n "s#^[[:space:]]*ssl_certificate[[:space:]]\\{1,\\}$work/letsencrypt/live/\\([^/]*\\)/fullchain\\.pem;#\\1#p" "$work"/sites/*.conf |
-  sort -u | while read -r domain; do
-  mkdir -p "$work/letsencrypt/live/$domain"
+# A self-signed certificate wherever a site expects Let's Encrypt's layout: `live/<name>/` (certbot's own), or
+# `serve/<name>/` (the shared volume LetsEncrypt's deploy hook writes).
+sed -n "s#^[[:space:]]*ssl_certificate[[:space:]]\\{1,\\}$work/letsencrypt/\\([^/]*/[^/]*\\)/fullchain\\.pem;#\\1#p" "$work"/sites/*.conf |
+  sort -u | while read -r folder; do
+  domain=${folder#*/}
+  mkdir -p "$work/letsencrypt/$folder"
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$domain" -addext "subjectAltName=DNS:$domain" \
-    -keyout "$work/letsencrypt/live/$domain/privkey.pem" -out "$work/letsencrypt/live/$domain/fullchain.pem" 2>/dev/null
+    -keyout "$work/letsencrypt/$folder/privkey.pem" -out "$work/letsencrypt/$folder/fullchain.pem" 2>/dev/null
 done
 
-# And wherever a server reads one PEM file holding its key and chain (a Docker secret, as LetsEncrypt delivers them).
+# And wherever a server reads one PEM file holding its key and chain from a Docker secret.
 mkdir -p "$work/secrets"
 sed -n "s#^[[:space:]]*ssl_certificate[[:space:]]\\{1,\\}$work/secrets/\\([^;/]*\\);#\\1#p" "$work"/sites/*.conf |
   sort -u | while read -r secret; do

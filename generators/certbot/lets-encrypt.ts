@@ -4,28 +4,29 @@ import { ClusterConstruct } from "../../src/model/base.js";
 import { Cluster } from "../../src/model/cluster.js";
 import { HostFile, type Node, SystemdUnit } from "../../src/model/node.js";
 import { propsShape } from "../../src/model/props-shape.js";
-import { Secret } from "../../src/model/secret.js";
+import type { Secret } from "../../src/model/secret.js";
 import { Service, type Stack, StackConfig } from "../../src/model/stack.js";
 import { declaredOf } from "../../src/validate/problem.js";
+import { CephCluster, type CephVolume } from "../ceph/ceph-cluster.js";
 import { cisException } from "../docker-host/cis/exceptions.js";
 import { HostedZone, owningZone } from "../dns/hosted-zone.js";
 import type { FrontProxy } from "../nginx/front-proxy.js";
 import { CERTBOT_MESSAGES } from "./messages.js";
+import { ACME_DIRECTORIES, CONFIG_DIR, CONTAINER_PATHS, type Lineage, type PolicyZone, renderCliIni, renderRunScript } from "./render.js";
 import {
-  ACME_DIRECTORIES,
-  CONFIG_DIR,
-  CONTAINER_PATHS,
-  HOST_PATHS,
-  type Lineage,
-  type PolicyZone,
-  PUBLISH_UNIT,
-  renderCliIni,
+  BOOTSTRAP_UNIT,
+  type BootstrapEntry,
+  RELOAD_UNIT,
+  renderBootstrapScript,
+  renderBootstrapService,
   renderDeployHook,
-  renderPublishScript,
-  renderPublishService,
-  renderPublishTimer,
-  renderRunScript,
-} from "./render.js";
+  renderReloadScript,
+  renderReloadService,
+  renderReloadTimer,
+  SERVE_FOLDER,
+  SERVE_HOST_PATHS,
+  SHARED_DIR_IN_CERTBOT,
+} from "./serve.js";
 
 /**
  * certbot 3.0 with its Route53 plugin, the image the certbot project publishes for it. Pinned: a new
@@ -36,13 +37,16 @@ export const CERTBOT_IMAGE = "certbot/dns-route53:v3.0.1";
 export interface LetsEncryptProps {
   /** The Let's Encrypt account's address: expiry warnings and account notices go there. */
   readonly email: string;
-  /** The front whose sites (and admin host name) get certificates, and which mounts them. */
+  /**
+   * The front whose sites (and admin host name) get certificates. Its `certificateVolume` must be a CephFS volume
+   * of the cluster's CephCluster (its `hostPath`), mounted on every front node and on `node`: certbot writes there.
+   */
   readonly front: FrontProxy;
   /** The stack the certbot service is deployed in. */
   readonly stack: Stack;
   /**
-   * The manager certbot runs on: its state (account key, lineages) is a volume on that node, and the publisher
-   * there turns each new certificate into a Docker secret and rolls the fronts.
+   * The node certbot runs on: its state (account key, lineages) is a volume on that node; it must mount the
+   * front's certificate volume, and fills it there at boot with temporary certificates while none is issued.
    */
   readonly node: Node;
   /**
@@ -82,36 +86,32 @@ interface Covered {
   /** Where the names were declared, for located errors. */
   readonly at: Construct;
   readonly field: (index: number) => string;
-  readonly secret: Secret;
 }
-
-/** Docker's longest secret name. */
-const DOCKER_NAME_MAX = 64;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Let's Encrypt certificates for a front's sites, issued and renewed on the cluster by certbot with the
- * dns-route53 plugin (a Swarm service pinned to one manager, trying twice a day), one certificate per site
- * (and one for the admin host name), delivered to every front as a Docker secret.
+ * dns-route53 plugin (a Swarm service pinned to one node, trying twice a day), one certificate per site (and one
+ * for the admin host name), delivered to every front as files on the shared CephFS volume the fronts mount.
  *
- * Why Docker secrets and not files on shared storage: there is no shared storage yet, and a secret reaches
- * every front wherever Swarm runs it, encrypted in the managers' Raft log and on a tmpfs in the container,
- * never on a front's disk; it is the way every other secret of the cluster travels (versioned `_v<N>` names).
- * A secret cannot change in a running container, so a renewal replaces the fronts' tasks, one at a time
- * (FrontProxy's update_config: parallelism 1; stop-first, as its ports are published in host mode and two
- * tasks cannot hold one node's port 443), while the other fronts keep serving; nginx's image stops on SIGQUIT,
- * its graceful shutdown, so requests in flight finish. With shared storage the files could be reloaded in place.
+ * Why shared storage and not Docker secrets: a secret cannot change under a running task, so each renewal would
+ * replace every front's task; the fronts publish 80 and 443 in host mode (two tasks cannot hold one node's
+ * port), so that replacement is stop-first, and the node refuses new connections until the new task listens.
+ * On shared storage the files change in place and nginx reloads them gracefully: new workers take the new
+ * certificate, the old ones finish their connections, and the listening sockets never close.
  *
- * The first deploy works before any issuance: out/certbot/bootstrap.sh writes a self-signed certificate per
- * site into secrets/docker/, and swarm/secrets.sh creates the secrets from them; certbot's first issuance
- * replaces them. certbot itself holds no Docker socket (it talks to the internet): its deploy hook hands the
- * new key and chain over in its volume, and a systemd timer on the manager publishes them.
+ * certbot's deploy hook writes `serve/<name>/{fullchain,privkey}.pem` on the volume (the front reads
+ * `<letsencryptDir>/serve/<name>/`; certbot's own `live/` stays in its node-local state, out of the fronts'
+ * reach with the account key). On each front node certbot-reload.timer notices a change and runs `nginx -t`,
+ * then `nginx -s reload`, in the local front containers. The first deploy needs no issuance: at boot on
+ * certbot's node, certbot-bootstrap.service fills each missing certificate with a self-signed one (certbot's
+ * first issuance replaces it), so nginx never starts without its files. certbot itself holds no Docker socket.
  */
 export class LetsEncrypt extends ClusterConstruct {
   readonly email: string;
   readonly front: FrontProxy;
-  /** The manager certbot and its publisher run on (the `node` prop). */
+  /** The node certbot runs on (the `node` prop), where it writes the shared volume. */
   readonly manager: Node;
   readonly awsCredentials: Secret;
   readonly directory: string;
@@ -130,35 +130,18 @@ export class LetsEncrypt extends ClusterConstruct {
     this.awsCredentials = props.awsCredentials;
     this.directory = props.directory ?? "production";
     this.renewIntervalHours = props.renewIntervalHours ?? 12;
-    const cluster = Cluster.of(this);
 
-    const secretFor = (canonical: string): Secret =>
-      new Secret(cluster, `tls_${canonical.replace(/[^a-z0-9]+/gi, "_").toLowerCase()}`, {
-        description: `PEM key then certificate chain of ${canonical}: certbot's on the cluster; before its first issuance, the self-signed one out/certbot/bootstrap.sh writes`,
-      });
     const front = props.front;
     this.covered = [
       ...(front?.sites ?? []).map((site) => ({
         names: site.domains,
         at: site as Construct,
         field: (index: number) => `domains[${index}]`,
-        secret: secretFor(site.canonicalDomain),
       })),
-      ...(front?.admin
-        ? [
-            {
-              names: [front.admin.hostname],
-              at: front as Construct,
-              field: () => "admin.hostname",
-              secret: secretFor(front.admin.hostname),
-            },
-          ]
-        : []),
+      ...(front?.admin ? [{ names: [front.admin.hostname], at: front as Construct, field: () => "admin.hostname" }] : []),
     ];
-    if (front) {
-      front.service.addMounts({ secrets: this.covered.map((entry) => entry.secret) });
-      for (const entry of this.covered) front.certificateFrom(entry.names[0] ?? "", entry.secret.mountPath);
-    }
+    // The front reads what the deploy hook writes: `<letsencryptDir>/serve/<name>/`, on its certificate volume.
+    front?.certificatesIn(SERVE_FOLDER);
 
     const config = (name: string, target: string, contents: () => string) => ({
       config: new StackConfig(props.stack, `certbot-${name}`, { contents }),
@@ -172,7 +155,8 @@ export class LetsEncrypt extends ClusterConstruct {
       command: [],
       environment: { AWS_SHARED_CREDENTIALS_FILE: props.awsCredentials?.mountPath ?? "" },
       secrets: props.awsCredentials ? [props.awsCredentials] : [],
-      volumes: [`${this.stateVolume}:${CONFIG_DIR}`],
+      // Its state, and the shared volume every front reads, where the deploy hook writes.
+      volumes: [`${this.stateVolume}:${CONFIG_DIR}`, ...(front ? [`${front.certificateVolume}:${SHARED_DIR_IN_CERTBOT}`] : [])],
       configs: [
         config("cli.ini", CONTAINER_PATHS.cliIni, () => renderCliIni({ email: this.email, server: this.server })),
         config("run.sh", CONTAINER_PATHS.runScript, () => renderRunScript(this.lineages, this.renewIntervalHours)),
@@ -184,18 +168,46 @@ export class LetsEncrypt extends ClusterConstruct {
       "5.13": "certbot writes its lock, work and log files under /var/lib/letsencrypt and /var/log/letsencrypt in the image",
       "5.27": "a round runs every few hours and exits on its own; the service's logs show each round, Let's Encrypt mails before expiry",
     });
+  }
 
-    if (props.node) {
-      // The stacks name each volume as declared (`name:`), without the stack prefix.
-      const volume = this.stateVolume;
-      new HostFile(props.node, "certbot-publish-script", {
-        path: HOST_PATHS.publishScript,
+  /**
+   * The host side, once every node is declared: the bootstrap on certbot's node, and the reload on every node the
+   * front can run on, each after the shared volume's mount unit.
+   */
+  prepare(): void {
+    if (!this.front || !this.manager) return;
+    const volumeDir = this.front.certificateVolume;
+    const volumeUnit = () => {
+      const found = this.sharedVolume;
+      return found ? `ceph-volume-${found.volume.name}.service` : undefined;
+    };
+    new HostFile(this.manager, "certbot-bootstrap-script", {
+      path: SERVE_HOST_PATHS.bootstrapScript,
+      mode: 0o755,
+      contents: () => renderBootstrapScript(this.bootstrapEntries, volumeDir),
+    });
+    new SystemdUnit(this.manager, `${BOOTSTRAP_UNIT}.service`, { contents: () => renderBootstrapService(volumeUnit(), volumeDir) });
+    const service = this.front.service.dockerName;
+    for (const node of this.front.service.eligibleNodes) {
+      new HostFile(node, "certbot-reload-script", {
+        path: SERVE_HOST_PATHS.reloadScript,
         mode: 0o755,
-        contents: () => renderPublishScript(this.lineages, volume),
+        contents: () => renderReloadScript({ volumeDir, service }),
       });
-      new SystemdUnit(props.node, `${PUBLISH_UNIT}.timer`, { contents: () => renderPublishTimer() });
-      new SystemdUnit(props.node, `${PUBLISH_UNIT}.service`, { contents: () => renderPublishService(), enabled: false });
+      new SystemdUnit(node, `${RELOAD_UNIT}.timer`, { contents: () => renderReloadTimer() });
+      new SystemdUnit(node, `${RELOAD_UNIT}.service`, { contents: () => renderReloadService(volumeUnit()), enabled: false });
     }
+  }
+
+  /** The CephFS volume of the front's certificate volume, with its CephCluster and index there, if it is one. */
+  get sharedVolume(): { ceph: CephCluster; volume: CephVolume; index: number } | undefined {
+    for (const ceph of Cluster.of(this).all(CephCluster)) {
+      const volumes = Object.values(ceph.volumes);
+      const index = volumes.findIndex((volume) => volume.hostPath === this.front?.certificateVolume);
+      const volume = volumes[index];
+      if (volume) return { ceph, volume, index };
+    }
+    return undefined;
   }
 
   /** The ACME directory URL. */
@@ -203,24 +215,17 @@ export class LetsEncrypt extends ClusterConstruct {
     return ACME_DIRECTORIES[this.directory as keyof typeof ACME_DIRECTORIES] ?? this.directory;
   }
 
-  /** Each certificate as certbot names it and the fronts mount it. */
+  /** Each certificate as certbot names it: `live/<name>/` in its state, `serve/<name>/` on the shared volume. */
   get lineages(): Lineage[] {
     return this.covered.map((entry) => ({
       name: (entry.names[0] ?? "").toLowerCase(),
       names: entry.names.map((name) => name.toLowerCase()),
-      secret: entry.secret.dockerName,
-      mountKey: entry.secret.name,
-      services: [this.front.service.dockerName],
     }));
   }
 
-  /** Each certificate's names with the secret file bootstrap.sh writes. */
-  get bootstrapEntries(): { name: string; names: readonly string[]; secretFile: string }[] {
-    return this.covered.map((entry) => ({
-      name: (entry.names[0] ?? "").toLowerCase(),
-      names: entry.names.map((name) => name.toLowerCase()),
-      secretFile: entry.secret.name,
-    }));
+  /** Each certificate bootstrap.sh makes while certbot has not issued it. */
+  get bootstrapEntries(): BootstrapEntry[] {
+    return this.lineages;
   }
 
   /** The hosted zones holding the names, with the names in each, for the IAM policy. */
@@ -246,20 +251,8 @@ export class LetsEncrypt extends ClusterConstruct {
     const hours = this.renewIntervalHours;
     if (!Number.isInteger(hours) || hours < 1 || hours > 24)
       problems.push(CERTBOT_MESSAGES.problem("certbot/interval-invalid", this, "renewIntervalHours", { value: hours }));
-    if (this.manager && this.manager.swarmRole !== "manager")
-      problems.push(CERTBOT_MESSAGES.problem("certbot/node-not-manager", this, "node", { hostname: this.manager.hostname }));
     if (this.front && this.covered.length === 0) problems.push(CERTBOT_MESSAGES.problem("certbot/no-certificate", this, "front", {}));
-    for (const entry of this.covered) {
-      // The publisher's second name is the longest: `<name>_v<version>_next`.
-      const longest = `${entry.secret.dockerName}_next`;
-      if (longest.length > DOCKER_NAME_MAX)
-        problems.push(
-          CERTBOT_MESSAGES.problem("certbot/secret-name-too-long", declaredOf(entry.at), entry.field(0), {
-            name: entry.names[0] ?? "",
-            secret: longest,
-          }),
-        );
-    }
+    problems.push(...this.volumeProblems());
     const zones = Cluster.of(this).all(HostedZone);
     if (zones.length === 0) {
       if (this.covered.length > 0) problems.push(CERTBOT_MESSAGES.problem("certbot/no-hosted-zone", this, "", {}));
@@ -274,5 +267,29 @@ export class LetsEncrypt extends ClusterConstruct {
           );
       });
     return problems;
+  }
+
+  /**
+   * The certificates must be on storage certbot's node and every front node share: a CephFS volume mounted on all
+   * of them. A named volume would be a separate copy on each node, and a node without the mount reads its own disk.
+   */
+  private volumeProblems(): Problem[] {
+    if (!this.front || !this.manager) return [];
+    const shared = this.sharedVolume;
+    if (shared?.volume.kind !== "cephfs")
+      return [
+        CERTBOT_MESSAGES.problem("certbot/volume-not-shared", declaredOf(this.front), "certificateVolume", {
+          volume: this.front.certificateVolume,
+        }),
+      ];
+    const needs = [this.manager, ...this.front.service.eligibleNodes];
+    const missing = Cluster.of(this).nodes.filter((node) => needs.includes(node) && !shared.volume.nodes.includes(node));
+    if (missing.length === 0) return [];
+    return [
+      CERTBOT_MESSAGES.problem("certbot/volume-not-mounted", declaredOf(shared.ceph), `volumes[${shared.index}].nodes`, {
+        volume: shared.volume.name,
+        nodes: missing.map((node) => node.hostname).join(", "),
+      }),
+    ];
   }
 }

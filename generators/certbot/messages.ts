@@ -20,19 +20,19 @@ export const CERTBOT_MESSAGES = defineMessages({
     ({ value }) => `${shown(value)} is not an ACME directory`,
     'give "production", "staging" (Let\'s Encrypt\'s test CA, untrusted certificates) or the https:// URL of an ACME directory',
   ),
-  "certbot/node-not-manager": entry<{ hostname: string }>(
-    ({ hostname }) =>
-      `${hostname} is not a Swarm manager: the publisher there could not create Docker secrets or roll the fronts onto them`,
-    'give a node with `swarmRole: "manager"`',
-  ),
   "certbot/interval-invalid": entry<{ value: unknown }>(
     ({ value }) => `${shown(value)} is not a renewal interval`,
     "give whole hours from 1 to 24 (Let's Encrypt advises trying twice a day)",
   ),
-  "certbot/secret-name-too-long": entry<{ name: string; secret: string }>(
-    ({ name, secret }) =>
-      `the Docker secret of ${name}'s certificate would be named ${secret}, longer than the 64 characters Docker allows a secret name`,
-    "put a shorter name first in the site's domains (the certificate and its secret are named after the first)",
+  "certbot/volume-not-shared": entry<{ volume: string }>(
+    ({ volume }) =>
+      `the front's certificates are in ${volume}, which is no CephFS volume of the cluster: what certbot writes on its node no other front would see`,
+    'declare a CephFS volume (`volumes: [{ name: "letsencrypt", kind: "cephfs" }]` of CephCluster) and give the front `certificateVolume: ceph.volumes.letsencrypt.hostPath`',
+  ),
+  "certbot/volume-not-mounted": entry<{ volume: string; nodes: string }>(
+    ({ volume, nodes }) =>
+      `the certificate volume ${volume} is not mounted on ${nodes}: certbot writes it there, or a front reads it there, and would use the node's own disk`,
+    ({ nodes }) => `add ${nodes} to the volume's \`nodes\`, or leave \`nodes\` out so every node using it mounts it`,
   ),
   "certbot/no-certificate": entry<Record<string, never>>(
     () => "the front serves no site and no admin host name: there is nothing to certify",

@@ -11,7 +11,7 @@ import { NGINX_ADMIN_MESSAGES } from "./admin-messages.js";
 export interface AdminEntryOptions {
   /**
    * Host name the operators reach the admin tools at, over TLS on the fronts; its certificate is expected
-   * where the sites' are, at `<letsencryptDir>/live/<hostname>/`. Not one of the sites' domains.
+   * where the sites' are, at `<letsencryptDir>/live/<hostname>/` (`serve/` with LetsEncrypt). Not one of the sites' domains.
    */
   readonly hostname: string;
   /**

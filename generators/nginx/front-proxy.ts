@@ -51,7 +51,8 @@ export interface FrontProxyProps {
   /** The image's version and paths; see {@link NginxLayout}. */
   readonly layout?: Partial<NginxLayout>;
   /**
-   * Named volume holding the Let's Encrypt certificates, mounted read-only at `layout.letsencryptDir`.
+   * Where the certificates are, mounted read-only at `layout.letsencryptDir`: a named volume, or the host path of
+   * shared storage every front mounts (a CephFS volume's `hostPath`), which LetsEncrypt (generators/certbot) needs.
    * @default "letsencrypt"
    */
   readonly certificateVolume?: string;
@@ -141,8 +142,11 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
   readonly phpPort: number;
   /** The operators' entry, when the props declare one: `front.admin?.expose(service, { path, port })`. */
   readonly admin: AdminEntry | undefined;
-  /** Certificate files other than Let's Encrypt's layout, by server name (see {@link certificateFrom}). */
-  private readonly certificateFiles = new Map<string, string>();
+  /**
+   * The folder of `layout.letsencryptDir` holding `<server name>/{fullchain,privkey}.pem`: Let's Encrypt's `live`
+   * unless a certificate manager keeps another ({@link certificatesIn}).
+   */
+  private certificateFolder = "live";
 
   constructor(scope: Construct, id: string, props: FrontProxyProps) {
     super(scope, id);
@@ -200,6 +204,9 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
         ...this.sites.map((site) => site.volumeMount({ readOnly: true })),
         // The stub_status socket's folder, node-local: the metrics exporter on the same node mounts it too.
         ...(layout.statusSocket ? [`${frontStatusVolume(serviceName)}:${posixDirname(layout.statusSocket)}`] : []),
+        // The certificates every TLS server reads, read-only; a named volume, not a bind mount by default:
+        // Swarm rejects a task whose bind source does not exist on the host.
+        ...(this.sites.length > 0 || props.admin ? [`${this.certificateVolume}:${layout.letsencryptDir}:ro`] : []),
       ],
       configs: [
         config(".conf", `${layout.configDir}/nginx.conf`, () => renderNginxConf(settings)),
@@ -233,31 +240,18 @@ export class FrontProxy extends ClusterConstruct implements PublicEntry {
   }
 
   /**
-   * Mounts the certificate volume when a TLS server still reads Let's Encrypt's layout: certificates put there by
-   * the operator, never Docker configs or files in out/. Decided once every construct has run, as LetsEncrypt
-   * (generators/certbot) delivers certificates as Docker secrets instead (`certificateFrom`). A named volume, not
-   * a bind mount: Swarm rejects a task whose bind source does not exist on the host.
+   * Reads every TLS server's key and chain from `<letsencryptDir>/<folder>/<server name in lower case>/` instead of
+   * Let's Encrypt's `live/`: LetsEncrypt (generators/certbot) keeps `serve/`, which its deploy hook writes.
    */
-  prepare(): void {
-    const servers = [...this.sites.map((site) => site.canonicalDomain), ...(this.admin ? [this.admin.hostname] : [])];
-    if (servers.every((server) => this.certificateFiles.has(server))) return;
-    this.service.addMounts({ volumes: [`${this.certificateVolume}:${this.settings.layout.letsencryptDir}:ro`] });
+  certificatesIn(folder: string): void {
+    this.certificateFolder = folder;
   }
 
-  /**
-   * Serves the TLS server of `serverName` (a site's canonical domain, or the admin host name) with the key and
-   * certificate chain of one PEM file, such as a Docker secret's: certbot's family delivers certificates so.
-   */
-  certificateFrom(serverName: string, file: string): void {
-    this.certificateFiles.set(serverName, file);
-  }
-
-  /** The files the TLS server of `serverName` reads: Let's Encrypt's layout unless {@link certificateFrom} said otherwise. */
+  /** The files the TLS server of `serverName` (a site's canonical domain, or the admin host name) reads. */
   tlsFiles(serverName: string): { certificate: string; key: string } {
-    const file = this.certificateFiles.get(serverName);
-    if (file !== undefined) return { certificate: file, key: file };
-    const live = `${this.settings.layout.letsencryptDir}/live/${serverName}`;
-    return { certificate: `${live}/fullchain.pem`, key: `${live}/privkey.pem` };
+    const name = this.certificateFolder === "live" ? serverName : serverName.toLowerCase();
+    const dir = `${this.settings.layout.letsencryptDir}/${this.certificateFolder}/${name}`;
+    return { certificate: `${dir}/fullchain.pem`, key: `${dir}/privkey.pem` };
   }
 
   /** Its place on the request path, for the failure simulation: DNS → this → php-fpm. */

@@ -50,7 +50,8 @@ export interface NginxLayout {
   readonly unicodeMapping: string;
   /**
    * Where the certificates volume is mounted (read-only); each site's certificate is expected at
-   * `<letsencryptDir>/live/<canonical domain>/{fullchain,privkey}.pem`, Let's Encrypt's own layout.
+   * `<letsencryptDir>/live/<canonical domain>/{fullchain,privkey}.pem`, Let's Encrypt's own layout (`serve/` in
+   * place of `live/` when LetsEncrypt's deploy hook keeps them: FrontProxy's `certificatesIn`).
    * @default "/etc/letsencrypt"
    */
   readonly letsencryptDir: string;

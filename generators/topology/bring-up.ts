@@ -1,6 +1,5 @@
 import type { Cluster } from "../../src/model/cluster.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
-import { LetsEncrypt } from "../certbot/lets-encrypt.js";
 import { foldNames } from "./names.js";
 import { stackDeployOrder } from "../swarm/deploy-order.js";
 
@@ -40,9 +39,8 @@ export function bringUpSteps(cluster: Cluster): BringUpStep[] {
     {
       title: "Create the secrets",
       commands: [
+        // No step for LetsEncrypt's temporary certificates: certbot's node writes them on the shared volume at boot.
         "swarm-cluster secrets",
-        // The sites' temporary certificates, which the fronts start with until certbot's first issuance.
-        ...(cluster.all(LetsEncrypt).length === 1 ? [`bash ${OUT_PATHS.certbotBootstrap()}`] : []),
         `bash ${OUT_PATHS.familyFile("swarm", "secrets.sh")}`,
       ],
       detail: secretsDetail(cluster),

@@ -16,8 +16,11 @@ in_ceph() { on "$FIRST" docker run --rm --net=host --privileged --volume=/etc/ce
 echo "keys and monitor map on $FIRST"
 in_ceph keys
 copy 10.10.1.11 /etc/ceph/ceph.client.vol-www.secret
+copy 10.10.1.11 /etc/ceph/ceph.client.vol-letsencrypt.secret
 copy 10.10.1.12 /etc/ceph/ceph.client.vol-www.secret
+copy 10.10.1.12 /etc/ceph/ceph.client.vol-letsencrypt.secret
 copy 10.10.1.21 /etc/ceph/ceph.client.vol-www.secret
+copy 10.10.1.21 /etc/ceph/ceph.client.vol-letsencrypt.secret
 copy 10.10.1.21 /etc/ceph/ceph.client.vol-logs.secret
 copy 10.10.1.22 /etc/ceph/ceph.client.vol-www.secret
 copy 10.10.1.22 /etc/ceph/ceph.client.vol-logs.secret
@@ -64,9 +67,9 @@ on "$FIRST" modprobe ceph
 in_ceph setup directories
 in_ceph setup mirror
 echo "starting the volumes"
-on 10.10.1.11 systemctl start ceph-volume-www.service
-on 10.10.1.12 systemctl start ceph-volume-www.service
-on 10.10.1.21 systemctl start ceph-volume-www.service ceph-volume-logs.service
+on 10.10.1.11 systemctl start ceph-volume-www.service ceph-volume-letsencrypt.service
+on 10.10.1.12 systemctl start ceph-volume-www.service ceph-volume-letsencrypt.service
+on 10.10.1.21 systemctl start ceph-volume-www.service ceph-volume-letsencrypt.service ceph-volume-logs.service
 on 10.10.1.22 systemctl start ceph-volume-www.service ceph-volume-logs.service
 on 10.10.1.23 systemctl start ceph-volume-www.service ceph-volume-logs.service
 on 10.10.1.41 systemctl start ceph-volume-database.service

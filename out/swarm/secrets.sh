@@ -45,8 +45,6 @@ ensure_secret proxysql_monitor_v1 proxysql_monitor
 ensure_secret proxysql_users_v1 proxysql_users
 ensure_secret registry_tls_cert_v1 registry_tls_cert
 ensure_secret registry_tls_key_v1 registry_tls_key
-ensure_secret tls_admin_example_org_v1 tls_admin_example_org
-ensure_secret tls_example_org_v1 tls_example_org
 ensure_secret wordpress_db_password_v1 wordpress_db_password
 ensure_secret xtradb_backup_v1 xtradb_backup
 ensure_secret xtradb_exporter_v1 xtradb_exporter
@@ -78,8 +76,6 @@ current=(
   proxysql_users_v1
   registry_tls_cert_v1
   registry_tls_key_v1
-  tls_admin_example_org_v1
-  tls_example_org_v1
   wordpress_db_password_v1
   xtradb_backup_v1
   xtradb_exporter_v1

@@ -218,8 +218,9 @@ describe("the reference build (committed out/)", () => {
 
   it("serves the docroot from CephFS on the fronts and on php-fpm's nodes, each database member and Elasticsearch node from its RBD image", () => {
     expect(out("stacks/front.yml")).toContain("- /run/ceph-volumes/www:/var/www/html:ro");
-    // The certificates are Docker secrets (LetsEncrypt): no certificate volume at all.
-    expect(out("stacks/front.yml")).not.toContain("letsencrypt");
+    // The certificates on CephFS too: read by every front, written by certbot (LetsEncrypt).
+    expect(out("stacks/front.yml")).toContain("- /run/ceph-volumes/letsencrypt:/etc/letsencrypt:ro");
+    expect(out("stacks/certbot.yml")).toContain("- /run/ceph-volumes/letsencrypt:/srv/letsencrypt");
     expect(out("stacks/php.yml")).toContain("- /run/ceph-volumes/www:/var/www/html");
     expect(out("stacks/db.yml")).toContain("- /run/ceph-volumes/database:/var/lib/mysql");
     expect(out("stacks/logs.yml")).toContain("- /run/ceph-volumes/logs:/usr/share/elasticsearch/data");
@@ -243,8 +244,10 @@ describe("the reference build (committed out/)", () => {
       "ceph-volume-database.service",
     ]);
     expect(units("sw-proxy-sql")).toEqual(["ceph-mgr.service", "ceph-mon.service", "ceph-osd.service", "ceph-rgw.service"]);
-    expect(units("sw-front-1")).toEqual(["ceph-volume-www.service"]);
-    expect(units("sw-node-1")).toEqual(["ceph-volume-logs.service", "ceph-volume-www.service"]);
+    expect(units("sw-front-1")).toEqual(["ceph-volume-letsencrypt.service", "ceph-volume-www.service"]);
+    // certbot's node mounts the certificates' volume; the other app nodes do not.
+    expect(units("sw-node-1")).toEqual(["ceph-volume-letsencrypt.service", "ceph-volume-logs.service", "ceph-volume-www.service"]);
+    expect(units("sw-node-2")).toEqual(["ceph-volume-logs.service", "ceph-volume-www.service"]);
     // No key in out/: the units wait for the files out/ceph/bootstrap.sh copies from the first monitor.
     expect(out("ceph/bootstrap.sh")).toContain("copy 10.10.1.11 /etc/ceph/ceph.client.vol-www.secret");
     expect(out("shared/files/etc/ceph/ceph.conf")).toContain("fsid = a569f046-d945-455c-839e-b90347704087");

@@ -1,4 +1,5 @@
 import {
+  CephCluster,
   type Cluster,
   FrontProxy,
   HostedZone,
@@ -21,6 +22,11 @@ export interface CertbotClusterOptions {
   readonly blogDomains?: readonly string[];
   /** The front's layout (a Debian nginx's, for the tests that run it). */
   readonly layout?: Partial<NginxLayout>;
+  /**
+   * Where the front's certificates are: the CephFS volume `letsencrypt` (default), mounted where the services
+   * using it run or on the nodes a function of the manager and the fronts gives; or a node-local named volume.
+   */
+  readonly certificates?: "ceph" | "named" | ((on: { manager: Node; fronts: Node[] }) => Node[]);
   /** Overrides of LetsEncrypt's props, or a function of the cluster giving them. */
   readonly certbot?: Partial<LetsEncryptProps> | ((cluster: Cluster) => Partial<LetsEncryptProps>);
 }
@@ -31,10 +37,32 @@ export interface CertbotClusterOptions {
  */
 export function certbotCluster(options: CertbotClusterOptions = {}) {
   const cluster = Testing.cluster({ nodes: { app: 1 } });
-  for (const number of [1, 2])
-    new Node(cluster, `sw-front-${number}`, { tier: "front", privateIp: `10.10.1.1${number}`, publicIp: `203.0.113.1${number}` });
+  const fronts = [1, 2].map(
+    (number) =>
+      new Node(cluster, `sw-front-${number}`, { tier: "front", privateIp: `10.10.1.1${number}`, publicIp: `203.0.113.1${number}` }),
+  );
   const manager = cluster.nodes.find((node) => node.swarmRole === "manager");
   if (!manager) throw new Error("Testing.cluster gave no manager");
+  // The certificates on CephFS, as the reference keeps them: certbot's node writes, every front reads.
+  const certificates = options.certificates ?? "ceph";
+  const ceph =
+    certificates === "named"
+      ? undefined
+      : new CephCluster(cluster, "ceph", {
+          fsid: "a569f046-d945-455c-839e-b90347704087",
+          monitors: [manager],
+          osds: [manager],
+          pools: [{ name: "configs", application: "cephfs" }],
+          fileSystem: { dataPool: "configs" },
+          volumes: [
+            {
+              name: "letsencrypt",
+              kind: "cephfs",
+              holds: "the sites' TLS certificates",
+              ...(typeof certificates === "function" ? { nodes: certificates({ manager, fronts }) } : {}),
+            },
+          ],
+        });
   const appnet = new OverlayNetwork(cluster, "appnet", { subnet: "192.168.17.0/24" });
   const www = new Site(cluster, "www", { domains: ["example.org", "www.example.org"] });
   const blog = new Site(cluster, "blog", { domains: options.blogDomains ?? ["blog.example.net"], root: "/var/www/blog" });
@@ -52,6 +80,7 @@ export function certbotCluster(options: CertbotClusterOptions = {}) {
     php,
     image: "registry.internal:5000/nginx-waf:1.26",
     ...(options.layout ? { layout: options.layout } : {}),
+    ...(ceph ? { certificateVolume: ceph.volumes.letsencrypt?.hostPath } : {}),
   });
   for (const zone of options.zones ?? [{ name: "example.org" }, { name: "example.net" }])
     new HostedZone(cluster, zone.name.replaceAll(".", "-"), zone);
@@ -63,5 +92,5 @@ export function certbotCluster(options: CertbotClusterOptions = {}) {
     awsCredentials: new Secret(cluster, "certbot_aws_credentials", { description: "AWS credentials of certbot" }),
     ...(typeof options.certbot === "function" ? options.certbot(cluster) : options.certbot),
   });
-  return { cluster, certbot, front, manager, sites: [www, blog] };
+  return { cluster, certbot, front, manager, fronts, ceph, sites: [www, blog] };
 }

@@ -1,6 +1,6 @@
 // System tests of the certbot family, every check a real program run for real, on loopback only:
-// - shellcheck on the four generated scripts (a real validator);
-// - systemd-analyze verify on the publisher's units (a real validator);
+// - shellcheck on the three generated scripts of this file (a real validator; the reload's files are checked in
+//   reload.system.test.ts);
 // - botocore's request validator on the IAM policy as a CreatePolicy / PutUserPolicy parameter, and its actions
 //   against Route53's API model (a real validator: Debian's python3-botocore, offline);
 // - Debian's pebble (an ACME server) with pebble-challtestsrv answering its DNS queries, and Debian's certbot with
@@ -13,13 +13,12 @@
 //   SigV4 signature with botocore's signer, enforces the generated IAM policy (actions, resources, the record
 //   name / type / change action condition keys) and passes TXT changes to pebble-challtestsrv. Its enforcement is
 //   shown to refuse (requests outside the challenge records; policies lacking a statement make issuance fail);
-// - the generated publisher against a stand-in `docker` that keeps the secrets it is given (a real bash run; that
-//   stand-in is its only fake: the Swarm itself is the lab's);
+// - the deploy hook, run by certbot, writing where the front's stack file and nginx configuration read (real programs);
 // - Debian's nginx serving the issued certificate, and the bootstrap certificate bootstrap.sh makes with openssl,
 //   from the path the generated configuration reads (real programs).
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -32,7 +31,6 @@ import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { Testing } from "../../src/index.js";
 import { renderDebianNginx } from "../nginx/nginx-debian.js";
 import { freePort, LOOPBACK } from "../nginx/nginx-server.js";
-import { hostRoot, verifyUnits } from "../systemd/systemd-root.js";
 import { certbotCluster } from "./certbot.fixture.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,13 +67,11 @@ const ZONES = [
 ];
 const model = certbotCluster({ zones: ZONES });
 const files = await Testing.synth(model.cluster);
-const manager = model.certbot.manager.hostname;
 const file = (name: string): string => {
   const text = files.get(name);
   if (text === undefined) throw new Error(`no ${name} in the build`);
   return text;
 };
-const publishScript = file(OUT_PATHS.nodeFile({ hostname: manager }, "files/etc/swarm-cluster/certbot/publish.sh"));
 
 /** The certbot service's Docker configs where its container has them, with /etc/letsencrypt at `configDir`. */
 function placeCertbotConfigs(configDir: string): void {
@@ -88,11 +84,10 @@ function placeCertbotConfigs(configDir: string): void {
 }
 
 describe("the certbot family's files, checked by their own programs", () => {
-  it("passes shellcheck: the run script and deploy hook (sh), the publisher and the bootstrap script (bash)", () => {
+  it("passes shellcheck: the run script and deploy hook (sh) and the bootstrap script (bash)", () => {
     const scripts: [string, string][] = [
       ["run.sh", file("stacks/certbot/certbot-run.sh")],
       ["deploy-hook.sh", file("stacks/certbot/certbot-deploy-hook.sh")],
-      ["publish.sh", publishScript],
       ["bootstrap.sh", file(OUT_PATHS.certbotBootstrap())],
     ];
     for (const [name, text] of scripts) {
@@ -100,19 +95,6 @@ describe("the certbot family's files, checked by their own programs", () => {
       writeFileSync(target, text);
       expect(run("shellcheck", ["--severity=style", target]), name).toEqual({ status: 0, output: "" });
     }
-  });
-
-  it("passes systemd-analyze verify: the publisher's timer and service units, on the manager", () => {
-    const unitFiles: Record<string, string> = {
-      "etc/swarm-cluster/certbot/publish.sh": publishScript,
-      "usr/bin/bash": "#!/bin/sh\nexit 0\n",
-    };
-    for (const unit of model.certbot.manager.units.filter((each) => each.unitName.startsWith("certbot-publish")))
-      unitFiles[`etc/systemd/system/${unit.unitName}`] = file(OUT_PATHS.nodeFile({ hostname: manager }, `systemd/${unit.unitName}`));
-    expect(Object.keys(unitFiles)).toHaveLength(4);
-    const root = hostRoot(workDir, unitFiles);
-    chmodSync(path.join(root, "usr/bin/bash"), 0o755);
-    expect(verifyUnits(root, ["certbot-publish.timer", "certbot-publish.service"])).toEqual({ status: 0, output: "" });
   });
 
   it("gives IAM a policy botocore's validator accepts, whose every action is an operation of Route53's API model", () => {
@@ -334,7 +316,9 @@ describe("certbot against pebble on loopback, with the generated configuration",
       server,
     ]);
   const runScript = (config = configDir) =>
-    run("sh", [path.join(config, "swarm-cluster/run.sh"), "--once", ...(config === configDir ? common : folders(config))], { env });
+    run("sh", [path.join(config, "swarm-cluster/run.sh"), "--once", ...(config === configDir ? common : folders(config))], {
+      env: hookEnv(),
+    });
   type Policy = {
     Statement: { Sid: string; Action: string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string[]>> }[];
   };
@@ -486,11 +470,20 @@ describe("certbot against pebble on loopback, with the generated configuration",
     }
   }, 180_000);
 
-  const pending = (name: string) => path.join(configDir, "swarm-cluster/pending", `${name}.pem`);
+  // The shared volume, where certbot's container mounts it (the deploy hook's CERTBOT_SHARED_DIR).
+  const shared = path.join(dir, "shared-volume");
+  const hookEnv = () => ({ ...env, CERTBOT_SHARED_DIR: shared });
+  const served = (name: string, pem: string) => path.join(shared, "serve", name, pem);
   const live = (name: string, pem: string) => path.join(configDir, "live", name, pem);
   const issued = new Map<string, string>();
+  /** The deploy hook wrote the lineage's current key and chain where nginx reads them, the key 0600. */
+  const expectServed = (name: string) => {
+    for (const pem of ["privkey.pem", "fullchain.pem"])
+      expect(readFileSync(served(name, pem), "utf8"), `${name}/${pem}`).toBe(readFileSync(live(name, pem), "utf8"));
+    expect(statSync(served(name, "privkey.pem")).mode & 0o777).toBe(0o600);
+  };
 
-  it("issues one certificate per site, for every name of the site, and the deploy hook hands each over", () => {
+  it("issues one certificate per site, for every name of the site, and the deploy hook writes each to the shared volume", () => {
     writeFileSync(route53Log, "");
     const first = runScript();
     expect(first.status, first.output).toBe(0);
@@ -498,10 +491,7 @@ describe("certbot against pebble on loopback, with the generated configuration",
       const certificate = new X509Certificate(readFileSync(live(lineage.name, "cert.pem")));
       expect(certificate.issuer).toContain("Pebble");
       expect(certificate.subjectAltName?.split(", ").sort()).toEqual(lineage.names.map((name) => `DNS:${name}`).sort());
-      const handed = readFileSync(pending(lineage.name), "utf8");
-      expect(handed).toBe(
-        `${readFileSync(live(lineage.name, "privkey.pem"), "utf8")}${readFileSync(live(lineage.name, "fullchain.pem"), "utf8")}`,
-      );
+      expectServed(lineage.name);
       issued.set(lineage.name, certificate.serialNumber);
     }
     expect(
@@ -533,16 +523,16 @@ describe("certbot against pebble on loopback, with the generated configuration",
   });
 
   it("leaves a certificate alone on the next scheduled round until it is due", () => {
-    for (const lineage of model.certbot.lineages) rmSync(pending(lineage.name));
+    for (const lineage of model.certbot.lineages) rmSync(served(lineage.name, "fullchain.pem"));
     const again = runScript();
     expect(again.status, again.output).toBe(0);
     for (const lineage of model.certbot.lineages) {
-      expect(existsSync(pending(lineage.name)), lineage.name).toBe(false);
+      expect(existsSync(served(lineage.name, "fullchain.pem")), lineage.name).toBe(false);
       expect(readdirSync(path.join(configDir, "archive", lineage.name)).filter((name) => name.startsWith("cert"))).toEqual(["cert1.pem"]);
     }
   }, 180_000);
 
-  it("renews on the scheduled round once a certificate is due, and the deploy hook hands the new one over", () => {
+  it("renews on the scheduled round once a certificate is due, and the deploy hook writes the new one", () => {
     // Due: certbot's own renewal setting, in its state, moved past pebble's five-year validity; the generated files stay.
     const lineage = model.certbot.lineages[0];
     if (!lineage) throw new Error("no lineage");
@@ -552,21 +542,21 @@ describe("certbot against pebble on loopback, with the generated configuration",
     expect(round.status, round.output).toBe(0);
     const certificate = new X509Certificate(readFileSync(live(lineage.name, "cert.pem")));
     expect(certificate.serialNumber).not.toBe(issued.get(lineage.name));
-    expect(readFileSync(pending(lineage.name), "utf8")).toContain(readFileSync(live(lineage.name, "fullchain.pem"), "utf8"));
+    expectServed(lineage.name);
     // The other one was not due: left alone.
-    for (const other of model.certbot.lineages.slice(1)) expect(existsSync(pending(other.name)), other.name).toBe(false);
+    for (const other of model.certbot.lineages.slice(1)) expect(existsSync(served(other.name, "fullchain.pem")), other.name).toBe(false);
     issued.set(lineage.name, certificate.serialNumber);
   }, 180_000);
 
   it("renews (certbot renew --force-renewal): new certificates, and the deploy hook runs for each", () => {
     // Without a terminal, `certbot renew` first sleeps up to 8 minutes (spreading the load on Let's Encrypt): not here.
     writeFileSync(route53Log, "");
-    const renewed = run("certbot", ["renew", "--force-renewal", "--no-random-sleep-on-renew", ...common], { env });
+    const renewed = run("certbot", ["renew", "--force-renewal", "--no-random-sleep-on-renew", ...common], { env: hookEnv() });
     expect(renewed.status, renewed.output).toBe(0);
     for (const lineage of model.certbot.lineages) {
       const certificate = new X509Certificate(readFileSync(live(lineage.name, "cert.pem")));
       expect(certificate.serialNumber).not.toBe(issued.get(lineage.name));
-      expect(readFileSync(pending(lineage.name), "utf8")).toContain(readFileSync(live(lineage.name, "fullchain.pem"), "utf8"));
+      expectServed(lineage.name);
     }
     // The renewal proved the names again through the dns-route53 plugin, the authenticator its configuration recorded.
     // Not necessarily every name: Debian's pebble reuses a valid authorization 1 time in 100 even with
@@ -581,100 +571,57 @@ describe("certbot against pebble on loopback, with the generated configuration",
     for (const name of proved) expect(names).toContain(name);
   }, 180_000);
 
-  const secretsStore = path.join(dir, "swarm-secrets");
-  it("publishes each renewed certificate as the secret the front's stack file names, rolling the front onto it twice", () => {
-    // A stand-in for the docker CLI: keeps secrets as files, logs every command; the publisher is the generated one.
-    const bin = path.join(dir, "bin");
-    mkdirSync(bin, { recursive: true });
-    mkdirSync(secretsStore, { recursive: true });
-    writeFileSync(
-      path.join(bin, "docker"),
-      [
-        "#!/bin/sh",
-        `store=${secretsStore}`,
-        `echo "$*" >>${dir}/docker.log`,
-        'case "$1 $2" in',
-        '  "secret inspect") [ -f "$store/$3" ] ;;',
-        '  "secret create") [ ! -f "$store/$3" ] && cat >"$store/$3" ;;',
-        '  "secret rm") [ -f "$store/$3" ] && rm "$store/$3" ;;',
-        '  "service inspect") exit 0 ;;',
-        '  "service update") exit 0 ;;',
-        "  *) exit 1 ;;",
-        "esac",
-        "",
-      ].join("\n"),
-    );
-    chmodSync(path.join(bin, "docker"), 0o755);
-    // The fronts run on the bootstrap certificates, as after the first deploy.
-    for (const lineage of model.certbot.lineages) writeFileSync(path.join(secretsStore, lineage.secret), "bootstrap");
-    const publisher = path.join(dir, "publish.sh");
-    writeFileSync(publisher, publishScript);
-    const published = run("bash", [publisher], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CERTBOT_STATE: configDir } });
-    expect(published.status, published.output).toBe(0);
-    const log = readFileSync(path.join(dir, "docker.log"), "utf8");
-    for (const lineage of model.certbot.lineages) {
-      const key = `${readFileSync(live(lineage.name, "privkey.pem"), "utf8")}${readFileSync(live(lineage.name, "fullchain.pem"), "utf8")}`;
-      expect(readFileSync(path.join(secretsStore, lineage.secret), "utf8"), lineage.secret).toBe(key);
-      expect(existsSync(path.join(secretsStore, `${lineage.secret}_next`))).toBe(false);
-      expect(existsSync(pending(lineage.name))).toBe(false);
-      expect(log).toContain(
-        `service update --quiet --secret-rm ${lineage.secret} --secret-add source=${lineage.secret}_next,target=${lineage.mountKey} front_nginx`,
-      );
-      expect(log).toContain(
-        `service update --quiet --secret-rm ${lineage.secret}_next --secret-add source=${lineage.secret},target=${lineage.mountKey} front_nginx`,
-      );
-    }
-  });
-
-  it("the files nginx is configured to read are the secrets the publisher wrote, as the front's stack file mounts them", () => {
-    const stack = parse(file("stacks/front.yml")) as {
-      services: Record<string, { secrets?: (string | { source: string; target?: string })[] }>;
-      secrets: Record<string, { name: string }>;
+  it("the files nginx is configured to read are the ones the deploy hook wrote: one host folder, mounted by both services", () => {
+    type Compose = { services: Record<string, { volumes?: string[] }> };
+    const mountsOf = (stack: string, service: string) =>
+      ((parse(file(`stacks/${stack}.yml`)) as Compose).services[service]?.volumes ?? []).map((volume) => volume.split(":"));
+    // Each container path → the host path beneath it (the shared volume's mount point on the node).
+    const hostPath = (mounts: string[][], target: string): string | undefined => {
+      const mount = mounts.find(([, inside]) => inside && target.startsWith(`${inside}/`));
+      return mount ? `${mount[0]}${target.slice((mount[1] ?? "").length)}` : undefined;
     };
-    const mounted = new Map(
-      (stack.services.nginx?.secrets ?? []).map((entry) =>
-        typeof entry === "string"
-          ? [`/run/secrets/${entry}`, entry]
-          : [entry.target?.startsWith("/") ? entry.target : `/run/secrets/${entry.target ?? entry.source}`, entry.source],
-      ),
-    );
+    const nginxMounts = mountsOf("front", "nginx");
+    const certbotMounts = mountsOf("certbot", "certbot");
     const read = new Set<string>();
     for (const [name, text] of files) {
       if (!/^stacks\/front\/nginx-(site-.*|admin)\.conf$/.test(name)) continue;
       for (const match of text.matchAll(/^\s*ssl_certificate(?:_key)?\s+(\S+);/gm)) read.add(match[1] as string);
     }
-    expect(read.size).toBe(model.certbot.lineages.length);
+    expect(read.size).toBe(model.certbot.lineages.length * 2);
+    const sharedInCertbot = certbotMounts.find(([source]) => source?.startsWith("/"))?.[1] ?? "";
     for (const target of read) {
-      const key = mounted.get(target);
-      expect(key, `${target} is mounted in the nginx service`).toBeDefined();
-      const dockerName = stack.secrets[key as string]?.name as string;
-      const lineage = model.certbot.lineages.find((each) => each.secret === dockerName);
-      expect(lineage, `${dockerName} is a secret the publisher writes`).toBeDefined();
-      expect(readFileSync(path.join(secretsStore, dockerName), "utf8")).toContain(
-        readFileSync(live(lineage?.name ?? "", "fullchain.pem"), "utf8"),
-      );
+      const onHost = hostPath(nginxMounts, target);
+      expect(onHost, `${target} is on a volume nginx mounts`).toBeDefined();
+      // Where certbot's container sees that host file: the deploy hook wrote it there (CERTBOT_SHARED_DIR here).
+      const certbotMount = certbotMounts.find(([source]) => source && onHost?.startsWith(`${source}/`));
+      expect(certbotMount, `${onHost} is on a volume certbot mounts`).toBeDefined();
+      const inCertbot = `${certbotMount?.[1]}${onHost?.slice((certbotMount?.[0] ?? "").length)}`;
+      const written = path.join(shared, inCertbot.slice(sharedInCertbot.length + 1));
+      const [, name, pem] = /\/serve\/([^/]+)\/([^/]+)$/.exec(inCertbot) ?? [];
+      expect(readFileSync(written, "utf8"), inCertbot).toBe(readFileSync(live(name ?? "", pem ?? ""), "utf8"));
     }
   });
 
-  describe("Debian's nginx, on loopback, with the secrets where the generated configuration reads them", () => {
-    /** nginx in a mount namespace of its own, whose /run/secrets holds `secrets`; resolves with its TLS port. */
-    async function serve(name: string, secrets: Record<string, string>) {
+  describe("Debian's nginx, on loopback, reading the shared volume where the generated configuration reads it", () => {
+    /** nginx with the generated configuration, its letsencryptDir the shared volume `volume`; resolves with its TLS port. */
+    async function serve(name: string, volume: string) {
       const nginxDir = path.join(workDir, `nginx-${name}`);
-      const secretsDir = path.join(workDir, `secrets-${name}`);
-      mkdirSync(secretsDir, { recursive: true });
-      for (const [key, text] of Object.entries(secrets)) writeFileSync(path.join(secretsDir, key), text, { mode: 0o600 });
       const [http, httpsPort] = await Promise.all([freePort(), freePort()]);
       await renderDebianNginx(nginxDir, (layout) => certbotCluster({ layout }).cluster, {
-        layout: { listenAddress: LOOPBACK, httpPort: http, httpsPort },
+        layout: { listenAddress: LOOPBACK, httpPort: http, httpsPort, letsencryptDir: volume },
       });
-      const script = [
-        "set -eu",
-        "mount -t tmpfs -o mode=0755 tmpfs /run",
-        "mkdir -m 0700 /run/secrets",
-        `cp ${secretsDir}/* /run/secrets/`,
-        `exec nginx -p ${nginxDir} -c ${nginxDir}/nginx.conf -g "daemon off; pid ${nginxDir}/nginx.pid; error_log ${nginxDir}/error.log notice;"`,
-      ].join("\n");
-      const child = spawn("unshare", ["--mount", "--propagation", "private", "sh", "-c", script], { stdio: "ignore" });
+      const child = spawn(
+        "nginx",
+        [
+          "-p",
+          nginxDir,
+          "-c",
+          `${nginxDir}/nginx.conf`,
+          "-g",
+          `daemon off; pid ${nginxDir}/nginx.pid; error_log ${nginxDir}/error.log notice;`,
+        ],
+        { stdio: "ignore" },
+      );
       children.push(child);
       for (let attempt = 0; attempt < 150; attempt++) {
         if (child.exitCode !== null) throw new Error(`nginx exited: ${readFileSync(path.join(nginxDir, "error.log"), "utf8")}`);
@@ -700,10 +647,7 @@ describe("certbot against pebble on loopback, with the generated configuration",
     }
 
     it("starts with the issued certificates and serves each site's to its names", async () => {
-      const secrets = Object.fromEntries(
-        model.certbot.lineages.map((lineage) => [lineage.mountKey, readFileSync(path.join(secretsStore, lineage.secret), "utf8")]),
-      );
-      const nginx = await serve("issued", secrets);
+      const nginx = await serve("issued", shared);
       try {
         for (const lineage of model.certbot.lineages) {
           const expected = new X509Certificate(readFileSync(live(lineage.name, "cert.pem")));
@@ -716,18 +660,17 @@ describe("certbot against pebble on loopback, with the generated configuration",
     }, 60_000);
 
     it("starts on the first deploy, before any issuance, with the certificates bootstrap.sh makes", async () => {
-      const secretsDir = path.join(workDir, "bootstrap-secrets");
+      const volume = path.join(workDir, "bootstrap-volume");
+      mkdirSync(volume, { recursive: true });
       const script = path.join(workDir, "bootstrap.sh");
       writeFileSync(script, file(OUT_PATHS.certbotBootstrap()));
-      const made = run("bash", [script], { env: { ...process.env, SECRETS_DIR: secretsDir } });
+      const made = run("bash", [script, volume]);
       expect(made.status, made.output).toBe(0);
-      const secrets = Object.fromEntries(
-        model.certbot.lineages.map((lineage) => [lineage.mountKey, readFileSync(path.join(secretsDir, lineage.mountKey), "utf8")]),
-      );
-      for (const lineage of model.certbot.lineages) expect(readdirSync(secretsDir)).toContain(lineage.mountKey);
-      // Kept on a second run: the operator's file is never overwritten.
-      expect(run("bash", [script], { env: { ...process.env, SECRETS_DIR: secretsDir } }).output).toMatch(/^kept {4}/m);
-      const nginx = await serve("bootstrap", secrets);
+      for (const lineage of model.certbot.lineages)
+        expect(readdirSync(path.join(volume, "serve", lineage.name)).sort()).toEqual(["fullchain.pem", "privkey.pem"]);
+      // Kept on a second run: a certificate there is never overwritten.
+      expect(run("bash", [script, volume]).output).toMatch(/^kept {4}/m);
+      const nginx = await serve("bootstrap", volume);
       try {
         for (const lineage of model.certbot.lineages)
           for (const name of lineage.names) {

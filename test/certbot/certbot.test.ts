@@ -36,21 +36,38 @@ describe("LetsEncrypt", async () => {
     expect(run).toContain("sleep 43200");
   });
 
-  it("nginx reads each site's key and chain from the Docker secret the front mounts, named as the stack file names it", () => {
-    const secrets = front.services.nginx?.secrets ?? [];
-    expect(secrets).toEqual(expect.arrayContaining(["tls_example_org", "tls_blog_example_net"]));
-    expect(front.secrets?.tls_example_org).toEqual({ external: true, name: "tls_example_org_v1" });
+  it("nginx reads each site's key and chain from serve/<name>/ on the shared volume, which certbot mounts read-write", () => {
+    const nginx = front.services.nginx as { volumes?: string[]; secrets?: unknown[] };
+    expect(nginx.volumes).toContain("/run/ceph-volumes/letsencrypt:/etc/letsencrypt:ro");
+    expect(nginx.secrets ?? []).toEqual([]);
+    expect(front.secrets ?? {}).toEqual({});
     const site = files.get("stacks/front/nginx-site-www.conf") ?? "";
-    expect(site).toContain("ssl_certificate /run/secrets/tls_example_org;");
-    expect(site).toContain("ssl_certificate_key /run/secrets/tls_example_org;");
-    expect(files.get("stacks/front/nginx-site-blog.conf")).toContain("ssl_certificate /run/secrets/tls_blog_example_net;");
+    expect(site).toContain("ssl_certificate /etc/letsencrypt/serve/example.org/fullchain.pem;");
+    expect(site).toContain("ssl_certificate_key /etc/letsencrypt/serve/example.org/privkey.pem;");
+    expect(files.get("stacks/front/nginx-site-blog.conf")).toContain(
+      "ssl_certificate /etc/letsencrypt/serve/blog.example.net/fullchain.pem;",
+    );
+    const stack = parse(files.get("stacks/certbot.yml") ?? "") as { services: Record<string, { volumes?: string[] }> };
+    expect(stack.services.certbot?.volumes).toEqual(["certbot-state:/etc/letsencrypt", "/run/ceph-volumes/letsencrypt:/srv/letsencrypt"]);
   });
 
-  it("publishes each lineage to that secret and mount key, for the front's service", () => {
-    const publish = files.get(`nodes/${certbot.manager.hostname}/files/etc/swarm-cluster/certbot/publish.sh`) ?? "";
-    expect(publish).toContain("publish example.org tls_example_org_v1 tls_example_org front_nginx");
-    expect(publish).toContain("publish blog.example.net tls_blog_example_net_v1 tls_blog_example_net front_nginx");
-    expect(publish).toContain("/var/lib/docker/volumes/certbot-state/_data");
+  it("mounts the volume on certbot's node and every front node; reloads on each front node, bootstraps on certbot's", () => {
+    const { cluster: on, certbot: built, fronts, ceph } = certbotCluster();
+    return Testing.synth(on).then(() => {
+      expect((ceph?.volumes.letsencrypt?.nodes ?? []).map((node) => node.hostname).sort()).toEqual(
+        [built.manager, ...fronts].map((node) => node.hostname).sort(),
+      );
+      for (const node of fronts) {
+        expect(node.units.map((unit) => unit.unitName)).toEqual(expect.arrayContaining(["certbot-reload.timer", "certbot-reload.service"]));
+        expect(node.units.map((unit) => unit.unitName)).not.toContain("certbot-bootstrap.service");
+      }
+      expect(built.manager.units.map((unit) => unit.unitName)).toContain("certbot-bootstrap.service");
+      expect(built.manager.units.map((unit) => unit.unitName)).not.toContain("certbot-reload.timer");
+      const reload = files.get("shared/files/etc/swarm-cluster/certbot/reload.sh") ?? "";
+      expect(reload).toContain("service=front_nginx");
+      expect(reload).toContain('"${CERTIFICATES_DIR:-/run/ceph-volumes/letsencrypt}/serve"');
+      expect([...files.keys()].filter((name) => name.includes("publish"))).toEqual([]);
+    });
   });
 
   it("runs certbot pinned to the manager, with the AWS credentials secret and the Let's Encrypt production directory", () => {
@@ -103,8 +120,10 @@ describe("LetsEncrypt", async () => {
 
   it("writes the bootstrap script for every certificate and keeps every key out of out/", () => {
     const bootstrap = files.get("certbot/bootstrap.sh") ?? "";
-    expect(bootstrap).toContain("bootstrap example.org tls_example_org example.org www.example.org");
-    expect(bootstrap).toContain("bootstrap blog.example.net tls_blog_example_net blog.example.net");
+    expect(bootstrap).toContain("bootstrap example.org example.org www.example.org");
+    expect(bootstrap).toContain("bootstrap blog.example.net blog.example.net");
+    expect(bootstrap).toContain("volume=${1:-/run/ceph-volumes/letsencrypt}");
+    expect(files.get(`nodes/${certbot.manager.hostname}/files/etc/swarm-cluster/certbot/bootstrap.sh`)).toBe(bootstrap);
     for (const [file, text] of files) expect(text, file).not.toMatch(/PRIVATE KEY-----\n[A-Za-z0-9+/]/);
   });
 
@@ -132,16 +151,39 @@ describe("LetsEncrypt", async () => {
       "certbot/email-invalid email",
       "certbot/interval-invalid renewIntervalHours",
     ]);
+    // Any node will do (it needs no Docker secrets, nor a manager's API): the shared volume follows it there.
     const onWorker = certbotCluster({ certbot: (on) => ({ node: new Node(on, "sw-node-9", { tier: "app", privateIp: "10.10.1.29" }) }) });
-    const workerProblems = (await problemsOf(onWorker.cluster)).filter((problem) => problem.code.startsWith("certbot/"));
-    expect(workerProblems.map((problem) => `${problem.code} ${problem.field}`)).toEqual(["certbot/node-not-manager node"]);
+    await Testing.synth(onWorker.cluster);
+    expect(onWorker.ceph?.volumes.letsencrypt?.nodes.map((node) => node.hostname)).toContain("sw-node-9");
   });
 
-  it("refuses a first name whose certificate's Docker secret name would be too long for Docker, at the site", async () => {
-    const long = `${"a".repeat(50)}.example.net`;
-    const { cluster: bad } = certbotCluster({ blogDomains: [long] });
+  it("refuses certificates on a node-local volume, at the front's certificateVolume", async () => {
+    const { cluster: bad } = certbotCluster({ certificates: "named" });
     const found = (await problemsOf(bad)).filter((problem) => problem.code.startsWith("certbot/"));
-    expect(found).toMatchObject([{ code: "certbot/secret-name-too-long", construct: "cluster/blog", field: "domains[0]" }]);
+    expect(found).toMatchObject([
+      {
+        code: "certbot/volume-not-shared",
+        construct: "cluster/web",
+        field: "certificateVolume",
+        message: expect.stringContaining("the front's certificates are in letsencrypt, which is no CephFS volume of the cluster"),
+      },
+    ]);
+  });
+
+  it("refuses a certificate volume that certbot's node or a front node does not mount, at the volume's nodes", async () => {
+    const { cluster: fronts } = certbotCluster({ certificates: (on) => on.fronts });
+    expect((await problemsOf(fronts)).filter((problem) => problem.code.startsWith("certbot/"))).toMatchObject([
+      {
+        code: "certbot/volume-not-mounted",
+        construct: "cluster/ceph",
+        field: "volumes[0].nodes",
+        message: expect.stringMatching(/^the certificate volume letsencrypt is not mounted on sw-node-1:/),
+      },
+    ]);
+    const { cluster: manager } = certbotCluster({ certificates: (on) => [on.manager, on.fronts[0] as Node] });
+    expect((await problemsOf(manager)).filter((problem) => problem.code.startsWith("certbot/"))).toMatchObject([
+      { code: "certbot/volume-not-mounted", message: expect.stringContaining("not mounted on sw-front-2:") },
+    ]);
   });
 
   it("needs a hosted zone for its DNS challenge", async () => {

@@ -200,11 +200,14 @@ describe(`nodes/${HOST}/apply.sh`, () => {
     expect(restarts(calls).sort()).toEqual([
       // docker.service requires it, so a restart would restart dockerd: its reload re-applies the rules.
       "systemctl reload-or-restart swarm-firewall.service",
-      // The node's Ceph volumes (the logs' RBD image, the docroot's CephFS directory), mounted at first apply.
+      // The node's Ceph volumes (the certificates' and the docroot's CephFS directories, the logs' RBD image),
+      // mounted at first apply.
+      "systemctl restart ceph-volume-letsencrypt.service",
       "systemctl restart ceph-volume-logs.service",
       "systemctl restart ceph-volume-www.service",
+      // certbot's node: the temporary certificates for those not issued yet, on the volume just mounted.
+      "systemctl restart certbot-bootstrap.service",
       // Timers start; the services they run are left to their next run (restarting one would run a backup).
-      "systemctl restart certbot-publish.timer",
       "systemctl restart etcd-member.path",
       "systemctl restart etcd-member.service",
       "systemctl restart packetbeat.service",

@@ -83,7 +83,6 @@ describe("the reviewer's files of the reference cluster (out/)", () => {
       "bash swarm/networks.sh",
       "bash swarm/labels.sh",
       "swarm-cluster secrets",
-      "bash certbot/bootstrap.sh",
       "bash swarm/secrets.sh",
     ];
     const positions = order.map((command) => commands.findIndex((line) => line.startsWith(command)));

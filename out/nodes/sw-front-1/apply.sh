@@ -30,17 +30,24 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/host-extras/swapfile.sh|/etc/host-extras/swapfile.sh|0755||swapfile-create.service' \
   'file|nodes/sw-front-1/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
   'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
-  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-volume-www.service' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-volume-letsencrypt.service ceph-volume-www.service' \
+  'file|shared/files/etc/swarm-cluster/certbot/reload.sh|/etc/swarm-cluster/certbot/reload.sh|0755||certbot-reload.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|shared/systemd/swapfile-create.service|/etc/systemd/system/swapfile-create.service|0644|swapfile-create.service|' \
   'file|shared/systemd/var-swapfile.swap|/etc/systemd/system/var-swapfile.swap|0644|var-swapfile.swap|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
   'file|shared/systemd/ceph-volume-www.service|/etc/systemd/system/ceph-volume-www.service|0644|ceph-volume-www.service|' \
+  'file|shared/systemd/ceph-volume-letsencrypt.service|/etc/systemd/system/ceph-volume-letsencrypt.service|0644|ceph-volume-letsencrypt.service|' \
+  'file|shared/systemd/certbot-reload.timer|/etc/systemd/system/certbot-reload.timer|0644|certbot-reload.timer|' \
+  'file|shared/systemd/certbot-reload.service|/etc/systemd/system/certbot-reload.service|0644|certbot-reload.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'unit|swapfile-create.service|-|restart' \
   'unit|var-swapfile.swap|enable|restart' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
   'unit|ceph-volume-www.service|enable|restart' \
+  'unit|ceph-volume-letsencrypt.service|enable|restart' \
+  'unit|certbot-reload.timer|enable|restart' \
+  'unit|certbot-reload.service|-|next-run' \
   'unit|packetbeat.service|enable|restart' \
   'link|/etc/localtime|/usr/share/zoneinfo/UTC'

@@ -30,7 +30,6 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/ssl/swarm/etcd-peer/crl.pem|/etc/ssl/swarm/etcd-peer/crl.pem|0444||etcd-member.service' \
   'file|shared/files/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|/etc/docker/certs.d/sw-node-1.swarm.internal:5000/ca.crt|0444||' \
   'file|shared/files/etc/profile.d/01-etcd.sh|/etc/profile.d/01-etcd.sh|0644||' \
-  'file|nodes/sw-node-1/files/etc/swarm-cluster/certbot/publish.sh|/etc/swarm-cluster/certbot/publish.sh|0755||certbot-publish.service' \
   'file|shared/files/etc/sysctl.d/90-elasticsearch.conf|/etc/sysctl.d/90-elasticsearch.conf|0644||' \
   'file|nodes/sw-node-1/files/etc/docker/daemon.json|/etc/docker/daemon.json|0644||docker.service' \
   'file|shared/files/etc/docker/daemon.json.exceptions|/etc/docker/daemon.json.exceptions|0644||docker.service' \
@@ -40,31 +39,32 @@ exec bash "$OUT_DIR/shared/apply.sh" \
   'file|shared/files/etc/profile.d/aliases.sh|/etc/profile.d/aliases.sh|0644||' \
   'file|nodes/sw-node-1/files/etc/nftables/swarm-cluster.nft|/etc/nftables/swarm-cluster.nft|0644||swarm-firewall.service' \
   'file|shared/files/etc/ceph/ceph.conf|/etc/ceph/ceph.conf|0644||' \
-  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-volume-logs.service ceph-volume-www.service' \
+  'file|shared/files/opt/ceph/bin/ceph-node.sh|/opt/ceph/bin/ceph-node.sh|0755||ceph-volume-letsencrypt.service ceph-volume-logs.service ceph-volume-www.service' \
+  'file|nodes/sw-node-1/files/etc/swarm-cluster/certbot/bootstrap.sh|/etc/swarm-cluster/certbot/bootstrap.sh|0755||certbot-bootstrap.service' \
   'file|shared/files/etc/packetbeat/packetbeat.yml|/etc/packetbeat/packetbeat.yml|0600||packetbeat.service' \
   'file|shared/files/opt/bin/packetbeat-run.sh|/opt/bin/packetbeat-run.sh|0755||packetbeat.service' \
   'file|shared/files/etc/swarm-cluster/backup/backup-volumes.sh|/etc/swarm-cluster/backup/backup-volumes.sh|0755||swarm-cluster-backup.service' \
   'file|shared/files/etc/swarm-cluster/backup/restore.sh|/etc/swarm-cluster/backup/restore.sh|0755||' \
   'file|nodes/sw-node-1/systemd/etcd-member.service|/etc/systemd/system/etcd-member.service|0644|etcd-member.service|' \
   'file|shared/systemd/etcd-member.path|/etc/systemd/system/etcd-member.path|0644|etcd-member.path|' \
-  'file|nodes/sw-node-1/systemd/certbot-publish.timer|/etc/systemd/system/certbot-publish.timer|0644|certbot-publish.timer|' \
-  'file|nodes/sw-node-1/systemd/certbot-publish.service|/etc/systemd/system/certbot-publish.service|0644|certbot-publish.service|' \
   'file|nodes/sw-node-1/systemd/docker-tcp.socket|/etc/systemd/system/docker-tcp.socket|0644|docker-tcp.socket|' \
   'file|shared/systemd/swarm-firewall.service|/etc/systemd/system/swarm-firewall.service|0644|swarm-firewall.service|' \
   'file|shared/systemd/ceph-volume-www.service|/etc/systemd/system/ceph-volume-www.service|0644|ceph-volume-www.service|' \
+  'file|shared/systemd/ceph-volume-letsencrypt.service|/etc/systemd/system/ceph-volume-letsencrypt.service|0644|ceph-volume-letsencrypt.service|' \
   'file|nodes/sw-node-1/systemd/ceph-volume-logs.service|/etc/systemd/system/ceph-volume-logs.service|0644|ceph-volume-logs.service|' \
+  'file|nodes/sw-node-1/systemd/certbot-bootstrap.service|/etc/systemd/system/certbot-bootstrap.service|0644|certbot-bootstrap.service|' \
   'file|shared/systemd/packetbeat.service|/etc/systemd/system/packetbeat.service|0644|packetbeat.service|' \
   'file|nodes/sw-node-1/systemd/swarm-cluster-backup.service|/etc/systemd/system/swarm-cluster-backup.service|0644|swarm-cluster-backup.service|' \
   'file|shared/systemd/swarm-cluster-backup.timer|/etc/systemd/system/swarm-cluster-backup.timer|0644|swarm-cluster-backup.timer|' \
   'unit|docker.service|enable|manual' \
   'unit|etcd-member.service|enable|restart' \
   'unit|etcd-member.path|enable|restart' \
-  'unit|certbot-publish.timer|enable|restart' \
-  'unit|certbot-publish.service|-|next-run' \
   'unit|docker-tcp.socket|enable|manual' \
   'unit|swarm-firewall.service|enable|reload-or-restart' \
   'unit|ceph-volume-www.service|enable|restart' \
+  'unit|ceph-volume-letsencrypt.service|enable|restart' \
   'unit|ceph-volume-logs.service|enable|restart' \
+  'unit|certbot-bootstrap.service|enable|restart' \
   'unit|packetbeat.service|enable|restart' \
   'unit|swarm-cluster-backup.service|-|next-run' \
   'unit|swarm-cluster-backup.timer|enable|restart' \

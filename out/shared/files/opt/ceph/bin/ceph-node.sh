@@ -61,6 +61,7 @@ keys() {
   done
   # One client per volume, allowed its own directory or pool only.
   client_key client.vol-www --cap mon 'allow r' --cap mds 'allow rw path=/volumes/www' --cap osd 'allow rw tag cephfs data=cephfs'
+  client_key client.vol-letsencrypt --cap mon 'allow r' --cap mds 'allow rw path=/volumes/letsencrypt' --cap osd 'allow rw tag cephfs data=cephfs'
   client_key client.vol-database --cap mon 'profile rbd' --cap osd 'profile rbd pool=xtradb'
   client_key client.vol-logs --cap mon 'profile rbd' --cap osd 'profile rbd pool=logs'
   monmaptool --create --fsid "$FSID" --addv sw-db-1 '[v2:10.10.1.41:3300,v1:10.10.1.41:6789]' --addv sw-db-2 '[v2:10.10.1.42:3300,v1:10.10.1.42:6789]' --addv sw-proxy-sql '[v2:10.10.1.31:3300,v1:10.10.1.31:6789]' --clobber "$CEPH_NODE_ETC/monmap" >/dev/null
@@ -171,7 +172,7 @@ setup_directories() {
   printf '%s:/ %s ceph name=admin,secret=%s 0 0\n' "$MON_ADDRESSES" "$root" "$(ceph-authtool -p -n client.admin "$CEPH_NODE_ETC/ceph.client.admin.keyring")" >"$fstab"
   mount -T "$fstab" "$root" || { rm -f "$fstab"; rmdir "$root"; return 1; }
   rm -f "$fstab"
-  local directories=(volumes/www)
+  local directories=(volumes/www volumes/letsencrypt)
   for directory in "${directories[@]}"; do mkdir -p "$root/$directory"; done
   umount "$root"
   rmdir "$root"
