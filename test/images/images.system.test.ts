@@ -19,6 +19,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PACKAGE_OF, debianPackageOf } from "../../generators/images/debian-php.js";
+import { DEBIAN_VERSIONS } from "../../generators/images/debian-versions.js";
 import { DEBIAN_BASE, contextTag, imagesGenerator } from "../../generators/images/index.js";
 import { ignitionGenerator } from "../../generators/ignition/index.js";
 import { stacksGenerator } from "../../generators/stacks/index.js";
@@ -133,6 +134,46 @@ const NAMESPACE_SETUP = [
   'exec "$@"',
 ].join("\n");
 
+/** `apt-cache policy` of packages: each one's installed version (undefined when not installed) and candidate. */
+function aptPolicy(names: readonly string[]): Map<string, { installed: string | undefined; candidate: string | undefined }> {
+  const result = run("apt-cache", ["policy", ...names]);
+  expect(result.status, result.output).toBe(0);
+  const policy = new Map<string, { installed: string | undefined; candidate: string | undefined }>();
+  for (const block of result.stdout.split(/^(?=\S)/m)) {
+    const name = /^(\S+):$/m.exec(block)?.[1];
+    const installed = /^ {2}Installed: (\S+)$/m.exec(block)?.[1];
+    const candidate = /^ {2}Candidate: (\S+)$/m.exec(block)?.[1];
+    if (name)
+      policy.set(name, {
+        installed: installed === "(none)" ? undefined : installed,
+        candidate: candidate === "(none)" ? undefined : candidate,
+      });
+  }
+  return policy;
+}
+
+/** The `<name>=<version>` words of a build context's apt-get install line: what its Dockerfile pins. */
+function pinnedIn(folder: string): Map<string, string> {
+  const dockerfile = readFileSync(path.join(OUT, "images", folder, "Dockerfile"), "utf8");
+  const words = /apt-get install --yes --no-install-recommends (.*) \\$/m.exec(dockerfile)?.[1]?.split(" ") ?? [];
+  return new Map(words.map((word) => [word.split("=")[0] ?? "", word.split("=").slice(1).join("=")]));
+}
+
+/**
+ * The packages the other tests run (test/nginx, test/php: nginx -t with the connector, the CRS and GeoIP2,
+ * php-fpm8.2, php, opcache) and ModSecurity's engine, which the connector loads: installed on this machine.
+ */
+const RUN_BY_THE_TESTS = [
+  "nginx",
+  "libnginx-mod-http-modsecurity",
+  "libmodsecurity3",
+  "modsecurity-crs",
+  "libnginx-mod-http-geoip2",
+  "php8.2-fpm",
+  "php8.2-cli",
+  "php8.2-opcache",
+];
+
 /** A program run in the mount and network namespace of process `pid`. */
 function inside(pid: number, command: string, args: readonly string[]) {
   return run("nsenter", [`--net=/proc/${pid}/ns/net`, `--mount=/proc/${pid}/ns/mnt`, "--", command, ...args]);
@@ -239,6 +280,22 @@ describe("out/images without a daemon", () => {
       expect(other.status).not.toBe(0);
     } finally {
       rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it("every pinned version is the one this machine's apt offers, and the one installed of what the other tests run", () => {
+    const policy = aptPolicy(Object.keys(DEBIAN_VERSIONS));
+    const differing = Object.entries(DEBIAN_VERSIONS).flatMap(([name, version]) => {
+      const { installed, candidate } = policy.get(name) ?? {};
+      return candidate === version && (installed === undefined || installed === version) ? [] : [{ name, version, installed, candidate }];
+    });
+    expect(differing).toEqual([]);
+    for (const name of RUN_BY_THE_TESTS) expect(policy.get(name)?.installed, name).toBe(DEBIAN_VERSIONS[name]);
+    // And the Dockerfiles pin exactly these, every package they name.
+    for (const { folder } of builds()) {
+      const pinned = pinnedIn(folder);
+      expect(pinned.size, folder).toBeGreaterThan(0);
+      for (const [name, version] of pinned) expect(version, `${folder}: ${name}`).toBe(DEBIAN_VERSIONS[name]);
     }
   });
 
@@ -413,14 +470,37 @@ describe("out/images built for real by a private dockerd", () => {
     expect(composer.output).toMatch(/Composer (version )?2\./);
   }, 120_000);
 
-  it("a build context naming a package bookworm does not have fails, build.sh naming the image", async () => {
+  it("each image holds exactly the versions its Dockerfile pins, those this machine's tests run", () => {
+    for (const { folder, ref } of builds()) {
+      const listed = docker(["run", "--rm", "--network", "none", ref, "dpkg-query", "--show", "--showformat", "${Package} ${Version}\\n"]);
+      expect(listed.status, listed.output).toBe(0);
+      const installed = new Map(
+        listed.stdout
+          .trim()
+          .split("\n")
+          .map((line) => line.split(" ") as [string, string]),
+      );
+      for (const [name, version] of pinnedIn(folder)) expect(installed.get(name), `${folder}: ${name}`).toBe(version);
+      const machine = aptPolicy(RUN_BY_THE_TESTS);
+      for (const name of RUN_BY_THE_TESTS.filter((candidate) => installed.has(candidate)))
+        expect(installed.get(name), `${folder}: ${name}`).toBe(machine.get(name)?.installed);
+    }
+  });
+
+  it("a build context naming a package or a pinned version bookworm does not have fails, build.sh naming the image", async () => {
     // build.sh and the php-fpm context, copied; one package renamed to one that does not exist, the tag recomputed.
     const copy = path.join(work, "bad-images");
     mkdirSync(path.join(copy, "php-fpm"), { recursive: true });
     const original = path.join(OUT, "images", "php-fpm");
     for (const file of readdirSync(original)) writeFileSync(path.join(copy, "php-fpm", file), readFileSync(path.join(original, file)));
     const dockerfile = path.join(copy, "php-fpm", "Dockerfile");
-    writeFileSync(dockerfile, readFileSync(dockerfile, "utf8").replace(" php8.2-redis ", " php8.2-no-such-extension "));
+    // One package that does not exist, and one pinned to a version Debian does not have (as once it replaced it).
+    writeFileSync(
+      dockerfile,
+      readFileSync(dockerfile, "utf8")
+        .replace(/ php8\.2-redis=\S+ /, " php8.2-no-such-extension ")
+        .replace(/ php8\.2-igbinary=\S+ /, " php8.2-igbinary=0.0-1 "),
+    );
     const files = new Map(
       readdirSync(path.join(copy, "php-fpm")).map((file) => [file, readFileSync(path.join(copy, "php-fpm", file), "utf8")]),
     );
@@ -432,6 +512,7 @@ describe("out/images built for real by a private dockerd", () => {
     const result = await runAsync("bash", [path.join(copy, "build.sh"), "--no-push"], env);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/Unable to locate package php8\.2-no-such-extension/);
+    expect(result.output).toContain("Version '0.0-1' for 'php8.2-igbinary' was not found");
     expect(result.stderr).toContain("build.sh: images/php-fpm failed to build");
     // And an edited context is refused before any build: its hash is no longer the tag.
     writeFileSync(dockerfile, `${readFileSync(dockerfile, "utf8")}# edited\n`);
