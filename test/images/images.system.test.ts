@@ -592,7 +592,11 @@ describe("out/images built for real by a private dockerd", () => {
     writeFileSync(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /nonexistent\nhttp:\n  addr: 127.0.0.1:1\n");
 
     // The machine's own /etc/hosts and /etc/docker stay as they are: the daemon sees the test's, in its namespace.
-    const machine = () => ({ hosts: readFileSync("/etc/hosts", "utf8"), trust: existsSync(trustPath) });
+    const machine = () => ({
+      hosts: readFileSync("/etc/hosts", "utf8"),
+      etcDocker: readdirSync("/etc/docker").sort(),
+      trust: existsSync(trustPath),
+    });
     const before = machine();
     const hostsFile = path.join(work, "hosts");
     writeFileSync(hostsFile, hosts);
@@ -615,6 +619,11 @@ describe("out/images built for real by a private dockerd", () => {
     ]);
     registryPid = dockerd.pid ?? 0;
     expect(readlinkSync(`/proc/${registryPid}/ns/net`)).not.toBe(readlinkSync("/proc/self/ns/net"));
+    // In its namespace, and only there, /etc/hosts is the node's and /etc/docker the test's.
+    expect(inside(registryPid, "cat", ["/etc/hosts"]).stdout).toBe(hosts);
+    // (dockerd writes its trust key there: key.json lands in the test's folder, not in the machine's /etc/docker.)
+    expect(inside(registryPid, "ls", ["-A", "/etc/docker"]).stdout.split("\n").filter(Boolean)).toEqual(readdirSync(etcDocker).sort());
+    expect(machine()).toEqual(before);
     const log = openSync(path.join(work, "registry.log"), "w");
     others.push(
       spawn("nsenter", [`--net=/proc/${registryPid}/ns/net`, "--", "docker-registry", "serve", config], {
