@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { Problem } from "../../src/core/problems.js";
+import { applyAcceptedRisks } from "../../src/analysis/accepted-risks.js";
 import { ClusterConstruct } from "../../src/model/base.js";
 import { Cluster } from "../../src/model/cluster.js";
 import { closestKey, propsShape } from "../../src/model/props-shape.js";
@@ -7,6 +8,7 @@ import type { NginxLayout } from "../nginx/layout.js";
 import type { PhpImagePaths } from "../php/php-fpm.js";
 import { KNOWN_EXTENSIONS } from "../php/known-extensions.js";
 import { DEBIAN_PHP_VERSION, debianPackageOf } from "./debian-php.js";
+import { DEBIAN_VERSION, DEBIAN_VERSIONS } from "./debian-versions.js";
 import { IMAGES_MESSAGES } from "./messages.js";
 import type { Registry } from "./registry.js";
 import { contextTag, renderDockerfile } from "./render.js";
@@ -14,10 +16,11 @@ import { GENERATED_NOTICE } from "../../src/synth/header.js";
 
 /**
  * The base every image starts from: Debian bookworm, the release this project's tests run on, so the nginx,
- * ModSecurity, CRS and PHP the tests exercise are the packages the images install. Pinned by a dated tag; in
- * production pin the digest too (`debian:bookworm-20251117-slim@sha256:<digest>`, which `docker buildx
- * imagetools inspect` prints): a tag can be pushed again, a digest cannot. Without a registry, the tests make an
- * image of this name themselves from the machine's apt sources (mmdebstrap | docker import).
+ * ModSecurity, CRS and PHP the tests exercise are the packages the images install. Pinned by a dated tag; give
+ * its digest too (`baseDigest`, which `docker buildx imagetools inspect` prints): a tag can be pushed again, a
+ * digest cannot, and a digest cannot be looked up without Docker Hub, so there is none by default (a warning
+ * says so). Without a registry, the tests make an image of this name themselves from the machine's apt sources
+ * (mmdebstrap | docker import).
  */
 export const DEBIAN_BASE = "debian:bookworm-20251117-slim";
 
@@ -27,6 +30,7 @@ const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 /** A dated tag (`…-20251117…`) or a digest. */
 const PINNED = /(?:@sha256:[0-9a-f]{64}$|:[^:/@]*\d{8}[^:/@]*$)/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const CONTEXT_FILE = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 
 export interface ImageProps {
@@ -35,8 +39,18 @@ export interface ImageProps {
   readonly name?: string;
   /** @default DEBIAN_BASE */
   readonly base?: string;
+  /**
+   * The base's digest (`sha256:<64 hex>`, as `docker buildx imagetools inspect <base>` prints it): FROM then
+   * names `<base>@<digest>`, which no push can change. Without it (or a digest in `base`), a warning.
+   */
+  readonly baseDigest?: string;
   /** Debian packages to install (without recommends). */
   readonly packages: readonly string[];
+  /**
+   * The version to install of a package (`apt-get install <name>=<version>`), beyond or instead of
+   * DEBIAN_VERSIONS (generators/images/debian-versions.ts). A package with no version is a warning.
+   */
+  readonly versions?: Readonly<Record<string, string>>;
   /** Build-context files (path in the context → contents), each copied to `target` in the image. */
   readonly files?: readonly { readonly path: string; readonly contents: string; readonly target: string }[];
   /** Shell commands run after the install, in the same layer. */
@@ -57,7 +71,9 @@ export const IMAGE_PROPS = propsShape<ImageProps>()({
   registry: "required",
   name: "optional",
   base: "optional",
+  baseDigest: "optional",
   packages: "required list",
+  versions: "optional",
   files: "optional list",
   run: "optional list",
   stopSignal: "optional",
@@ -76,12 +92,16 @@ export class Image extends ClusterConstruct {
   readonly registry: Registry;
   readonly imageName: string;
   readonly base: string;
+  readonly baseDigest: string | undefined;
   readonly packages: readonly string[];
+  /** The version each package is installed at, where one is pinned. */
+  readonly versions: ReadonlyMap<string, string>;
   /** The build context: path → contents, the Dockerfile included. */
   readonly context: ReadonlyMap<string, string>;
   readonly tag: string;
   private readonly fileProps: readonly { readonly path: string; readonly contents: string; readonly target: string }[];
   private readonly familyPackages: number;
+  private readonly ownVersions: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: ImageProps) {
     super(scope, id);
@@ -89,7 +109,15 @@ export class Image extends ClusterConstruct {
     this.registry = props.registry;
     this.imageName = props.name ?? id;
     this.base = props.base ?? DEBIAN_BASE;
+    this.baseDigest = props.baseDigest;
     this.packages = Array.isArray(props.packages) ? props.packages : [];
+    this.ownVersions = typeof props.versions === "object" && props.versions !== null ? props.versions : {};
+    const versions = new Map<string, string>();
+    for (const name of this.packages) {
+      const version = Object.hasOwn(this.ownVersions, name) ? this.ownVersions[name] : DEBIAN_VERSIONS[name];
+      if (typeof version === "string") versions.set(name, version);
+    }
+    this.versions = versions;
     this.fileProps = Array.isArray(props.files) ? props.files : [];
     this.familyPackages = props.familyPackages ?? 0;
     const context = new Map<string, string>();
@@ -98,8 +126,8 @@ export class Image extends ClusterConstruct {
       "Dockerfile",
       renderDockerfile({
         purpose: props.purpose ?? [],
-        base: this.base,
-        packages: this.packages,
+        base: this.baseDigest === undefined ? this.base : `${this.base}@${this.baseDigest}`,
+        packages: this.packages.map((name) => ({ name, version: versions.get(name) })),
         copies: this.fileProps.map((file) => ({ file: file.path, target: file.target })),
         run: props.run ?? [],
         stopSignal: props.stopSignal,
@@ -121,11 +149,26 @@ export class Image extends ClusterConstruct {
       problems.push(IMAGES_MESSAGES.problem("images/name-invalid", this, "name", { value: this.imageName }));
     if (typeof this.base !== "string" || !PINNED.test(this.base))
       problems.push(IMAGES_MESSAGES.problem("images/base-unpinned", this, "base", { value: this.base }));
+    else if (
+      this.baseDigest !== undefined &&
+      (typeof this.baseDigest !== "string" || !DIGEST.test(this.baseDigest) || this.base.includes("@"))
+    )
+      problems.push(IMAGES_MESSAGES.problem("images/base-digest-invalid", this, "baseDigest", { value: this.baseDigest }));
+    else if (this.baseDigest === undefined && !this.base.includes("@"))
+      problems.push(IMAGES_MESSAGES.problem("images/base-digest-missing", this, "baseDigest", { base: this.base }));
     const offset = this.familyPackages;
     this.packages.forEach((name, index) => {
       if (typeof name !== "string" || !PACKAGE_NAME.test(name))
         problems.push(IMAGES_MESSAGES.problem("images/package-invalid", this, `packages[${index - offset}]`, { value: name }));
+      else if (!this.versions.has(name))
+        problems.push(IMAGES_MESSAGES.problem("images/package-unpinned", this, `packages[${index - offset}]`, { name }));
     });
+    for (const [name, version] of Object.entries(this.ownVersions)) {
+      if (typeof version !== "string" || !DEBIAN_VERSION.test(version))
+        problems.push(IMAGES_MESSAGES.problem("images/version-invalid", this, `versions.${name}`, { name, value: version }));
+      else if (!this.packages.includes(name))
+        problems.push(IMAGES_MESSAGES.problem("images/version-unused", this, `versions.${name}`, { name }));
+    }
     this.fileProps.forEach((file, index) => {
       if (typeof file?.path !== "string" || !CONTEXT_FILE.test(file.path) || file.path === "Dockerfile")
         problems.push(IMAGES_MESSAGES.problem("images/file-invalid", this, `files[${index}].path`, { value: file?.path }));
@@ -135,7 +178,8 @@ export class Image extends ClusterConstruct {
       .find((image) => image !== this && image.registry === this.registry && image.imageName === this.imageName);
     if (other && Cluster.of(this).all(Image).indexOf(other) < Cluster.of(this).all(Image).indexOf(this))
       problems.push(IMAGES_MESSAGES.problem("images/name-taken", this, "name", { name: this.imageName, other: other.path }));
-    return problems;
+    // A warning the config accepted with `acceptRisk(image, { code: reason })` becomes a note carrying the reason.
+    return applyAcceptedRisks(problems, [this]);
   }
 }
 
@@ -145,18 +189,25 @@ export interface NginxWafImageProps {
   readonly name?: string;
   /** @default DEBIAN_BASE */
   readonly base?: string;
+  /** The base's digest (see ImageProps.baseDigest). */
+  readonly baseDigest?: string;
   /** Debian packages beyond nginx and its modules. */
   readonly packages?: readonly string[];
+  /** Versions beyond or instead of DEBIAN_VERSIONS (see ImageProps.versions). */
+  readonly versions?: Readonly<Record<string, string>>;
 }
 
 export const NGINX_WAF_IMAGE_PROPS = propsShape<NginxWafImageProps>()({
   registry: "required",
   name: "optional",
   base: "optional",
+  baseDigest: "optional",
   packages: "optional list",
+  versions: "optional",
 });
 
-const NGINX_PACKAGES = ["nginx", "libnginx-mod-http-modsecurity", "modsecurity-crs", "libnginx-mod-http-geoip2"];
+/** libmodsecurity3 (the connector's dependency) by name too, so its version is pinned with the others. */
+const NGINX_PACKAGES = ["nginx", "libnginx-mod-http-modsecurity", "libmodsecurity3", "modsecurity-crs", "libnginx-mod-http-geoip2"];
 
 /** The nginx of Debian bookworm: 1.22, with the HTTP/2 syntax of versions before 1.25.1. */
 const DEBIAN_NGINX_VERSION = "1.22";
@@ -188,6 +239,8 @@ export class NginxWafImage extends Image {
       registry: checked.registry,
       name: checked.name ?? "nginx-waf",
       ...(checked.base ? { base: checked.base } : {}),
+      ...(checked.baseDigest !== undefined ? { baseDigest: checked.baseDigest } : {}),
+      ...(checked.versions ? { versions: checked.versions } : {}),
       packages: [...NGINX_PACKAGES, ...(checked.packages ?? [])],
       familyPackages: NGINX_PACKAGES.length,
       run: [
@@ -221,6 +274,10 @@ export interface PhpFpmImageProps {
   readonly composer?: boolean;
   /** Debian packages beyond PHP's. */
   readonly packages?: readonly string[];
+  /** The base's digest (see ImageProps.baseDigest). */
+  readonly baseDigest?: string;
+  /** Versions beyond or instead of DEBIAN_VERSIONS (see ImageProps.versions). */
+  readonly versions?: Readonly<Record<string, string>>;
 }
 
 export const PHP_FPM_IMAGE_PROPS = propsShape<PhpFpmImageProps>()({
@@ -230,6 +287,8 @@ export const PHP_FPM_IMAGE_PROPS = propsShape<PhpFpmImageProps>()({
   extensions: "required list",
   composer: "optional",
   packages: "optional list",
+  baseDigest: "optional",
+  versions: "optional",
 });
 
 const PHP_ETC = `/etc/php/${DEBIAN_PHP_VERSION}/fpm`;
@@ -259,6 +318,8 @@ export class PhpFpmImage extends Image {
       registry: props.registry,
       name: props.name ?? "php-fpm",
       ...(props.base ? { base: props.base } : {}),
+      ...(props.baseDigest !== undefined ? { baseDigest: props.baseDigest } : {}),
+      ...(props.versions ? { versions: props.versions } : {}),
       packages: [...packages, ...own],
       familyPackages,
       files: [

@@ -22,6 +22,29 @@ export const IMAGES_MESSAGES = defineMessages({
     ({ value }) => `base image ${shown(value)} is not pinned: a rebuild of the same context could start from a different image`,
     'give a dated tag (e.g. "debian:bookworm-20251117-slim") or a digest ("debian:bookworm-20251117-slim@sha256:…")',
   ),
+  "images/base-digest-missing": entry<{ base: string }>(
+    ({ base }) =>
+      `base image "${base}" is pinned by its tag only: a tag can be pushed again, so a rebuild of the same context could start from another image under it`,
+    'give `baseDigest` (`docker buildx imagetools inspect <base>` prints it), or accept the risk with `acceptRisk(image, { "images/base-digest-missing": reason })`',
+    "warning",
+  ),
+  "images/base-digest-invalid": entry<{ value: unknown }>(
+    ({ value }) => `${shown(value)} cannot be the base image's digest`,
+    'give "sha256:" and 64 lower-case hex digits, as `docker buildx imagetools inspect` prints it, with a base that names no digest of its own',
+  ),
+  "images/package-unpinned": entry<{ name: string }>(
+    ({ name }) => `"${name}" has no pinned version: each build installs whatever version bookworm has then, under the same tag`,
+    ({ name }) => `give its version in \`versions\` (\`{ "${name}": "<version>" }\`, as \`apt-cache policy ${name}\` shows it)`,
+    "warning",
+  ),
+  "images/version-invalid": entry<{ name: string; value: unknown }>(
+    ({ name, value }) => `${shown(value)} is not a Debian version (for "${name}")`,
+    'give it as `apt-cache policy` shows it: [epoch:]upstream[-revision], e.g. "1.22.1-9+deb12u11"',
+  ),
+  "images/version-unused": entry<{ name: string }>(
+    ({ name }) => `a version is given for "${name}", which the image does not install`,
+    "drop it, or add the package to `packages`",
+  ),
   "images/name-invalid": entry<{ value: unknown }>(
     ({ value }) => `${shown(value)} cannot name an image in the registry`,
     'give lower-case letters, digits and single - . _ between them, e.g. "nginx-waf"',

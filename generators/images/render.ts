@@ -7,8 +7,10 @@ import { bashScript, shellWord } from "../shell.js";
 export interface DockerfileSpec {
   /** What the image is, one line each, as the Dockerfile's leading comment. */
   readonly purpose: readonly string[];
+  /** What FROM names: an image reference, with its digest when one is pinned. */
   readonly base: string;
-  readonly packages: readonly string[];
+  /** Debian packages, each installed at its version when one is given (`apt-get install <name>=<version>`). */
+  readonly packages: readonly { readonly name: string; readonly version?: string | undefined }[];
   /** Build-context files copied into the image: context path → absolute path in the image. */
   readonly copies: readonly { readonly file: string; readonly target: string }[];
   /** Shell commands run after the packages are installed, in one RUN. */
@@ -18,13 +20,16 @@ export interface DockerfileSpec {
 }
 
 /**
- * The Dockerfile: one RUN that installs the packages without recommends and drops apt's lists, so the image
- * holds what it runs and no package index (smaller, and no stale index to install from later).
+ * The Dockerfile: one RUN that installs the packages (at their pinned versions) without recommends and drops
+ * apt's lists, so the image holds what it runs and no package index (smaller, and no stale index to install from
+ * later).
  */
 export function renderDockerfile(spec: DockerfileSpec): string {
   const install = [
     "apt-get update",
-    `DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends ${[...spec.packages].join(" ")}`,
+    `DEBIAN_FRONTEND=noninteractive apt-get install --yes --no-install-recommends ${spec.packages
+      .map(({ name, version }) => (version === undefined ? name : `${name}=${version}`))
+      .join(" ")}`,
     ...spec.run,
     "rm -rf /var/lib/apt/lists/*",
   ];

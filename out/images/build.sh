@@ -38,5 +38,5 @@ build() {
   fi
 }
 
-build nginx-waf sw-node-1.swarm.internal:5000/nginx-waf:8f415557a0deba14
-build php-fpm sw-node-1.swarm.internal:5000/php-fpm:5d945727c57d241a
+build nginx-waf sw-node-1.swarm.internal:5000/nginx-waf:7e7cb7c9aaa3f43c
+build php-fpm sw-node-1.swarm.internal:5000/php-fpm:c648e5cd9f5c066a

@@ -13,7 +13,8 @@ interface RecordedRisk {
  * Accepts an availability warning on a construct, with the reason a reviewer reads in the report: the warning
  * becomes a note that says it was accepted and why, so `build --strict` passes while the risk stays in view.
  * Errors cannot be accepted: a quorum lost on one node, a broken request path or data with one copy is never
- * a choice this tool lets a config wave through.
+ * a choice this tool lets a config wave through. A construct's own check may honour it too, for a warning of
+ * its own that is a risk rather than a mistake (an Image's base pinned by its tag only, images/base-digest-missing).
  */
 export function acceptRisk(construct: IConstruct, reasons: Readonly<Record<string, string>>): void {
   for (const [code, reason] of Object.entries(reasons)) construct.node.addMetadata(ACCEPTED_RISK, { code, reason } satisfies RecordedRisk);

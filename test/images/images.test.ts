@@ -5,7 +5,10 @@ import { imagesGenerator } from "../../generators/images/index.js";
 import { registryTrustFiles } from "../../generators/images/trust.js";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { ConfigError } from "../../src/core/problems.js";
-import { ClusterPki, NginxWafImage, PhpFpmImage, Registry, Service, Stack, Testing, contextTag } from "../../src/index.js";
+import { PACKAGE_OF, debianPackageOf } from "../../generators/images/debian-php.js";
+import { DEBIAN_VERSIONS, PHP_SOURCE_VERSION } from "../../generators/images/debian-versions.js";
+import { acceptRisk } from "../../src/analysis/accepted-risks.js";
+import { ClusterPki, DEBIAN_BASE, NginxWafImage, PhpFpmImage, Registry, Service, Stack, Testing, contextTag } from "../../src/index.js";
 
 const SEED_EXTENSIONS = ["exif", "mysqli", "pdo_mysql", "sockets", "gd", "igbinary", "redis"];
 
@@ -55,7 +58,59 @@ describe("Image", () => {
   it("installs the seed's extensions from Debian's packages: exif and sockets from php8.2-common, the others their own", () => {
     const { php } = imagesCluster();
     const install = /apt-get install --yes --no-install-recommends (.*) \\$/m.exec(php.context.get("Dockerfile") ?? "")?.[1]?.split(" ");
-    expect(install).toEqual(["php8.2-fpm", "php8.2-cli", "php8.2-mysql", "php8.2-gd", "php8.2-igbinary", "php8.2-redis", "composer"]);
+    expect(install).toEqual([
+      `php8.2-fpm=${PHP_SOURCE_VERSION}`,
+      `php8.2-cli=${PHP_SOURCE_VERSION}`,
+      `php8.2-mysql=${PHP_SOURCE_VERSION}`,
+      `php8.2-gd=${PHP_SOURCE_VERSION}`,
+      "php8.2-igbinary=3.2.13-1",
+      "php8.2-redis=5.3.7+4.3.0-3",
+      "composer=2.5.5-1+deb12u5",
+    ]);
+  });
+
+  it("pins every package the families install, ModSecurity's engine included; a package of the user's needs a version", async () => {
+    const { nginx, php } = imagesCluster({ packages: ["curl"], versions: { curl: "7.88.1-10+deb12u14" } });
+    expect(nginx.context.get("Dockerfile")).toContain(
+      "nginx=1.22.1-9+deb12u11 libnginx-mod-http-modsecurity=1.0.3-1+b2 libmodsecurity3=3.0.9-1+deb12u2 modsecurity-crs=3.3.4-1+deb12u3 libnginx-mod-http-geoip2=1:3.4-3 \\",
+    );
+    expect(php.context.get("Dockerfile")).toContain(" composer=2.5.5-1+deb12u5 curl=7.88.1-10+deb12u14 \\");
+    for (const extension of Object.keys(PACKAGE_OF)) {
+      const name = debianPackageOf(extension);
+      if (name) expect(DEBIAN_VERSIONS[name], name).toMatch(/^(?:\d+:)?\d/);
+    }
+    // Unpinned, a bad version and one for a package the image does not install: the first a warning, the others errors.
+    const loose = imagesCluster({ packages: ["curl", "jq"], versions: { curl: "latest", wget: "1.21.3-1+b2" } });
+    const problems = await problemsOf(loose);
+    expect(problems.map(({ code, field }) => ({ code, field }))).toEqual([
+      { code: "images/version-invalid", field: "versions.curl" },
+      { code: "images/version-unused", field: "versions.wget" },
+    ]);
+    const warned = await Testing.synthResult(imagesCluster({ packages: ["jq"] }).cluster, { generators: [imagesGenerator] });
+    expect(warned.problems.filter((problem) => problem.code === "images/package-unpinned")).toEqual([
+      expect.objectContaining({ severity: "warning", construct: "cluster/php-fpm", field: "packages[0]" }),
+    ]);
+  });
+
+  it("FROM names the base's digest when one is given; a tag alone is a warning, which the config can accept", async () => {
+    const digest = `sha256:${"ab".repeat(32)}`;
+    const pinned = imagesCluster({ baseDigest: digest });
+    expect(pinned.php.context.get("Dockerfile")).toContain(`FROM ${DEBIAN_BASE}@${digest}\n`);
+    expect(pinned.php.tag).not.toBe(imagesCluster().php.tag);
+    const result = await Testing.synthResult(pinned.cluster, { generators: [imagesGenerator] });
+    const missing = result.problems.filter((problem) => problem.code === "images/base-digest-missing");
+    expect(missing.map(({ severity, construct, field }) => ({ severity, construct, field }))).toEqual([
+      { severity: "warning", construct: "cluster/nginx-waf", field: "baseDigest" },
+    ]);
+    const accepted = imagesCluster({ baseDigest: digest });
+    acceptRisk(accepted.nginx, { "images/base-digest-missing": "built offline" });
+    const note = (await Testing.synthResult(accepted.cluster, { generators: [imagesGenerator] })).problems.find(
+      (problem) => problem.code === "images/base-digest-missing",
+    );
+    expect(note?.severity).toBe("info");
+    expect(note?.message).toContain("(accepted: built offline)");
+    const bad = await problemsOf(imagesCluster({ baseDigest: "sha256:short" }));
+    expect(bad.map(({ code, field }) => ({ code, field }))).toEqual([{ code: "images/base-digest-invalid", field: "baseDigest" }]);
   });
 
   it("writes each context under images/<name>/ and a build.sh that builds exactly the references the stacks use", async () => {

@@ -38,5 +38,5 @@ build() {
   fi
 }
 
-build nginx-waf sw-node-1.swarm.internal:5000/nginx-waf:8f415557a0deba14
-build php-fpm sw-node-1.swarm.internal:5000/php-fpm:422ee45039cdaed7
+build nginx-waf sw-node-1.swarm.internal:5000/nginx-waf:7e7cb7c9aaa3f43c
+build php-fpm sw-node-1.swarm.internal:5000/php-fpm:3e8d92f83c2fff8f
