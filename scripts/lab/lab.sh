@@ -35,6 +35,11 @@ down() {
   local id
   id="$(cat "$dir/lab")"
   local pids=() node ns pid
+  # A deploy.sh still running (lab.sh was stopped while it deployed).
+  if [ -f "$dir/deploy.pid" ]; then
+    pid="$(cat "$dir/deploy.pid")"
+    if ours "$pid" "$dir"; then kill -TERM "$pid" 2>/dev/null || true; fi
+  fi
   # Daemons first, all at once: each stops its containers, then its containerd.
   if [ -f "$dir/nodes" ]; then
     while read -r node _ _ ns _; do
@@ -388,9 +393,11 @@ PHP
     # The generated deploy: networks.sh, labels.sh, secrets.sh, then every stack in order, the Galera
     # members rolled one at a time. Its stack deploys never resolve an image at a registry (its own
     # --resolve-image option); it reads a member's state through SWARM_SSH as bootstrap.sh does.
+    # In the background, waited on: a signal to lab.sh then ends the lab at once (down stops deploy.sh by its pid).
     SWARM_SSH="$here/node-ssh.sh" DEPLOY_POLL=1 DEPLOY_TIMEOUT=300 \
-      bash "$lab_out/swarm/deploy.sh" --resolve-image never 2>&1 | while IFS= read -r line; do log "deploy: $line"; done
-    [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+      bash "$lab_out/swarm/deploy.sh" --resolve-image never > >(while IFS= read -r line; do log "deploy: $line"; done) 2>&1 &
+    echo "$!" >"$LAB_DIR/deploy.pid"
+    wait "$!" || return 1
     log "deployed with swarm/deploy.sh"
   else
     bash "$lab_out/swarm/networks.sh" >&2
