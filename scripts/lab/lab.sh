@@ -13,7 +13,7 @@
 #   lab.sh down <lab-dir>        remove a lab: its daemons, mounts, namespaces, cgroups and files
 #   lab.sh cut|heal <lab-dir> <node>   take a node's link down (not a clean stop) or bring it back
 #
-# LAB_DEPLOY=0 stops after the Swarm, networks, labels and secrets (no stacks).
+# LAB_DEPLOY=0 stops after the Swarm, networks, labels and secrets (no stacks, no images).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -337,21 +337,26 @@ up() {
   done <"$LAB_DIR/nodes"
 
   while read -r host _ _ ns _; do start_node "$host" "$ns"; done <"$LAB_DIR/nodes"
-  standin_rootfs
+  # Images only for a deploy (LAB_DEPLOY=0 runs no task).
   local image recipe
-  while read -r image recipe _; do
-    real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
-    log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
-  done <"$LAB_DIR/real-images.txt"
+  if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+    standin_rootfs
+    while read -r image recipe _; do
+      real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
+      log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
+    done <"$LAB_DIR/real-images.txt"
+  fi
   while read -r host _; do wait_daemon "$host"; done <"$LAB_DIR/nodes"
   log "dockerd runs on every node"
-  local loads=()
-  while read -r host _; do
-    load_images "$host" </dev/null &
-    loads+=("$!")
-  done <"$LAB_DIR/nodes"
-  for i in "${loads[@]}"; do wait "$i"; done
-  log "stand-in image loaded on every node under $(wc -l <"$LAB_DIR/images.txt") names"
+  if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+    local loads=()
+    while read -r host _; do
+      load_images "$host" </dev/null &
+      loads+=("$!")
+    done <"$LAB_DIR/nodes"
+    for i in "${loads[@]}"; do wait "$i"; done
+    log "stand-in image loaded on every node under $(wc -l <"$LAB_DIR/images.txt") names, real images where they run"
+  fi
 
   # The lab's copy of out/ (adapt.mjs): swarm/ as generated but for networks.sh, the stacks adapted.
   local lab_out="$LAB_DIR/out"
