@@ -240,18 +240,19 @@ real_image() {
     # Their own /etc folders (owned by those packages only) as configured here: the links maintainer
     # scripts make (php's conf.d, nginx's modules-enabled) are in no package's list.
     local owners
-    for a in $(grep -oE '^etc/[^/]+$' "$root.files" | sort -u); do
+    while read -r a; do
       [ -d "/$a" ] || continue
       owners="$(dpkg-query -S "/$a" 2>/dev/null | sed 's/: .*//' | tr -d ' ' | tr ',' '\n' | sed 's/:.*//')"
-      if [ -z "$(grep -vxF -f <(echo "$closure") <<<"$owners")" ]; then
+      if ! grep -qvxF -f <(echo "$closure") <<<"$owners"; then
         tar -C / -cf - "$a" | tar -C "$root" -xf - --keep-directory-symlink
       fi
-    done
+    done < <(grep -oE '^etc/[^/]+$' "$root.files" | sort -u)
     # Programs the packages reach through Debian's alternatives (php → php8.2): a direct link.
     for a in /usr/bin/* /usr/sbin/* /bin/* /sbin/*; do
-      [ -L "$a" ] && [ "$(readlink "$a")" = "/etc/alternatives/${a##*/}" ] || continue
-      b="$(readlink -f "$a")"
-      if [ -e "$root$b" ] && [ ! -e "$root$a" ]; then ln -s "$b" "$root$a"; fi
+      if [ -L "$a" ] && [ "$(readlink "$a")" = "/etc/alternatives/${a##*/}" ]; then
+        b="$(readlink -f "$a")"
+        if [ -e "$root$b" ] && [ ! -e "$root$a" ]; then ln -s "$b" "$root$a"; fi
+      fi
     done
     rm -f "$root.files"
   fi
@@ -259,7 +260,7 @@ real_image() {
   while read -r kind a; do
     case "$kind" in
       copy) mkdir -p "$root$(dirname "${a#* }")" && cp "${a%% *}" "$root${a#* }" ;;
-      run) chroot "$root" /bin/sh -c "$a" ;;
+      run) chroot "$root" /bin/sh -c "$a" </dev/null ;;
     esac
   done <"$LAB_DIR/real-$recipe.recipe"
   # The libraries of every program and module (ELF files), and the dynamic loader.
