@@ -55,6 +55,45 @@ export const ADAPTATIONS = [
     why: "no image registry is reachable, and the lab never asks one",
   },
   {
+    id: "real-image-rootfs",
+    applies: "images",
+    change:
+      "an image the build defines (out/images/<name>/Dockerfile) is made from the Debian packages its Dockerfile installs, as installed on this machine, with their non-base dependencies, their /etc folders, its COPY files and RUN steps and the libraries every program links; Prometheus, Alertmanager and node-exporter are Debian's builds at the upstream image's path",
+    why: "no image registry is reachable and the lab does not build with a Dockerfile; this machine's packages are the same Debian release",
+  },
+  {
+    id: "stop-signal",
+    applies: "stacks",
+    change: "a service whose real image's Dockerfile sets STOPSIGNAL gets it as its stop_signal",
+    why: "`docker import` cannot set an image's stop signal",
+  },
+  {
+    id: "tls-self-signed",
+    applies: "secrets",
+    change: "a Docker secret a front reads as its certificate and key holds a self-signed key and certificate made with openssl",
+    why: "no certificate authority is reachable; the other secrets hold test values",
+  },
+  {
+    id: "lab-page",
+    applies: "volumes",
+    change:
+      "the front's web root (the placeholder of its bound volume, which php-fpm binds too) holds a small index.php that prints which php-fpm task answered",
+    why: "the site's files live on CephFS on the cluster; the lab has no site to serve",
+  },
+  {
+    id: "health-interval",
+    applies: "stacks",
+    change:
+      "a health check runs every 3s, with its retries multiplied so that a task is declared unhealthy no sooner than generated (its timeout and start period as generated)",
+    why: "a task counts as running only once its first check passed: at the generated 10-30s intervals, the deploy and each node loss take minutes longer than the lab's 10-minute budget",
+  },
+  {
+    id: "dispatcher-heartbeat",
+    applies: "swarm",
+    change: "after bootstrap.sh, `docker swarm update --dispatcher-heartbeat 2s` (Docker's default: 5s)",
+    why: "a cut node is marked down after a few missed heartbeats: the shorter period keeps each node loss the lab checks within its time budget",
+  },
+  {
     id: "stand-in-status",
     applies: "images",
     change:
@@ -70,49 +109,209 @@ export const ADAPTATIONS = [
 ];
 
 /**
- * Images the lab builds with their real program (from the Debian package installed on this machine; lab.sh
- * `real_image` makes each rootfs), by repository without tag; every other image is the stand-in.
+ * Images the lab builds with their real program from the Debian packages installed on this machine (lab.sh
+ * `real_image` makes each rootfs from a recipe this file writes), by repository without tag. Two kinds:
+ * - an image the build defines itself (out/images/<name>/Dockerfile, Debian-based: nginx-waf, php-fpm): the
+ *   packages its Dockerfile installs, copied from this machine with their non-base dependencies, its COPY
+ *   files, the non-apt steps of its RUN lines, its CMD, ENTRYPOINT and STOPSIGNAL;
+ * - an upstream image of a Go program Debian packages too: the program at the upstream image's path, with
+ *   the upstream entrypoint (BINARY_IMAGES).
+ * Every other image is the stand-in.
  */
-export const REAL_IMAGES = new Map([["prom/node-exporter", "node-exporter"]]);
+export const BINARY_IMAGES = new Map([
+  ["prom/node-exporter", { from: "/usr/bin/prometheus-node-exporter", to: "/bin/node_exporter", dirs: [], user: "nobody" }],
+  // Debian's builds read their web assets and templates from /usr/share/prometheus (data: copied as is).
+  [
+    "prom/prometheus",
+    {
+      from: "/usr/bin/prometheus",
+      to: "/bin/prometheus",
+      dirs: ["/prometheus", "/etc/prometheus"],
+      user: "nobody",
+      data: ["/usr/share/prometheus/web"],
+    },
+  ],
+  [
+    "prom/alertmanager",
+    {
+      from: "/usr/bin/prometheus-alertmanager",
+      to: "/bin/alertmanager",
+      dirs: ["/alertmanager", "/etc/alertmanager"],
+      user: "nobody",
+      data: ["/usr/share/prometheus/alertmanager"],
+    },
+  ],
+]);
+
+/** Every health check runs this often in the lab, in seconds (health-interval). */
+const HEALTH_SECONDS = 3;
 
 const repository = (image) => image.replace(/:[^/:]+$/, "");
+
+/** A Dockerfile's instructions, continuation lines joined. */
+function instructions(file) {
+  return readFileSync(file, "utf8")
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => {
+      const [keyword = "", ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(" ") };
+    });
+}
+
+/**
+ * The recipe of a real image (lines lab.sh `real_image` reads: `package`, `copy`, `run`, `change`, `binary`,
+ * `dir`, `program`), or undefined when the image is a stand-in.
+ */
+export function recipeOf(image, outDir) {
+  const repo = repository(image);
+  const name = repo.split("/").pop();
+  const binary = BINARY_IMAGES.get(repo);
+  if (binary) {
+    return {
+      name,
+      lines: [
+        `binary ${binary.from} ${binary.to}`,
+        // Folders as the upstream image has them, owned by the user it runs as (a new volume copies that).
+        ...binary.dirs.map((dir) => `dir ${dir} ${binary.user}`),
+        ...(binary.data ?? []).map((dir) => `data ${dir}`),
+        `change ENTRYPOINT ${JSON.stringify([binary.to])}`,
+        `change USER ${binary.user}`,
+        `program ${binary.to}`,
+      ],
+    };
+  }
+  const dockerfile = path.join(outDir, "images", name, "Dockerfile");
+  if (!existsSync(dockerfile)) return undefined;
+  const lines = [];
+  let run;
+  for (const { keyword, args } of instructions(dockerfile)) {
+    if (keyword === "RUN") {
+      for (const step of args.split("&&").map((s) => s.trim())) {
+        const install = /\bapt-get install\b(.*)$/.exec(step);
+        if (install?.[1]) {
+          for (const word of install[1].trim().split(/\s+/)) if (!word.startsWith("-")) lines.push(`package ${word}`);
+        } else if (!/^apt-get update\b|^rm -rf \/var\/lib\/apt\/lists/.test(step)) {
+          lines.push(`run ${step}`);
+        }
+      }
+    } else if (keyword === "COPY") {
+      const [source = "", target = ""] = args.split(/\s+/);
+      lines.push(`copy ${path.join(path.dirname(dockerfile), source)} ${target}`);
+    } else if (keyword === "STOPSIGNAL") {
+      // `docker import` cannot set it: the stack's services get it as their stop_signal (stop-signal adaptation).
+      lines.push(`stopsignal ${args}`);
+    } else if (["CMD", "ENTRYPOINT", "ENV", "USER", "WORKDIR"].includes(keyword)) {
+      lines.push(`change ${keyword} ${args}`);
+      if (keyword === "CMD" || keyword === "ENTRYPOINT") run = JSON.parse(args)[0];
+    }
+  }
+  // The program the container runs, as an absolute path (PATH's folders are searched in the rootfs).
+  if (run) lines.push(`program ${run}`);
+  return { name, lines };
+}
+
+/** Whether a node satisfies every placement constraint (node.hostname, node.role, node.labels.*). */
+function eligible(node, constraints) {
+  return constraints.every((constraint) => {
+    const m = /^\s*(\S+)\s*(==|!=)\s*(\S+)\s*$/.exec(constraint);
+    if (!m) return true;
+    const [, key, op, value] = m;
+    const actual =
+      key === "node.hostname"
+        ? node.host
+        : key === "node.role"
+          ? node.role
+          : key.startsWith("node.labels.")
+            ? node.labels[key.slice("node.labels.".length)]
+            : undefined;
+    return op === "==" ? actual === value : actual !== value;
+  });
+}
 
 function listNodes(outDir) {
   const script = readFileSync(path.join(outDir, "swarm/bootstrap.sh"), "utf8");
   const block = /^NODES=\(\n([\s\S]*?)\n\)/m.exec(script);
   if (!block) throw new Error("no NODES=( … ) list in swarm/bootstrap.sh");
+  const labels = new Map();
+  for (const line of readFileSync(path.join(outDir, "swarm/labels.sh"), "utf8").split("\n")) {
+    const m = /^docker node update (.*) (\S+)$/.exec(line);
+    if (!m) continue;
+    labels.set(m[2], Object.fromEntries([...m[1].matchAll(/--label-add ([^=\s]+)=(\S+)/g)].map(([, k, v]) => [k, v])));
+  }
   return block[1]
     .split("\n")
     .map((line) => line.trim().replace(/^'|'$/g, ""))
     .filter(Boolean)
     .map((line) => {
       const [host, ip, role] = line.split(/\s+/);
-      return { host, ip, role };
+      return { host, ip, role, labels: labels.get(host) ?? {} };
     });
 }
 
-function adaptStack(file, labDir, images) {
+/**
+ * Adapts one stack file. `found` collects, over every stack: each image with the nodes its services may run
+ * on (images), the secrets a config reads as a TLS certificate or key (tlsSecrets, Docker secret names), and
+ * the host folders bound where a config sets a web root (docroots, as lab placeholders).
+ */
+function adaptStack(file, labDir, outDir, nodes, found) {
   const doc = YAML.parseDocument(readFileSync(file, "utf8"));
   const stack = doc.toJS();
   const stackDir = path.dirname(file);
   for (const service of Object.values(stack.services ?? {})) {
-    images.add(service.image);
+    const constraints = service.deploy?.placement?.constraints ?? [];
+    const where = found.images.get(service.image) ?? new Set();
+    for (const node of nodes) if (eligible(node, constraints)) where.add(node.host);
+    found.images.set(service.image, where);
+    // What the service's configs read: certificates from its secrets, a web root from its binds.
+    const configText = (service.configs ?? [])
+      .map((c) => stack.configs?.[typeof c === "string" ? c : c.source]?.file)
+      .filter(Boolean)
+      .map((f) => readFileSync(path.resolve(stackDir, f), "utf8"))
+      .join("\n");
+    for (const [, target] of configText.matchAll(/^\s*ssl_certificate(?:_key)?\s+\/run\/secrets\/([^;\s]+);/gm)) {
+      for (const s of service.secrets ?? []) {
+        const source = typeof s === "string" ? s : s.source;
+        const mounted = typeof s === "string" || !s.target ? source : s.target.replace(/^\/run\/secrets\//, "");
+        if (mounted === target) found.tlsSecrets.add(stack.secrets?.[source]?.name ?? source);
+      }
+    }
+    const roots = new Set([...configText.matchAll(/^\s*root\s+([^;\s]+);/gm)].map(([, root]) => root));
     service.deploy = service.deploy ?? {};
     service.deploy.endpoint_mode = "dnsrr";
-    if (!REAL_IMAGES.has(repository(service.image))) {
+    const health = service.healthcheck;
+    if (health?.test && health.interval) {
+      // As often as HEALTH_INTERVAL, with as many more retries: a task is declared unhealthy no sooner than generated.
+      const seconds = (d) => Number(/^(\d+)s$/.exec(d)?.[1] ?? Number.NaN) || Number(/^(\d+)m$/.exec(d)?.[1] ?? Number.NaN) * 60;
+      const before = seconds(health.interval);
+      if (Number.isFinite(before) && before > HEALTH_SECONDS) {
+        health.retries = Math.ceil(((health.retries ?? 3) * before) / HEALTH_SECONDS);
+        health.interval = `${HEALTH_SECONDS}s`;
+      }
+    }
+    const recipe = recipeOf(service.image, outDir);
+    if (!recipe) {
       service.entrypoint = ["/standin/run"];
       delete service.command;
     }
+    const stopSignal = recipe?.lines.find((line) => line.startsWith("stopsignal "))?.slice("stopsignal ".length);
+    if (stopSignal && !service.stop_signal) service.stop_signal = stopSignal;
     service.volumes = (service.volumes ?? []).map((volume) => {
       if (typeof volume === "string" && volume.startsWith("/")) {
         const [source, target, options] = volume.split(":");
+        const where = placeholder(source, labDir);
+        if (roots.has(target)) found.docroots.add(where);
         // A placeholder is a plain folder, not a mount point: propagation options cannot apply to it.
         const kept = (options ?? "").split(",").filter((o) => o && !/^r?(shared|slave|private)$/.test(o));
-        return [placeholder(source, labDir), target, ...(kept.length ? [kept.join(",")] : [])].join(":");
+        return [where, target, ...(kept.length ? [kept.join(",")] : [])].join(":");
       }
       if (typeof volume === "object" && volume.type === "bind" && volume.source.startsWith("/")) {
         const { bind: _bind, ...rest } = volume;
-        return { ...rest, source: placeholder(volume.source, labDir) };
+        const where = placeholder(volume.source, labDir);
+        if (roots.has(volume.target)) found.docroots.add(where);
+        return { ...rest, source: where };
       }
       return volume;
     });
@@ -148,26 +347,27 @@ function stackFiles(dir, prefix = "") {
 }
 
 export function adapt(outDir, labDir) {
-  const images = new Set();
+  const nodes = listNodes(outDir);
+  const found = { images: new Map(), tlsSecrets: new Set(), docroots: new Set() };
   const labOut = path.join(labDir, "out");
   // swarm/ as generated (bootstrap.sh, labels.sh, secrets.sh, deploy.sh…), then the adapted files over it.
   cpSync(path.join(outDir, "swarm"), path.join(labOut, "swarm"), { recursive: true });
   mkdirSync(path.join(labOut, "stacks"), { recursive: true });
   for (const name of readdirSync(path.join(outDir, "stacks")).sort()) {
     if (!name.endsWith(".yml")) continue;
-    writeFileSync(path.join(labOut, "stacks", name), adaptStack(path.join(outDir, "stacks", name), labDir, images));
+    writeFileSync(path.join(labOut, "stacks", name), adaptStack(path.join(outDir, "stacks", name), labDir, outDir, nodes, found));
   }
   const rolling = path.join(outDir, "swarm/rolling");
   if (existsSync(rolling)) {
     for (const name of stackFiles(rolling)) {
-      writeFileSync(path.join(labOut, "swarm/rolling", name), adaptStack(path.join(rolling, name), labDir, images));
+      writeFileSync(path.join(labOut, "swarm/rolling", name), adaptStack(path.join(rolling, name), labDir, outDir, nodes, found));
     }
   }
   const networks = readFileSync(path.join(outDir, "swarm/networks.sh"), "utf8")
     .replaceAll(" --opt encrypted", "")
     .replaceAll(" encrypted'", "'");
   writeFileSync(path.join(labOut, "swarm/networks.sh"), networks);
-  for (const node of listNodes(outDir)) {
+  for (const node of nodes) {
     mkdirSync(path.join(labDir, node.host), { recursive: true });
     // daemon.json as generated but for its nofile limit; the roots and sockets are the lab's own
     // command-line options, which daemon.json does not set.
@@ -180,10 +380,37 @@ export function adapt(outDir, labDir) {
     }
     writeFileSync(path.join(labDir, node.host, "daemon.json"), `${JSON.stringify(daemon, null, 2)}\n`);
   }
-  const real = [...images].filter((image) => REAL_IMAGES.has(repository(image)));
-  const standIn = [...images].filter((image) => !REAL_IMAGES.has(repository(image)));
-  writeFileSync(path.join(labDir, "images.txt"), `${standIn.sort().join("\n")}\n`);
-  writeFileSync(path.join(labDir, "real-images.txt"), real.map((image) => `${image} ${REAL_IMAGES.get(repository(image))}\n`).join(""));
+  const images = [...found.images.keys()].sort();
+  const standIn = images.filter((image) => !recipeOf(image, outDir));
+  writeFileSync(path.join(labDir, "images.txt"), `${standIn.join("\n")}\n`);
+  // `<image> <recipe> <node,node…>`: a real image is loaded only on the nodes its services may run on.
+  let real = "";
+  for (const image of images) {
+    const recipe = recipeOf(image, outDir);
+    if (!recipe) continue;
+    writeFileSync(path.join(labDir, `real-${recipe.name}.recipe`), `${recipe.lines.join("\n")}\n`);
+    real += `${image} ${recipe.name} ${[...found.images.get(image)].sort().join(",")}\n`;
+  }
+  writeFileSync(path.join(labDir, "real-images.txt"), real);
+  // Docker secrets (their secrets.sh file names) that hold a TLS key and certificate, and the web roots.
+  const secretFiles = new Map(
+    [...readFileSync(path.join(outDir, "swarm/secrets.sh"), "utf8").matchAll(/^ensure_secret (\S+) (\S+)$/gm)].map(([, n, f]) => [n, f]),
+  );
+  const tls = [...found.tlsSecrets].map((name) => secretFiles.get(name)).filter(Boolean);
+  writeFileSync(
+    path.join(labDir, "tls-secrets.txt"),
+    tls
+      .sort()
+      .map((f) => `${f}\n`)
+      .join(""),
+  );
+  writeFileSync(
+    path.join(labDir, "docroots.txt"),
+    [...found.docroots]
+      .sort()
+      .map((d) => `${d}\n`)
+      .join(""),
+  );
   writeFileSync(path.join(labDir, "adaptations.txt"), ADAPTATIONS.map((a) => `${a.id}: ${a.change} (${a.why})\n`).join(""));
 }
 

@@ -13,12 +13,12 @@
 #   lab.sh down <lab-dir>        remove a lab: its daemons, mounts, namespaces, cgroups and files
 #   lab.sh cut|heal <lab-dir> <node>   take a node's link down (not a clean stop) or bring it back
 #
-# LAB_DEPLOY=0 stops after the Swarm, networks, labels and secrets (no stacks).
+# LAB_DEPLOY=0 stops after the Swarm, networks, labels and secrets (no stacks, no images).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-log() { printf 'lab: %s\n' "$*" >&2; }
+log() { printf 'lab: %s %s\n' "$(date +%T)" "$*" >&2; }
 
 # ---- teardown ---------------------------------------------------------------------------------------------
 
@@ -35,6 +35,11 @@ down() {
   local id
   id="$(cat "$dir/lab")"
   local pids=() node ns pid
+  # A deploy.sh still running (lab.sh was stopped while it deployed).
+  if [ -f "$dir/deploy.pid" ]; then
+    pid="$(cat "$dir/deploy.pid")"
+    if ours "$pid" "$dir"; then kill -TERM "$pid" 2>/dev/null || true; fi
+  fi
   # Daemons first, all at once: each stops its containers, then its containerd.
   if [ -f "$dir/nodes" ]; then
     while read -r node _ _ ns _; do
@@ -157,42 +162,140 @@ OK
   tar -C "$root" -cf "$LAB_DIR/standin.tar" .
 }
 
-# Images that run their real program: a rootfs of busybox (its sh and wget for the health check), the
-# program from the Debian package installed on this machine, laid out as the upstream image has it, and the
-# libraries it links (from Debian's libc6).
+# The Debian packages a real image copies for the packages $@ name: those and their dependencies, but for
+# what every Debian system has (Essential, or of priority required or important), debconf's and systemd's
+# machinery (tzdata, the zone files, is kept), and shared libraries (lib*: the ldd walk of real_image copies the ones the programs and modules
+# link). Only packages installed on this machine (validators.txt lists them).
+package_closure() {
+  local -A seen=()
+  local queue=("$@") p alternative name deps
+  local -a list names
+  for p in "$@"; do seen[$p]=1; echo "$p"; done
+  while [ "${#queue[@]}" -gt 0 ]; do
+    p="${queue[0]}"
+    queue=("${queue[@]:1}")
+    deps="$(dpkg-query -W -f='${Depends}, ${Pre-Depends}' "$p")"
+    IFS=',' read -ra list <<<"$deps"
+    for alternative in "${list[@]}"; do
+      IFS='|' read -ra names <<<"$alternative"
+      for name in "${names[@]}"; do
+        name="$(sed 's/([^)]*)//; s/:any//; s/[[:space:]]//g' <<<"$name")"
+        [ -n "$name" ] || continue
+        dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q ' installed$' || continue
+        if [ -z "${seen[$name]:-}" ]; then
+          seen[$name]=1
+          case "$name $(dpkg-query -W -f='${Essential} ${Priority}' "$name")" in
+            tzdata*) queue+=("$name") && echo "$name" ;; # data (zoneinfo), though of priority required
+            lib* | zlib* | debconf* | systemd* | ucf* | sgml-base* | *" yes "* | *" required" | *" important") ;;
+            *) queue+=("$name"); echo "$name" ;;
+          esac
+        fi
+        break
+      done
+    done
+  done
+}
+
+# Images that run their real program, from a recipe adapt.mjs writes (real-<recipe>.recipe): a rootfs of
+# busybox (sh and wget for health checks, the tools entry scripts call), then either the files of Debian
+# packages installed on this machine (`package`: an image the build defines, whose Dockerfile installs them;
+# their /etc folders as configured here, maintainer scripts' links included) or one program at the upstream
+# image's path (`binary`), the Dockerfile's COPY files (`copy`) and its RUN steps other than apt-get's
+# (`run`, with busybox), and the libraries every program and module links (ldd). `change` lines become
+# the image's Dockerfile instructions at import. Prints the program the container runs, as an absolute path.
 real_image() {
-  local recipe="$1" root="$LAB_DIR/real-$1" program
-  mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+  local recipe="$1" root="$LAB_DIR/real-$1" kind a b program=""
+  mkdir -p "$root/bin" "$root/tmp" "$root/var/tmp" "$root/etc" "$root/run" "$root/usr/lib" "$root/usr/lib64" "$root/usr/bin" "$root/usr/sbin"
+  chmod 1777 "$root/tmp" "$root/var/tmp"
+  ln -s usr/lib "$root/lib"
+  ln -s usr/lib64 "$root/lib64"
   cp /bin/busybox "$root/bin/busybox"
   local applet
-  for applet in sh wget grep cat ls; do ln -s busybox "$root/bin/$applet"; done
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$root/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
-  case "$recipe" in
-    node-exporter)
-      program=/bin/node_exporter
-      cp /usr/bin/prometheus-node-exporter "$root$program"
-      ;;
-    *) log "no recipe for a real image '$recipe'"; return 1 ;;
-  esac
+  for applet in sh wget grep sed cat ls ln mkdir rm chown readlink ip id env; do ln -s busybox "$root/bin/$applet"; done
+  printf '%s\n' root:x:0:0:root:/root:/bin/sh www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin \
+    nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin >"$root/etc/passwd"
+  printf '%s\n' root:x:0: www-data:x:33: nogroup:x:65534: >"$root/etc/group"
+  local packages=()
+  while read -r kind a b; do
+    case "$kind" in
+      package) packages+=("$a") ;;
+      binary) mkdir -p "$root$(dirname "$b")" && cp "$a" "$root$b" ;;
+      dir) mkdir -p "$root$a" && chown "$(id -u "$b"):$(id -g "$b")" "$root$a" ;;
+      data) tar -C / -cf - "${a#/}" | tar -C "$root" -xf - --keep-directory-symlink ;;
+      program) program="$a" ;;
+    esac
+  done <"$LAB_DIR/real-$recipe.recipe"
+  if [ "${#packages[@]}" -gt 0 ]; then
+    local closure
+    closure="$(package_closure "${packages[@]}")"
+    # The packages' files (no documentation), directories included so that their modes are kept.
+    # shellcheck disable=SC2086 # one package name a word
+    dpkg-query -L $closure | grep -vE '^/usr/share/(doc|doc-base|man|info|lintian|locale|bug)(/|$)' | sort -u |
+      while read -r a; do
+        # Top-level folders (/bin, /lib: links into /usr here) are the rootfs' own.
+        case "$a" in /*/*) ;; *) continue ;; esac
+        if [ -e "$a" ] || [ -L "$a" ]; then echo "${a#/}"; fi
+      done >"$root.files"
+    tar -C / -cf - --no-recursion -T "$root.files" | tar -C "$root" -xf - --keep-directory-symlink
+    # Their own /etc folders (owned by those packages only) as configured here: the links maintainer
+    # scripts make (php's conf.d, nginx's modules-enabled) are in no package's list.
+    local owners
+    while read -r a; do
+      [ -d "/$a" ] || continue
+      owners="$(dpkg-query -S "/$a" 2>/dev/null | sed 's/: .*//' | tr -d ' ' | tr ',' '\n' | sed 's/:.*//')"
+      if ! grep -qvxF -f <(echo "$closure") <<<"$owners"; then
+        tar -C / -cf - "$a" | tar -C "$root" -xf - --keep-directory-symlink
+      fi
+    done < <(grep -oE '^etc/[^/]+$' "$root.files" | sort -u)
+    # Programs the packages reach through Debian's alternatives (php → php8.2): a direct link.
+    for a in /usr/bin/* /usr/sbin/* /bin/* /sbin/*; do
+      if [ -L "$a" ] && [ "$(readlink "$a")" = "/etc/alternatives/${a##*/}" ]; then
+        b="$(readlink -f "$a")"
+        if [ -e "$root$b" ] && [ ! -e "$root$a" ]; then ln -s "$b" "$root$a"; fi
+      fi
+    done
+    rm -f "$root.files"
+  fi
+  # The Dockerfile's COPY and RUN steps, in order.
+  while read -r kind a; do
+    case "$kind" in
+      copy) mkdir -p "$root$(dirname "${a#* }")" && cp "${a%% *}" "$root${a#* }" ;;
+      run) chroot "$root" /bin/sh -c "$a" </dev/null ;;
+    esac
+  done <"$LAB_DIR/real-$recipe.recipe"
+  # The libraries of every program and module (ELF files), and the dynamic loader.
   local lib
-  for lib in $(ldd "$root$program" | grep -o '/[^ ]*'); do
-    mkdir -p "$root$(dirname "$lib")"
-    cp -L "$lib" "$root$lib"
-  done
+  find "$root" -type f \( -perm -u+x -o -name '*.so' -o -name '*.so.*' \) ! -path "$root/bin/busybox" -print0 |
+    while IFS= read -r -d '' a; do
+      [ "$(head -c 4 "$a" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+      ldd "$a" 2>/dev/null | grep -o '/[^ ]*' || true
+    done | sort -u | while read -r lib; do
+      if [ ! -e "$root$lib" ]; then mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"; fi
+    done
+  # The program as an absolute path, searched in the rootfs like the image's PATH.
+  if [ "${program#/}" = "$program" ]; then
+    for a in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+      if [ -e "$root$a/$program" ]; then program="$(readlink -f "$root$a/$program")" && program="${program#"$root"}" && break; fi
+    done
+  fi
   tar -C "$root" -cf "$LAB_DIR/real-$recipe.tar" .
+  rm -rf "$root"
   echo "$program"
 }
 
 load_images() {
-  local node="$1" image recipe
+  local node="$1" image recipe a
   docker_on "$node" import --change 'ENTRYPOINT ["/standin/run"]' "$LAB_DIR/standin.tar" swarm-cluster-lab/standin:1 >/dev/null
   while read -r image; do
     docker_on "$node" tag swarm-cluster-lab/standin:1 "$image"
   done <"$LAB_DIR/images.txt"
-  while read -r image recipe; do
-    docker_on "$node" import --change "ENTRYPOINT [\"$(cat "$LAB_DIR/real-$recipe.entrypoint")\"]" \
-      "$LAB_DIR/real-$recipe.tar" "$image" >/dev/null
+  local nodes changes
+  while read -r image recipe nodes; do
+    # Only on the nodes its services may run on: vfs keeps a full copy of every image on every node.
+    case ",$nodes," in *",$node,"*) ;; *) continue ;; esac
+    changes=(--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
+    while read -r a; do changes+=(--change "$a"); done < <(sed -n 's/^change //p' "$LAB_DIR/real-$recipe.recipe")
+    docker_on "$node" import "${changes[@]}" "$LAB_DIR/real-$recipe.tar" "$image" >/dev/null
   done <"$LAB_DIR/real-images.txt"
 }
 
@@ -235,21 +338,26 @@ up() {
   done <"$LAB_DIR/nodes"
 
   while read -r host _ _ ns _; do start_node "$host" "$ns"; done <"$LAB_DIR/nodes"
-  standin_rootfs
+  # Images only for a deploy (LAB_DEPLOY=0 runs no task).
   local image recipe
-  while read -r image recipe; do
-    real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
-    log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
-  done <"$LAB_DIR/real-images.txt"
+  if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+    standin_rootfs
+    while read -r image recipe _; do
+      real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
+      log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
+    done <"$LAB_DIR/real-images.txt"
+  fi
   while read -r host _; do wait_daemon "$host"; done <"$LAB_DIR/nodes"
   log "dockerd runs on every node"
-  local loads=()
-  while read -r host _; do
-    load_images "$host" </dev/null &
-    loads+=("$!")
-  done <"$LAB_DIR/nodes"
-  for i in "${loads[@]}"; do wait "$i"; done
-  log "stand-in image loaded on every node under $(wc -l <"$LAB_DIR/images.txt") names"
+  if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+    local loads=()
+    while read -r host _; do
+      load_images "$host" </dev/null &
+      loads+=("$!")
+    done <"$LAB_DIR/nodes"
+    for i in "${loads[@]}"; do wait "$i"; done
+    log "stand-in image loaded on every node under $(wc -l <"$LAB_DIR/images.txt") names, real images where they run"
+  fi
 
   # The lab's copy of out/ (adapt.mjs): swarm/ as generated but for networks.sh, the stacks adapted.
   local lab_out="$LAB_DIR/out"
@@ -258,21 +366,44 @@ up() {
   first="$(sed -n 's/^FIRST_MANAGER=//p' "$lab_out/swarm/bootstrap.sh")"
   echo "$first" >"$LAB_DIR/first-manager"
   export DOCKER_HOST="unix://$LAB_DIR/$first/docker.sock"
+  # A shorter heartbeat: a cut node is marked down sooner (adapt.mjs, dispatcher-heartbeat).
+  docker swarm update --dispatcher-heartbeat 2s >/dev/null
   # Test values for every secret secrets.sh creates.
   mkdir -m 700 "$LAB_DIR/secrets"
   local file
   while read -r _ file; do
     printf 'lab-test-value-%s\n' "$file" >"$LAB_DIR/secrets/$file"
   done < <(sed -n 's/^ensure_secret \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$lab_out/swarm/secrets.sh")
+  # A TLS secret a front reads as its certificate and key (LetsEncrypt's delivery, tls-secrets.txt): a
+  # self-signed key then certificate, as certbot/bootstrap.sh writes before the first issuance.
+  while read -r file; do
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$file.lab" \
+      -keyout "$LAB_DIR/secrets/$file.key" -out "$LAB_DIR/secrets/$file.crt" 2>/dev/null
+    cat "$LAB_DIR/secrets/$file.key" "$LAB_DIR/secrets/$file.crt" >"$LAB_DIR/secrets/$file"
+    rm -f "$LAB_DIR/secrets/$file.key" "$LAB_DIR/secrets/$file.crt"
+  done <"$LAB_DIR/tls-secrets.txt"
   export SECRETS_DIR="$LAB_DIR/secrets"
+  # The lab's page in every web root a front serves (the placeholder of its bound volume, which the php-fpm
+  # tasks bind too): which php-fpm task answers.
+  while read -r file; do
+    cat >"$file/index.php" <<'PHP'
+<?php
+// The swarm-cluster lab's page (scripts/lab/lab.sh): which php-fpm task answered.
+header('Content-Type: text/plain');
+echo 'lab-page php-fpm=', gethostname(), ' php=', PHP_VERSION, "\n";
+PHP
+  done <"$LAB_DIR/docroots.txt"
   log "Swarm formed"
 
   if [ "${LAB_DEPLOY:-1}" = 1 ] && [ -f "$lab_out/swarm/deploy.sh" ]; then
     # The generated deploy: networks.sh, labels.sh, secrets.sh, then every stack in order, the Galera
     # members rolled one at a time. Its stack deploys never resolve an image at a registry (its own
     # --resolve-image option); it reads a member's state through SWARM_SSH as bootstrap.sh does.
+    # In the background, waited on: a signal to lab.sh then ends the lab at once (down stops deploy.sh by its pid).
     SWARM_SSH="$here/node-ssh.sh" DEPLOY_POLL=1 DEPLOY_TIMEOUT=300 \
-      bash "$lab_out/swarm/deploy.sh" --resolve-image never >&2
+      bash "$lab_out/swarm/deploy.sh" --resolve-image never > >(while IFS= read -r line; do log "deploy: $line"; done) 2>&1 &
+    echo "$!" >"$LAB_DIR/deploy.pid"
+    wait "$!" || return 1
     log "deployed with swarm/deploy.sh"
   else
     bash "$lab_out/swarm/networks.sh" >&2

@@ -151,3 +151,59 @@ export async function checkOverlays(lab: Lab, model: LabModel, encryptionAdapted
 }
 
 export { satisfies };
+
+/**
+ * The request path of the model: the front service (a config of it passes PHP to FastCGI), the canonical name
+ * of the site it serves from a web root, and the FastCGI upstream's service name (php-fpm's).
+ */
+export function requestPath(model: LabModel): { front: string; site: string; upstream: string } {
+  for (const service of model.services) {
+    const text = service.configs.map((c) => c.content).join("\n");
+    const pass = /^\s*fastcgi_pass\s+(\S+);/m.exec(text)?.[1];
+    if (!pass) continue;
+    const target = pass.startsWith("$") ? new RegExp(`set \\${pass}\\s+([^;\\s]+);`).exec(text)?.[1] : pass;
+    const site = /server_name\s+([^\s;]+)[^;]*;(?:\s*#[^\n]*)*\s*root\s/.exec(text)?.[1];
+    const upstream = target?.split(":")[0];
+    if (!site || !upstream) throw new Error(`${service.name}: no site with a web root, or no FastCGI upstream`);
+    return { front: service.name, site, upstream };
+  }
+  throw new Error("no service passes requests to FastCGI");
+}
+
+/**
+ * A request to each running front's published port (host mode: the node's own address, from inside its
+ * namespace) is answered 200 by the lab page through nginx, from a php-fpm task of the upstream service on
+ * another node; and ModSecurity with the CRS refuses an SQL injection in the query (403).
+ */
+export async function checkRequestPath(lab: Lab, model: LabModel, cut: ReadonlySet<string>): Promise<void> {
+  const { front, site, upstream } = requestPath(model);
+  const running = (await tasks(lab, askManager(model, cut), model)).filter((t) => t.running && !cut.has(t.node));
+  const fronts = running.filter((t) => t.service === front);
+  expect(fronts.length, `${front} tasks running`).toBeGreaterThan(0);
+  for (const task of fronts) {
+    const ip = model.nodes.find((n) => n.host === task.node)?.ip ?? "";
+    const curl = (url: string) =>
+      lab.inNode(task.node, "curl", "-sk", "--max-time", "5", "--resolve", `${site}:443:${ip}`, url, "-w", "\n%{http_code}");
+    await waitFor(`https://${site}/ through the front on ${task.node}`, 60_000, async () => {
+      const answer = await curl(`https://${site}/`);
+      const m = /^lab-page php-fpm=(\w+) php=\S+\s+200$/.exec(answer.output.trim());
+      if (!m?.[1]) return `answer: ${answer.output.slice(0, 300)}`;
+      // The container that answered: a running task of the upstream service, on another node.
+      const now = (await tasks(lab, askManager(model, cut), model)).filter((t) => t.running && t.service.endsWith(`_${upstream}`));
+      for (const php of now) {
+        const id = (await lab.docker(php.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${php.id}`)).trim();
+        if (id === m[1]) return php.node === task.node ? `answered by ${php.service} on the front's own node` : undefined;
+      }
+      return `answered by container ${m[1]}, no running task of ${upstream}`;
+    });
+    const blocked = await curl(`https://${site}/?q=%27%20OR%201%3D1--%20`);
+    expect(blocked.output.trim().split("\n").pop(), `SQL injection through ${task.node}`).toBe("403");
+  }
+}
+
+/** Whether the report's node tolerance finding says any one node can be lost ("any 1 node lost: yes"). */
+export function singleLossTolerated(model: LabModel): boolean {
+  const finding = model.findings.find((f) => f.code === "tolerance/nodes");
+  if (!finding) throw new Error("ha-report.json has no tolerance/nodes finding");
+  return /\bany 1 node lost: yes\b/.test(finding.message);
+}

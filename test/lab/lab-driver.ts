@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "../helpers/cli.js";
@@ -59,6 +60,22 @@ export class Lab {
   async tryDocker(node: string, ...args: string[]): Promise<{ ok: boolean; output: string }> {
     try {
       return { ok: true, output: await this.docker(node, ...args) };
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+    }
+  }
+
+  /** Runs a program inside a node's network namespace (as a client on that node would), returning its output. */
+  async inNode(node: string, ...command: string[]): Promise<{ ok: boolean; output: string }> {
+    const line = readFileSync(path.join(this.dir, "nodes"), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${node} `));
+    const ns = line?.split(" ")[3];
+    if (!ns) throw new Error(`no node ${node} in the lab`);
+    try {
+      const { stdout } = await run("nsenter", [`--net=/run/netns/${ns}`, ...command], { maxBuffer: 16 << 20 });
+      return { ok: true, output: stdout };
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
       return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
