@@ -68,10 +68,11 @@ export const ADAPTATIONS = [
     why: "`docker import` cannot set an image's stop signal",
   },
   {
-    id: "tls-self-signed",
-    applies: "secrets",
-    change: "a Docker secret a front reads as its certificate and key holds a self-signed key and certificate made with openssl",
-    why: "no certificate authority is reachable; the other secrets hold test values",
+    id: "host-bootstrap",
+    applies: "volumes",
+    change:
+      "the lab runs the generated certbot/bootstrap.sh into the certificate volume's placeholder before the deploy: self-signed certificates where nginx reads them",
+    why: "the lab runs no host systemd unit; on a node certbot-bootstrap.service runs that script when the volume is mounted",
   },
   {
     id: "lab-page",
@@ -253,8 +254,7 @@ function listNodes(outDir) {
 
 /**
  * Adapts one stack file. `found` collects, over every stack: each image with the nodes its services may run
- * on (images), the secrets a config reads as a TLS certificate or key (tlsSecrets, Docker secret names), and
- * the host folders bound where a config sets a web root (docroots, as lab placeholders).
+ * on (images), and the host folders bound where a config sets a web root (docroots, as lab placeholders).
  */
 function adaptStack(file, labDir, outDir, nodes, found) {
   const doc = YAML.parseDocument(readFileSync(file, "utf8"));
@@ -265,19 +265,12 @@ function adaptStack(file, labDir, outDir, nodes, found) {
     const where = found.images.get(service.image) ?? new Set();
     for (const node of nodes) if (eligible(node, constraints)) where.add(node.host);
     found.images.set(service.image, where);
-    // What the service's configs read: certificates from its secrets, a web root from its binds.
+    // What the service's configs read: a web root from its binds.
     const configText = (service.configs ?? [])
       .map((c) => stack.configs?.[typeof c === "string" ? c : c.source]?.file)
       .filter(Boolean)
       .map((f) => readFileSync(path.resolve(stackDir, f), "utf8"))
       .join("\n");
-    for (const [, target] of configText.matchAll(/^\s*ssl_certificate(?:_key)?\s+\/run\/secrets\/([^;\s]+);/gm)) {
-      for (const s of service.secrets ?? []) {
-        const source = typeof s === "string" ? s : s.source;
-        const mounted = typeof s === "string" || !s.target ? source : s.target.replace(/^\/run\/secrets\//, "");
-        if (mounted === target) found.tlsSecrets.add(stack.secrets?.[source]?.name ?? source);
-      }
-    }
     const roots = new Set([...configText.matchAll(/^\s*root\s+([^;\s]+);/gm)].map(([, root]) => root));
     service.deploy = service.deploy ?? {};
     service.deploy.endpoint_mode = "dnsrr";
@@ -348,7 +341,7 @@ function stackFiles(dir, prefix = "") {
 
 export function adapt(outDir, labDir) {
   const nodes = listNodes(outDir);
-  const found = { images: new Map(), tlsSecrets: new Set(), docroots: new Set() };
+  const found = { images: new Map(), docroots: new Set() };
   const labOut = path.join(labDir, "out");
   // swarm/ as generated (bootstrap.sh, labels.sh, secrets.sh, deploy.sh…), then the adapted files over it.
   cpSync(path.join(outDir, "swarm"), path.join(labOut, "swarm"), { recursive: true });
@@ -392,18 +385,7 @@ export function adapt(outDir, labDir) {
     real += `${image} ${recipe.name} ${[...found.images.get(image)].sort().join(",")}\n`;
   }
   writeFileSync(path.join(labDir, "real-images.txt"), real);
-  // Docker secrets (their secrets.sh file names) that hold a TLS key and certificate, and the web roots.
-  const secretFiles = new Map(
-    [...readFileSync(path.join(outDir, "swarm/secrets.sh"), "utf8").matchAll(/^ensure_secret (\S+) (\S+)$/gm)].map(([, n, f]) => [n, f]),
-  );
-  const tls = [...found.tlsSecrets].map((name) => secretFiles.get(name)).filter(Boolean);
-  writeFileSync(
-    path.join(labDir, "tls-secrets.txt"),
-    tls
-      .sort()
-      .map((f) => `${f}\n`)
-      .join(""),
-  );
+  // The web roots.
   writeFileSync(
     path.join(labDir, "docroots.txt"),
     [...found.docroots]

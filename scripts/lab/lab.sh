@@ -374,14 +374,11 @@ up() {
   while read -r _ file; do
     printf 'lab-test-value-%s\n' "$file" >"$LAB_DIR/secrets/$file"
   done < <(sed -n 's/^ensure_secret \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$lab_out/swarm/secrets.sh")
-  # A TLS secret a front reads as its certificate and key (LetsEncrypt's delivery, tls-secrets.txt): a
-  # self-signed key then certificate, as certbot/bootstrap.sh writes before the first issuance.
-  while read -r file; do
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$file.lab" \
-      -keyout "$LAB_DIR/secrets/$file.key" -out "$LAB_DIR/secrets/$file.crt" 2>/dev/null
-    cat "$LAB_DIR/secrets/$file.key" "$LAB_DIR/secrets/$file.crt" >"$LAB_DIR/secrets/$file"
-    rm -f "$LAB_DIR/secrets/$file.key" "$LAB_DIR/secrets/$file.crt"
-  done <"$LAB_DIR/tls-secrets.txt"
+  # The fronts' certificates: the generated bootstrap (certbot-bootstrap.service runs it on certbot's node at
+  # boot; the lab runs no host unit) fills the certificate volume's placeholder with self-signed ones.
+  if [ -f "$out/certbot/bootstrap.sh" ]; then
+    bash "$out/certbot/bootstrap.sh" "$LAB_DIR/host$(sed -n 's/^volume=${1:-\(.*\)}$/\1/p' "$out/certbot/bootstrap.sh")" >&2
+  fi
   export SECRETS_DIR="$LAB_DIR/secrets"
   # The lab's page in every web root a front serves (the placeholder of its bound volume, which the php-fpm
   # tasks bind too): which php-fpm task answers.

@@ -127,7 +127,7 @@ describe("lab: the reference cluster (out/)", () => {
       }
       for (const secret of service.secrets) {
         const file = model.secretFiles.get(secret.secret);
-        // The lab's value: a test value, or a self-signed key and certificate for a TLS secret (tls-self-signed).
+        // The lab's test value.
         expect(await lab.docker(task.node, "exec", container, "cat", secret.target), `${service.name} ${secret.target}`).toBe(
           readFileSync(path.join(lab.dir, "secrets", file ?? ""), "utf8"),
         );
