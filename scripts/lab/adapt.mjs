@@ -193,7 +193,8 @@ export function recipeOf(image, outDir) {
       for (const step of args.split("&&").map((s) => s.trim())) {
         const install = /\bapt-get install\b(.*)$/.exec(step);
         if (install?.[1]) {
-          for (const word of install[1].trim().split(/\s+/)) if (!word.startsWith("-")) lines.push(`package ${word}`);
+          // `name=version` (the Dockerfile's pin): lab.sh copies the package only at that version.
+          for (const word of install[1].trim().split(/\s+/)) if (!word.startsWith("-")) lines.push(`package ${word.replace("=", " ")}`);
         } else if (!/^apt-get update\b|^rm -rf \/var\/lib\/apt\/lists/.test(step)) {
           lines.push(`run ${step}`);
         }

@@ -218,7 +218,14 @@ real_image() {
   local packages=()
   while read -r kind a b; do
     case "$kind" in
-      package) packages+=("$a") ;;
+      package)
+        # A pinned package must be the version this machine has: the lab runs what the image would install.
+        if [ -n "$b" ] && [ "$(dpkg-query -W -f='${Version}' "$a" 2>/dev/null)" != "$b" ]; then
+          log "$a: the image pins $b, this machine has '$(dpkg-query -W -f='${Version}' "$a" 2>/dev/null)'"
+          return 1
+        fi
+        packages+=("$a")
+        ;;
       binary) mkdir -p "$root$(dirname "$b")" && cp "$a" "$root$b" ;;
       dir) mkdir -p "$root$a" && chown "$(id -u "$b"):$(id -g "$b")" "$root$a" ;;
       data) tar -C / -cf - "${a#/}" | tar -C "$root" -xf - --keep-directory-symlink ;;
