@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { Document, isMap, isScalar, type YAMLMap } from "yaml";
-import yamlPackage from "yaml/package.json" with { type: "json" };
 import { cacheDir } from "./cache-dir.js";
 
 /** A comment put above a key of the document: `path` leads to the key, through the maps above it. */
@@ -24,7 +24,7 @@ export function yamlText(value: unknown, comments: readonly YamlComment[] = []):
   const document = canonicalJson(value);
   if (document === undefined) return render(value, comments);
   const key = createHash("sha256")
-    .update(JSON.stringify([yamlPackage.version, document, comments]))
+    .update(JSON.stringify([yamlVersion(), document, comments]))
     .digest("base64url");
   const store = kept();
   const known = store.loaded.get(key) ?? store.used.get(key);
@@ -39,6 +39,14 @@ export function yamlText(value: unknown, comments: readonly YamlComment[] = []):
     process.once("exit", () => keep(store));
   }
   return text;
+}
+
+let version: string | undefined;
+
+/** The installed yaml's version (bundled into dist/, it is still installed beside it as a dependency). */
+function yamlVersion(): string {
+  version ??= (createRequire(import.meta.url)("yaml/package.json") as { version: string }).version;
+  return version;
 }
 
 function render(value: unknown, comments: readonly YamlComment[]): string {
