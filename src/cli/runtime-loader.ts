@@ -15,7 +15,7 @@ import vm from "node:vm";
  *
  * The cache is named after the bundle (the SHA-256 compile.mjs put into this file, and its size and mtime),
  * Node's version and the architecture, and V8 checks its own version and flags and rejects what does not
- * fit; a missing or rejected cache is made again when the process exits. The code the bundle runs is the
+ * fit; a missing or rejected cache is made again when a run succeeds. The code the bundle runs is the
  * same either way: only whether V8 compiles it or reads the compiled form changes, never the output.
  */
 
@@ -51,8 +51,12 @@ export function loadRuntime(profile: string): Runtime {
     ...(cachedData ? { cachedData } : {}),
   });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    // At exit: the cache then holds every function this run compiled, not only the bundle's top level.
-    process.once("exit", () => keepCache(cacheFile, script));
+    // At exit: the cache then holds every function this run compiled, not only the bundle's top level. Only
+    // after a run that succeeded: one that stopped early (a config error) compiled only part of the work,
+    // and an accepted cache is never made again.
+    process.once("exit", (code) => {
+      if (code === 0) keepCache(cacheFile, script);
+    });
   }
   const module = { exports: {} as Runtime };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, dist);

@@ -1,7 +1,7 @@
 // Unit test of the compiled runtime's V8 code cache (src/cli/runtime-loader.ts): the real CLI (compiled, run
 // by Node) builds the seed-literal example three times with one cache folder; the cache is checked on disk,
 // and the output of the runs that read it is compared with the run that made it.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +24,21 @@ describe("the runtime's code cache, kept between runs", () => {
   afterAll(() => {
     rmSync(cache, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
+  });
+
+  it("is not written by a build that stopped early (it compiled only part of a build's code)", () => {
+    const project = mkdtempSync(path.join(tmpdir(), "swarm-cluster-code-cache-config-"));
+    try {
+      writeFileSync(path.join(project, "cluster.config.ts"), 'throw new Error("stop");\n');
+      const failed = runCli(["build", "--config", path.join(project, "cluster.config.ts")], {
+        cwd: project,
+        env: { SWARM_CLUSTER_CACHE_DIR: cache },
+      });
+      expect(failed.status).toBe(1);
+      expect(existsSync(path.join(cache, "code-cache")) ? caches() : []).toHaveLength(0);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it("is written by the first build, read by the next ones (which import the config from cached code), and changes nothing", () => {
