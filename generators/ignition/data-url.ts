@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
+import { keptTexts } from "../../src/core/kept-texts.js";
 
 /**
  * Ignition file contents inline, as RFC 2397 data URLs. Percent-encoding every reserved character keeps
@@ -48,14 +51,41 @@ export function ignitionContents(text: string): { source: string; compression?: 
     knownContents.set(text, contents);
     return made({ ...contents }, text);
   }
+  const key = createHash("sha256").update(`${fflateVersion()}\0${text}`).digest("base64url");
+  let source = GZIPPED.get(key);
+  if (source === undefined) {
+    source = largeSource(text);
+    GZIPPED.set(key, source);
+  }
+  const contents = source.startsWith(BASE64_PREFIX) ? { source, compression: "gzip" as const } : { source };
+  knownContents.set(text, contents);
+  return made({ ...contents }, text);
+}
+
+const BASE64_PREFIX = "data:;base64,";
+
+/**
+ * A large file's source, kept between builds (src/core/kept-texts.ts) under the SHA-256 of fflate's version
+ * and the text: compressing at level 9 is most of what a large cluster's per-node files cost (the firewall
+ * rulesets differ from node to node), and the same text always compresses to the same bytes.
+ */
+const GZIPPED = keptTexts("ignition-gzip");
+
+let fflate: string | undefined;
+
+function fflateVersion(): string {
+  fflate ??= (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
+  return fflate;
+}
+
+/** The gzip of the text as a base64 data URL when that is shorter than the plain one, else the plain one. */
+function largeSource(text: string): string {
   const plain = toDataUrl(text);
   // fflate, not node:zlib: the same bytes on every machine (zlib builds differ with the CPU's features),
   // and a zero modification time in the gzip header, so a rebuild is byte-identical.
   const gzipped = gzipSync(strToU8(text), { level: 9, mtime: 0 });
-  const compressed = `data:;base64,${Buffer.from(gzipped).toString("base64")}`;
-  const contents = compressed.length < plain.length ? { source: compressed, compression: "gzip" as const } : { source: plain };
-  knownContents.set(text, contents);
-  return made({ ...contents }, text);
+  const compressed = `${BASE64_PREFIX}${Buffer.from(gzipped).toString("base64")}`;
+  return compressed.length < plain.length ? compressed : plain;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import { Document, isMap, isScalar, type YAMLMap } from "yaml";
-import { cacheDir } from "./cache-dir.js";
+import { keepTextsNow, keptTexts } from "./kept-texts.js";
+
+const TEXTS = keptTexts("yaml");
 
 /** A comment put above a key of the document: `path` leads to the key, through the maps above it. */
 export interface YamlComment {
@@ -26,18 +26,10 @@ export function yamlText(value: unknown, comments: readonly YamlComment[] = []):
   const key = createHash("sha256")
     .update(JSON.stringify([yamlVersion(), document, comments]))
     .digest("base64url");
-  const store = kept();
-  const known = store.loaded.get(key) ?? store.used.get(key);
-  if (known !== undefined) {
-    store.used.set(key, known);
-    return known;
-  }
+  const known = TEXTS.get(key);
+  if (known !== undefined) return known;
   const text = render(value, comments);
-  store.used.set(key, text);
-  if (!store.missed) {
-    store.missed = true;
-    process.once("exit", () => keep(store));
-  }
+  TEXTS.set(key, text);
   return text;
 }
 
@@ -91,54 +83,7 @@ function canonicalJson(value: unknown): string | undefined {
   }
 }
 
-interface Store {
-  readonly file: string;
-  /** The texts the previous build kept. */
-  readonly loaded: ReadonlyMap<string, string>;
-  /** The texts this process rendered or read: what it keeps, if it rendered any. */
-  readonly used: Map<string, string>;
-  missed: boolean;
-}
-
-let store: Store | undefined;
-
-function kept(): Store {
-  const file = path.join(cacheDir("yaml"), "texts.json");
-  // SWARM_CLUSTER_CACHE_DIR may change between builds in one process (tests): one store per folder.
-  if (store?.file === file) return store;
-  let loaded = new Map<string, string>();
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-      loaded = new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
-    }
-  } catch {
-    // Nothing kept yet (or unreadable): every text is rendered.
-  }
-  store = { file, loaded, used: new Map(), missed: false };
-  return store;
-}
-
 /** Writes now what the exit of this process would write (for tests). */
 export function keepYamlTexts(): void {
-  if (store?.missed) keep(store);
-}
-
-/**
- * At exit, once a text was rendered: the texts this process used, and only those (a changed config's old
- * texts go), written under a temporary name and renamed. Errors (an unwritable cache) are ignored.
- */
-function keep(from: Store): void {
-  const temporary = `${from.file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(path.dirname(from.file), { recursive: true });
-    writeFileSync(temporary, JSON.stringify(Object.fromEntries(from.used)));
-    renameSync(temporary, from.file);
-  } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // The cache folder itself is unusable: nothing was written.
-    }
-  }
+  keepTextsNow("yaml");
 }
