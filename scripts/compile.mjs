@@ -1,51 +1,105 @@
-// Compiles the library and the CLI into dist/ with esbuild: one bundle with shared chunks, so the CLI and
-// the library entry that cluster.config.ts imports share the same classes, and a build process loads a
-// handful of files instead of a hundred modules (the build's start-up time is benchmarked).
+// Compiles the CLI and the library into dist/ with esbuild, as one CommonJS bundle, dist/runtime.cjs, so the
+// CLI and the library entry that cluster.config.ts imports share the same classes, and a build process loads
+// one file instead of a hundred modules (the build's start-up time is benchmarked). dist/cli.js and
+// dist/index.js are small ES modules that load it through dist/runtime-loader.js (src/cli/runtime-loader.ts),
+// which keeps a V8 code cache of it between runs; CommonJS because Node 20 caches compiled code only for a
+// vm.Script. Commands and families still load lazily: esbuild runs a dynamically imported module's code on
+// first import.
 // The small runtime dependencies are bundled too; left outside are esbuild (a native binary), the packages
 // only `import` and certificate issuing load (lazily), and `constructs`, which a config may import itself
 // and must then be the same copy. Type checking is `tsc --noEmit`, run by the tests; this only strips types.
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = path.join(root, "dist");
+const runtimeFile = path.join(outdir, "runtime.cjs");
+
+const external = [
+  "esbuild",
+  "constructs",
+  "@peculiar/x509",
+  "reflect-metadata",
+  "ts-morph",
+  "ts-json-schema-generator",
+  "typescript",
+  "ajv",
+  "ajv/*",
+  "ajv-formats",
+  "ajv-draft-04",
+  // Graphviz in WebAssembly (1 MB): loaded by the topology family when it draws, never at start-up.
+  "@viz-js/viz",
+];
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  external,
+  // Class names appear in messages (a duplicate id names the kind of construct): keep them unmangled.
+  keepNames: true,
+  sourcemap: "linked",
+  logLevel: "warning",
+};
+// An ES module bundle's CommonJS dependencies (handlebars) call require(): give it one.
+const esmRequire = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  absWorkingDir: root,
-  // `import` is the maintainers' type generator (scripts/import.mjs), apart from the operator CLI.
-  entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", import: "src/typegen/run-import.ts" },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  external: [
-    "esbuild",
-    "constructs",
-    "@peculiar/x509",
-    "reflect-metadata",
-    "ts-morph",
-    "ts-json-schema-generator",
-    "typescript",
-    "ajv",
-    "ajv/*",
-    "ajv-formats",
-    "ajv-draft-04",
-    // Graphviz in WebAssembly (1 MB): loaded by the topology family when it draws, never at start-up.
-    "@viz-js/viz",
-  ],
-  // Bundled CommonJS dependencies (handlebars) call require(); give the ES module bundle one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  chunkNames: "chunks/[name]-[hash]",
-  // Class names appear in messages (a duplicate id names the kind of construct): keep them unmangled.
-  keepNames: true,
+  ...common,
+  stdin: {
+    contents: [
+      'import * as library from "./src/index.ts";',
+      'export { main } from "./src/cli/main.ts";',
+      'export { setModuleImporter } from "./src/config/import-module.ts";',
+      "export { library };",
+    ].join("\n"),
+    resolveDir: root,
+    sourcefile: "runtime-entry.ts",
+    loader: "ts",
+  },
+  outfile: runtimeFile,
+  format: "cjs",
+  // Every import() a require(): V8 cannot resolve an import() in a function it read from a code cache
+  // (src/config/import-module.ts). The packages imported lazily all have a CommonJS entry.
+  supported: { "dynamic-import": false },
+  // import.meta.url, which the sources read to find the package and resolve packages, in CommonJS.
+  define: { "import.meta.url": "__importMetaUrl" },
+  banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   plugins: [grafanaSdkBuilders()],
-  sourcemap: "linked",
-  logLevel: "warning",
+});
+
+const runtimeSha256 = createHash("sha256").update(readFileSync(runtimeFile)).digest("hex");
+await build({
+  ...common,
+  entryPoints: { "runtime-loader": "src/cli/runtime-loader.ts" },
+  outdir,
+  format: "esm",
+  define: { RUNTIME_SHA256: JSON.stringify(runtimeSha256) },
+});
+
+// The library's names, as dist/index.js exports them (read from the bundle itself: nothing to keep in step).
+const libraryNames = Object.keys(createRequire(import.meta.url)(runtimeFile).library).sort();
+writeFileSync(
+  path.join(outdir, "cli.js"),
+  `import { loadRuntime } from "./runtime-loader.js";\nexport const { main } = loadRuntime(\`cli-\${process.argv[2] ?? ""}\`);\n`,
+);
+writeFileSync(
+  path.join(outdir, "index.js"),
+  `import { loadRuntime } from "./runtime-loader.js";\nexport const { ${libraryNames.join(", ")} } = loadRuntime("library").library;\n`,
+);
+
+// `import` is the maintainers' type generator (scripts/import.mjs), apart from the operator CLI.
+await build({
+  ...common,
+  entryPoints: { import: "src/typegen/run-import.ts" },
+  outdir,
+  format: "esm",
+  banner: { js: esmRequire },
 });
 
 /**

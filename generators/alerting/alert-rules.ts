@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import { withHashHeader } from "../../src/synth/header.js";
 
 /**
@@ -65,7 +65,7 @@ const DAY_SECONDS = 86_400;
 
 /** The Prometheus rules file: one group per component the model runs. */
 export function alertRulesYaml(inputs: AlertRuleInputs): string {
-  return withHashHeader(stringify({ groups: alertRuleGroups(inputs) }, { lineWidth: 0 }));
+  return withHashHeader(yamlText({ groups: alertRuleGroups(inputs) }));
 }
 
 export function alertRuleGroups(inputs: AlertRuleInputs): RuleGroup[] {

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import { NODE_LABEL, type AlertSeverity } from "./alert-rules.js";
 
@@ -23,7 +23,7 @@ export const receiverName = (severity: AlertSeverity): string => `slack-${severi
  * inhibitions that keep a node's loss one message instead of one per target and task on it.
  */
 export function alertmanagerYaml(inputs: AlertmanagerInputs): string {
-  return withHashHeader(stringify(alertmanagerConfig(inputs), { lineWidth: 0 }));
+  return withHashHeader(yamlText(alertmanagerConfig(inputs)));
 }
 
 function alertmanagerConfig({ slackWebhookFile, channels }: AlertmanagerInputs) {

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
 import { PROMETHEUS_DATASOURCE } from "./panels.js";
@@ -54,7 +54,7 @@ export function dashboardProvidersYaml(inputs: { readonly folder: string }): str
 }
 
 function yamlFile(document: unknown): string {
-  return `# ${GENERATED_NOTICE}\n${stringify(document, { lineWidth: 0 })}`;
+  return `# ${GENERATED_NOTICE}\n${yamlText(document)}`;
 }
 
 /**

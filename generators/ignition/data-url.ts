@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
+import { keptTexts } from "../../src/core/kept-texts.js";
 
 /**
  * Ignition file contents inline, as RFC 2397 data URLs. Percent-encoding every reserved character keeps
@@ -17,10 +20,12 @@ export function toDataUrl(text: string): string {
 export const COMPRESS_ABOVE_BYTES = 4096;
 
 /**
- * Compressed sources by text: a large file is usually the same on every node (/etc/hosts), and compressing
- * it once per node made gzip most of a thousand-node build.
+ * Sources by text: a large file is usually the same on every node (/etc/hosts), and compressing it once per
+ * node made gzip most of a thousand-node build; most small files are the same on many nodes too, and each
+ * node's config is built twice (the CIS check's, with the planned certificates, then the one written), so
+ * percent-encoding each text once halves what the configs cost beside gzip.
  */
-const largeContents = new Map<string, { source: string; compression?: "gzip" }>();
+const knownContents = new Map<string, { source: string; compression?: "gzip" }>();
 
 /**
  * The text each `contents` made here came from, so the readable copies, the apply script and the CIS check
@@ -38,19 +43,49 @@ function made<T extends { source: string; compression?: string }>(contents: T, t
 export function ignitionContents(text: string): { source: string; compression?: "gzip" } {
   // Looked up first: the large text of every node is one string (/etc/hosts), whose hash V8 keeps, while
   // counting its UTF-8 bytes again for each node cost as much as the rest of the config.
-  const known = largeContents.get(text);
+  const known = knownContents.get(text);
   if (known) return made({ ...known }, text);
   // A UTF-8 text has at least as many bytes as UTF-16 units: only a short one needs counting.
-  if (text.length <= COMPRESS_ABOVE_BYTES && Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES)
-    return made({ source: toDataUrl(text) }, text);
+  if (text.length <= COMPRESS_ABOVE_BYTES && Buffer.byteLength(text) <= COMPRESS_ABOVE_BYTES) {
+    const contents = { source: toDataUrl(text) };
+    knownContents.set(text, contents);
+    return made({ ...contents }, text);
+  }
+  const key = createHash("sha256").update(`${fflateVersion()}\0${text}`).digest("base64url");
+  let source = GZIPPED.get(key);
+  if (source === undefined) {
+    source = largeSource(text);
+    GZIPPED.set(key, source);
+  }
+  const contents = source.startsWith(BASE64_PREFIX) ? { source, compression: "gzip" as const } : { source };
+  knownContents.set(text, contents);
+  return made({ ...contents }, text);
+}
+
+const BASE64_PREFIX = "data:;base64,";
+
+/**
+ * A large file's source, kept between builds (src/core/kept-texts.ts) under the SHA-256 of fflate's version
+ * and the text: compressing at level 9 is most of what a large cluster's per-node files cost (the firewall
+ * rulesets differ from node to node), and the same text always compresses to the same bytes.
+ */
+const GZIPPED = keptTexts("ignition-gzip");
+
+let fflate: string | undefined;
+
+function fflateVersion(): string {
+  fflate ??= (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
+  return fflate;
+}
+
+/** The gzip of the text as a base64 data URL when that is shorter than the plain one, else the plain one. */
+function largeSource(text: string): string {
   const plain = toDataUrl(text);
   // fflate, not node:zlib: the same bytes on every machine (zlib builds differ with the CPU's features),
   // and a zero modification time in the gzip header, so a rebuild is byte-identical.
   const gzipped = gzipSync(strToU8(text), { level: 9, mtime: 0 });
-  const compressed = `data:;base64,${Buffer.from(gzipped).toString("base64")}`;
-  const contents = compressed.length < plain.length ? { source: compressed, compression: "gzip" as const } : { source: plain };
-  largeContents.set(text, contents);
-  return made({ ...contents }, text);
+  const compressed = `${BASE64_PREFIX}${Buffer.from(gzipped).toString("base64")}`;
+  return compressed.length < plain.length ? compressed : plain;
 }
 
 /**

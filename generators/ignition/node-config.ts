@@ -4,7 +4,7 @@ import type { Node } from "../../src/model/node.js";
 import type { PkiMaterial } from "../../src/pki/material.js";
 import { unitFileText } from "../systemd/unit-file.js";
 import { baseFiles, type PlannedFile } from "./base-files.js";
-import { ignitionContents } from "./data-url.js";
+import { contentsText, ignitionContents } from "./data-url.js";
 import { SSH_USER } from "../shell.js";
 
 /** A node's Ignition config as it boots, and which construct each file and unit in it comes from. */
@@ -40,6 +40,47 @@ export function nodeIgnition(cluster: Cluster, node: Node, pki: PkiMaterial): No
 
 const built = new WeakMap<Node, { readonly pki: PkiMaterial; readonly ignition: NodeIgnition }>();
 
+/** A file of a node's config, with its text rather than its encoded contents. */
+export interface WrittenFile {
+  readonly path: string;
+  readonly mode?: number | null | undefined;
+  readonly user?: IgnitionFile["user"];
+  readonly group?: IgnitionFile["group"];
+  /** The file's text; undefined when an override gave contents that do not decode. */
+  text(): string | undefined;
+}
+
+/**
+ * What a node's FINAL config writes, each file as text: for reading what a node boots with (the CIS check,
+ * in the validation phase, with the planned certificates) without percent-encoding and compressing every
+ * file of every node first, which the build then does again with the real certificates. A node without
+ * `overrideIgnition` patches gets exactly its planned files and units, encoded (buildNodeIgnition), so they
+ * are read from there; a patched node's are read back from its config.
+ */
+export function nodeConfigText(
+  cluster: Cluster,
+  node: Node,
+  pki: PkiMaterial,
+): { readonly files: readonly WrittenFile[]; readonly units: readonly IgnitionUnit[] } {
+  if (node.ignitionOverrides.length > 0 || built.get(node)?.pki === pki) {
+    const { config } = nodeIgnition(cluster, node, pki);
+    const files = (config.storage?.files ?? []).map(
+      (file): WrittenFile => ({
+        path: file.path,
+        mode: file.mode,
+        user: file.user,
+        group: file.group,
+        text: () => contentsText(file.contents),
+      }),
+    );
+    return { files, units: config.systemd?.units ?? [] };
+  }
+  const files = plannedFiles(cluster, node, pki).map(
+    (file): WrittenFile => ({ path: file.path, mode: file.mode, text: () => file.contents }),
+  );
+  return { files, units: configUnits(node) };
+}
+
 function buildNodeIgnition(cluster: Cluster, node: Node, pki: PkiMaterial): NodeIgnition {
   const planned = plannedFiles(cluster, node, pki);
   // The escape hatch goes last, so a patch can change anything generated, including the file list.
@@ -65,15 +106,20 @@ function plannedFiles(cluster: Cluster, node: Node, pki: PkiMaterial): PlannedFi
 
 /** Keys in the order of the spec's documentation and of Butane's output, so configs read alike. */
 function ignitionConfig(cluster: Cluster, node: Node, files: readonly PlannedFile[]): IgnitionConfig {
-  const ownUnits = new Set(node.units.map((unit) => unit.unitName));
-  // A node that declares its own docker.service gets that one (Ignition rejects a unit listed twice).
-  const osUnits = ENABLED_OS_UNITS.filter((name) => !ownUnits.has(name)).map((name): IgnitionUnit => ({ name, enabled: true }));
   return {
     ignition: { version: "3.3.0" },
     passwd: { users: [{ name: SSH_USER, sshAuthorizedKeys: [...cluster.sshAuthorizedKeys] }] },
     storage: { files: files.map(ignitionFile), ...links(node) },
-    systemd: { units: [...osUnits, ...node.units.map(ignitionUnit)] },
+    systemd: { units: configUnits(node) },
   };
+}
+
+/** The OS units every node enables, then the node's own. */
+function configUnits(node: Node): IgnitionUnit[] {
+  const ownUnits = new Set(node.units.map((unit) => unit.unitName));
+  // A node that declares its own docker.service gets that one (Ignition rejects a unit listed twice).
+  const osUnits = ENABLED_OS_UNITS.filter((name) => !ownUnits.has(name)).map((name): IgnitionUnit => ({ name, enabled: true }));
+  return [...osUnits, ...node.units.map(ignitionUnit)];
 }
 
 /** The node's symbolic links, when it has any; `overwrite`: Flatcar's image already has /etc/localtime. */

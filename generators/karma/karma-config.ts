@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import { GENERATED_NOTICE } from "../../src/synth/header.js";
 
 /** What karma.yaml is rendered from. */
@@ -34,5 +34,5 @@ export function karmaYaml(inputs: KarmaConfigInputs): string {
     listen: { address: "0.0.0.0", port: inputs.port, prefix: inputs.prefix },
     log: { config: false, level: "info", format: "json" },
   };
-  return `# ${GENERATED_NOTICE}\n${stringify(config, { lineWidth: 0 })}`;
+  return `# ${GENERATED_NOTICE}\n${yamlText(config)}`;
 }

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import { bashScript } from "../shell.js";
 
@@ -33,7 +33,7 @@ export function kibanaYaml(inputs: { readonly endpoints: readonly string[]; read
     "telemetry.optIn": false,
     "telemetry.allowChangingOptInStatus": false,
   };
-  return withHashHeader(stringify(settings, { lineWidth: 0 }));
+  return withHashHeader(yamlText(settings));
 }
 
 export function kibanaStartScript(files: { readonly password: string; readonly encryptionKey: string }): string {

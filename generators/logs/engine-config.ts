@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import { parseCidr } from "../../src/core/ip.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import { bashScript } from "../shell.js";
@@ -55,7 +55,7 @@ export function elasticsearchYaml(inputs: EngineConfigInputs): string {
     settings["node.attr.zone"] = "${ES_NODE_ZONE}";
     settings["cluster.routing.allocation.awareness.attributes"] = "zone";
   }
-  return withHashHeader(stringify(settings, { lineWidth: 0 }));
+  return withHashHeader(yamlText(settings));
 }
 
 /** The IPv4 network as two 32-bit numbers, for the start script's arithmetic. */

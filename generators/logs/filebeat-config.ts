@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import { FILEBEAT_WRITER, LIFECYCLE_POLICY } from "./lifecycle.js";
 
@@ -87,5 +87,5 @@ export function filebeatYaml(inputs: FilebeatInputs): string {
       "index.number_of_replicas": inputs.replicas,
     },
   };
-  return withHashHeader(stringify(config, { lineWidth: 0 }));
+  return withHashHeader(yamlText(config));
 }

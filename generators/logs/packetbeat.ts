@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import { withHashHeader } from "../../src/synth/header.js";
 import { bashScript, shellWord } from "../shell.js";
 import { renderUnit } from "../systemd/unit-text.js";
@@ -35,7 +35,7 @@ export function packetbeatYaml(): string {
       permissions: "0600",
     },
   };
-  return withHashHeader(stringify(config, { lineWidth: 0 }));
+  return withHashHeader(yamlText(config));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../../src/core/yaml-text.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import { withHashHeader } from "../../src/synth/header.js";
@@ -58,7 +58,7 @@ export interface PrometheusInputs {
  * model lists them, labelled with their hostnames; every other target found at run time by Swarm discovery.
  */
 export function prometheusYaml(inputs: PrometheusInputs): string {
-  return withHashHeader(stringify(prometheusConfig(inputs), { lineWidth: 0 }));
+  return withHashHeader(yamlText(prometheusConfig(inputs)));
 }
 
 export function prometheusConfig(inputs: PrometheusInputs) {

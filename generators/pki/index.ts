@@ -143,7 +143,7 @@ function describeCertificate(pem: string): CertificateFacts {
   return { commonName, ...subjectAltNamesOf(certificate), usages: usagesOf(certificate), ...rest };
 }
 
-function identify(certificate: X509Certificate): Identity {
+function identify(certificate: Pick<X509Certificate, "subject" | "serialNumber" | "validTo" | "fingerprint256">): Identity {
   return {
     commonName: commonNameOf(certificate) ?? null,
     serial: certificate.serialNumber.toLowerCase(),

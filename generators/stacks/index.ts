@@ -1,5 +1,5 @@
-import { Document, isMap, isScalar, type YAMLMap } from "yaml";
 import { shortHash } from "../../src/core/hash.js";
+import { yamlText, type YamlComment } from "../../src/core/yaml-text.js";
 import type { StackConfigEntry, StackFile, StackService } from "../../src/imports/docker-stack-v3.js";
 import type { OverlayNetwork } from "../../src/model/network.js";
 import type { Secret } from "../../src/model/secret.js";
@@ -115,33 +115,24 @@ function exceptionNotes(stack: Stack): Map<string, string> {
 }
 
 function toYaml(file: StackFile, secrets: ReadonlyMap<string, Secret>, serviceNotes: ReadonlyMap<string, string>): string {
-  const doc = new Document(file);
   const host =
     file.networks?.[HOST_NETWORK_KEY]?.name === "host"
       ? `\n ${HOST_NETWORK_KEY} is Docker's own \`host\` network: the node's network namespace.`
       : "";
-  commentKey(doc.contents, "networks", ` Overlays created once by swarm/networks.sh and shared between stacks.${host}`);
-  commentKey(
-    doc.contents,
-    "secrets",
-    " Created by swarm/secrets.sh from the git-ignored secrets/docker/ (`swarm-cluster secrets`), one Docker secret\n per version; their values never enter out/.",
-  );
-  commentKey(
-    doc.contents,
-    "configs",
-    " Named after a hash of their content: Docker configs are immutable, so a changed file gets a new config\n and the deploy rolls the services that mount it.",
-  );
-  const serviceMap = doc.get("services", true);
-  for (const [name, note] of serviceNotes) commentKey(serviceMap, name, note);
-  const secretMap = doc.get("secrets", true);
-  if (isMap(secretMap)) {
-    for (const [name, secret] of secrets) commentKey(secretMap, name, ` ${secret.description}`);
-  }
-  return doc.toString({ lineWidth: 0 });
-}
-
-function commentKey(map: unknown, key: string, comment: string): void {
-  if (!isMap(map)) return;
-  const pair = (map as YAMLMap).items.find((item) => isScalar(item.key) && item.key.value === key);
-  if (pair && isScalar(pair.key)) pair.key.commentBefore = comment;
+  const comments: YamlComment[] = [
+    { path: ["networks"], comment: ` Overlays created once by swarm/networks.sh and shared between stacks.${host}` },
+    {
+      path: ["secrets"],
+      comment:
+        " Created by swarm/secrets.sh from the git-ignored secrets/docker/ (`swarm-cluster secrets`), one Docker secret\n per version; their values never enter out/.",
+    },
+    {
+      path: ["configs"],
+      comment:
+        " Named after a hash of their content: Docker configs are immutable, so a changed file gets a new config\n and the deploy rolls the services that mount it.",
+    },
+    ...[...serviceNotes].map(([name, note]) => ({ path: ["services", name], comment: note })),
+    ...[...secrets].map(([name, secret]) => ({ path: ["secrets", name], comment: ` ${secret.description}` })),
+  ];
+  return yamlText(file, comments);
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { Document } from "yaml";
 import type { StackFile, StackService } from "../../src/imports/docker-stack-v3.js";
+import { yamlText } from "../../src/core/yaml-text.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import type { Node } from "../../src/model/node.js";
 import type { Secret } from "../../src/model/secret.js";
@@ -101,7 +101,7 @@ function memberStackFile(stack: Stack, service: Service, file: string): string {
       ]),
     );
   }
-  const text = new Document(document).toString({ lineWidth: 0 });
+  const text = yamlText(document);
   return withHashHeader(
     [
       `# ${service.dockerName} alone, for swarm/deploy.sh, which rolls the Galera members one at a time:`,

@@ -7,6 +7,7 @@ import type { BuildOptions, Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { packageRoot } from "../core/package-root.js";
 import { cachedBundle, keepBundle, type ConfigBundle } from "./bundle-cache.js";
+import { importModule } from "./import-module.js";
 import type { IConstruct } from "constructs";
 import { ConfigError } from "../core/problems.js";
 import { configFrameIn, setConfigModule, type FrameMapper } from "../core/source-location.js";
@@ -75,7 +76,7 @@ export async function loadConfig(configFile: string): Promise<Cluster> {
 async function importOnce(file: string, url: string, code: string): Promise<{ default?: ConfigExport }> {
   try {
     writeFileSync(file, code);
-    return (await import(url)) as { default?: ConfigExport };
+    return (await importModule(url)) as { default?: ConfigExport };
   } finally {
     rmSync(file, { force: true });
   }

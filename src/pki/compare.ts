@@ -1,7 +1,7 @@
-import { X509Certificate } from "node:crypto";
 import { canonicalIp } from "../core/ip.js";
 import type { Certificate, CertificateUsage } from "../model/certificate.js";
 import { pkiNow } from "./clock.js";
+import { certificateView, type CertificateView } from "./certificate-facts.js";
 import { issuedBy } from "./issued-cache.js";
 
 /**
@@ -41,18 +41,16 @@ export function requestOf(certificate: Certificate): CertificateRequest {
   };
 }
 
-/** Certificates already parsed, by PEM: a build reads each twice (to reuse it, then for the inventory). */
-const parsed = new Map<string, X509Certificate | undefined>();
+/** Certificates already read, by PEM: a build reads each twice (to reuse it, then for the inventory). */
+const parsed = new Map<string, CertificateView | undefined>();
 
-/** Parses PEM with Node's built-in X.509 support; undefined when it is not a certificate. */
-export function parseCertificate(pem: string): X509Certificate | undefined {
+/**
+ * A PEM certificate's facts, as Node's X.509 support reads them (src/pki/certificate-facts.ts keeps them
+ * between builds); undefined when it is not a certificate.
+ */
+export function parseCertificate(pem: string): CertificateView | undefined {
   if (parsed.has(pem)) return parsed.get(pem);
-  let certificate: X509Certificate | undefined;
-  try {
-    certificate = new X509Certificate(pem);
-  } catch {
-    certificate = undefined;
-  }
+  const certificate = certificateView(pem);
   parsed.set(pem, certificate);
   return certificate;
 }
@@ -67,8 +65,8 @@ export const RENEW_WITHIN_DAYS = 30;
 /** Why `existing` must be re-issued for `request`, or an empty list when it can be reused as it is. */
 export function compareWithRequest(
   request: CertificateRequest,
-  existing: X509Certificate,
-  authority: X509Certificate | undefined,
+  existing: CertificateView,
+  authority: CertificateView | undefined,
   now: Date = pkiNow(),
   caFile = "pki/ca.crt",
 ): Change[] {
@@ -98,13 +96,16 @@ export function compareWithRequest(
   return changes;
 }
 
-export function commonNameOf(certificate: X509Certificate): string | undefined {
+export function commonNameOf(certificate: { readonly subject: string }): string | undefined {
   const line = certificate.subject.split("\n").find((entry) => entry.startsWith("CN="));
   // Node prints the subject in RFC 2253 form: special characters come back backslash-escaped.
   return line?.slice(3).replace(/\\(.)/g, "$1");
 }
 
-export function subjectAltNamesOf(certificate: X509Certificate): { dnsNames: string[]; ipAddresses: string[] } {
+export function subjectAltNamesOf(certificate: { readonly subjectAltName: string | undefined }): {
+  dnsNames: string[];
+  ipAddresses: string[];
+} {
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
   for (const entry of (certificate.subjectAltName ?? "").split(", ")) {
@@ -115,7 +116,7 @@ export function subjectAltNamesOf(certificate: X509Certificate): { dnsNames: str
 }
 
 /** The extended key usages, in the model's words; other purposes are listed by OID. */
-export function usagesOf(certificate: X509Certificate): string[] {
+export function usagesOf(certificate: { readonly keyUsage: readonly string[] | undefined }): string[] {
   const byOid = new Map(Object.entries(USAGE_OIDS).map(([usage, oid]) => [oid, usage]));
   return orderedUsages((certificate.keyUsage ?? []).map((oid) => byOid.get(oid) ?? oid));
 }

@@ -242,6 +242,6 @@ const CRL_DISTRIBUTION_POINTS_OID_DER = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x1
  * byte search (the URI is an IA5String, stored as it is written), so reusing a committed certificate needs no
  * X.509 library.
  */
-export function namesDistributionPoint(certificate: X509Certificate, uri: string): boolean {
+export function namesDistributionPoint(certificate: { readonly raw: Buffer }, uri: string): boolean {
   return certificate.raw.includes(CRL_DISTRIBUTION_POINTS_OID_DER) && certificate.raw.includes(Buffer.from(uri, "ascii"));
 }

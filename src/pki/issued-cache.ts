@@ -1,4 +1,5 @@
 import type { X509Certificate } from "node:crypto";
+import type { CertificateView } from "./certificate-facts.js";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cacheDir } from "../core/cache-dir.js";
@@ -22,14 +23,15 @@ interface Known {
 const byAuthority = new Map<string, Known>();
 
 /** Whether `authority` issued `certificate` (its issuer name and its signature), remembered across builds. */
-export function issuedBy(certificate: X509Certificate, authority: X509Certificate): boolean {
+export function issuedBy(certificate: CertificateView | X509Certificate, authority: CertificateView | X509Certificate): boolean {
   const known = knownFor(authority.fingerprint256);
   const fingerprint = certificate.fingerprint256;
   if (known.recorded.has(fingerprint)) {
     known.found.add(fingerprint);
     return true;
   }
-  if (!certificate.checkIssued(authority) || !certificate.verify(authority.publicKey)) return false;
+  const [leaf, issuer] = [parsed(certificate), parsed(authority)];
+  if (!leaf.checkIssued(issuer) || !leaf.verify(issuer.publicKey)) return false;
   known.found.add(fingerprint);
   if (!known.changed) {
     known.changed = true;
@@ -37,6 +39,11 @@ export function issuedBy(certificate: X509Certificate, authority: X509Certificat
     setImmediate(() => record(known));
   }
   return true;
+}
+
+/** The certificate as OpenSSL parsed it, for a signature check. */
+function parsed(certificate: CertificateView | X509Certificate): X509Certificate {
+  return "certificate" in certificate ? certificate.certificate() : certificate;
 }
 
 function knownFor(authorityFingerprint: string): Known {

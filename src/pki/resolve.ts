@@ -1,4 +1,3 @@
-import type { X509Certificate } from "node:crypto";
 import { ConfigError } from "../core/problems.js";
 import { compareStrings } from "../core/stable-json.js";
 import { type Certificate, CertificateAuthority } from "../model/certificate.js";
@@ -14,7 +13,8 @@ import {
 } from "./compare.js";
 import type { AuthorityMaterial, PkiOptions, PkiResolver, StateWrite } from "./material.js";
 import { NO_PKI } from "./material.js";
-import { CRL_RESIGN_WITHIN_DAYS, namesDistributionPoint, readCrl, serialOf } from "./crl.js";
+import type { CertificateView } from "./certificate-facts.js";
+import { CRL_RESIGN_WITHIN_DAYS, namesDistributionPoint, normalizeSerial, readCrl } from "./crl.js";
 import * as problem from "./problems.js";
 import { certificateWrite, PkiState, privateKeyWrite, trustBundle } from "./state.js";
 
@@ -71,7 +71,7 @@ async function resolveDomain(
           ? [{ field: "", text: "not a readable PEM certificate" }]
           : [
               ...compareWithRequest(request, parsed, ca.certificate, now, state.display(state.caCertificate)),
-              ...revocationChanges(authority, state, parsed, committed ?? "", crl.revoked),
+              ...revocationChanges(authority, state, parsed, crl.revoked),
             ];
     if (changes.length === 0 && committed !== undefined) {
       material.set(certificate.name, committed);
@@ -116,12 +116,12 @@ async function resolveDomain(
 function revocationChanges(
   authority: CertificateAuthority,
   state: PkiState,
-  certificate: X509Certificate,
-  pem: string,
+  certificate: CertificateView,
   revoked: ReadonlySet<string>,
 ): Change[] {
   const changes: Change[] = [];
-  if (revoked.size > 0 && revoked.has(serialOf(pem))) changes.push({ field: "", text: `revoked in ${state.display(state.crl)}` });
+  if (revoked.size > 0 && revoked.has(normalizeSerial(certificate.serialNumber)))
+    changes.push({ field: "", text: `revoked in ${state.display(state.crl)}` });
   const uri = authority.crlDistributionPoint;
   if (uri !== undefined && !namesDistributionPoint(certificate, uri)) {
     changes.push({ field: "", text: `names no CRL distribution point ${uri}` });
@@ -191,7 +191,7 @@ function buildTime(authority: CertificateAuthority): Date {
 interface ResolvedAuthority {
   /** The CA certificate, committed or just created; undefined only when a check finds none. */
   readonly pem: string | undefined;
-  readonly certificate: X509Certificate | undefined;
+  readonly certificate: CertificateView | undefined;
   /** The CA key, when it was created in this build (otherwise read from secrets/ only if needed). */
   readonly keyPem: string | undefined;
   readonly writes: readonly StateWrite[];

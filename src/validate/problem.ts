@@ -41,6 +41,8 @@ export interface Catalogue<M extends Record<string, Entry<never>>> {
 }
 
 const catalogues: Record<string, Entry<never>>[] = [MESSAGES as unknown as Record<string, Entry<never>>];
+/** Every code declared so far: each family's module declares its catalogue when the bundle loads. */
+const declaredCodes = new Set(Object.keys(MESSAGES));
 
 /**
  * Declares a family's messages (in `generators/<family>/messages.ts`) as part of the one catalogue: codes
@@ -48,9 +50,10 @@ const catalogues: Record<string, Entry<never>>[] = [MESSAGES as unknown as Recor
  * `catalogueCodes()` lists them all.
  */
 export function defineMessages<M extends Record<string, Entry<never>>>(entries: M): Catalogue<M> {
-  const known = new Set(catalogueCodes());
-  const clash = Object.keys(entries).find((code) => known.has(code));
+  const codes = Object.keys(entries);
+  const clash = codes.find((code) => declaredCodes.has(code));
   if (clash) throw new Error(`message code ${clash} is declared twice`);
+  for (const code of codes) declaredCodes.add(code);
   catalogues.push(entries as unknown as Record<string, Entry<never>>);
   return {
     entries,

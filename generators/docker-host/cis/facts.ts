@@ -1,11 +1,9 @@
-import type { File as IgnitionFile } from "../../../src/imports/ignition-v3.3.js";
 import type { StackService } from "../../../src/imports/docker-stack-v3.js";
 import type { Cluster } from "../../../src/model/cluster.js";
 import type { Node } from "../../../src/model/node.js";
 import type { Service } from "../../../src/model/stack.js";
 import type { PkiMaterial } from "../../../src/pki/material.js";
-import { contentsText } from "../../ignition/data-url.js";
-import { nodeIgnition } from "../../ignition/node-config.js";
+import { nodeConfigText, type WrittenFile } from "../../ignition/node-config.js";
 import { serviceEntry } from "../../stacks/service-entry.js";
 import { declaredCisExceptions } from "./exceptions.js";
 
@@ -61,28 +59,28 @@ export function clusterFacts(cluster: Cluster, pki: PkiMaterial): ClusterFacts {
 }
 
 function nodeFacts(cluster: Cluster, node: Node, pki: PkiMaterial): NodeFacts {
-  const { config } = nodeIgnition(cluster, node, pki);
-  const files = new Map((config.storage?.files ?? []).map((file): [string, NodeFileFact] => [file.path, fileFact(file)]));
+  const config = nodeConfigText(cluster, node, pki);
+  const files = new Map(config.files.map((file): [string, NodeFileFact] => [file.path, fileFact(file)]));
   const auditWatches = new Map<string, string>();
   for (const [path, file] of files) {
     if (!path.startsWith(AUDIT_RULES_DIRECTORY)) continue;
     for (const match of (file.text ?? "").matchAll(/^-w (\S+) -p ([rwxa]+)\b/gm)) auditWatches.set(match[1] ?? "", match[2] ?? "");
   }
-  const units = new Map((config.systemd?.units ?? []).map((unit): [string, string] => [unit.name, unit.contents ?? ""]));
+  const units = new Map(config.units.map((unit): [string, string] => [unit.name, unit.contents ?? ""]));
   return { node, files, daemon: parsedDaemon(files.get("/etc/docker/daemon.json")?.text), auditWatches, units };
 }
 
-function fileFact(file: IgnitionFile): NodeFileFact {
+function fileFact(file: WrittenFile): NodeFileFact {
   const owner = [file.user?.name, file.user?.id, file.group?.name, file.group?.id].filter((value) => value !== undefined && value !== null);
   let text: { readonly value: string | undefined } | undefined;
   return {
     // Ignition's own default when a file names no mode.
     mode: file.mode ?? 0o644,
     ownedByRoot: owner.every((value) => value === "root" || value === 0),
-    // Decoded when an item reads it: the items read a few files' text, and decoding every file of every
-    // node (gzip and base64 included) was most of the check's cost on a large cluster.
+    // Read when an item reads it: the items read a few files' text, and decoding every file of every
+    // patched node (gzip and base64 included) was most of the check's cost on a large cluster.
     get text() {
-      text ??= { value: contentsText(file.contents) };
+      text ??= { value: file.text() };
       return text.value;
     },
   };
