@@ -71,11 +71,19 @@ function storeOf(kind: string): Store {
 }
 
 function keep(from: Store): void {
-  const temporary = `${from.file}.${process.pid}.tmp`;
+  writeCacheEntries(from.file, from.used);
+}
+
+/**
+ * Writes a cache's entries as one JSON object under a temporary name, then renames it: a reader never sees half a
+ * file. Errors (an unwritable cache) are ignored: the next build makes what it does not find.
+ */
+export function writeCacheEntries(file: string, entries: ReadonlyMap<string, unknown>): void {
+  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(from.file), { recursive: true });
-    writeFileSync(temporary, JSON.stringify(Object.fromEntries(from.used)));
-    renameSync(temporary, from.file);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temporary, JSON.stringify(Object.fromEntries(entries)));
+    renameSync(temporary, file);
   } catch {
     try {
       rmSync(temporary, { force: true });

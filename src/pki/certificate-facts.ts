@@ -1,7 +1,8 @@
 import { createHash, X509Certificate } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cacheDir } from "../core/cache-dir.js";
+import { writeCacheEntries } from "../core/kept-texts.js";
 
 /**
  * What a build reads from a certificate: the fields of Node's X509Certificate it uses, as that class gives
@@ -153,21 +154,7 @@ export function keepCertificateFacts(): void {
   if (current?.missed) keep(current);
 }
 
-/**
- * At exit, once a certificate was parsed: the facts of the certificates this process read, and only those,
- * written under a temporary name and renamed. Errors (an unwritable cache) are ignored.
- */
+/** At exit, once a certificate was parsed: the facts of the certificates this process read, and only those. */
 function keep(from: Store): void {
-  const temporary = `${from.file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(path.dirname(from.file), { recursive: true });
-    writeFileSync(temporary, JSON.stringify(Object.fromEntries(from.used)));
-    renameSync(temporary, from.file);
-  } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // The cache folder itself is unusable: nothing was written.
-    }
-  }
+  writeCacheEntries(from.file, from.used);
 }

@@ -25,6 +25,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stopAndWait } from "../helpers/child-exit.js";
 import { parse } from "yaml";
 import { CONFIG_DIR } from "../../generators/certbot/render.js";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
@@ -43,16 +44,8 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGQUIT");
-  await Promise.race([gone, sleep(5_000)]);
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill("SIGKILL");
-    await gone;
-  }
-}
+/** nginx, pebble and the stand-ins finish what they hold on SIGQUIT; one still there after 5 s is killed. */
+const stop = (child: ChildProcess) => stopAndWait(child, { signal: "SIGQUIT", graceMs: 5_000 });
 
 function run(program: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
   const result = spawnSync(program, args, { encoding: "utf8", env: options.env ?? process.env, input: options.input, timeout: 60_000 });

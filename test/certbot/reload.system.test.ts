@@ -29,6 +29,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
+import { stopAndWait } from "../helpers/child-exit.js";
 import { parse } from "yaml";
 import { CONFIG_DIR, CONTAINER_PATHS } from "../../generators/certbot/render.js";
 import { SERVE_HOST_PATHS, SHARED_DIR_IN_CERTBOT } from "../../generators/certbot/serve.js";
@@ -51,16 +52,8 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGQUIT");
-  await Promise.race([gone, sleep(5_000)]);
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill("SIGKILL");
-    await gone;
-  }
-}
+/** nginx, pebble and the stand-ins finish what they hold on SIGQUIT; one still there after 5 s is killed. */
+const stop = (child: ChildProcess) => stopAndWait(child, { signal: "SIGQUIT", graceMs: 5_000 });
 
 function run(program: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(program, args, { encoding: "utf8", env, timeout: 60_000 });
