@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
 import { keptTexts } from "../../src/core/kept-texts.js";
 
 /**
@@ -71,11 +70,22 @@ const BASE64_PREFIX = "data:;base64,";
  */
 const GZIPPED = keptTexts("ignition-gzip");
 
-let fflate: string | undefined;
+let fflateVersionRead: string | undefined;
 
 function fflateVersion(): string {
-  fflate ??= (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
-  return fflate;
+  fflateVersionRead ??= (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
+  return fflateVersionRead;
+}
+
+let fflateLoaded: typeof import("fflate") | undefined;
+
+/**
+ * fflate, loaded on first use: its module builds its Huffman tables when evaluated, and a build whose large
+ * texts are all kept from the last one (GZIPPED) compresses nothing.
+ */
+function fflate(): typeof import("fflate") {
+  fflateLoaded ??= createRequire(import.meta.url)("fflate") as typeof import("fflate");
+  return fflateLoaded;
 }
 
 /** The gzip of the text as a base64 data URL when that is shorter than the plain one, else the plain one. */
@@ -83,6 +93,7 @@ function largeSource(text: string): string {
   const plain = toDataUrl(text);
   // fflate, not node:zlib: the same bytes on every machine (zlib builds differ with the CPU's features),
   // and a zero modification time in the gzip header, so a rebuild is byte-identical.
+  const { gzipSync, strToU8 } = fflate();
   const gzipped = gzipSync(strToU8(text), { level: 9, mtime: 0 });
   const compressed = `${BASE64_PREFIX}${Buffer.from(gzipped).toString("base64")}`;
   return compressed.length < plain.length ? compressed : plain;
@@ -117,6 +128,7 @@ export function contentsText(contents: { source?: string | null; compression?: s
   const match = /^data:([^,]*);base64,(.*)$/s.exec(contents.source ?? "");
   if (!match) return undefined;
   try {
+    const { gunzipSync, strFromU8 } = fflate();
     return strFromU8(gunzipSync(Buffer.from(match[2] ?? "", "base64")));
   } catch {
     return undefined;

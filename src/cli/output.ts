@@ -10,12 +10,20 @@ export interface Output {
   readonly outStyle?: Style;
 }
 
+/**
+ * The process's own streams, each touched only when first used: Node builds process.stderr and stdout (and loads
+ * their tty or pipe modules) on first access, a cost at the start of every build that prints nothing.
+ */
 export function processOutput(): Output {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-    errStyle: styleFor(process.stderr),
-    outStyle: styleFor(process.stdout),
+    get errStyle() {
+      return styleFor(process.stderr);
+    },
+    get outStyle() {
+      return styleFor(process.stdout);
+    },
   };
 }
 
