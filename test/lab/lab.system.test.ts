@@ -84,6 +84,9 @@ async function healAll(lab: Lab, model: ReturnType<typeof readModel>, cut: Set<s
     if (notReady.length) return `not ready: ${notReady.join(", ")}`;
     return nodes.some((n) => n.leader) ? undefined : "no leader";
   });
+  // Every task back where the model puts it before the next cut: a node shown Ready may not have its global
+  // tasks yet, and a loaded machine takes a while to place them.
+  await waitConverged(lab, model, cut, 180_000);
 }
 
 describe("lab: the reference cluster (out/)", () => {
