@@ -3,11 +3,6 @@ import { defineMessages } from "../../src/validate/problem.js";
 
 /** What LetsEncrypt's checks report: names certbot could not prove, and settings it would refuse. */
 export const CERTBOT_MESSAGES = defineMessages({
-  "certbot/name-outside-zones": entry<{ name: string; zones: string }>(
-    ({ name, zones }) =>
-      `${name} is in none of the hosted zones declared (${zones}): certbot's DNS challenge could not write its TXT record, and the IAM policy grants no zone for it`,
-    ({ name }) => `declare a HostedZone whose name is ${name} or a parent of it, or correct the name`,
-  ),
   "certbot/no-hosted-zone": entry<Record<string, never>>(
     () => "no HostedZone is declared: certbot's dns-route53 challenge needs the Route53 zone of every name it certifies",
     "declare the sites' zones with `new HostedZone(cluster, id, { name })`",

@@ -4,7 +4,8 @@ import { defineMessages } from "../../src/validate/problem.js";
 /** What the hosted zones' checks report: names DNS cannot serve, and values Route53 would refuse. */
 export const DNS_MESSAGES = defineMessages({
   "dns/name-outside-zones": entry<{ name: string; zones: string }>(
-    ({ name, zones }) => `${name} is in none of the hosted zones declared (${zones}): no record would send visitors to the fronts`,
+    ({ name, zones }) =>
+      `${name} is in none of the hosted zones declared (${zones}): no record would send visitors to the fronts, and certbot's DNS challenge could not prove it`,
     ({ name }) => `declare a HostedZone whose name is ${name} or a parent of it, or correct the name`,
   ),
   "dns/zone-name-invalid": entry<{ value: unknown }>(
