@@ -1,12 +1,12 @@
 // Unit test of the compiled-template cache with the real Handlebars: a kept template renders exactly as a
 // freshly compiled one, and a damaged entry is compiled again.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
 import runtime from "handlebars/runtime.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compileCached } from "../generators/template-cache.js";
+import { temporaryCacheDir } from "./helpers/cache-dir.js";
 
 const SOURCE = "server {{name}};\n{{#each ports}}listen {{this}};\n{{/each}}{{> tail}}\n";
 const OPTIONS = { noEscape: true, strict: true };
@@ -20,18 +20,7 @@ function instance(): typeof Handlebars {
 }
 
 describe("the compiled-template cache", () => {
-  let cache: string;
-  let before: string | undefined;
-  beforeEach(() => {
-    before = process.env.SWARM_CLUSTER_CACHE_DIR;
-    cache = mkdtempSync(path.join(tmpdir(), "swarm-cluster-template-cache-"));
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
-  });
-  afterEach(() => {
-    if (before === undefined) delete process.env.SWARM_CLUSTER_CACHE_DIR;
-    else process.env.SWARM_CLUSTER_CACHE_DIR = before;
-    rmSync(cache, { recursive: true, force: true });
-  });
+  const cacheDir = temporaryCacheDir("template-cache", "each");
 
   it("renders as Handlebars.compile does, first compiled, then from the kept entry", () => {
     const full = Handlebars.create();
@@ -40,7 +29,7 @@ describe("the compiled-template cache", () => {
     expect(expected).toBe("server a&b;\nlisten 80;\nlisten 443;\n# a&b\n");
     expect(compileCached(instance(), SOURCE, OPTIONS)(CONTEXT)).toBe(expected);
     // The template and its partial.
-    expect(readdirSync(path.join(cache, "handlebars"))).toHaveLength(2);
+    expect(readdirSync(path.join(cacheDir(), "handlebars"))).toHaveLength(2);
     expect(compileCached(instance(), SOURCE, OPTIONS)(CONTEXT)).toBe(expected);
   });
 
@@ -52,10 +41,10 @@ describe("the compiled-template cache", () => {
 
   it("compiles again when the kept entry is damaged, and keeps a different text apart", () => {
     compileCached(instance(), SOURCE, OPTIONS);
-    for (const entry of readdirSync(path.join(cache, "handlebars")))
-      writeFileSync(path.join(cache, "handlebars", entry), "{ not javascript");
+    for (const entry of readdirSync(path.join(cacheDir(), "handlebars")))
+      writeFileSync(path.join(cacheDir(), "handlebars", entry), "{ not javascript");
     expect(compileCached(instance(), SOURCE, OPTIONS)(CONTEXT)).toBe("server a&b;\nlisten 80;\nlisten 443;\n# a&b\n");
     expect(compileCached(instance(), "other {{name}}", OPTIONS)(CONTEXT)).toBe("other a&b");
-    expect(readdirSync(path.join(cache, "handlebars"))).toHaveLength(3);
+    expect(readdirSync(path.join(cacheDir(), "handlebars"))).toHaveLength(3);
   });
 });

@@ -3,23 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
 import { keepYamlTexts, yamlText } from "../src/core/yaml-text.js";
+import { temporaryCacheDir } from "./helpers/cache-dir.js";
 
 describe("yamlText", () => {
-  let cache: string;
-  let before: string | undefined;
-  beforeAll(() => {
-    cache = mkdtempSync(path.join(tmpdir(), "swarm-cluster-yaml-text-"));
-    before = process.env.SWARM_CLUSTER_CACHE_DIR;
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
-  });
-  afterAll(() => {
-    if (before === undefined) delete process.env.SWARM_CLUSTER_CACHE_DIR;
-    else process.env.SWARM_CLUSTER_CACHE_DIR = before;
-    rmSync(cache, { recursive: true, force: true });
-  });
+  const cacheDir = temporaryCacheDir("yaml-text");
 
   const documents: Record<string, unknown> = {
     plain: { version: "3.8", services: { web: { image: "nginx:1.27", ports: [80, 443], command: ["a: b", "#c", "yes", "0123"] } } },
@@ -66,7 +56,7 @@ describe("yamlText", () => {
     expect(text).toBe("kept:\n  - 1\n  - two\n");
     // What the process's exit writes.
     keepYamlTexts();
-    const file = path.join(cache, "yaml", "texts.json");
+    const file = path.join(cacheDir(), "yaml", "texts.json");
     const texts = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
     const [key] = Object.entries(texts).find(([, kept]) => kept === text) ?? [];
     expect(key).toBeDefined();
@@ -76,7 +66,7 @@ describe("yamlText", () => {
     process.env.SWARM_CLUSTER_CACHE_DIR = mkdtempSync(path.join(tmpdir(), "swarm-cluster-yaml-text-other-"));
     expect(yamlText({ other: true })).toBe("other: true\n");
     rmSync(process.env.SWARM_CLUSTER_CACHE_DIR, { recursive: true, force: true });
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
+    process.env.SWARM_CLUSTER_CACHE_DIR = cacheDir();
     expect(yamlText({ kept: [1, "two"] })).toBe("kept text\n");
   });
 });

@@ -6,32 +6,26 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cachedBundle, keepBundle } from "../../src/config/bundle-cache.js";
 import { runCli } from "../helpers/cli.js";
+import { temporaryCacheDir } from "../helpers/cache-dir.js";
 
 /** A config that stops at its second line with a message naming a value from a file it imports. */
 const CONFIG = 'import { n } from "./helper.ts";\nthrow new Error(`stop ${n}`);\n';
 
 describe("the config's bundle, kept between builds", () => {
   let project: string;
-  let cache: string;
-  let before: string | undefined;
+  // The in-process checks below read the same cache folder the CLI runs write.
+  const cacheDir = temporaryCacheDir("bundle-cache-dir");
   const build = () =>
-    runCli(["build", "--config", path.join(project, "cluster.config.ts")], { cwd: project, env: { SWARM_CLUSTER_CACHE_DIR: cache } });
-  const entries = () => readdirSync(path.join(cache, "config-bundle"));
+    runCli(["build", "--config", path.join(project, "cluster.config.ts")], { cwd: project, env: { SWARM_CLUSTER_CACHE_DIR: cacheDir() } });
+  const entries = () => readdirSync(path.join(cacheDir(), "config-bundle"));
 
   beforeAll(() => {
     project = mkdtempSync(path.join(tmpdir(), "swarm-cluster-bundle-cache-"));
-    cache = mkdtempSync(path.join(tmpdir(), "swarm-cluster-bundle-cache-dir-"));
-    // The in-process checks below read the same cache folder the CLI runs write.
-    before = process.env.SWARM_CLUSTER_CACHE_DIR;
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
     writeFileSync(path.join(project, "helper.ts"), "export const n = 1;\n");
     writeFileSync(path.join(project, "cluster.config.ts"), CONFIG);
   });
   afterAll(() => {
-    if (before === undefined) delete process.env.SWARM_CLUSTER_CACHE_DIR;
-    else process.env.SWARM_CLUSTER_CACHE_DIR = before;
     rmSync(project, { recursive: true, force: true });
-    rmSync(cache, { recursive: true, force: true });
   });
 
   it("is reused while nothing changed, and problems still point at the config's own lines", () => {
@@ -40,11 +34,11 @@ describe("the config's bundle, kept between builds", () => {
     expect(first.stderr).toContain("stop 1");
     const [entry] = entries();
     expect(entries()).toHaveLength(1);
-    const written = statSync(path.join(cache, "config-bundle", entry ?? "")).mtimeMs;
+    const written = statSync(path.join(cacheDir(), "config-bundle", entry ?? "")).mtimeMs;
     const second = build();
     expect(second.stderr).toBe(first.stderr);
     // Reused, not bundled and kept again.
-    expect(statSync(path.join(cache, "config-bundle", entry ?? "")).mtimeMs).toBe(written);
+    expect(statSync(path.join(cacheDir(), "config-bundle", entry ?? "")).mtimeMs).toBe(written);
   });
 
   it("is bundled again when a file the config imports changed", () => {
@@ -62,7 +56,9 @@ describe("the config's bundle, kept between builds", () => {
     expect(cachedBundle(source, "context")).toEqual({ code: "code", map: "{}" });
     expect(cachedBundle(source, "another context")).toBeUndefined();
     const [entry] = entries();
-    const kept = JSON.parse(readFileSync(path.join(cache, "config-bundle", entry ?? ""), "utf8")) as { inputs: [string, string | null][] };
+    const kept = JSON.parse(readFileSync(path.join(cacheDir(), "config-bundle", entry ?? ""), "utf8")) as {
+      inputs: [string, string | null][];
+    };
     expect(kept.inputs).toContainEqual([path.join(project, "tsconfig.json"), null]);
     writeFileSync(path.join(project, "tsconfig.json"), "{}\n");
     expect(cachedBundle(source, "context")).toBeUndefined();
@@ -70,7 +66,7 @@ describe("the config's bundle, kept between builds", () => {
 
   it("keeps nothing when a source was written after the bundling started", () => {
     const source = path.join(project, "cluster.config.ts");
-    rmSync(path.join(cache, "config-bundle"), { recursive: true, force: true });
+    rmSync(path.join(cacheDir(), "config-bundle"), { recursive: true, force: true });
     keepBundle(source, "context", [source], statSync(source).mtimeMs, { code: "code", map: "{}" });
     expect(cachedBundle(source, "context")).toBeUndefined();
   });

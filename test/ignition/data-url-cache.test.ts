@@ -7,25 +7,15 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync, strFromU8 } from "fflate";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { contentsText, ignitionContents } from "../../generators/ignition/data-url.js";
 import { keepTextsNow } from "../../src/core/kept-texts.js";
+import { temporaryCacheDir } from "../helpers/cache-dir.js";
 
 const FFLATE_VERSION = (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
 
 describe("a large file's compressed source, kept between builds", () => {
-  let cache: string;
-  let before: string | undefined;
-  beforeAll(() => {
-    cache = mkdtempSync(path.join(tmpdir(), "swarm-cluster-gzip-cache-"));
-    before = process.env.SWARM_CLUSTER_CACHE_DIR;
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
-  });
-  afterAll(() => {
-    if (before === undefined) delete process.env.SWARM_CLUSTER_CACHE_DIR;
-    else process.env.SWARM_CLUSTER_CACHE_DIR = before;
-    rmSync(cache, { recursive: true, force: true });
-  });
+  const cacheDir = temporaryCacheDir("gzip-cache");
 
   it("is the gzip of the text, kept, and read back by a later build", () => {
     const text = Array.from({ length: 400 }, (_, i) => `10.0.${i >> 8}.${i & 255} node-${i}.example.internal node-${i}`).join("\n");
@@ -35,7 +25,7 @@ describe("a large file's compressed source, kept between builds", () => {
     expect(strFromU8(gunzipSync(Buffer.from(base64, "base64")))).toBe(text);
     expect(contentsText(contents)).toBe(text);
     keepTextsNow("ignition-gzip");
-    const file = path.join(cache, "ignition-gzip", "texts.json");
+    const file = path.join(cacheDir(), "ignition-gzip", "texts.json");
     const kept = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
     expect(Object.values(kept)).toEqual([contents.source]);
     // A later build takes a kept source as it is, for a text this process never compressed: a stand-in
@@ -47,7 +37,7 @@ describe("a large file's compressed source, kept between builds", () => {
     process.env.SWARM_CLUSTER_CACHE_DIR = other;
     ignitionContents(`${text}\nread in another folder`);
     rmSync(other, { recursive: true, force: true });
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
+    process.env.SWARM_CLUSTER_CACHE_DIR = cacheDir();
     expect(ignitionContents(later)).toEqual({ source: "data:;base64,c3RhbmQtaW4=", compression: "gzip" });
   });
 });

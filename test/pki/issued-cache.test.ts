@@ -2,11 +2,11 @@
 // certificates, checked with node:crypto): a success is recorded by fingerprint and trusted in the next
 // process; a failure is never recorded.
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { repoRoot } from "../helpers/cli.js";
+import { temporaryCacheDir } from "../helpers/cache-dir.js";
 
 const read = (file: string) => new X509Certificate(readFileSync(path.join(repoRoot, "pki", file), "utf8"));
 const peerCa = read("etcd-peer/ca.crt");
@@ -22,27 +22,16 @@ async function freshModule() {
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("the remembered signature checks", () => {
-  let cache: string;
-  let before: string | undefined;
-  beforeEach(() => {
-    before = process.env.SWARM_CLUSTER_CACHE_DIR;
-    cache = mkdtempSync(path.join(tmpdir(), "swarm-cluster-issued-cache-"));
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
-  });
-  afterEach(() => {
-    if (before === undefined) delete process.env.SWARM_CLUSTER_CACHE_DIR;
-    else process.env.SWARM_CLUSTER_CACHE_DIR = before;
-    rmSync(cache, { recursive: true, force: true });
-  });
+  const cacheDir = temporaryCacheDir("issued-cache", "each");
 
   it("checks, records the success under the CA's fingerprint, and never records a failure", async () => {
     const { issuedBy } = await freshModule();
     expect(issuedBy(peer, peerCa)).toBe(true);
     expect(issuedBy(peer, clientCa)).toBe(false);
     await nextTurn();
-    const files = readdirSync(path.join(cache, "issued-by"));
+    const files = readdirSync(path.join(cacheDir(), "issued-by"));
     expect(files).toEqual([`${peerCa.fingerprint256.replace(/:/g, "").toLowerCase()}.json`]);
-    expect(JSON.parse(readFileSync(path.join(cache, "issued-by", files[0] ?? ""), "utf8"))).toEqual([peer.fingerprint256]);
+    expect(JSON.parse(readFileSync(path.join(cacheDir(), "issued-by", files[0] ?? ""), "utf8"))).toEqual([peer.fingerprint256]);
   });
 
   it("trusts a recorded success in a later process, and only for that CA and certificate", async () => {
@@ -51,7 +40,7 @@ describe("the remembered signature checks", () => {
     await nextTurn();
     // A record is believed without checking again (that is the time it saves): one written here for the
     // client CA makes the peer certificate count as issued by it.
-    const clientFile = path.join(cache, "issued-by", `${clientCa.fingerprint256.replace(/:/g, "").toLowerCase()}.json`);
+    const clientFile = path.join(cacheDir(), "issued-by", `${clientCa.fingerprint256.replace(/:/g, "").toLowerCase()}.json`);
     writeFileSync(clientFile, JSON.stringify([peer.fingerprint256]));
     const later = await freshModule();
     expect(later.issuedBy(peer, clientCa)).toBe(true);
@@ -61,7 +50,7 @@ describe("the remembered signature checks", () => {
 
   it("checks every certificate when the record cannot be read", async () => {
     const { issuedBy } = await freshModule();
-    writeFileSync(path.join(cache, "issued-by"), "not a folder");
+    writeFileSync(path.join(cacheDir(), "issued-by"), "not a folder");
     expect(issuedBy(peer, peerCa)).toBe(true);
     expect(issuedBy(peer, clientCa)).toBe(false);
     await nextTurn();

@@ -1,27 +1,16 @@
 // Unit test of the drawing cache: the real Graphviz (WebAssembly, in process) draws, and what the cache
 // gives back is compared byte for byte with what it drew.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderSvg } from "../../generators/topology/graphviz.js";
 import { drawnBefore, keepDrawing } from "../../generators/topology/svg-cache.js";
+import { temporaryCacheDir } from "../helpers/cache-dir.js";
 
 const DOT = 'digraph { a -> b; b -> c; a [label="front"]; }';
 
 describe("the topology drawing cache", () => {
-  let cache: string;
-  let before: string | undefined;
-  beforeEach(() => {
-    before = process.env.SWARM_CLUSTER_CACHE_DIR;
-    cache = mkdtempSync(path.join(tmpdir(), "swarm-cluster-svg-cache-"));
-    process.env.SWARM_CLUSTER_CACHE_DIR = cache;
-  });
-  afterEach(() => {
-    if (before === undefined) delete process.env.SWARM_CLUSTER_CACHE_DIR;
-    else process.env.SWARM_CLUSTER_CACHE_DIR = before;
-    rmSync(cache, { recursive: true, force: true });
-  });
+  const cacheDir = temporaryCacheDir("svg-cache", "each");
 
   it("gives back exactly what Graphviz drew, without drawing again", async () => {
     expect(drawnBefore()).toBe(false);
@@ -41,15 +30,15 @@ describe("the topology drawing cache", () => {
     await renderSvg(DOT);
     const other = await renderSvg(DOT.replace("front", "back"));
     expect(other).toContain("back");
-    expect(readdirSync(path.join(cache, "topology-svg")).filter((name) => name.endsWith(".svg"))).toHaveLength(2);
+    expect(readdirSync(path.join(cacheDir(), "topology-svg")).filter((name) => name.endsWith(".svg"))).toHaveLength(2);
   });
 
   it("draws when the cache cannot be written, and leaves no temporary file", async () => {
     // A file where the cache folder should be: nothing can be kept, the drawing still comes.
-    writeFileSync(path.join(cache, "topology-svg"), "");
+    writeFileSync(path.join(cacheDir(), "topology-svg"), "");
     const drawn = await keepDrawing(DOT, async () => "<svg/>\n");
     expect(drawn).toBe("<svg/>\n");
-    expect(existsSync(path.join(cache, "topology-svg"))).toBe(true);
-    expect(readdirSync(cache)).toEqual(["topology-svg"]);
+    expect(existsSync(path.join(cacheDir(), "topology-svg"))).toBe(true);
+    expect(readdirSync(cacheDir())).toEqual(["topology-svg"]);
   });
 });
