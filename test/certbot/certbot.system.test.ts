@@ -16,7 +16,7 @@
 // - the deploy hook, run by certbot, writing where the front's stack file and nginx configuration read (real programs);
 // - Debian's nginx serving the issued certificate, and the bootstrap certificate bootstrap.sh makes with openssl,
 //   from the path the generated configuration reads (real programs).
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import https from "node:https";
@@ -33,6 +33,7 @@ import { Testing } from "../../src/index.js";
 import { renderDebianNginx } from "../nginx/nginx-debian.js";
 import { freePort, LOOPBACK } from "../nginx/nginx-server.js";
 import { certbotCluster } from "./certbot.fixture.js";
+import { issueTestCertificate } from "../helpers/test-certificates.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workDir = mkdtempSync(path.join(tmpdir(), "certbot-test-"));
@@ -110,7 +111,10 @@ describe("the certbot family's files, checked by their own programs", () => {
 describe("certbot against pebble on loopback, with the generated configuration", () => {
   const dir = path.join(workDir, "acme");
   const configDir = path.join(dir, "letsencrypt");
-  const caBundle = path.join(dir, "ca.pem");
+  // pebble's HTTPS certificate and the CA that signed it (the ACME client's and botocore's trust).
+  const pebbleTlsDir = path.join(dir, "pebble-tls");
+  const caBundle = path.join(pebbleTlsDir, "ca.pem");
+  let pebbleTls: ReturnType<typeof issueTestCertificate>;
   let server = "";
   let env: NodeJS.ProcessEnv = {};
   let common: string[] = [];
@@ -124,47 +128,7 @@ describe("certbot against pebble on loopback, with the generated configuration",
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     // pebble's HTTPS listener needs a certificate; Debian ships none of pebble's test files, so a CA made here.
-    const openssl = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-    openssl(
-      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=test ACME CA"].concat([
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-      ]),
-    );
-    openssl([
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-subj",
-      "/CN=localhost",
-      "-keyout",
-      "pebble.key",
-      "-out",
-      "pebble.csr",
-    ]);
-    writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    openssl([
-      "x509",
-      "-req",
-      "-in",
-      "pebble.csr",
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-days",
-      "1",
-      "-extfile",
-      "san.ext",
-      "-out",
-      "pebble.pem",
-    ]);
+    pebbleTls = issueTestCertificate(pebbleTlsDir, ["localhost", "127.0.0.1"]);
     const [acme, management, dns, challengeApi, http01, tlsAlpn, route53] = await Promise.all([
       freePort(),
       freePort(),
@@ -180,8 +144,8 @@ describe("certbot against pebble on loopback, with the generated configuration",
         pebble: {
           listenAddress: `${LOOPBACK}:${acme}`,
           managementListenAddress: `${LOOPBACK}:${management}`,
-          certificate: path.join(dir, "pebble.pem"),
-          privateKey: path.join(dir, "pebble.key"),
+          certificate: pebbleTls.fullchain,
+          privateKey: pebbleTls.key,
           httpPort: http01,
           tlsPort: tlsAlpn,
           ocspResponderURL: "",
@@ -236,8 +200,8 @@ describe("certbot against pebble on loopback, with the generated configuration",
       path.join(dir, "route53.json"),
       JSON.stringify({
         port: route53,
-        certificate: path.join(dir, "pebble.pem"),
-        key: path.join(dir, "pebble.key"),
+        certificate: pebbleTls.fullchain,
+        key: pebbleTls.key,
         policy: policyFile,
         accessKeyId: ACCESS_KEY_ID,
         secretAccessKey: SECRET_ACCESS_KEY,

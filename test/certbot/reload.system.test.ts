@@ -40,6 +40,7 @@ import { renderDebianNginx } from "../nginx/nginx-debian.js";
 import { freePort, LOOPBACK } from "../nginx/nginx-server.js";
 import { hostRoot, verifyUnits } from "../systemd/systemd-root.js";
 import { certbotCluster } from "./certbot.fixture.js";
+import { selfSignedPair } from "../helpers/test-certificates.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "certbot-reload-test-"));
 // nginx's workers (www-data) read the document root below it.
@@ -112,28 +113,8 @@ function write(name: string, text: string, mode = 0o644): string {
 
 /** A key and certificate for `names` made by openssl, as PEM texts; `cn` tells one certificate from another. */
 function certificate(cn: string, names: readonly string[]): { key: string; cert: string } {
-  const dir = mkdtempSync(path.join(workDir, "pair-"));
-  const made = run("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    `/CN=${cn}`,
-    "-addext",
-    `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}`,
-    "-keyout",
-    path.join(dir, "key.pem"),
-    "-out",
-    path.join(dir, "cert.pem"),
-  ]);
-  expect(made.status, made.output).toBe(0);
-  return { key: readFileSync(path.join(dir, "key.pem"), "utf8"), cert: readFileSync(path.join(dir, "cert.pem"), "utf8") };
+  const { key, cert } = selfSignedPair(mkdtempSync(path.join(workDir, "pair-")), { cn, names, key: "ec", days: 2 });
+  return { key, cert };
 }
 
 /**

@@ -25,6 +25,7 @@ import { ignitionGenerator } from "../../generators/ignition/index.js";
 import { stacksGenerator } from "../../generators/stacks/index.js";
 import { ClusterPki, Registry, Stack, Testing } from "../../src/index.js";
 import { repoRoot } from "../helpers/cli.js";
+import { selfSignedPair } from "../helpers/test-certificates.js";
 
 const OUT = path.join(repoRoot, "out");
 const BUILD_SCRIPT = path.join(OUT, "images", "build.sh");
@@ -366,24 +367,8 @@ describe("out/images built for real by a private dockerd", () => {
       readFileSync(path.join(OUT, "stacks", front.configs?.[source]?.file ?? ""), "utf8"),
     );
     const pair = path.join(work, "tls-pair");
-    mkdirSync(pair, { recursive: true });
-    const made = run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=test",
-      "-keyout",
-      path.join(pair, "key.pem"),
-      "-out",
-      path.join(pair, "cert.pem"),
-    ]);
-    expect(made.status, made.output).toBe(0);
-    const pem = (name: "key" | "cert") => readFileSync(path.join(pair, `${name}.pem`), "utf8");
+    const made = selfSignedPair(pair, { cn: "test" });
+    const pem = (name: "key" | "cert") => made[name];
     const tlsFiles = new Map<string, string>();
     for (const text of texts) {
       for (const match of text.matchAll(/^\s*ssl_certificate(_key)?\s+(\S+);/gm)) {

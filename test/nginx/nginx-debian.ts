@@ -1,9 +1,10 @@
 import { stacksGenerator } from "../../generators/stacks/index.js";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OUT_PATHS } from "../../src/synth/out-paths.js";
 import { FrontProxy, Testing, type Cluster, type NginxLayout } from "../../src/index.js";
+import { selfSignedPair } from "../helpers/test-certificates.js";
 
 /**
  * The generated nginx configuration, rendered for this machine's Debian nginx instead of the nginx-waf
@@ -36,28 +37,9 @@ export function installedNginxVersion(): string {
 /** A self-signed certificate where the generated site config expects Let's Encrypt's. */
 export function fakeLetsEncrypt(dir: string, domains: readonly string[]): void {
   const live = path.join(dir, "live", domains[0] ?? "");
-  mkdirSync(live, { recursive: true });
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      `/CN=${domains[0]}`,
-      "-addext",
-      `subjectAltName=${domains.map((d) => `DNS:${d}`).join(",")}`,
-      "-keyout",
-      path.join(live, "privkey.pem"),
-      "-out",
-      path.join(live, "fullchain.pem"),
-    ],
-    { stdio: "pipe" },
-  );
+  const pair = selfSignedPair(live, { cn: domains[0] ?? "", names: domains });
+  renameSync(pair.keyFile, path.join(live, "privkey.pem"));
+  renameSync(pair.certFile, path.join(live, "fullchain.pem"));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { resolvePki } from "../../src/pki/resolve.js";
 import { synthesize, type SynthResult } from "../../src/synth/synthesize.js";
 import { writeOutAtomically, writeStateFiles } from "../../src/synth/write-out.js";
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
+import { selfSignedPair } from "../helpers/test-certificates.js";
 
 /** The cluster under test; each field can be changed to play a config edit. */
 interface Spec {
@@ -370,27 +371,7 @@ describe("a changed request in check mode", () => {
     const clone = freshClone(project);
     const ca = caOf(clone, "docker-api");
     // A stranger's CA with the same name: only the signature tells them apart.
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        path.join(clone, "other.key"),
-        "-out",
-        ca,
-        "-subj",
-        "/CN=swarm docker-api CA",
-        "-days",
-        "1",
-      ],
-      { stdio: "ignore" },
-    );
+    copyFileSync(selfSignedPair(path.join(clone, "stranger"), { cn: "swarm docker-api CA", key: "ec" }).certFile, ca);
     const result = await build(BASE, clone, false);
     expect(result.pendingIssues).toContain("pki/docker-api/certs/sw-node-1.crt: not issued by the current CA (pki/docker-api/ca.crt)");
     // The other domains are untouched by a stranger in this one.

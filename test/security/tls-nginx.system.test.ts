@@ -7,7 +7,8 @@ import { Cluster, FrontProxy, Node, OverlayNetwork, Service, Site, Stack, type N
 import { TEST_SSH_KEY } from "../helpers/ssh-key.js";
 import { renderDebianNginx } from "../nginx/nginx-debian.js";
 import { freePort, startNginx, type RunningNginx } from "../nginx/nginx-server.js";
-import { issueTestCertificate, sslscan, testssl, type SslscanRun, type TestsslRun } from "./tls-scanners.js";
+import { issueTestCertificate } from "../helpers/test-certificates.js";
+import { sslscan, testssl, type SslscanRun, type TestsslRun } from "./tls-scanners.js";
 
 /**
  * A real program run for real, graded by real scanners: the generated nginx configuration served by Debian's

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -165,78 +165,4 @@ export function sslscan(options: {
       .map((element) => `key exchange group ${attribute(element, "name")} (${attribute(element, "bits")} bits)`),
   ];
   return { protocols, ciphers, weaknesses, xml };
-}
-
-/**
- * A test CA and a server certificate signed by it, as Let's Encrypt issues one today (90 days, RSA 2048,
- * a CRL distribution point and no OCSP URL): testssl grades the certificate too, and a self-signed one
- * would be a finding of the test's making. Nothing ever fetches the CRL URL.
- */
-export function issueTestCertificate(dir: string, domains: readonly string[]): { ca: string; fullchain: string; key: string } {
-  const file = (name: string) => path.join(dir, name);
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-days",
-    "365",
-    "-subj",
-    "/CN=swarm-cluster TLS scan test CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-    "-keyout",
-    file("ca.key"),
-    "-out",
-    file("ca.pem"),
-  );
-  writeFileSync(
-    file("leaf.ext"),
-    [
-      `subjectAltName=${domains.map((domain) => `DNS:${domain}`).join(",")}`,
-      "basicConstraints=critical,CA:FALSE",
-      "keyUsage=critical,digitalSignature,keyEncipherment",
-      "extendedKeyUsage=serverAuth",
-      "crlDistributionPoints=URI:http://crl.example.org/test-ca.crl",
-      "",
-    ].join("\n"),
-  );
-  openssl(
-    "req",
-    "-new",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    `/CN=${domains[0]}`,
-    "-keyout",
-    file("privkey.pem"),
-    "-out",
-    file("leaf.csr"),
-  );
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    file("leaf.csr"),
-    "-CA",
-    file("ca.pem"),
-    "-CAkey",
-    file("ca.key"),
-    "-CAcreateserial",
-    "-days",
-    "90",
-    "-sha256",
-    "-extfile",
-    file("leaf.ext"),
-    "-out",
-    file("fullchain.pem"),
-  );
-  return { ca: file("ca.pem"), fullchain: file("fullchain.pem"), key: file("privkey.pem") };
 }
