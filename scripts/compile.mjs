@@ -70,7 +70,7 @@ await build({
   // import.meta.url, which the sources read to find the package and resolve packages, in CommonJS.
   define: { "import.meta.url": "__importMetaUrl" },
   banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [grafanaSdkBuilders()],
+  plugins: [grafanaSdkBuilders(), commanderWithoutChildProcess()],
 });
 
 asciiOnly(runtimeFile);
@@ -129,6 +129,28 @@ function asciiOnly(file) {
     last = i + 1;
   }
   if (last > 0) writeFileSync(file, escaped + source.slice(last));
+}
+
+/**
+ * commander requires node:child_process when it loads, for subcommands that are separate executables
+ * (`.command(name, description)`), which this CLI does not have; loading child_process (and net, dgram and
+ * the stream wrappers it brings) cost every start about 3 ms. Its one use, `childProcess.spawn`, now loads
+ * the module on first call. A commander whose source no longer holds that line fails the compile, rather than
+ * silently loading it again.
+ */
+function commanderWithoutChildProcess() {
+  const line = "const childProcess = require('node:child_process');";
+  return {
+    name: "commander-without-child-process",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes(line)) throw new Error(`${args.path}: no \`${line}\` to make lazy (commander changed)`);
+        const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+        return { contents: source.replace(line, lazy), loader: "js" };
+      });
+    },
+  };
 }
 
 /**
