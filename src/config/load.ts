@@ -25,10 +25,11 @@ import { propsProblems } from "../validate/props-problems.js";
 const libraryEntry = (): string => path.join(packageRoot(), "dist", "index.js");
 
 /**
- * The `constructs` module the library itself imports (the bundle keeps it external): a config that extends
- * `Construct` must extend that very class, not another copy installed beside the config.
+ * The `constructs` module the library itself uses (bundled into it, and re-exported by dist/constructs.js,
+ * scripts/compile.mjs): a config that extends `Construct` must extend that very class, not another copy
+ * installed beside the config.
  */
-const libraryConstructs = (): string => createRequire(libraryEntry()).resolve("constructs");
+const libraryConstructs = (): string => path.join(packageRoot(), "dist", "constructs.js");
 
 /** What `cluster.config.ts` may export as default: the cluster, or a function that builds it. */
 export type ConfigExport = Cluster | (() => Cluster);
