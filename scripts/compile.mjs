@@ -126,16 +126,16 @@ await build({
 
 /**
  * Makes the bundle pure ASCII. esbuild escapes non-ASCII characters in strings and template literals, but
- * keeps comments (the message catalogue's `// ── schema …` rulers) and regular expression literals (`µs`) as
- * written, and Node decodes a UTF-8 file holding a single character beyond Latin-1 into a two-byte string:
+ * keeps regular expression literals (`µs`) as written, and comments where it keeps them (the message
+ * catalogue's `// ── schema …` rulers, before minifyWhitespace dropped them), and Node decodes a UTF-8 file holding a single character beyond Latin-1 into a two-byte string:
  * reading this 2 MB bundle took the loader about 12 ms instead of 6 (simdutf's ASCII path, one byte per
  * character), at every start of the CLI (a paired run of the 8-node build: 5 ms less CPU). Each such
  * character becomes its `\uXXXX` escape, which means the same character in a regular expression (with or
  * without the u flag), a string or an identifier, and is inert in a comment. A character escaped with a
  * backslash already (`\µ`) would change meaning: refused. (Reading the ASCII file as Latin-1, to skip the decoding, was
  * slower: Node makes a string that large an external one, which the garbage collector then counts.)
- * The escapes lengthen only the lines that hold such characters (comments and three regular expressions), so
- * the source map is off by a few columns after them on those lines alone.
+ * The escapes lengthen the bundle by a few characters after each of the three regular expressions, so the
+ * source map is off by up to 15 columns after them on their (long) lines.
  */
 function asciiOnly(file) {
   const source = readFileSync(file, "utf8");
