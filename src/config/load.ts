@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BuildOptions, Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
-import { packageRoot } from "../core/package-root.js";
+import { installedVersion, packageRoot } from "../core/package-root.js";
 import { cachedBundle, keepBundle, type ConfigBundle } from "./bundle-cache.js";
 import { importModule } from "./import-module.js";
 import type { IConstruct } from "constructs";
@@ -133,6 +133,8 @@ async function bundleConfig(configFile: string, outfile: string): Promise<Config
 
 /** The installed esbuild's version, from its package.json (beside lib/, where its entry is). */
 function esbuildVersion(): string {
+  const installed = installedVersion("esbuild");
+  if (installed !== undefined) return installed;
   const entry = createRequire(import.meta.url).resolve("esbuild");
   return (JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version?: string }).version ?? "";
 }
