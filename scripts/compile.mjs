@@ -5,9 +5,10 @@
 // which keeps a V8 code cache of it between runs; CommonJS because Node 20 caches compiled code only for a
 // vm.Script. Commands and families still load lazily: esbuild runs a dynamically imported module's code on
 // first import.
-// The small runtime dependencies are bundled too; left outside are esbuild (a native binary), the packages
-// only `import` and certificate issuing load (lazily), and `constructs`, which a config may import itself
-// and must then be the same copy. Type checking is `tsc --noEmit`, run by the tests; this only strips types.
+// The small runtime dependencies are bundled too, `constructs` among them (dist/constructs.js hands a config
+// that imports it the bundle's copy, so the config's constructs and the library's are the same classes); left
+// outside are esbuild (a native binary) and the packages only `import` and certificate issuing load (lazily).
+// Type checking is `tsc --noEmit`, run by the tests; this only strips types.
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -51,12 +52,16 @@ const esmRequire = "import { createRequire as __createRequire } from 'node:modul
 rmSync(outdir, { recursive: true, force: true });
 await build({
   ...common,
+  // constructs is bundled, not loaded from node_modules at every start: resolving it through its package's
+  // exports and compiling its five files without the code cache cost a small build about 4 ms.
+  external: external.filter((name) => name !== "constructs"),
   stdin: {
     contents: [
       'import * as library from "./src/index.ts";',
+      'import * as constructs from "constructs";',
       'export { main } from "./src/cli/main.ts";',
       'export { setModuleImporter } from "./src/config/import-module.ts";',
-      "export { library };",
+      "export { library, constructs };",
     ].join("\n"),
     resolveDir: root,
     sourcefile: "runtime-entry.ts",
@@ -70,8 +75,15 @@ await build({
   // import.meta.url, which the sources read to find the package and resolve packages, in CommonJS.
   define: { "import.meta.url": "__importMetaUrl" },
   banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [grafanaSdkBuilders()],
+  plugins: [grafanaSdkBuilders(), commanderWithoutChildProcess(), ajvRuntimeBundled()],
+  // Without indentation, newlines and comments (names are kept): 1.5 MB instead of 2.1, which every start
+  // reads, and in which V8 scans any function the code cache does not hold (40 paired runs of the 8-node
+  // build: 6.7 ms less CPU). A stack trace's positions in the bundle are mapped back to the sources by
+  // SWARM_CLUSTER_DEBUG's trace (src/synth/unexpected.ts), through dist/runtime.cjs.map.
+  minifyWhitespace: true,
 });
+
+asciiOnly(runtimeFile);
 
 const runtimeSha256 = createHash("sha256").update(readFileSync(runtimeFile)).digest("hex");
 await build({
@@ -82,8 +94,13 @@ await build({
   define: { RUNTIME_SHA256: JSON.stringify(runtimeSha256) },
 });
 
-// The library's names, as dist/index.js exports them (read from the bundle itself: nothing to keep in step).
-const libraryNames = Object.keys(createRequire(import.meta.url)(runtimeFile).library).sort();
+// The library's names, as dist/index.js exports them, and constructs', as dist/constructs.js does (read from
+// the bundle itself: nothing to keep in step).
+const runtime = createRequire(import.meta.url)(runtimeFile);
+const libraryNames = Object.keys(runtime.library).sort();
+const constructsNames = Object.keys(runtime.constructs)
+  .filter((name) => name !== "default" && name !== "__esModule")
+  .sort();
 writeFileSync(
   path.join(outdir, "cli.js"),
   `import { loadRuntime } from "./runtime-loader.js";\nexport const { main } = loadRuntime(\`cli-\${process.argv[2] ?? ""}\`);\n`,
@@ -91,6 +108,11 @@ writeFileSync(
 writeFileSync(
   path.join(outdir, "index.js"),
   `import { loadRuntime } from "./runtime-loader.js";\nexport const { ${libraryNames.join(", ")} } = loadRuntime("library").library;\n`,
+);
+// What a config's `import … from "constructs"` loads (src/config/load.ts): the copy the library extends.
+writeFileSync(
+  path.join(outdir, "constructs.js"),
+  `import { loadRuntime } from "./runtime-loader.js";\nexport const { ${constructsNames.join(", ")} } = loadRuntime("library").constructs;\n`,
 );
 
 // `import` is the maintainers' type generator (scripts/import.mjs), apart from the operator CLI.
@@ -101,6 +123,98 @@ await build({
   format: "esm",
   banner: { js: esmRequire },
 });
+
+/**
+ * Makes the bundle pure ASCII. esbuild escapes non-ASCII characters in strings and template literals, but
+ * keeps regular expression literals (`µs`) as written, and comments where it keeps them (the message
+ * catalogue's `// ── schema …` rulers, before minifyWhitespace dropped them), and Node decodes a UTF-8 file
+ * holding a single character beyond Latin-1 into a two-byte string: reading this 2 MB bundle took the loader
+ * about 12 ms instead of 6 (simdutf's ASCII path, one byte per character), at every start of the CLI (a
+ * paired run of the 8-node build: 5 ms less CPU). Each such character becomes its `\uXXXX` escape, which
+ * means the same character in a regular expression (with or without the u flag), a string or an identifier,
+ * and is inert in a comment. A character escaped with a backslash already (`\µ`) would change meaning:
+ * refused. (Reading the ASCII file as Latin-1, to skip the decoding, was slower: Node makes a string that
+ * large an external one, which the garbage collector then counts.) Each escape is 5 characters longer than
+ * the character, so the source map's columns after it on its line (a long line, minified) are moved with it.
+ */
+function asciiOnly(file) {
+  const source = readFileSync(file, "utf8");
+  let escaped = "";
+  let last = 0;
+  const shifts = new Map(); // generated line → columns (before escaping) of the escaped characters
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if (code === 0x0a) {
+      line += 1;
+      lineStart = i + 1;
+    }
+    if (code < 0x80) continue;
+    if (source[i - 1] === "\\") throw new Error(`${file}: a backslash before a non-ASCII character at offset ${i}: cannot escape it`);
+    escaped += `${source.slice(last, i)}\\u${code.toString(16).padStart(4, "0")}`;
+    last = i + 1;
+    shifts.set(line, [...(shifts.get(line) ?? []), i - lineStart]);
+  }
+  if (last === 0) return;
+  writeFileSync(file, escaped + source.slice(last));
+  const mapFile = `${file}.map`;
+  const map = JSON.parse(readFileSync(mapFile, "utf8"));
+  const codec = createRequire(createRequire(import.meta.url).resolve("@jridgewell/trace-mapping"))("@jridgewell/sourcemap-codec");
+  const mappings = codec.decode(map.mappings);
+  for (const [generatedLine, columns] of shifts) {
+    for (const segment of mappings[generatedLine] ?? []) segment[0] += 5 * columns.filter((column) => column < segment[0]).length;
+  }
+  map.mappings = codec.encode(mappings);
+  writeFileSync(mapFile, JSON.stringify(map));
+}
+
+/**
+ * commander requires node:child_process when it loads, for subcommands that are separate executables
+ * (`.command(name, description)`), which this CLI does not have; loading child_process (and net, dgram and
+ * the stream wrappers it brings) cost every start about 3 ms. Its one use, `childProcess.spawn`, now loads
+ * the module on first call. A commander whose source no longer holds that line fails the compile, rather than
+ * silently loading it again.
+ */
+function commanderWithoutChildProcess() {
+  const line = "const childProcess = require('node:child_process');";
+  return {
+    name: "commander-without-child-process",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes(line)) throw new Error(`${args.path}: no \`${line}\` to make lazy (commander changed)`);
+        const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+        return { contents: source.replace(line, lazy), loader: "js" };
+      });
+    },
+  };
+}
+
+/**
+ * The Docker stack validator (ajv standalone code, src/imports/docker-stack-v3-validator.ts) requires ajv's
+ * small runtime helpers (`ajv/dist/runtime/equal`, `…/ucs2length`) through a `createRequire`, which esbuild
+ * cannot follow: every start loaded them, and fast-deep-equal, from node_modules, resolving each through its
+ * package's exports and compiling it without the code cache (about 3 ms in the CPU profile). Here that
+ * `require` is the module's own, so esbuild bundles the helpers into dist/runtime.cjs; the rest of ajv stays
+ * outside (only the maintainers' type generator loads it). The two lines become blank ones, so the source map
+ * keeps its lines.
+ */
+function ajvRuntimeBundled() {
+  const lines = ['import { createRequire } from "node:module";', "const require = createRequire(import.meta.url);"];
+  const requireFrom = createRequire(path.join(root, "package.json"));
+  return {
+    name: "ajv-runtime-bundled",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]imports[\\/][^\\/]+-validator\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!lines.every((line) => source.includes(line))) return undefined;
+        return { contents: lines.reduce((text, line) => text.replace(line, ""), source), loader: "ts" };
+      });
+      build.onResolve({ filter: /^ajv\/dist\/runtime\/\w+$/ }, (args) => ({ path: requireFrom.resolve(args.path) }));
+    },
+  };
+}
 
 /**
  * The Grafana Foundation SDK is CommonJS, so esbuild cannot drop what the grafana family does not use, and
@@ -135,16 +249,28 @@ function grafanaSdkBuilders() {
         if (name === undefined || !(name in BUILDERS)) return undefined;
         return { path: `@grafana/grafana-foundation-sdk/${name}`, namespace: "grafana-sdk-family", pluginData: name };
       });
-      // The index as the SDK writes it (circular requires from the builders see the types already exported).
+      // The index as the SDK writes it, but lazy: each name is a getter that runs the family's files on first
+      // use, types first (circular requires from the builders see the types already exported, as in the
+      // SDK's own index). Every build loaded the dashboard and common families (about 3 ms at start), which
+      // only a cluster with Grafana uses. The names are read here from the SDK's files themselves.
       build.onLoad({ filter: /.*/, namespace: "grafana-sdk-family" }, (args) => {
         const files = ["types.gen", ...BUILDERS[args.pluginData].map((builder) => `${builder}.gen`)];
-        const requires = files.map((file) => `tslib.__exportStar(require("./${file}.js"), exports);`);
+        const requireFrom = createRequire(path.join(sdk, args.pluginData, "index.js"));
+        const names = [...new Set(files.flatMap((file) => Object.keys(requireFrom(`./${file}.js`))))].filter((name) => name !== "default");
         return {
           contents: [
             '"use strict";',
             'Object.defineProperty(exports, "__esModule", { value: true });',
-            'const tslib = require("tslib");',
-            ...requires,
+            "const family = {};",
+            "let loading = false;",
+            "function load() {",
+            "  if (!loading) {",
+            "    loading = true;",
+            ...files.map((file) => `    Object.assign(family, require("./${file}.js"));`),
+            "  }",
+            "  return family;",
+            "}",
+            `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
           ].join("\n"),
           loader: "js",
           resolveDir: path.join(sdk, args.pluginData),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { keptTexts } from "../../src/core/kept-texts.js";
+import { installedVersion } from "../../src/core/package-root.js";
 
 /**
  * Ignition file contents inline, as RFC 2397 data URLs. Percent-encoding every reserved character keeps
@@ -73,7 +74,8 @@ const GZIPPED = keptTexts("ignition-gzip");
 let fflateVersionRead: string | undefined;
 
 function fflateVersion(): string {
-  fflateVersionRead ??= (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
+  fflateVersionRead ??=
+    installedVersion("fflate") ?? (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
   return fflateVersionRead;
 }
 

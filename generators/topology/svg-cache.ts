@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from "node:module";
 import path from "node:path";
 import { cacheDir as cacheRoot } from "../../src/core/cache-dir.js";
+import { installedVersion } from "../../src/core/package-root.js";
 
 /**
  * Drawings of earlier builds, kept by what was drawn. Graphviz in WebAssembly is the largest single cost of
@@ -22,6 +23,7 @@ let vizVersion: string | undefined;
 
 /** The installed @viz-js/viz's version, from its package.json beside its dist/ (its exports hide the file). */
 function graphvizVersion(): string {
+  vizVersion ??= installedVersion("@viz-js/viz");
   if (vizVersion === undefined) {
     const entry = createRequire(import.meta.url).resolve("@viz-js/viz");
     const manifest = JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version?: string };

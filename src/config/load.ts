@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BuildOptions, Plugin } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
-import { packageRoot } from "../core/package-root.js";
+import { installedVersion, packageRoot } from "../core/package-root.js";
 import { cachedBundle, keepBundle, type ConfigBundle } from "./bundle-cache.js";
 import { importModule } from "./import-module.js";
 import type { IConstruct } from "constructs";
@@ -25,10 +25,11 @@ import { propsProblems } from "../validate/props-problems.js";
 const libraryEntry = (): string => path.join(packageRoot(), "dist", "index.js");
 
 /**
- * The `constructs` module the library itself imports (the bundle keeps it external): a config that extends
- * `Construct` must extend that very class, not another copy installed beside the config.
+ * The `constructs` module the library itself uses (bundled into it, and re-exported by dist/constructs.js,
+ * scripts/compile.mjs): a config that extends `Construct` must extend that very class, not another copy
+ * installed beside the config.
  */
-const libraryConstructs = (): string => createRequire(libraryEntry()).resolve("constructs");
+const libraryConstructs = (): string => path.join(packageRoot(), "dist", "constructs.js");
 
 /** What `cluster.config.ts` may export as default: the cluster, or a function that builds it. */
 export type ConfigExport = Cluster | (() => Cluster);
@@ -132,6 +133,8 @@ async function bundleConfig(configFile: string, outfile: string): Promise<Config
 
 /** The installed esbuild's version, from its package.json (beside lib/, where its entry is). */
 function esbuildVersion(): string {
+  const installed = installedVersion("esbuild");
+  if (installed !== undefined) return installed;
   const entry = createRequire(import.meta.url).resolve("esbuild");
   return (JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version?: string }).version ?? "";
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { Document, isMap, isScalar, type YAMLMap } from "yaml";
 import { keepTextsNow, keptTexts } from "./kept-texts.js";
+import { installedVersion } from "./package-root.js";
 
 const TEXTS = keptTexts("yaml");
 
@@ -37,7 +38,7 @@ let version: string | undefined;
 
 /** The installed yaml's version (bundled into dist/, it is still installed beside it as a dependency). */
 function yamlVersion(): string {
-  version ??= (createRequire(import.meta.url)("yaml/package.json") as { version: string }).version;
+  version ??= installedVersion("yaml") ?? (createRequire(import.meta.url)("yaml/package.json") as { version: string }).version;
   return version;
 }
 
