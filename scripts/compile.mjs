@@ -5,9 +5,10 @@
 // which keeps a V8 code cache of it between runs; CommonJS because Node 20 caches compiled code only for a
 // vm.Script. Commands and families still load lazily: esbuild runs a dynamically imported module's code on
 // first import.
-// The small runtime dependencies are bundled too, `constructs` among them (dist/constructs.js hands a config
-// that imports it the bundle's copy, so the config's constructs and the library's are the same classes); left
-// outside are esbuild (a native binary) and the packages only `import` and certificate issuing load (lazily).
+// The small runtime dependencies are bundled too; left outside are esbuild (a native binary), the packages
+// only `import` and certificate issuing load (lazily), and `constructs`: a config, and any construct package
+// it imports from node_modules, must extend the very classes the library does, and such a package requires
+// `constructs` from node_modules itself, so the library must too (a bundled copy would be another class).
 // Type checking is `tsc --noEmit`, run by the tests; this only strips types.
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -52,16 +53,12 @@ const esmRequire = "import { createRequire as __createRequire } from 'node:modul
 rmSync(outdir, { recursive: true, force: true });
 await build({
   ...common,
-  // constructs is bundled, not loaded from node_modules at every start: resolving it through its package's
-  // exports and compiling its five files without the code cache cost a small build about 4 ms.
-  external: external.filter((name) => name !== "constructs"),
   stdin: {
     contents: [
       'import * as library from "./src/index.ts";',
-      'import * as constructs from "constructs";',
       'export { main } from "./src/cli/main.ts";',
       'export { setModuleImporter } from "./src/config/import-module.ts";',
-      "export { library, constructs };",
+      "export { library };",
     ].join("\n"),
     resolveDir: root,
     sourcefile: "runtime-entry.ts",
@@ -94,13 +91,8 @@ await build({
   define: { RUNTIME_SHA256: JSON.stringify(runtimeSha256) },
 });
 
-// The library's names, as dist/index.js exports them, and constructs', as dist/constructs.js does (read from
-// the bundle itself: nothing to keep in step).
-const runtime = createRequire(import.meta.url)(runtimeFile);
-const libraryNames = Object.keys(runtime.library).sort();
-const constructsNames = Object.keys(runtime.constructs)
-  .filter((name) => name !== "default" && name !== "__esModule")
-  .sort();
+// The library's names, as dist/index.js exports them (read from the bundle itself: nothing to keep in step).
+const libraryNames = Object.keys(createRequire(import.meta.url)(runtimeFile).library).sort();
 writeFileSync(
   path.join(outdir, "cli.js"),
   `import { loadRuntime } from "./runtime-loader.js";\nexport const { main } = loadRuntime(\`cli-\${process.argv[2] ?? ""}\`);\n`,
@@ -108,11 +100,6 @@ writeFileSync(
 writeFileSync(
   path.join(outdir, "index.js"),
   `import { loadRuntime } from "./runtime-loader.js";\nexport const { ${libraryNames.join(", ")} } = loadRuntime("library").library;\n`,
-);
-// What a config's `import … from "constructs"` loads (src/config/load.ts): the copy the library extends.
-writeFileSync(
-  path.join(outdir, "constructs.js"),
-  `import { loadRuntime } from "./runtime-loader.js";\nexport const { ${constructsNames.join(", ")} } = loadRuntime("library").constructs;\n`,
 );
 
 // `import` is the maintainers' type generator (scripts/import.mjs), apart from the operator CLI.

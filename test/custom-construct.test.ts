@@ -33,6 +33,37 @@ function userProject(name: string, config: string): string {
   return project;
 }
 
+/**
+ * A user's project whose config imports a construct package from node_modules (`mylib`, CommonJS, as a
+ * published construct library is): mylib requires `constructs` itself, and finds the one copy an install
+ * beside swarm-cluster holds (here a link to the very folder the CLI's own `constructs` is, as npm's
+ * deduplication leaves it).
+ */
+function projectWithConstructLibrary(name: string, config: string): string {
+  const project = path.join(work, name);
+  mkdirSync(path.join(project, "node_modules/mylib"), { recursive: true });
+  symlinkSync(path.join(repoRoot, "node_modules/constructs"), path.join(project, "node_modules/constructs"));
+  writeFileSync(
+    path.join(project, "node_modules/mylib/package.json"),
+    `${JSON.stringify({ name: "mylib", version: "1.0.0", main: "index.js" })}\n`,
+  );
+  writeFileSync(
+    path.join(project, "node_modules/mylib/index.js"),
+    [
+      '"use strict";',
+      'const { Construct } = require("constructs");',
+      "/** A construct the library publishes: a plain Construct holding whatever the config puts in it. */",
+      "class Tier extends Construct {}",
+      "exports.Tier = Tier;",
+      "exports.Construct = Construct;",
+      "exports.isConstruct = (value) => value instanceof Construct;",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(path.join(project, "cluster.config.ts"), config);
+  return project;
+}
+
 describe("a config with its own construct", () => {
   it("builds: the construct composes library constructs, and a CommonJS package runs in the config", () => {
     const out = path.join(work, "fixture-out");
@@ -83,5 +114,40 @@ describe("a config with its own construct", () => {
     expect(result.stderr).toContain(`cluster.config.ts:${lineOf("super(scope, id);") + 1}:`);
     expect(result.stderr).toContain("tier refused");
     expect(readdirSync(project).sort()).toEqual(["cluster.config.ts", "node_modules"]);
+  });
+
+  it("shares the classes of `constructs` with a construct package the config imports from node_modules", () => {
+    // A real run of the compiled CLI on a temporary project. mylib's `Construct` must be the class the
+    // library's Cluster extends: the config checks it, and puts a stack inside mylib's Tier.
+    const config = [
+      'import { Construct } from "constructs";',
+      'import { Tier, Construct as LibraryConstruct, isConstruct } from "mylib";',
+      'import { Cluster, Node, Service, Stack, defineCluster } from "swarm-cluster";',
+      "export default defineCluster(() => {",
+      "  const cluster = new Cluster({",
+      '    name: "custom",',
+      '    privateNetwork: "10.10.1.0/24",',
+      '    domain: "swarm.internal",',
+      '    sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZ14CSBxurgLVcn78zKrg/OOeRDpovcov+rBEssPvJ5 operator@example"],',
+      "  });",
+      '  if (LibraryConstruct !== Construct) throw new Error("mylib loads another copy of constructs than the config");',
+      '  if (!isConstruct(cluster)) throw new Error("the cluster is no construct of mylib\'s copy of constructs");',
+      '  new Node(cluster, "sw-node-1", { tier: "app", privateIp: "10.10.1.21", swarmRole: "manager" });',
+      '  const tier = new Tier(cluster, "shop");',
+      "  if (!(tier instanceof Construct)) throw new Error(\"mylib's Tier is no construct of the config's copy\");",
+      '  new Service(new Stack(tier, "shop-web"), "server", { image: "nginx:1.27-alpine", ports: [{ published: 8080, target: 80 }] });',
+      "  return cluster;",
+      "});",
+      "",
+    ].join("\n");
+    const project = projectWithConstructLibrary("construct-library", config);
+    const result = runCli(["build", "--config", path.join(project, "cluster.config.ts")]);
+    expect(result.stderr).not.toContain("another copy");
+    expect(result.status, result.stderr).toBe(0);
+    expect(readdirSync(path.join(project, "out/stacks"))).toEqual(["shop-web.yml"]);
+    const manifest = JSON.parse(readFileSync(path.join(project, "out/manifest.json"), "utf8")) as {
+      files: { path: string; construct: string }[];
+    };
+    expect(manifest.files.find((file) => file.path === "stacks/shop-web.yml")?.construct).toBe("cluster/shop/shop-web");
   });
 });

@@ -27,8 +27,6 @@ export interface Runtime {
   readonly main: (argv: readonly string[]) => Promise<void>;
   /** The library's exports (src/index.ts), which dist/index.js re-exports. */
   readonly library: Readonly<Record<string, unknown>>;
-  /** The bundled `constructs`, which dist/constructs.js re-exports to a config. */
-  readonly constructs: Readonly<Record<string, unknown>>;
   /** Gives the bundle Node's `import()` of an ES module (src/config/import-module.ts). */
   readonly setModuleImporter: (load: (url: string) => Promise<unknown>) => void;
 }

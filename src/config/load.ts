@@ -25,11 +25,12 @@ import { propsProblems } from "../validate/props-problems.js";
 const libraryEntry = (): string => path.join(packageRoot(), "dist", "index.js");
 
 /**
- * The `constructs` module the library itself uses (bundled into it, and re-exported by dist/constructs.js,
- * scripts/compile.mjs): a config that extends `Construct` must extend that very class, not another copy
- * installed beside the config.
+ * The `constructs` module the library itself imports (the bundle keeps it external, scripts/compile.mjs): a
+ * config that extends `Construct` must extend that very class, not another copy installed beside the config;
+ * and a construct package the config imports from node_modules requires this same file, where Node's
+ * resolution finds the one `constructs` an install beside swarm-cluster holds.
  */
-const libraryConstructs = (): string => path.join(packageRoot(), "dist", "constructs.js");
+const libraryConstructs = (): string => createRequire(libraryEntry()).resolve("constructs");
 
 /** What `cluster.config.ts` may export as default: the cluster, or a function that builds it. */
 export type ConfigExport = Cluster | (() => Cluster);
