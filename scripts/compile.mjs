@@ -15,6 +15,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -112,48 +113,26 @@ await build({
 });
 
 /**
- * Makes the bundle pure ASCII. esbuild escapes non-ASCII characters in strings and template literals, but
- * keeps regular expression literals (`µs`) as written, and comments where it keeps them (the message
- * catalogue's `// ── schema …` rulers, before minifyWhitespace dropped them), and Node decodes a UTF-8 file
- * holding a single character beyond Latin-1 into a two-byte string: reading this 2 MB bundle took the loader
- * about 12 ms instead of 6 (simdutf's ASCII path, one byte per character), at every start of the CLI (a
- * paired run of the 8-node build: 5 ms less CPU). Each such character becomes its `\uXXXX` escape, which
- * means the same character in a regular expression (with or without the u flag), a string or an identifier,
- * and is inert in a comment. A character escaped with a backslash already (`\µ`) would change meaning:
- * refused. (Reading the ASCII file as Latin-1, to skip the decoding, was slower: Node makes a string that
- * large an external one, which the garbage collector then counts.) Each escape is 5 characters longer than
- * the character, so the source map's columns after it on its line (a long line, minified) are moved with it.
+ * Fails the compile unless the bundle is pure ASCII. esbuild escapes non-ASCII characters in strings and
+ * template literals, but keeps regular expression literals as written, and Node decodes a UTF-8 file holding
+ * a single character beyond Latin-1 into a two-byte string: reading this bundle took the loader about 12 ms
+ * instead of 6 (simdutf's ASCII path, one byte per character), at every start of the CLI (a paired run of the
+ * 8-node build: 5 ms less CPU). Rewriting the bundle's characters as `\uXXXX` escapes would change what a
+ * tagged template (String.raw) sees, so the sources write them as escapes instead (`/\u00b5s/`, the same
+ * regular expression): this names the source position of any that comes back, through the source map.
  */
 function asciiOnly(file) {
-  const source = readFileSync(file, "utf8");
-  let escaped = "";
-  let last = 0;
-  const shifts = new Map(); // generated line → columns (before escaping) of the escaped characters
-  let line = 0;
-  let lineStart = 0;
-  for (let i = 0; i < source.length; i++) {
-    const code = source.charCodeAt(i);
-    if (code === 0x0a) {
-      line += 1;
-      lineStart = i + 1;
-    }
-    if (code < 0x80) continue;
-    if (source[i - 1] === "\\") throw new Error(`${file}: a backslash before a non-ASCII character at offset ${i}: cannot escape it`);
-    escaped += `${source.slice(last, i)}\\u${code.toString(16).padStart(4, "0")}`;
-    last = i + 1;
-    shifts.set(line, [...(shifts.get(line) ?? []), i - lineStart]);
-  }
-  if (last === 0) return;
-  writeFileSync(file, escaped + source.slice(last));
-  const mapFile = `${file}.map`;
-  const map = JSON.parse(readFileSync(mapFile, "utf8"));
-  const codec = createRequire(createRequire(import.meta.url).resolve("@jridgewell/trace-mapping"))("@jridgewell/sourcemap-codec");
-  const mappings = codec.decode(map.mappings);
-  for (const [generatedLine, columns] of shifts) {
-    for (const segment of mappings[generatedLine] ?? []) segment[0] += 5 * columns.filter((column) => column < segment[0]).length;
-  }
-  map.mappings = codec.encode(mappings);
-  writeFileSync(mapFile, JSON.stringify(map));
+  const bytes = readFileSync(file);
+  const at = bytes.findIndex((byte) => byte >= 0x80);
+  if (at < 0) return;
+  const before = bytes.subarray(0, at).toString("latin1");
+  const line = before.split("\n").length;
+  const column = at - (before.lastIndexOf("\n") + 1);
+  const original = originalPositionFor(new TraceMap(readFileSync(`${file}.map`, "utf8")), { line, column });
+  const where = original.source ? `${original.source}:${original.line}:${(original.column ?? 0) + 1}` : "an unmapped position";
+  throw new Error(
+    `${file}:${line}:${column + 1}: a non-ASCII character, from ${where}: write it as a \\u escape in the source, so that Node reads the bundle as a one-byte string`,
+  );
 }
 
 /**

@@ -32,8 +32,12 @@ export interface ValidatorSpec {
   readonly rules?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-/** A Go `time.ParseDuration` string such as `10s` or `1m30s` (docker/cli's "duration" format; not ISO 8601). */
-const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+/**
+ * A Go `time.ParseDuration` string such as `10s` or `1m30s` (docker/cli's "duration" format; not ISO 8601).
+ * Microseconds are `us`, `\u00b5s` (micro sign) or `\u03bcs` (Greek mu), written as escapes: the compiled
+ * bundle must stay ASCII (scripts/compile.mjs).
+ */
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
 /** A short-syntax port such as `8080:80/tcp` or `127.0.0.1:5000-5010:5000-5010` (docker/cli's "ports" format). */
 const PORT_SPEC = /^(?:(?:\[?[0-9a-fA-F.:]*\]?:)?(?:\d+(?:-\d+)?)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/;
 /** docker/cli decodes these into Go unsigned integers: a negative value passes the schema, then fails the load. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { stackDependencies, stackDeployOrder } from "../../generators/swarm/deploy-order.js";
 import { goDurationSeconds } from "../../generators/swarm/deploy-rolling.js";
+import { validate as validateStackFile } from "../../src/imports/docker-stack-v3-validator.js";
 import { OverlayNetwork, Service, Stack, Testing } from "../../src/index.js";
 
 // Unit tests of the order deploy.sh deploys the stacks in, on small models (deploy.system.test.ts runs the script).
@@ -58,9 +59,19 @@ describe("Go durations, as a health check's start period is written", () => {
     ["45s", 45],
     ["1500ms", 2],
     ["2m0s", 120],
+    ["2500000\u00b5s", 3],
   ])("%s is %d seconds", (text, seconds) => expect(goDurationSeconds(text)).toBe(seconds));
 
   it("reads nothing else", () => {
     for (const text of [undefined, "", "1d", "10", "h"]) expect(goDurationSeconds(text)).toBeUndefined();
   });
+});
+
+describe("Go durations in a stack file, as docker's schema format reads them", () => {
+  // A real validator: the one generated from docker's published schema, with its duration format (Go's units).
+  const stack = (duration: string) => ({ version: "3.8", services: { web: { image: "nginx", stop_grace_period: duration } } });
+  it.each(["10s", "1m30s", "500us", "500\u00b5s", "500\u03bcs"])("%s is a duration", (duration) =>
+    expect(validateStackFile(stack(duration))).toBe(true),
+  );
+  it.each(["10", "5 seconds", "500xs"])("%s is not", (duration) => expect(validateStackFile(stack(duration))).toBe(false));
 });
