@@ -76,8 +76,8 @@ await build({
   plugins: [grafanaSdkBuilders(), commanderWithoutChildProcess(), ajvRuntimeBundled()],
   // Without indentation, newlines and comments (names are kept): 1.5 MB instead of 2.1, which every start
   // reads, and in which V8 scans any function the code cache does not hold (40 paired runs of the 8-node
-  // build: 6.7 ms less CPU). A stack trace's positions in the bundle are mapped back to the sources by
-  // SWARM_CLUSTER_DEBUG's trace (src/synth/unexpected.ts), through dist/runtime.cjs.map.
+  // build: 6.7 ms less CPU). The stack of a crash, and SWARM_CLUSTER_DEBUG's trace, name each frame's source
+  // position, read from dist/runtime.cjs.map (withSourcePositions, src/core/source-location.ts).
   minifyWhitespace: true,
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { packageRoot } from "../core/package-root.js";
+import { withSourcePositions } from "../core/source-location.js";
 import { processOutput, type Output } from "./output.js";
 
 const DEFAULT_CONFIG = "cluster.config.ts";
@@ -207,5 +208,11 @@ function parseFailCount(value: string): number {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  await createProgram().parseAsync([...argv]);
+  try {
+    await createProgram().parseAsync([...argv]);
+  } catch (error) {
+    // An internal error, which bin/swarm-cluster.js prints: its frames in the one-line bundle name their sources.
+    if (error instanceof Error && error.stack) error.stack = withSourcePositions(error.stack);
+    throw error;
+  }
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+
 /**
  * Where a construct was declared in the user's configuration.
  *
@@ -69,4 +72,30 @@ export function resolveFrame(frame: RawFrame | undefined): SourceLocation | unde
 
 export function formatLocation(location: SourceLocation | undefined): string {
   return location ? `${location.file}:${location.line}:${location.column}` : "(location unknown)";
+}
+
+/**
+ * A stack trace with each frame in a compiled bundle (`….cjs:line:column`) followed by the source file, line
+ * and column its linked source map names. dist/runtime.cjs has no newlines or indentation
+ * (scripts/compile.mjs), and Node 20 applies no source map to a vm.Script, so such a frame alone says little.
+ * For the internal errors a person reads: SWARM_CLUSTER_DEBUG's trace (src/synth/unexpected.ts), and a crash
+ * of the CLI (src/cli/main.ts).
+ */
+export function withSourcePositions(stack: string): string {
+  const maps = new Map<string, TraceMap | undefined>();
+  return stack.replace(/([^\s()]+\.cjs):(\d+):(\d+)/g, (frame: string, file: string, line: string, column: string) => {
+    if (!maps.has(file)) maps.set(file, readMap(`${file}.map`));
+    const map = maps.get(file);
+    const original = map && originalPositionFor(map, { line: Number(line), column: Number(column) - 1 });
+    return original?.source ? `${frame} [${original.source}:${original.line}:${(original.column ?? 0) + 1}]` : frame;
+  });
+}
+
+/** A source map, or undefined when there is none to read (a bundle compiled without one). */
+export function readMap(file: string): TraceMap | undefined {
+  try {
+    return new TraceMap(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
 }
