@@ -6,7 +6,6 @@ import type { SynthResult } from "../synth/synthesize.js";
 import { writeOutAtomically, writeStateFiles } from "../synth/write-out.js";
 import { compileProject } from "./compile.js";
 import { errStyleOf, printJson, type Output } from "./output.js";
-import type { Style } from "./style.js";
 import { projectPaths } from "./project.js";
 import { failureFindings, reportError } from "./report-error.js";
 import { failsStrict, type Problem } from "../core/problems.js";
@@ -71,9 +70,7 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
   const say = (text: string): void => {
     if (!options.quiet && !options.json) io.out(text);
   };
-  // Read when an error is printed: reading it builds process.stderr (and loads the modules of a pipe or a
-  // terminal), which a build that prints nothing never needs.
-  const style = (): Style => errStyleOf(io);
+  const style = errStyleOf(io);
 
   let result: SynthResult;
   try {
@@ -88,7 +85,7 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
   if (blocking.length > 0) {
     if (options.json) return json("failed", { result, findings: reported });
     io.err(
-      `swarm-cluster: ${style().error("--strict")}: ${blocking.length} error(s) or warning(s) (availability findings and model warnings); nothing was written.\n`,
+      `swarm-cluster: ${style.error("--strict")}: ${blocking.length} error(s) or warning(s) (availability findings and model warnings); nothing was written.\n`,
     );
     printFindings(blocking, io);
     return 1;
@@ -103,7 +100,7 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
       say(`out/ is up to date (${result.files.length} files).\n`);
       return 0;
     }
-    io.err(`swarm-cluster: ${style().error("out/ differs")} from what the config compiles to:\n`);
+    io.err(`swarm-cluster: ${style.error("out/ differs")} from what the config compiles to:\n`);
     for (const file of difference.changed) io.err(`  changed  ${file}\n`);
     for (const file of difference.added) io.err(`  missing  ${file}\n`);
     for (const file of difference.removed) io.err(`  stale    ${file}\n`);
@@ -120,7 +117,7 @@ export async function runBuild(options: BuildOptions, io: Output): Promise<numbe
       if (!(error instanceof OutDirRefused)) throw error;
       const refused = commandProblem("out/refused", error.message, "pass --out a folder that is empty or an earlier build");
       if (options.json) return json("failed", { result, difference, findings: [refused] });
-      io.err(`swarm-cluster: ${style().error("error")}: ${error.message}\n`);
+      io.err(`swarm-cluster: ${style.error("error")}: ${error.message}\n`);
       return 1;
     }
   }

@@ -31,8 +31,14 @@ export function outStyleOf(io: Output): Style {
   return io.outStyle ?? PLAIN;
 }
 
+/**
+ * The style of diagnostics, read when the first one is highlighted: reading it builds process.stderr (and loads
+ * the modules of a pipe or a terminal), which a build that prints nothing never needs.
+ */
 export function errStyleOf(io: Output): Style {
-  return io.errStyle ?? PLAIN;
+  let style: Style | undefined;
+  const get = (): Style => (style ??= io.errStyle ?? PLAIN);
+  return { error: (text) => get().error(text), warning: (text) => get().warning(text) };
 }
 
 /** A machine-readable result on stdout: one JSON document, keys in a fixed order, and a final newline. */

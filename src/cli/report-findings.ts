@@ -1,6 +1,5 @@
 import { formatProblem, type Problem, type ProblemOrigin, type Severity } from "../core/problems.js";
 import { errStyleOf, type Output } from "./output.js";
-import type { Style } from "./style.js";
 
 /** The `--json` form of a Problem: every key always present (null when unknown), no machine paths. */
 export interface FindingJson {
@@ -42,13 +41,10 @@ export function findingJson(finding: Problem): FindingJson {
 
 /** Prints errors, and warnings unless quiet, to stderr; info findings only live in the report files. */
 export function printFindings(findings: readonly Problem[], io: Output, options: { quiet?: boolean | undefined } = {}): void {
-  // The style is read at the first finding printed (reading it builds process.stderr).
-  let style: Style | undefined;
+  const style = errStyleOf(io);
   for (const finding of findings) {
-    if (finding.severity === "error" || (finding.severity === "warning" && !options.quiet)) {
-      style ??= errStyleOf(io);
+    if (finding.severity === "error" || (finding.severity === "warning" && !options.quiet))
       io.err(`${formatProblem(finding, { style, codeFrame: true })}\n`);
-    }
   }
 }
 
