@@ -71,12 +71,8 @@ const BASE64_PREFIX = "data:;base64,";
  */
 const GZIPPED = keptTexts("ignition-gzip");
 
-let fflateVersionRead: string | undefined;
-
 function fflateVersion(): string {
-  fflateVersionRead ??=
-    installedVersion("fflate") ?? (createRequire(import.meta.url)("fflate/package.json") as { version: string }).version;
-  return fflateVersionRead;
+  return installedVersion("fflate") ?? "unknown";
 }
 
 let fflateLoaded: typeof import("fflate") | undefined;

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { cacheDir as cacheRoot } from "../../src/core/cache-dir.js";
 import { installedVersion } from "../../src/core/package-root.js";
@@ -19,17 +18,9 @@ const cacheDir = (): string => cacheRoot("topology-svg");
 /** Entries kept: a few topologies a user switches between; older ones are removed when a new one is drawn. */
 const KEEP_ENTRIES = 16;
 
-let vizVersion: string | undefined;
-
-/** The installed @viz-js/viz's version, from its package.json beside its dist/ (its exports hide the file). */
+/** The installed @viz-js/viz's version, from its package.json (its exports hide the file from a require). */
 function graphvizVersion(): string {
-  vizVersion ??= installedVersion("@viz-js/viz");
-  if (vizVersion === undefined) {
-    const entry = createRequire(import.meta.url).resolve("@viz-js/viz");
-    const manifest = JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version?: string };
-    vizVersion = manifest.version ?? "unknown";
-  }
-  return vizVersion;
+  return installedVersion("@viz-js/viz") ?? "unknown";
 }
 
 /** True once any drawing is cached here (the topology preload is then skipped). */

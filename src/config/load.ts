@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -132,12 +132,9 @@ async function bundleConfig(configFile: string, outfile: string): Promise<Config
   }
 }
 
-/** The installed esbuild's version, from its package.json (beside lib/, where its entry is). */
+/** The installed esbuild's version, from its package.json. */
 function esbuildVersion(): string {
-  const installed = installedVersion("esbuild");
-  if (installed !== undefined) return installed;
-  const entry = createRequire(import.meta.url).resolve("esbuild");
-  return (JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version?: string }).version ?? "";
+  return installedVersion("esbuild") ?? "";
 }
 
 /**

@@ -22,18 +22,28 @@ export function packageRoot(): string {
   }
 }
 
+const versions = new Map<string, string | undefined>();
+
 /**
- * The version in the package.json of a dependency installed in this package's own node_modules, which is
- * where Node's resolution from dist/ or from the sources finds it first; undefined when it is not there (a
- * dependency hoisted above, where the caller resolves it as before). For the keys of the caches a build
- * keeps: a `require` of the package.json, or a resolution through the package's exports, cost a small
- * build about a millisecond each, for four of them.
+ * The version of an installed dependency, from its package.json, found as Node's resolution finds the
+ * package from this package's files: in node_modules/<name> of the package folder, then of each folder above
+ * it (a dependency hoisted by the install), skipping folders that are themselves node_modules; undefined when
+ * none holds it. Read once per name. For the keys of the caches a build keeps (yaml, fflate, esbuild,
+ * Graphviz): a `require` of the package.json, or a resolution through the package's exports (which may hide
+ * the file), cost a small build about a millisecond each.
  */
 export function installedVersion(name: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(path.join(packageRoot(), "node_modules", name, "package.json"), "utf8")) as { version?: string })
-      .version;
-  } catch {
-    return undefined;
+  if (!versions.has(name)) versions.set(name, installedVersionFrom(packageRoot(), name));
+  return versions.get(name);
+}
+
+/** {@link installedVersion}'s walk, from a package folder `start` (not read once). */
+export function installedVersionFrom(start: string, name: string): string | undefined {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (path.basename(dir) !== "node_modules") {
+      const manifest = path.join(dir, "node_modules", name, "package.json");
+      if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version;
+    }
+    if (path.dirname(dir) === dir) return undefined;
   }
 }

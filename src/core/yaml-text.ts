@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import { Document, isMap, isScalar, type YAMLMap } from "yaml";
 import { keepTextsNow, keptTexts } from "./kept-texts.js";
 import { installedVersion } from "./package-root.js";
@@ -34,12 +33,9 @@ export function yamlText(value: unknown, comments: readonly YamlComment[] = []):
   return text;
 }
 
-let version: string | undefined;
-
 /** The installed yaml's version (bundled into dist/, it is still installed beside it as a dependency). */
 function yamlVersion(): string {
-  version ??= installedVersion("yaml") ?? (createRequire(import.meta.url)("yaml/package.json") as { version: string }).version;
-  return version;
+  return installedVersion("yaml") ?? "unknown";
 }
 
 function render(value: unknown, comments: readonly YamlComment[]): string {
