@@ -46,6 +46,16 @@ describe("writeOutAtomically", () => {
     expect(readTree(out)).toEqual(new Map([["keep.txt", "previous build\n"]]));
     expect(readdirSync(work)).toEqual(["out"]);
   });
+
+  it("removes the staging folder only after every folder's creation has settled, when one fails", async () => {
+    const out = path.join(work, "out");
+    // A folder name longer than a file system allows fails at once (ENAMETOOLONG), while deep folders are
+    // still being created: none of them may bring the staging folder back after its removal.
+    const deep = Array.from({ length: 200 }, (_, i) => ({ path: `n${i}/a/b/c/d/e/f/g/h/file`, content: "x\n" }));
+    await expect(writeOutAtomically(out, [{ path: `${"l".repeat(300)}/file`, content: "x\n" }, ...deep])).rejects.toThrow(/ENAMETOOLONG/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readdirSync(work)).toEqual([]);
+  });
 });
 
 describe("writeStateFiles", () => {

@@ -21,7 +21,11 @@ export async function writeOutAtomically(outDir: string, files: readonly OutFile
   await rm(staging, { recursive: true, force: true });
   try {
     const folders = new Set([staging, ...files.map((file) => path.dirname(path.join(staging, file.path)))]);
-    await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
+    // Every creation settled before a failure is thrown: the catch below removes the staging folder, and a
+    // recursive mkdir still running would create it again.
+    const created = await Promise.allSettled([...folders].map((folder) => mkdir(folder, { recursive: true })));
+    const failed = created.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
     await writeAll(files.map((file) => ({ file: path.join(staging, file.path), content: file.content })));
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -49,12 +53,12 @@ export async function writeOutAtomically(outDir: string, files: readonly OutFile
 function writeAll(writes: readonly { readonly file: string; readonly content: string }[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let left = writes.length;
-    let failure: { error: NodeJS.ErrnoException } | undefined;
-    const settle = (): void => (failure ? reject(failure.error) : resolve());
+    let failure: NodeJS.ErrnoException | null = null;
+    const settle = (): void => (failure ? reject(failure) : resolve());
     if (left === 0) return settle();
     for (const { file, content } of writes) {
       writeFile(file, content, (error) => {
-        if (error && !failure) failure = { error };
+        failure ??= error;
         left -= 1;
         if (left === 0) settle();
       });
