@@ -17,6 +17,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build as esbuild } from "esbuild";
+import { median } from "./stats.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "bin", "swarm-cluster.js");
@@ -69,12 +70,6 @@ function measureInProcess(driver, mode, nodes, runs, project) {
   const { stdout } = runNode([driver, mode, String(nodes), String(runs), project], project);
   const { samples, cpu, maxRssBytes } = JSON.parse(stdout.trim().split("\n").pop());
   return summary(samples, cpu, maxRssBytes);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function summary(samples, cpu, peak) {

@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { median } from "./stats.mjs";
 
 const [roundsArg, ...specs] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -32,7 +33,12 @@ const commands = specs.map((spec) => {
 
 function run(command) {
   rmSync(report, { force: true });
-  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`, PAIRED_CPU_FILE: report };
+  const env = {
+    ...process.env,
+    // The preload's path double-quoted, as NODE_OPTIONS reads a value holding spaces (a TMPDIR may).
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(preload)}`,
+    PAIRED_CPU_FILE: report,
+  };
   const start = process.hrtime.bigint();
   const result = spawnSync("sh", ["-c", command.command], { cwd: process.env.PAIRED_CWD ?? process.cwd(), env, encoding: "utf8" });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
@@ -45,12 +51,6 @@ function run(command) {
     .reduce((sum, value) => sum + value, 0);
   return { wall, cpu };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 try {
   for (const command of commands) run(command); // one warm-up run each (file cache, the CLI's caches)
