@@ -39,7 +39,7 @@ export const ADAPTATIONS = [
     id: "stand-in-entrypoint",
     applies: "stacks",
     change:
-      "a service whose image is a stand-in runs the stand-in's /standin/run (its entrypoint and command are dropped); a real image keeps both",
+      "a service whose image is a stand-in runs the stand-in's /standin/run (its entrypoint and command are dropped; ProxySQL's, see proxysql-forward); a real image keeps both",
     why: "no image registry is reachable: the real images cannot be pulled, and the stand-in has no real program to start",
   },
   {
@@ -78,7 +78,7 @@ export const ADAPTATIONS = [
     id: "lab-page",
     applies: "volumes",
     change:
-      "the front's web root (the placeholder of its bound volume, which php-fpm binds too) holds a small index.php that prints which php-fpm task answered",
+      "the front's web root (the placeholder of its bound volume, which php-fpm binds too) holds a small index.php that prints which php-fpm task answered and, with ?db, which database server answered its query, sent as the application's user to the database host the stack gives php-fpm (WORDPRESS_DB_HOST)",
     why: "the site's files live on CephFS on the cluster; the lab has no site to serve",
   },
   {
@@ -127,6 +127,13 @@ export const ADAPTATIONS = [
     change:
       "the bootstrapping member sources a copy of the generated accounts script whose MySQL 8 privilege names are MariaDB's, as the project's MariaDB flavour has them (generators/xtradb/accounts.ts): the backup account's BACKUP_ADMIN, REPLICATION CLIENT and SYSTEM_VARIABLES_ADMIN and its performance_schema.log_status grant become RELOAD, PROCESS, SUPER, LOCK TABLES, BINLOG MONITOR; REPLICATION CLIENT becomes BINLOG MONITOR",
     why: "MariaDB has no BACKUP_ADMIN, SYSTEM_VARIABLES_ADMIN nor performance_schema.log_status: the generated script would stop at its first grant",
+  },
+  {
+    id: "proxysql-forward",
+    applies: "stacks",
+    change:
+      "the ProxySQL stand-in (proxysql/proxysql) forwards the MySQL port of the generated proxysql.cnf's interfaces to the first server of its Galera writer hostgroup (pxc-1:3306), with busybox's nc, one connection at a time per client; it is not ProxySQL: no routing by hostgroup, no monitor, no users of its own",
+    why: "Debian does not package ProxySQL: the forwarder lets the lab page's query go from php-fpm, by the host name the stack gives it (WORDPRESS_DB_HOST), to a real Galera member",
   },
   {
     id: "galera-probe",
@@ -413,6 +420,19 @@ export function recipeOf(image, outDir, labDir) {
   return { name, lines };
 }
 
+/**
+ * The ProxySQL stand-in's command (proxysql-forward): a TCP forwarder from the port of proxysql.cnf's
+ * `interfaces` to the first server of its Galera writer hostgroup; undefined when the file names neither.
+ */
+export function proxysqlForward(cnf) {
+  const port = /^\s*interfaces="[^"]*:(\d+)"/m.exec(cnf)?.[1];
+  const writers = /^\s*writer_hostgroup=(\d+)/m.exec(cnf)?.[1];
+  const server = [...cnf.matchAll(/\{ address="([^"]+)", port=(\d+), hostgroup=(\d+)/g)].find(([, , , group]) => group === writers);
+  if (!port || !server) return undefined;
+  const [, address, serverPort] = server;
+  return ["/bin/sh", "-c", `trap 'exit 0' TERM INT; nc -ll -p ${port} -e nc ${address} ${serverPort} & wait`];
+}
+
 /** Whether a node satisfies every placement constraint (node.hostname, node.role, node.labels.*). */
 function eligible(node, constraints) {
   return constraints.every((constraint) => {
@@ -516,7 +536,8 @@ function adaptStack(file, labDir, outDir, nodes, found) {
     }
     const recipe = recipeOf(service.image, outDir, labDir);
     if (!recipe) {
-      service.entrypoint = ["/standin/run"];
+      const forward = repository(service.image) === "proxysql/proxysql" ? proxysqlForward(configText) : undefined;
+      service.entrypoint = forward ?? ["/standin/run"];
       delete service.command;
     }
     const stopSignal = recipe?.lines.find((line) => line.startsWith("stopsignal "))?.slice("stopsignal ".length);

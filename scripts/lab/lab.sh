@@ -140,7 +140,7 @@ standin_rootfs() {
   mkdir -p "$root/bin" "$root/standin" "$root/tmp" "$root/etc" "$root/usr/bin" "$root/usr/local/bin"
   cp /bin/busybox "$root/bin/busybox"
   local applet
-  for applet in sh grep sleep cat ls echo; do ln -s busybox "$root/bin/$applet"; done
+  for applet in sh grep sleep cat ls echo nc; do ln -s busybox "$root/bin/$applet"; done
   cat >"$root/standin/run" <<'RUN'
 #!/bin/sh
 # Stand-in task: stays up until Swarm stops it.
@@ -430,9 +430,17 @@ up() {
   while read -r file; do
     cat >"$file/index.php" <<'PHP'
 <?php
-// The swarm-cluster lab's page (scripts/lab/lab.sh): which php-fpm task answered.
+// The swarm-cluster lab's page (scripts/lab/lab.sh): which php-fpm task answered; with ?db, which database
+// server answered a query sent, as the application's user, to the host the stack gives php-fpm
+// (WORDPRESS_DB_HOST: ProxySQL's service, a forwarding stand-in in the lab).
 header('Content-Type: text/plain');
 echo 'lab-page php-fpm=', gethostname(), ' php=', PHP_VERSION, "\n";
+if (isset($_GET['db'])) {
+    [$host, $port] = explode(':', getenv('WORDPRESS_DB_HOST')) + [1 => '3306'];
+    $password = trim(file_get_contents(getenv('WORDPRESS_DB_PASSWORD_FILE')));
+    $db = new mysqli($host, getenv('WORDPRESS_DB_USER'), $password, getenv('WORDPRESS_DB_NAME'), (int) $port);
+    echo 'lab-db server=', $db->query('SELECT @@hostname')->fetch_row()[0], "\n";
+}
 PHP
   done <"$LAB_DIR/docroots.txt"
   log "Swarm formed"

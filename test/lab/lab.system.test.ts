@@ -251,6 +251,42 @@ describe("lab: the reference cluster (out/)", () => {
     await checkRequestPath(lab, model, cut);
   }, 180_000);
 
+  it("answers the lab page's query from php-fpm, sent to ProxySQL's service name (a forwarding stand-in, not ProxySQL), from the Galera writer proxysql.cnf names", async () => {
+    // ProxySQL is a stand-in (Debian does not package it): it forwards its port to the first server of the
+    // writer hostgroup of the generated proxysql.cnf (adaptation proxysql-forward).
+    const proxysql = model.services.find((s) => s.configs.some((c) => c.target === "/etc/proxysql.cnf"));
+    if (!proxysql) throw new Error("no ProxySQL service");
+    expect(readFileSync(path.join(lab.dir, "real-images.txt"), "utf8")).not.toContain(proxysql.image);
+    const cnf = proxysql.configs.find((c) => c.target === "/etc/proxysql.cnf")?.content ?? "";
+    const writers = /^\s*writer_hostgroup=(\d+)/m.exec(cnf)?.[1];
+    const writer = [...cnf.matchAll(/\{ address="([^"]+)", port=\d+, hostgroup=(\d+)/g)].find(([, , group]) => group === writers)?.[1];
+    const stack = proxysql.name.slice(0, proxysql.name.indexOf("_"));
+    const server = await containerOf(lab, model, cut, `${stack}_${writer}`);
+    if (!server) throw new Error(`no running task of ${stack}_${writer}`);
+    const { front, site } = requestPath(model);
+    const task = (await tasks(lab, askManager(model, cut), model)).find((t) => t.service === front && t.running);
+    if (!task) throw new Error(`no running ${front} task`);
+    const ip = model.nodes.find((n) => n.host === task.node)?.ip ?? "";
+    await waitFor(`https://${site}/?db through the front on ${task.node}`, 60_000, async () => {
+      const answer = await lab.inNode(
+        task.node,
+        "curl",
+        "-sk",
+        "--max-time",
+        "10",
+        "--resolve",
+        `${site}:443:${ip}`,
+        `https://${site}/?db=1`,
+        "-w",
+        "\n%{http_code}",
+      );
+      // The member's @@hostname is its container's (short) id.
+      return /^lab-page php-fpm=\w+ php=\S+\nlab-db server=(\w+)\s+200$/.exec(answer.output.trim())?.[1] === server.id
+        ? undefined
+        : `answer: ${answer.output.slice(0, 400)}, expected lab-db server=${server.id}`;
+    });
+  }, 90_000);
+
   /**
    * A single node lost: the report's services pinned there stop, every other service runs as the model says
    * without it (replicated ones rescheduled onto eligible nodes), and the request path works as long as the
