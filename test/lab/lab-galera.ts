@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { askManager, tasks } from "./lab-checks.js";
 import { type Lab, waitFor } from "./lab-driver.js";
 import { type LabModel, listedNodes, type ModelService, pinnedServices } from "./lab-model.js";
@@ -125,4 +127,14 @@ export async function waitGalera(lab: Lab, model: LabModel, g: GaleraModel, cut:
   await waitFor(`every Galera member Synced in a Primary component of the voters but ${[...cut].join(", ") || "none"}`, timeoutMs, () =>
     galeraProblems(lab, model, g, cut),
   );
+}
+
+/** A container's log since a moment (mariadbd writes it on stderr), both streams. */
+export async function logsSince(lab: Lab, where: { node: string; id: string }, since: string): Promise<string> {
+  const { stdout, stderr } = await promisify(execFile)(
+    "docker",
+    ["-H", `unix://${lab.dir}/${where.node}/docker.sock`, "logs", "--since", since, where.id],
+    { maxBuffer: 64 << 20 },
+  );
+  return `${stdout}${stderr}`;
 }

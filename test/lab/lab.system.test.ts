@@ -34,7 +34,7 @@ import {
   waitNodeState,
 } from "./lab-checks.js";
 import { Lab, waitFor } from "./lab-driver.js";
-import { containerOf, galeraModel, rootLogin, sql, waitGalera, wsrepStatus } from "./lab-galera.js";
+import { containerOf, galeraModel, logsSince, rootLogin, sql, waitGalera, wsrepStatus } from "./lab-galera.js";
 import { pinnedServices, readModel } from "./lab-model.js";
 
 /** Whether the lab adapted overlays to unencrypted ones (scripts/lab/adapt.mjs lists its adaptations). */
@@ -308,6 +308,7 @@ describe("lab: the reference cluster (out/)", () => {
     expect(singleLossTolerated(model)).toBe(true);
     const g = galeraModel(model, lab.dir);
     for (const node of [...workers, ...members.slice(1).reverse()]) {
+      const cutAt = new Date().toISOString();
       await lab.cut(node);
       cut.add(node);
       await waitNodeState(lab, model, cut, node, "down");
@@ -337,6 +338,8 @@ describe("lab: the reference cluster (out/)", () => {
             `SELECT id FROM lab_check.rows_seen WHERE id = 'while ${node} was cut'`,
           );
           expect(rows.trim(), `${member.name} after ${node} healed`).toBe(`while ${node} was cut`);
+          // The cut member caught up by an incremental transfer (IST) from the others' write-set cache.
+          if (g.nodeOf.get(member.name) === node) expect(await logsSince(lab, where, cutAt), member.name).toMatch(/IST received/);
         }
       }
     }
