@@ -382,20 +382,26 @@ up() {
   local image recipe
   if [ "${LAB_DEPLOY:-1}" = 1 ]; then
     standin_rootfs
-    # Two at a time (this machine's cores): each image's rootfs is its own folder and tar.
-    local builds=()
+    # Two at a time (this machine's cores): each image's rootfs is its own folder and tar. Each build is a
+    # process group of its own (set -m), listed in LAB_BUILDS, so that the EXIT traps stop it whole before
+    # `down` (a background job of a script ignores SIGINT, and `down` knows only the daemons and deploy.sh).
+    set -m
     while read -r image recipe _; do
       (
         real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
         log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
       ) </dev/null &
-      builds+=("$!")
-      if [ "${#builds[@]}" -ge 2 ]; then
-        wait "${builds[0]}" || return 1
-        builds=("${builds[@]:1}")
+      LAB_BUILDS+=("$!")
+      if [ "${#LAB_BUILDS[@]}" -ge 2 ]; then
+        wait "${LAB_BUILDS[0]}" || return 1
+        LAB_BUILDS=("${LAB_BUILDS[@]:1}")
       fi
     done <"$LAB_DIR/real-images.txt"
-    for i in ${builds[@]+"${builds[@]}"}; do wait "$i" || return 1; done
+    set +m
+    while [ "${#LAB_BUILDS[@]}" -gt 0 ]; do
+      wait "${LAB_BUILDS[0]}" || return 1
+      LAB_BUILDS=("${LAB_BUILDS[@]:1}")
+    done
   fi
   while read -r host _; do wait_daemon "$host"; done <"$LAB_DIR/nodes"
   log "dockerd runs on every node"
@@ -484,18 +490,28 @@ link() {
 
 # ---- main -------------------------------------------------------------------------------------------------
 
+# The image builds still running (each its own process group; up() removes one once waited on).
+LAB_BUILDS=()
+# Stops them, process groups whole, and waits for them (only them: the dockerds are children too).
+stop_builds() {
+  local p
+  for p in ${LAB_BUILDS[@]+"${LAB_BUILDS[@]}"}; do kill -TERM -- "-$p" 2>/dev/null || true; done
+  for p in ${LAB_BUILDS[@]+"${LAB_BUILDS[@]}"}; do wait "$p" 2>/dev/null || true; done
+  LAB_BUILDS=()
+}
+
 [ "$(id -u)" -eq 0 ] || { log "needs root (network namespaces, dockerd)"; exit 1; }
 command="${1:-}"
 shift || true
 case "$command" in
   up)
-    trap 'status=$?; if [ "$status" -ne 0 ] && [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
+    trap 'status=$?; stop_builds; if [ "$status" -ne 0 ] && [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
     trap 'exit 130' INT TERM HUP
     up "$@"
     echo "$LAB_DIR"
     ;;
   hold)
-    trap 'if [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
+    trap 'stop_builds; if [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
     trap 'exit 130' INT TERM HUP
     up "$@"
     echo "READY $LAB_DIR"
