@@ -286,14 +286,22 @@ export function mariadbAccounts(script) {
 }
 
 /**
+ * The Galera TLS files a generated xtradb.cnf names (ssl-ca, ssl-cert, ssl-key): paths in the member's
+ * container, each undefined when the drop-in does not set it.
+ */
+export function galeraTlsFiles(cnf) {
+  const value = (name) => new RegExp(`^ssl-${name}=(\\S+)$`, "m").exec(cnf)?.[1];
+  return { ca: value("ca"), cert: value("cert"), key: value("key") };
+}
+
+/**
  * The generated xtradb.cnf with PXC-only settings translated for MariaDB (pxc-cnf): PXC's cluster-traffic
  * encryption from the ssl-* files becomes Galera's socket.ssl_* options and the [sst] section, with the same
  * files; pxc_strict_mode goes; xtrabackup-v2 becomes mariabackup.
  */
 export function mariadbCnf(cnf) {
-  const value = (name) => new RegExp(`^${name}=(.*)$`, "m").exec(cnf)?.[1];
   const encrypted = /^pxc-encrypt-cluster-traffic=ON$/im.test(cnf);
-  const tls = { ca: value("ssl-ca"), cert: value("ssl-cert"), key: value("ssl-key") };
+  const tls = galeraTlsFiles(cnf);
   if (encrypted && !(tls.ca && tls.cert && tls.key))
     throw new Error("xtradb.cnf encrypts cluster traffic without ssl-ca, ssl-cert and ssl-key");
   const socketSsl = encrypted ? `socket.ssl_ca=${tls.ca};socket.ssl_cert=${tls.cert};socket.ssl_key=${tls.key}` : "";
@@ -498,11 +506,10 @@ function adaptStack(file, labDir, outDir, nodes, found) {
             ? mariadbAccounts
             : undefined;
         if (!translate) continue;
+        const text = readFileSync(path.resolve(stackDir, entry.file), "utf8");
         if (translate === mariadbCnf) {
           // The Galera TLS files' secrets (galera-tls): the Docker secret each ssl-* path mounts.
-          const text = readFileSync(path.resolve(stackDir, entry.file), "utf8");
-          for (const kind of ["ca", "cert", "key"]) {
-            const file = new RegExp(`^ssl-${kind}=(\\S+)$`, "m").exec(text)?.[1];
+          for (const [kind, file] of Object.entries(galeraTlsFiles(text))) {
             const secret = (service.secrets ?? [])
               .map((r) => (typeof r === "string" ? { source: r, target: r } : { source: r.source, target: r.target ?? r.source }))
               .find((r) => (r.target.startsWith("/") ? r.target : `/run/secrets/${r.target}`) === file);
@@ -511,7 +518,7 @@ function adaptStack(file, labDir, outDir, nodes, found) {
         }
         const copy = path.join(labDir, "galera", `${reference.source}`);
         mkdirSync(path.dirname(copy), { recursive: true });
-        writeFileSync(copy, translate(readFileSync(path.resolve(stackDir, entry.file), "utf8")), { mode: 0o644 });
+        writeFileSync(copy, translate(text), { mode: 0o644 });
         entry.file = copy;
       }
     }

@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { askManager, tasks } from "./lab-checks.js";
+import { repoRoot } from "../helpers/cli.js";
+import { askManager, containerOfTask, type Task, tasks } from "./lab-checks.js";
 import { type Lab, waitFor } from "./lab-driver.js";
 import { type LabModel, listedNodes, type ModelService, pinnedServices } from "./lab-model.js";
 
@@ -26,7 +27,18 @@ export interface GaleraModel {
   readonly rootPasswordFile: string;
 }
 
-export function galeraModel(model: LabModel, labDir: string): GaleraModel {
+/** What the test reads of scripts/lab/adapt.mjs (plain JavaScript, run by lab.sh with node). */
+export interface LabAdapt {
+  mariadbCnf(text: string): string;
+  mariadbAccounts(text: string): string;
+  galeraTlsFiles(cnf: string): { ca?: string; cert?: string; key?: string };
+}
+
+export async function labAdapt(): Promise<LabAdapt> {
+  return (await import(path.join(repoRoot, "scripts/lab/adapt.mjs"))) as LabAdapt;
+}
+
+export async function galeraModel(model: LabModel, labDir: string): Promise<GaleraModel> {
   const members = model.services.filter((s) => s.command[0] === "mysqld" || s.command[0] === "mariadbd");
   const arbitrators = model.services.filter((s) => s.command[0] === "garbd");
   const nodeOf = new Map(pinnedServices(model.findings).map((p) => [p.service, p.node]));
@@ -36,12 +48,8 @@ export function galeraModel(model: LabModel, labDir: string): GaleraModel {
   if (!first) throw new Error("no service runs a Galera member (command mysqld)");
   const healthcheckFile = /--defaults-extra-file=(\S+)/.exec((first.healthcheck ?? []).join(" "))?.[1];
   if (!healthcheckFile) throw new Error(`${first.name}'s health check names no --defaults-extra-file`);
-  const cnf = first.configs.find((c) => /\.cnf$/.test(c.target))?.content ?? "";
-  const file = (name: string): string => {
-    const value = new RegExp(`^ssl-${name}=(\\S+)$`, "m").exec(cnf)?.[1];
-    if (!value) throw new Error(`the members' drop-in sets no ssl-${name}`);
-    return value;
-  };
+  const { ca, cert, key } = (await labAdapt()).galeraTlsFiles(first.configs.find((c) => /\.cnf$/.test(c.target))?.content ?? "");
+  if (!ca || !cert || !key) throw new Error("the members' drop-in does not set ssl-ca, ssl-cert and ssl-key");
   const accountsScript = members.flatMap((m) => m.configs).find((c) => c.target.startsWith("/docker-entrypoint-initdb.d/"))?.content ?? "";
   const accounts = [...accountsScript.matchAll(/^CREATE USER IF NOT EXISTS '([^']+)'@'([^']+)'/gm)].map(([, user = "", host = ""]) => ({
     user,
@@ -58,22 +66,27 @@ export function galeraModel(model: LabModel, labDir: string): GaleraModel {
     voters: listedNodes(finding.message, model.nodes),
     tolerates: finding.tolerates,
     healthcheckFile,
-    tls: { ca: file("ca"), cert: file("cert"), key: file("key") },
+    tls: { ca, cert, key },
     accounts,
     rootPasswordFile: path.join(labDir, "project/secrets/docker", rootFile),
   };
 }
 
-/** The running container of a service's task on a node that is not cut, with its node. */
+/**
+ * The running container of a service's task on a node that is not cut, with its node; among `running` when
+ * given (the tasks listed once for several services), else among the tasks a manager lists now.
+ */
 export async function containerOf(
   lab: Lab,
   model: LabModel,
   cut: ReadonlySet<string>,
   service: string,
+  running?: readonly Task[],
 ): Promise<{ node: string; id: string } | undefined> {
-  const task = (await tasks(lab, askManager(model, cut), model)).find((t) => t.service === service && t.running && !cut.has(t.node));
+  const all = running ?? (await tasks(lab, askManager(model, cut), model));
+  const task = all.find((t) => t.service === service && t.running && !cut.has(t.node));
   if (!task) return undefined;
-  const id = (await lab.docker(task.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${task.id}`)).trim();
+  const id = await containerOfTask(lab, task);
   return id ? { node: task.node, id } : undefined;
 }
 
@@ -82,12 +95,27 @@ export async function sql(lab: Lab, where: { node: string; id: string }, optionF
   return lab.docker(where.node, "exec", where.id, "mysql", `--defaults-extra-file=${optionFile}`, "-N", "-B", "-e", statement);
 }
 
-/** Root's option file, copied into the container (docker cp: the password on no command line). */
+/** Per Galera model: root's option file on this machine, and the containers it is in (id → its path there). */
+const rootLogins = new WeakMap<GaleraModel, { local: string; copied: Map<string, string> }>();
+
+/**
+ * Root's option file in the container (docker cp: the password on no command line), written here once per
+ * Galera model and copied once per container.
+ */
 export async function rootLogin(lab: Lab, g: GaleraModel, where: { node: string; id: string }): Promise<string> {
-  const local = path.join(lab.dir, "lab-root.cnf");
-  writeFileSync(local, `[client]\nuser=root\npassword=${readFileSync(g.rootPasswordFile, "utf8").trim()}\n`, { mode: 0o600 });
-  await lab.docker(where.node, "cp", local, `${where.id}:/tmp/lab-root.cnf`);
-  return "/tmp/lab-root.cnf";
+  let login = rootLogins.get(g);
+  if (!login) {
+    const local = path.join(lab.dir, "lab-root.cnf");
+    writeFileSync(local, `[client]\nuser=root\npassword=${readFileSync(g.rootPasswordFile, "utf8").trim()}\n`, { mode: 0o600 });
+    login = { local, copied: new Map() };
+    rootLogins.set(g, login);
+  }
+  const known = login.copied.get(where.id);
+  if (known) return known;
+  const target = "/tmp/lab-root.cnf";
+  await lab.docker(where.node, "cp", login.local, `${where.id}:${target}`);
+  login.copied.set(where.id, target);
+  return target;
 }
 
 /** A member's wsrep status variables, read with the health check's own account. */
@@ -108,9 +136,10 @@ export async function wsrepStatus(lab: Lab, g: GaleraModel, where: { node: strin
 export async function galeraProblems(lab: Lab, model: LabModel, g: GaleraModel, cut: ReadonlySet<string>): Promise<string | undefined> {
   const expected = g.voters.filter((v) => !cut.has(v)).length;
   const problems: string[] = [];
+  const running = await tasks(lab, askManager(model, cut), model);
   for (const member of g.members) {
     if (cut.has(g.nodeOf.get(member.name) ?? "")) continue;
-    const where = await containerOf(lab, model, cut, member.name);
+    const where = await containerOf(lab, model, cut, member.name, running);
     if (!where) {
       problems.push(`${member.name}: no running task`);
       continue;
@@ -129,11 +158,11 @@ export async function waitGalera(lab: Lab, model: LabModel, g: GaleraModel, cut:
   );
 }
 
-/** A container's log since a moment (mariadbd writes it on stderr), both streams. */
-export async function logsSince(lab: Lab, where: { node: string; id: string }, since: string): Promise<string> {
+/** A container's log, whole or since a moment (mariadbd writes it on stderr), both streams. */
+export async function logsSince(lab: Lab, where: { node: string; id: string }, since?: string): Promise<string> {
   const { stdout, stderr } = await promisify(execFile)(
     "docker",
-    ["-H", `unix://${lab.dir}/${where.node}/docker.sock`, "logs", "--since", since, where.id],
+    ["-H", `unix://${lab.dir}/${where.node}/docker.sock`, "logs", ...(since ? ["--since", since] : []), where.id],
     { maxBuffer: 64 << 20 },
   );
   return `${stdout}${stderr}`;

@@ -9,8 +9,8 @@
  * generated start script with the generated drop-in and accounts script (translated where MariaDB names things
  * otherwise); every other service runs a busybox stand-in under its image's name (ProxySQL among them: Debian
  * does not package it). A request through a front's published port is answered by a php-fpm task on another
- * node; the Galera cluster replicates over TLS and keeps a Primary component through each single-node loss,
- * the cut member catching up once healed. Every expectation is read from the generated files
+ * node; the Galera cluster replicates and transfers state over TLS and keeps a Primary component through each
+ * single-node loss, the cut member catching up once healed. Every expectation is read from the generated files
  * and out/analysis/ha-report.json, never typed here. Needs root (network namespaces, dockerd); it never skips.
  */
 import { execFileSync } from "node:child_process";
@@ -18,13 +18,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dutyGrants } from "../../generators/xtradb/accounts.js";
+import { dutyGrants, GRANTED_DUTIES } from "../../generators/xtradb/accounts.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import {
   askManager,
   checkFormation,
   checkOverlays,
   checkRequestPath,
+  containerOfTask,
   quorumClaim,
   requestPath,
   singleLossTolerated,
@@ -34,7 +35,7 @@ import {
   waitNodeState,
 } from "./lab-checks.js";
 import { Lab, waitFor } from "./lab-driver.js";
-import { containerOf, galeraModel, logsSince, rootLogin, sql, waitGalera, wsrepStatus } from "./lab-galera.js";
+import { containerOf, type GaleraModel, galeraModel, labAdapt, logsSince, rootLogin, sql, waitGalera } from "./lab-galera.js";
 import { pinnedServices, readModel } from "./lab-model.js";
 
 /** Whether the lab adapted overlays to unencrypted ones (scripts/lab/adapt.mjs lists its adaptations). */
@@ -100,10 +101,12 @@ describe("lab: the reference cluster (out/)", () => {
   const outDir = path.join(repoRoot, "out");
   const model = readModel(outDir);
   let lab: Lab;
+  let g: GaleraModel;
   const cut = new Set<string>();
 
   beforeAll(async () => {
     lab = await Lab.start(outDir);
+    g = await galeraModel(model, lab.dir);
   }, 360_000);
   afterAll(async () => {
     if (lab) expect(await lab.stop()).toBe(0);
@@ -128,7 +131,7 @@ describe("lab: the reference cluster (out/)", () => {
       const task = running.find((t) => t.service === service.name);
       expect(task, service.name).toBeDefined();
       if (!task) continue;
-      const container = (await lab.docker(task.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${task.id}`)).trim();
+      const container = await containerOfTask(lab, task);
       expect(container, `${service.name} container on ${task.node}`).not.toBe("");
       for (const config of service.configs) {
         // Or the lab's translated copy, for a Galera member's drop-in and accounts script (pxc-cnf, pxc-accounts).
@@ -161,7 +164,7 @@ describe("lab: the reference cluster (out/)", () => {
       const mine = running.filter((t) => t.service === service.name);
       expect(mine.length, service.name).toBeGreaterThan(0);
       for (const task of mine) {
-        const container = (await lab.docker(task.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${task.id}`)).trim();
+        const container = await containerOfTask(lab, task);
         // The task's main process is the real program (an entry script execs it), read in the container's mount
         // namespace by this (root) process: a server that dropped root's privileges (mariadbd, as mysql) is no
         // longer dumpable, and a process inside the container may not read its /proc/1/exe.
@@ -183,23 +186,19 @@ describe("lab: the reference cluster (out/)", () => {
     );
   }, 120_000);
 
-  it("runs a real Galera cluster: every member Synced in one Primary component with garbd, replicating over TLS, with the generated accounts", async () => {
-    const g = galeraModel(model, lab.dir);
+  it("runs a real Galera cluster: every member Synced in one Primary component with garbd, replicating and transferring state over TLS, with the generated accounts", async () => {
     expect(g.members.length).toBeGreaterThan(0);
     // The voters the report counts are the members' and arbitrators' nodes.
     expect([...g.voters].sort()).toEqual([...g.members, ...g.arbitrators].map((s) => g.nodeOf.get(s.name)).sort());
     // The lab's copies of the drop-in and the accounts script are the generated ones translated, and the
     // translation of the grants is the project's own MariaDB flavour of them.
-    const adapt = (await import(path.join(repoRoot, "scripts/lab/adapt.mjs"))) as {
-      mariadbCnf: (text: string) => string;
-      mariadbAccounts: (text: string) => string;
-    };
+    const adapt = await labAdapt();
     for (const config of g.members[0]?.configs ?? []) {
       const copy = path.join(lab.dir, "galera", config.source);
       if (config.target.endsWith(".cnf")) expect(readFileSync(copy, "utf8")).toBe(adapt.mariadbCnf(config.content));
       if (config.target.startsWith("/docker-entrypoint-initdb.d/")) {
         expect(readFileSync(copy, "utf8")).toBe(adapt.mariadbAccounts(config.content));
-        for (const duty of ["backup", "healthcheck", "exporter", "proxysql-monitor"] as const) {
+        for (const duty of GRANTED_DUTIES) {
           const grants = (flavour: "mysql8" | "mariadb") =>
             dutyGrants(duty, flavour)
               .map((grant) => `GRANT ${grant} TO 'x'@'y';`)
@@ -209,13 +208,11 @@ describe("lab: the reference cluster (out/)", () => {
       }
     }
     // Every member Synced, in a Primary component of every voter (members and garbd), as the report counts them.
-    expect(g.voters.length).toBe(g.members.length + g.arbitrators.length);
     await waitGalera(lab, model, g, cut, 60_000);
-    const first = await containerOf(lab, model, cut, g.members[0]?.name ?? "");
+    const running = await tasks(lab, askManager(model, cut), model);
+    const first = await containerOf(lab, model, cut, g.members[0]?.name ?? "", running);
     if (!first) throw new Error("no running first member");
-    const status = await wsrepStatus(lab, g, first);
-    expect(status.get("wsrep_cluster_size")).toBe(String(g.voters.length));
-    // Replication over TLS with the generated secrets' files.
+    // Replication and IST over TLS (Galera's socket) with the generated secrets' files.
     const options = (await sql(lab, first, g.healthcheckFile, "SHOW GLOBAL VARIABLES LIKE 'wsrep_provider_options'"))
       .split(";")
       .map((o) => o.trim());
@@ -237,8 +234,14 @@ describe("lab: the reference cluster (out/)", () => {
     );
     await sql(lab, first, root, "INSERT INTO lab_check.rows_seen VALUES ('deploy')");
     for (const member of g.members.slice(1)) {
-      const where = await containerOf(lab, model, cut, member.name);
+      const where = await containerOf(lab, model, cut, member.name, running);
       if (!where) throw new Error(`${member.name}: no running task`);
+      // It received its copy at deploy by a state transfer (SST, mariabackup over socat) encrypted with the
+      // generated secrets' certificate and key, its peer's chain verified against their CA ([sst] encrypt=3,
+      // ssl-mode=VERIFY_CA): Debian's wsrep_sst_mariabackup logs both, in the member's whole log.
+      const log = await logsSince(lab, where);
+      expect(log, `${member.name}'s state transfer`).toMatch(/Verifying peer certificate chain for ssl-mode=VERIFY_CA/);
+      expect(log, `${member.name}'s state transfer`).toContain(`cert='${g.tls.cert}', key='${g.tls.key}'`);
       const login = await rootLogin(lab, g, where);
       expect((await sql(lab, where, login, "SELECT id FROM lab_check.rows_seen WHERE id = 'deploy'")).trim(), member.name).toBe("deploy");
       expect((await sql(lab, where, login, "SELECT CONCAT(user, '@', host) FROM mysql.user")).split("\n")).toEqual(
@@ -306,7 +309,8 @@ describe("lab: the reference cluster (out/)", () => {
     const { members } = quorumClaim(model);
     const workers = model.nodes.filter((n) => n.role === "worker").map((n) => n.host);
     expect(singleLossTolerated(model)).toBe(true);
-    const g = galeraModel(model, lab.dir);
+    // The report says the Galera group keeps its majority after losing any one voter.
+    expect(g.tolerates).toBeGreaterThanOrEqual(1);
     for (const node of [...workers, ...members.slice(1).reverse()]) {
       const cutAt = new Date().toISOString();
       await lab.cut(node);
@@ -315,9 +319,7 @@ describe("lab: the reference cluster (out/)", () => {
       await checkSingleLoss(node);
       const voter = g.voters.includes(node);
       if (voter) {
-        // The report says the Galera group keeps its majority after losing any one voter: the members left
-        // stay Primary (with garbd, or with the other member) and take a write.
-        expect(g.tolerates).toBeGreaterThanOrEqual(1);
+        // The members left stay Primary (with garbd, or with the other member) and take a write.
         await waitGalera(lab, model, g, cut, 90_000);
         const writer = g.members.find((m) => !cut.has(g.nodeOf.get(m.name) ?? ""));
         const where = writer && (await containerOf(lab, model, cut, writer.name));
@@ -328,8 +330,9 @@ describe("lab: the reference cluster (out/)", () => {
       if (voter) {
         // Healed: every member Synced again in the whole group, the cut one with the write it missed (IST).
         await waitGalera(lab, model, g, cut, 180_000);
+        const running = await tasks(lab, askManager(model, cut), model);
         for (const member of g.members) {
-          const where = await containerOf(lab, model, cut, member.name);
+          const where = await containerOf(lab, model, cut, member.name, running);
           if (!where) throw new Error(`${member.name}: no running task`);
           const rows = await sql(
             lab,
