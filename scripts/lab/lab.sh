@@ -495,6 +495,7 @@ LAB_BUILDS=()
 # Stops them, process groups whole, and waits for them (only them: the dockerds are children too).
 stop_builds() {
   local p
+  set +m # when up() stopped in the middle of its builds: down's pipelines run in lab.sh's process group
   for p in ${LAB_BUILDS[@]+"${LAB_BUILDS[@]}"}; do kill -TERM -- "-$p" 2>/dev/null || true; done
   for p in ${LAB_BUILDS[@]+"${LAB_BUILDS[@]}"}; do wait "$p" 2>/dev/null || true; done
   LAB_BUILDS=()
