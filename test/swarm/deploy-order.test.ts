@@ -60,6 +60,7 @@ describe("Go durations, as a health check's start period is written", () => {
     ["1500ms", 2],
     ["2m0s", 120],
     ["2500000\u00b5s", 3],
+    ["2500000\u03bcs", 3],
   ])("%s is %d seconds", (text, seconds) => expect(goDurationSeconds(text)).toBe(seconds));
 
   it("reads nothing else", () => {
