@@ -16,7 +16,11 @@ export type ServerFlavour = "mysql8" | "mariadb";
  */
 export type PasswordFormat = "password" | "client-option-file" | "proxysql-monitor";
 
-export type Duty = "root" | "backup" | "healthcheck" | "exporter" | "proxysql-monitor" | "application";
+/** The duties whose privileges `dutyGrants` lists (root keeps its own; the application's are `applicationGrants`). */
+export const GRANTED_DUTIES = ["backup", "healthcheck", "exporter", "proxysql-monitor"] as const;
+export type GrantedDuty = (typeof GRANTED_DUTIES)[number];
+
+export type Duty = "root" | GrantedDuty | "application";
 
 export interface AccountSpec {
   readonly duty: Duty;
@@ -33,7 +37,7 @@ export interface AccountSpec {
 }
 
 /** The privileges of each duty, in each flavour. */
-export function dutyGrants(duty: Exclude<Duty, "root" | "application">, flavour: ServerFlavour): string[] {
+export function dutyGrants(duty: GrantedDuty, flavour: ServerFlavour): string[] {
   switch (duty) {
     // A backup taken with xtrabackup 8.0 on a member (PXC 8.0's own state transfers need no account: the server
     // makes an internal one per transfer) needs BACKUP_ADMIN for its backup lock and reads

@@ -4,8 +4,10 @@
 # bridge in a "switch" namespace, no default route) and its own UTS namespace (its hostname), and a dockerd
 # of its own started with the node's generated daemon.json (vfs storage, roots and socket in the lab folder).
 # The Swarm is formed by the generated swarm/bootstrap.sh (SWARM_SSH runs commands inside the nodes),
-# then networks.sh, labels.sh and secrets.sh (test values) run against the first manager, and the stacks are
-# deployed with stand-in images. What this machine cannot do is adapted in copies, listed in adapt.mjs.
+# then networks.sh, labels.sh and secrets.sh (values from `swarm-cluster secrets`, a test CA for Galera's TLS,
+# test values for the rest) run against the first manager, and the stacks are
+# deployed with real images where Debian packages the program (the Galera members and garbd included) and
+# stand-ins elsewhere. What this machine cannot do is adapted in copies, listed in adapt.mjs.
 #
 #   lab.sh hold [out-dir]        form the lab, print "READY <lab-dir>", keep it until stdin ends or a
 #                                signal, then remove everything it made (also after a failure or Ctrl-C)
@@ -138,7 +140,7 @@ standin_rootfs() {
   mkdir -p "$root/bin" "$root/standin" "$root/tmp" "$root/etc" "$root/usr/bin" "$root/usr/local/bin"
   cp /bin/busybox "$root/bin/busybox"
   local applet
-  for applet in sh grep sleep cat ls echo; do ln -s busybox "$root/bin/$applet"; done
+  for applet in sh grep sleep cat ls echo nc; do ln -s busybox "$root/bin/$applet"; done
   cat >"$root/standin/run" <<'RUN'
 #!/bin/sh
 # Stand-in task: stays up until Swarm stops it.
@@ -147,16 +149,14 @@ while :; do sleep 3600 & wait $!; done
 RUN
   cat >"$root/standin/healthy" <<'OK'
 #!/bin/sh
-# Stand-in for a health-check client: the stand-in task is up, so it answers "healthy" (curl prints 200,
-# mysqladmin's extended-status says the Galera member is Synced).
+# Stand-in for a health-check client: the stand-in task is up, so it answers "healthy" (curl prints 200).
 case "$0" in
   *curl) echo 200 ;;
-  *mysqladmin) case " $* " in *" extended-status "*) echo "| wsrep_local_state_comment | Synced |" ;; esac ;;
 esac
 exit 0
 OK
   chmod +x "$root/standin/run" "$root/standin/healthy"
-  for applet in curl wget php mysqladmin; do ln -s /standin/healthy "$root/usr/bin/$applet"; done
+  for applet in curl wget php; do ln -s /standin/healthy "$root/usr/bin/$applet"; done
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
   tar -C "$root" -cf "$LAB_DIR/standin.tar" .
@@ -211,7 +211,7 @@ real_image() {
   ln -s usr/lib64 "$root/lib64"
   cp /bin/busybox "$root/bin/busybox"
   local applet
-  for applet in sh wget grep sed cat ls ln mkdir rm chown readlink ip id env; do ln -s busybox "$root/bin/$applet"; done
+  for applet in sh wget grep sed cat ls ln mkdir rm chown readlink ip id env timeout sleep; do ln -s busybox "$root/bin/$applet"; done
   printf '%s\n' root:x:0:0:root:/root:/bin/sh www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin \
     nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin >"$root/etc/passwd"
   printf '%s\n' root:x:0: www-data:x:33: nogroup:x:65534: >"$root/etc/group"
@@ -228,6 +228,11 @@ real_image() {
         ;;
       binary) mkdir -p "$root$(dirname "$b")" && cp "$a" "$root$b" ;;
       dir) mkdir -p "$root$a" && chown "$(id -u "$b"):$(id -g "$b")" "$root$a" ;;
+      # A system user the packages' maintainer scripts made here (mysql): its passwd and group lines.
+      user)
+        grep "^$a:" /etc/passwd >>"$root/etc/passwd"
+        grep "^$(id -gn "$a"):" /etc/group >>"$root/etc/group"
+        ;;
       data) tar -C / -cf - "${a#/}" | tar -C "$root" -xf - --keep-directory-symlink ;;
       program) program="$a" ;;
     esac
@@ -290,6 +295,34 @@ real_image() {
   echo "$program"
 }
 
+# The secrets secrets.sh creates, into $LAB_DIR/project/secrets/docker/ (adaptation galera-tls): what the
+# project's `swarm-cluster secrets` makes, made by it (the build's config is linked into $LAB_DIR/project/, so
+# the CLI writes there: random values in the syntax each consumer reads); the Galera TLS files a test CA and
+# one certificate signed by it (openssl), which every member and garbd present; any other a test value.
+make_secrets() {
+  local out="$1" config
+  config="${LAB_CONFIG:-$(dirname "$out")/$(sed -n 's/^  "config": "\(.*\)",$/\1/p' "$out/manifest.json")}"
+  [ -f "$config" ] || { log "no config $config for $out (set LAB_CONFIG)"; return 1; }
+  mkdir -m 700 "$LAB_DIR/project"
+  ln -s "$(cd "$(dirname "$config")" && pwd)/$(basename "$config")" "$LAB_DIR/project/$(basename "$config")"
+  node "$repo/bin/swarm-cluster.js" secrets -c "$LAB_DIR/project/$(basename "$config")" --quiet 2>/dev/null
+  local dir="$LAB_DIR/project/secrets/docker" tls="$LAB_DIR/galera-tls" kind file
+  mkdir -m 700 "$tls"
+  if [ -s "$LAB_DIR/galera-tls.txt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/ca.key" -out "$tls/ca.pem" -days 2 \
+      -subj "/CN=swarm-cluster lab Galera CA" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout "$tls/key.pem" -out "$tls/req.pem" -subj "/CN=galera" 2>/dev/null
+    openssl x509 -req -in "$tls/req.pem" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 2 \
+      -out "$tls/cert.pem" 2>/dev/null
+    while read -r kind file; do
+      install -m 600 "$tls/$kind.pem" "$dir/$file"
+    done <"$LAB_DIR/galera-tls.txt"
+  fi
+  while read -r _ file; do
+    if [ ! -s "$dir/$file" ]; then printf 'lab-test-value-%s\n' "$file" >"$dir/$file" && chmod 600 "$dir/$file"; fi
+  done < <(sed -n 's/^ensure_secret \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$LAB_DIR/out/swarm/secrets.sh")
+}
+
 load_images() {
   local node="$1" image recipe a
   docker_on "$node" import --change 'ENTRYPOINT ["/standin/run"]' "$LAB_DIR/standin.tar" swarm-cluster-lab/standin:1 >/dev/null
@@ -349,10 +382,26 @@ up() {
   local image recipe
   if [ "${LAB_DEPLOY:-1}" = 1 ]; then
     standin_rootfs
+    # Two at a time (this machine's cores): each image's rootfs is its own folder and tar. Each build is a
+    # process group of its own (set -m), listed in LAB_BUILDS, so that the EXIT traps stop it whole before
+    # `down` (a background job of a script ignores SIGINT, and `down` knows only the daemons and deploy.sh).
+    set -m
     while read -r image recipe _; do
-      real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
-      log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
+      (
+        real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
+        log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
+      ) </dev/null &
+      LAB_BUILDS+=("$!")
+      if [ "${#LAB_BUILDS[@]}" -ge 2 ]; then
+        wait "${LAB_BUILDS[0]}" || return 1
+        LAB_BUILDS=("${LAB_BUILDS[@]:1}")
+      fi
     done <"$LAB_DIR/real-images.txt"
+    set +m
+    while [ "${#LAB_BUILDS[@]}" -gt 0 ]; do
+      wait "${LAB_BUILDS[0]}" || return 1
+      LAB_BUILDS=("${LAB_BUILDS[@]:1}")
+    done
   fi
   while read -r host _; do wait_daemon "$host"; done <"$LAB_DIR/nodes"
   log "dockerd runs on every node"
@@ -375,26 +424,29 @@ up() {
   export DOCKER_HOST="unix://$LAB_DIR/$first/docker.sock"
   # A shorter heartbeat: a cut node is marked down sooner (adapt.mjs, dispatcher-heartbeat).
   docker swarm update --dispatcher-heartbeat 2s >/dev/null
-  # Test values for every secret secrets.sh creates.
-  mkdir -m 700 "$LAB_DIR/secrets"
-  local file
-  while read -r _ file; do
-    printf 'lab-test-value-%s\n' "$file" >"$LAB_DIR/secrets/$file"
-  done < <(sed -n 's/^ensure_secret \([^ ]*\) \([^ ]*\)$/\1 \2/p' "$lab_out/swarm/secrets.sh")
+  make_secrets "$out"
   # The fronts' certificates: the generated bootstrap (certbot-bootstrap.service runs it on certbot's node at
   # boot; the lab runs no host unit) fills the certificate volume's placeholder with self-signed ones.
   if [ -f "$out/certbot/bootstrap.sh" ]; then
     bash "$out/certbot/bootstrap.sh" "$LAB_DIR/host$(sed -n 's/^volume=${1:-\(.*\)}$/\1/p' "$out/certbot/bootstrap.sh")" >&2
   fi
-  export SECRETS_DIR="$LAB_DIR/secrets"
+  export SECRETS_DIR="$LAB_DIR/project/secrets/docker"
   # The lab's page in every web root a front serves (the placeholder of its bound volume, which the php-fpm
   # tasks bind too): which php-fpm task answers.
   while read -r file; do
     cat >"$file/index.php" <<'PHP'
 <?php
-// The swarm-cluster lab's page (scripts/lab/lab.sh): which php-fpm task answered.
+// The swarm-cluster lab's page (scripts/lab/lab.sh): which php-fpm task answered; with ?db, which database
+// server answered a query sent, as the application's user, to the host the stack gives php-fpm
+// (WORDPRESS_DB_HOST: ProxySQL's service, a forwarding stand-in in the lab).
 header('Content-Type: text/plain');
 echo 'lab-page php-fpm=', gethostname(), ' php=', PHP_VERSION, "\n";
+if (isset($_GET['db'])) {
+    [$host, $port] = explode(':', getenv('WORDPRESS_DB_HOST')) + [1 => '3306'];
+    $password = trim(file_get_contents(getenv('WORDPRESS_DB_PASSWORD_FILE')));
+    $db = new mysqli($host, getenv('WORDPRESS_DB_USER'), $password, getenv('WORDPRESS_DB_NAME'), (int) $port);
+    echo 'lab-db server=', $db->query('SELECT @@hostname')->fetch_row()[0], "\n";
+}
 PHP
   done <"$LAB_DIR/docroots.txt"
   log "Swarm formed"
@@ -438,18 +490,29 @@ link() {
 
 # ---- main -------------------------------------------------------------------------------------------------
 
+# The image builds still running (each its own process group; up() removes one once waited on).
+LAB_BUILDS=()
+# Stops them, process groups whole, and waits for them (only them: the dockerds are children too).
+stop_builds() {
+  local p
+  set +m # when up() stopped in the middle of its builds: down's pipelines run in lab.sh's process group
+  for p in ${LAB_BUILDS[@]+"${LAB_BUILDS[@]}"}; do kill -TERM -- "-$p" 2>/dev/null || true; done
+  for p in ${LAB_BUILDS[@]+"${LAB_BUILDS[@]}"}; do wait "$p" 2>/dev/null || true; done
+  LAB_BUILDS=()
+}
+
 [ "$(id -u)" -eq 0 ] || { log "needs root (network namespaces, dockerd)"; exit 1; }
 command="${1:-}"
 shift || true
 case "$command" in
   up)
-    trap 'status=$?; if [ "$status" -ne 0 ] && [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
+    trap 'status=$?; stop_builds; if [ "$status" -ne 0 ] && [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
     trap 'exit 130' INT TERM HUP
     up "$@"
     echo "$LAB_DIR"
     ;;
   hold)
-    trap 'if [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
+    trap 'stop_builds; if [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
     trap 'exit 130' INT TERM HUP
     up "$@"
     echo "READY $LAB_DIR"

@@ -10,6 +10,11 @@ export interface Task {
   readonly running: boolean;
 }
 
+/** The id of a task's container on its node; "" when it has none (yet, or any more). */
+export async function containerOfTask(lab: Lab, task: Task): Promise<string> {
+  return (await lab.docker(task.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${task.id}`)).trim();
+}
+
 /** A manager of the model whose link is up, to ask. */
 export function askManager(model: LabModel, cut: ReadonlySet<string>): string {
   const managers = model.nodes.filter((n) => n.role === "manager").map((n) => n.host);
@@ -191,8 +196,8 @@ export async function checkRequestPath(lab: Lab, model: LabModel, cut: ReadonlyS
       // The container that answered: a running task of the upstream service, on another node.
       const now = (await tasks(lab, askManager(model, cut), model)).filter((t) => t.running && t.service.endsWith(`_${upstream}`));
       for (const php of now) {
-        const id = (await lab.docker(php.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${php.id}`)).trim();
-        if (id === m[1]) return php.node === task.node ? `answered by ${php.service} on the front's own node` : undefined;
+        if ((await containerOfTask(lab, php)) === m[1])
+          return php.node === task.node ? `answered by ${php.service} on the front's own node` : undefined;
       }
       return `answered by container ${m[1]}, no running task of ${upstream}`;
     });

@@ -23,6 +23,8 @@ export interface ModelOverlay {
 }
 
 export interface ModelMount {
+  /** The stack's config key (a config), or the secret's. */
+  readonly source: string;
   readonly target: string;
   /** The file's content as the task must see it. */
   readonly content: string;
@@ -32,6 +34,8 @@ export interface ModelService {
   /** `<stack>_<service>`, as Swarm names it. */
   readonly name: string;
   readonly image: string;
+  /** The service's command, as the stack file has it (empty when it keeps the image's). */
+  readonly command: readonly string[];
   /** The health check's test, as the stack file has it (["CMD", …] or ["CMD-SHELL", "…"]). */
   readonly healthcheck: readonly string[] | undefined;
   readonly mode: "replicated" | "global";
@@ -67,6 +71,7 @@ interface StackFile {
     string,
     {
       image: string;
+      command?: string[];
       healthcheck?: { test?: string[] };
       configs?: Reference[];
       secrets?: Reference[];
@@ -132,7 +137,7 @@ export function readModel(outDir: string): LabModel {
         const target = typeof c === "string" ? `/${c}` : (c.target ?? `/${c.source}`);
         const configFile = stack.configs?.[source]?.file;
         if (!configFile) throw new Error(`${file}: config ${source} has no file`);
-        return { target, content: readFileSync(path.resolve(stacksDir, configFile), "utf8") };
+        return { source, target, content: readFileSync(path.resolve(stacksDir, configFile), "utf8") };
       });
       const secrets = (service.secrets ?? []).map((s) => {
         const source = typeof s === "string" ? s : s.source;
@@ -142,6 +147,7 @@ export function readModel(outDir: string): LabModel {
       services.push({
         name: `${stackName}_${name}`,
         image: service.image,
+        command: service.command ?? [],
         healthcheck: service.healthcheck?.test,
         mode: deploy.mode === "global" ? "global" : "replicated",
         replicas: deploy.mode === "global" ? 0 : (deploy.replicas ?? 1),

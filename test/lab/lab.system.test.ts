@@ -4,21 +4,28 @@
  * dockerd per node (Debian's docker.io), the generated bootstrap.sh and deploy.sh (networks.sh, labels.sh,
  * secrets.sh, every stack). Services that run their real program (Debian's builds, scripts/lab/adapt.mjs):
  * the front's nginx with ModSecurity and the OWASP CRS, php-fpm (both from the packages their generated
- * Dockerfiles install), Prometheus, Alertmanager and node-exporter, each with its generated configuration;
- * every other service runs a busybox stand-in under its image's name. A request through a front's published
- * port is answered by a php-fpm task on another node. Every expectation is read from the generated files
+ * Dockerfiles install), Prometheus, Alertmanager and node-exporter, each with its generated configuration,
+ * and the Galera members (Debian's MariaDB 10.11 with galera-4) and garbd (galera-arbitrator-4), started by the
+ * generated start script with the generated drop-in and accounts script (translated where MariaDB names things
+ * otherwise); every other service runs a busybox stand-in under its image's name (ProxySQL among them: Debian
+ * does not package it). A request through a front's published port is answered by a php-fpm task on another
+ * node; the Galera cluster replicates and transfers state over TLS and keeps a Primary component through each
+ * single-node loss, the cut member catching up once healed. Every expectation is read from the generated files
  * and out/analysis/ha-report.json, never typed here. Needs root (network namespaces, dockerd); it never skips.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dutyGrants, GRANTED_DUTIES } from "../../generators/xtradb/accounts.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import {
   askManager,
   checkFormation,
   checkOverlays,
   checkRequestPath,
+  containerOfTask,
   quorumClaim,
   requestPath,
   singleLossTolerated,
@@ -28,6 +35,7 @@ import {
   waitNodeState,
 } from "./lab-checks.js";
 import { Lab, waitFor } from "./lab-driver.js";
+import { containerOf, type GaleraModel, galeraModel, labAdapt, logsSince, rootLogin, sql, waitGalera } from "./lab-galera.js";
 import { pinnedServices, readModel } from "./lab-model.js";
 
 /** Whether the lab adapted overlays to unencrypted ones (scripts/lab/adapt.mjs lists its adaptations). */
@@ -93,10 +101,12 @@ describe("lab: the reference cluster (out/)", () => {
   const outDir = path.join(repoRoot, "out");
   const model = readModel(outDir);
   let lab: Lab;
+  let g: GaleraModel;
   const cut = new Set<string>();
 
   beforeAll(async () => {
     lab = await Lab.start(outDir);
+    g = await galeraModel(model, lab.dir);
   }, 360_000);
   afterAll(async () => {
     if (lab) expect(await lab.stop()).toBe(0);
@@ -121,18 +131,20 @@ describe("lab: the reference cluster (out/)", () => {
       const task = running.find((t) => t.service === service.name);
       expect(task, service.name).toBeDefined();
       if (!task) continue;
-      const container = (await lab.docker(task.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${task.id}`)).trim();
+      const container = await containerOfTask(lab, task);
       expect(container, `${service.name} container on ${task.node}`).not.toBe("");
       for (const config of service.configs) {
+        // Or the lab's translated copy, for a Galera member's drop-in and accounts script (pxc-cnf, pxc-accounts).
+        const adapted = path.join(lab.dir, "galera", config.source);
         expect(await lab.docker(task.node, "exec", container, "cat", config.target), `${service.name} ${config.target}`).toBe(
-          config.content,
+          existsSync(adapted) ? readFileSync(adapted, "utf8") : config.content,
         );
       }
       for (const secret of service.secrets) {
         const file = model.secretFiles.get(secret.secret);
-        // The lab's test value.
+        // The lab's value (swarm-cluster secrets', the Galera test CA's, or a test value).
         expect(await lab.docker(task.node, "exec", container, "cat", secret.target), `${service.name} ${secret.target}`).toBe(
-          readFileSync(path.join(lab.dir, "secrets", file ?? ""), "utf8"),
+          readFileSync(path.join(lab.dir, "project/secrets/docker", file ?? ""), "utf8"),
         );
       }
     }
@@ -152,11 +164,13 @@ describe("lab: the reference cluster (out/)", () => {
       const mine = running.filter((t) => t.service === service.name);
       expect(mine.length, service.name).toBeGreaterThan(0);
       for (const task of mine) {
-        const container = (await lab.docker(task.node, "ps", "-q", "--filter", `label=com.docker.swarm.task.id=${task.id}`)).trim();
-        // The task's main process is the real program (an entry script execs it).
-        expect((await lab.docker(task.node, "exec", container, "readlink", "/proc/1/exe")).trim(), `${service.name} on ${task.node}`).toBe(
-          program,
-        );
+        const container = await containerOfTask(lab, task);
+        // The task's main process is the real program (an entry script execs it), read in the container's mount
+        // namespace by this (root) process: a server that dropped root's privileges (mariadbd, as mysql) is no
+        // longer dumpable, and a process inside the container may not read its /proc/1/exe.
+        const pid = (await lab.docker(task.node, "inspect", "--format", "{{.State.Pid}}", container)).trim();
+        const exe = execFileSync("nsenter", ["-t", pid, "-m", "readlink", "/proc/1/exe"], { encoding: "utf8" }).trim();
+        expect(exe, `${service.name} on ${task.node}`).toBe(program);
         if (!service.healthcheck) continue;
         const [kind, ...test] = service.healthcheck;
         expect(kind, `${service.name}'s health check`).toMatch(/^CMD(-SHELL)?$/);
@@ -172,9 +186,109 @@ describe("lab: the reference cluster (out/)", () => {
     );
   }, 120_000);
 
+  it("runs a real Galera cluster: every member Synced in one Primary component with garbd, replicating and transferring state over TLS, with the generated accounts", async () => {
+    expect(g.members.length).toBeGreaterThan(0);
+    // The voters the report counts are the members' and arbitrators' nodes.
+    expect([...g.voters].sort()).toEqual([...g.members, ...g.arbitrators].map((s) => g.nodeOf.get(s.name)).sort());
+    // The lab's copies of the drop-in and the accounts script are the generated ones translated, and the
+    // translation of the grants is the project's own MariaDB flavour of them.
+    const adapt = await labAdapt();
+    for (const config of g.members[0]?.configs ?? []) {
+      const copy = path.join(lab.dir, "galera", config.source);
+      if (config.target.endsWith(".cnf")) expect(readFileSync(copy, "utf8")).toBe(adapt.mariadbCnf(config.content));
+      if (config.target.startsWith("/docker-entrypoint-initdb.d/")) {
+        expect(readFileSync(copy, "utf8")).toBe(adapt.mariadbAccounts(config.content));
+        for (const duty of GRANTED_DUTIES) {
+          const grants = (flavour: "mysql8" | "mariadb") =>
+            dutyGrants(duty, flavour)
+              .map((grant) => `GRANT ${grant} TO 'x'@'y';`)
+              .join("\n");
+          expect(adapt.mariadbAccounts(grants("mysql8")), duty).toBe(grants("mariadb"));
+        }
+      }
+    }
+    // Every member Synced, in a Primary component of every voter (members and garbd), as the report counts them.
+    await waitGalera(lab, model, g, cut, 60_000);
+    const running = await tasks(lab, askManager(model, cut), model);
+    const first = await containerOf(lab, model, cut, g.members[0]?.name ?? "", running);
+    if (!first) throw new Error("no running first member");
+    // Replication and IST over TLS (Galera's socket) with the generated secrets' files.
+    const options = (await sql(lab, first, g.healthcheckFile, "SHOW GLOBAL VARIABLES LIKE 'wsrep_provider_options'"))
+      .split(";")
+      .map((o) => o.trim());
+    expect(options).toContain("socket.ssl = YES");
+    expect(options).toContain(`socket.ssl_ca = ${g.tls.ca}`);
+    expect(options).toContain(`socket.ssl_cert = ${g.tls.cert}`);
+    expect(options).toContain(`socket.ssl_key = ${g.tls.key}`);
+    // The generated accounts exist, on every member (created on the first, copied to the others).
+    const root = await rootLogin(lab, g, first);
+    const users = (await sql(lab, first, root, "SELECT CONCAT(user, '@', host) FROM mysql.user")).split("\n");
+    expect(g.accounts.length).toBeGreaterThan(0);
+    for (const account of g.accounts) expect(users, `${account.user}@${account.host}`).toContain(`${account.user}@${account.host}`);
+    // A row written on one member is read on every other.
+    await sql(
+      lab,
+      first,
+      root,
+      "CREATE DATABASE IF NOT EXISTS lab_check; CREATE TABLE IF NOT EXISTS lab_check.rows_seen (id VARCHAR(64) PRIMARY KEY)",
+    );
+    await sql(lab, first, root, "INSERT INTO lab_check.rows_seen VALUES ('deploy')");
+    for (const member of g.members.slice(1)) {
+      const where = await containerOf(lab, model, cut, member.name, running);
+      if (!where) throw new Error(`${member.name}: no running task`);
+      // It received its copy at deploy by a state transfer (SST, mariabackup over socat) encrypted with the
+      // generated secrets' certificate and key, its peer's chain verified against their CA ([sst] encrypt=3,
+      // ssl-mode=VERIFY_CA): Debian's wsrep_sst_mariabackup logs both, in the member's whole log.
+      const log = await logsSince(lab, where);
+      expect(log, `${member.name}'s state transfer`).toMatch(/Verifying peer certificate chain for ssl-mode=VERIFY_CA/);
+      expect(log, `${member.name}'s state transfer`).toContain(`cert='${g.tls.cert}', key='${g.tls.key}'`);
+      const login = await rootLogin(lab, g, where);
+      expect((await sql(lab, where, login, "SELECT id FROM lab_check.rows_seen WHERE id = 'deploy'")).trim(), member.name).toBe("deploy");
+      expect((await sql(lab, where, login, "SELECT CONCAT(user, '@', host) FROM mysql.user")).split("\n")).toEqual(
+        expect.arrayContaining(g.accounts.map((a) => `${a.user}@${a.host}`)),
+      );
+    }
+  }, 120_000);
+
   it("answers a request to each front's published port with PHP output from a php-fpm task on another node, through nginx", async () => {
     await checkRequestPath(lab, model, cut);
   }, 180_000);
+
+  it("answers the lab page's query from php-fpm, sent to ProxySQL's service name (a forwarding stand-in, not ProxySQL), from the Galera writer proxysql.cnf names", async () => {
+    // ProxySQL is a stand-in (Debian does not package it): it forwards its port to the first server of the
+    // writer hostgroup of the generated proxysql.cnf (adaptation proxysql-forward).
+    const proxysql = model.services.find((s) => s.configs.some((c) => c.target === "/etc/proxysql.cnf"));
+    if (!proxysql) throw new Error("no ProxySQL service");
+    expect(readFileSync(path.join(lab.dir, "real-images.txt"), "utf8")).not.toContain(proxysql.image);
+    const cnf = proxysql.configs.find((c) => c.target === "/etc/proxysql.cnf")?.content ?? "";
+    const writers = /^\s*writer_hostgroup=(\d+)/m.exec(cnf)?.[1];
+    const writer = [...cnf.matchAll(/\{ address="([^"]+)", port=\d+, hostgroup=(\d+)/g)].find(([, , group]) => group === writers)?.[1];
+    const stack = proxysql.name.slice(0, proxysql.name.indexOf("_"));
+    const server = await containerOf(lab, model, cut, `${stack}_${writer}`);
+    if (!server) throw new Error(`no running task of ${stack}_${writer}`);
+    const { front, site } = requestPath(model);
+    const task = (await tasks(lab, askManager(model, cut), model)).find((t) => t.service === front && t.running);
+    if (!task) throw new Error(`no running ${front} task`);
+    const ip = model.nodes.find((n) => n.host === task.node)?.ip ?? "";
+    await waitFor(`https://${site}/?db through the front on ${task.node}`, 60_000, async () => {
+      const answer = await lab.inNode(
+        task.node,
+        "curl",
+        "-sk",
+        "--max-time",
+        "10",
+        "--resolve",
+        `${site}:443:${ip}`,
+        `https://${site}/?db=1`,
+        "-w",
+        "\n%{http_code}",
+      );
+      // The member's @@hostname is its container's (short) id.
+      return /^lab-page php-fpm=\w+ php=\S+\nlab-db server=(\w+)\s+200$/.exec(answer.output.trim())?.[1] === server.id
+        ? undefined
+        : `answer: ${answer.output.slice(0, 400)}, expected lab-db server=${server.id}`;
+    });
+  }, 90_000);
 
   /**
    * A single node lost: the report's services pinned there stop, every other service runs as the model says
@@ -195,12 +309,42 @@ describe("lab: the reference cluster (out/)", () => {
     const { members } = quorumClaim(model);
     const workers = model.nodes.filter((n) => n.role === "worker").map((n) => n.host);
     expect(singleLossTolerated(model)).toBe(true);
+    // The report says the Galera group keeps its majority after losing any one voter.
+    expect(g.tolerates).toBeGreaterThanOrEqual(1);
     for (const node of [...workers, ...members.slice(1).reverse()]) {
+      const cutAt = new Date().toISOString();
       await lab.cut(node);
       cut.add(node);
       await waitNodeState(lab, model, cut, node, "down");
       await checkSingleLoss(node);
+      const voter = g.voters.includes(node);
+      if (voter) {
+        // The members left stay Primary (with garbd, or with the other member) and take a write.
+        await waitGalera(lab, model, g, cut, 90_000);
+        const writer = g.members.find((m) => !cut.has(g.nodeOf.get(m.name) ?? ""));
+        const where = writer && (await containerOf(lab, model, cut, writer.name));
+        if (!where) throw new Error(`no member running while ${node} is cut`);
+        await sql(lab, where, await rootLogin(lab, g, where), `INSERT INTO lab_check.rows_seen VALUES ('while ${node} was cut')`);
+      }
       await healAll(lab, model, cut);
+      if (voter) {
+        // Healed: every member Synced again in the whole group, the cut one with the write it missed (IST).
+        await waitGalera(lab, model, g, cut, 180_000);
+        const running = await tasks(lab, askManager(model, cut), model);
+        for (const member of g.members) {
+          const where = await containerOf(lab, model, cut, member.name, running);
+          if (!where) throw new Error(`${member.name}: no running task`);
+          const rows = await sql(
+            lab,
+            where,
+            await rootLogin(lab, g, where),
+            `SELECT id FROM lab_check.rows_seen WHERE id = 'while ${node} was cut'`,
+          );
+          expect(rows.trim(), `${member.name} after ${node} healed`).toBe(`while ${node} was cut`);
+          // The cut member caught up by an incremental transfer (IST) from the others' write-set cache.
+          if (g.nodeOf.get(member.name) === node) expect(await logsSince(lab, where, cutAt), member.name).toMatch(/IST received/);
+        }
+      }
     }
   }, 600_000);
 
@@ -215,7 +359,6 @@ describe("lab: the reference cluster (out/)", () => {
     const dir = lab.dir;
     expect(await lab.stop()).toBe(0);
     lab = undefined as unknown as Lab;
-    const { execFileSync } = await import("node:child_process");
     expect(execFileSync("ip", ["netns", "list"], { encoding: "utf8" })).not.toContain(path.basename(dir));
     expect(() => execFileSync("ls", [dir])).toThrow();
     expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain(dir);
@@ -233,7 +376,7 @@ describe("lab: examples/seed-literal.config.ts", () => {
     const build = runCli(["build", "-c", path.join(repoRoot, "examples/seed-literal.config.ts"), "-o", outDir, "--quiet"]);
     expect(build.status, build.stderr).toBe(0);
     model = readModel(outDir);
-    lab = await Lab.start(outDir, { LAB_DEPLOY: "0" });
+    lab = await Lab.start(outDir, { LAB_DEPLOY: "0", LAB_CONFIG: path.join(repoRoot, "examples/seed-literal.config.ts") });
   }, 360_000);
   afterAll(async () => {
     if (lab) expect(await lab.stop()).toBe(0);
