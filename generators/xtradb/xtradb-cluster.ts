@@ -179,7 +179,8 @@ const EXPORTER_USER = "exporter";
  * comes back (pc.recovery). When it does not (members keep restarting): read `seqno` in each member's grastate.dat (when it is -1, the member's log shows
  * "Recovered position: <uuid>:<seqno>", which the image's entrypoint prints at each start), pick the member
  * with the highest, set `safe_to_bootstrap: 1` in its grastate.dat (the `xtradb-data` volume on its
- * node), and let Swarm restart it: it bootstraps, the others join.
+ * node), and let Swarm restart it: it bootstraps, the others join. The same holds when Swarm restarts every
+ * member at once while garbd runs on (galera/restart-together below): they leave cleanly, none of them last.
  *
  * Updates: members are separate services, so a deploy that changes them all (a new image, their shared
  * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time,
@@ -515,6 +516,33 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
         hint:
           `deploy with \`bash out/swarm/deploy.sh\`, which rolls them one at a time (each deployed alone, then waited on until ` +
           `its wsrep_local_state_comment is Synced) before the rest of the stack`,
+      }),
+      ...this.restartTogetherFindings(services),
+    ];
+  }
+
+  /**
+   * Swarm marks a node down when its agent misses three heartbeat periods (six after a manager election, when
+   * every agent must register again with the new leader), and replaces every task the node runs. Members
+   * stopped together that way leave cleanly while garbd runs on: none leaves last, so none is safe to
+   * bootstrap, and garbd's Primary component of its own cannot take a member back (Galera aborts the join).
+   * Without an arbitrator the member that leaves last is safe to bootstrap and the start script re-forms the
+   * cluster. Seen in the lab: a leader's loss left both members restarting.
+   */
+  private restartTogetherFindings(services: readonly string[]): Problem[] {
+    if (!this.arbitratorNode) return [];
+    const nodes = listed(this.dataNodes.map((node) => node.hostname));
+    return [
+      finding("info", "galera/restart-together", this, {
+        message:
+          `Swarm replaces every task of a node it marks down, also of one whose agent is late to register (after 3 missed ` +
+          `heartbeats, or 6 after a manager election: 15 s and 30 s by default); if it marks ${nodes} down at once, ` +
+          `${listed(services)} restart together while garbd on ${this.arbitratorNode.hostname} runs on, none of them left ` +
+          `last, so none is safe to bootstrap and the database stays down`,
+        hint:
+          `bootstrap the member with the highest seqno by hand: set \`safe_to_bootstrap: 1\` in the grastate.dat of its data ` +
+          `volume (a seqno of -1 there: read "Recovered position" in its log) and restart its service ` +
+          `(\`docker service update --force <service>\`); the others rejoin it`,
       }),
     ];
   }
