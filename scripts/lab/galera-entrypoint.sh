@@ -7,6 +7,7 @@
 #   socket, no password: MYSQL_ALLOW_EMPTY_PASSWORD), starts a server without networking or replication,
 #   sources every /docker-entrypoint-initdb.d/*.sh with the client command in the array `mysql` (root over
 #   the socket), stops that server;
+# - a data dir without a position in grastate.dat gets it from InnoDB (--wsrep-recover), as PXC's does;
 # - then it runs the server as `mysql` in cluster CLUSTER_NAME: with --wsrep-new-cluster when CLUSTER_JOIN is
 #   empty, else joining gcomm://$CLUSTER_JOIN (a joiner with an empty data dir receives a full copy, SST).
 # The Galera provider, wsrep_on and the settings PXC's image has in its own my.cnf are in the image's
@@ -61,6 +62,24 @@ if [[ -z ${CLUSTER_JOIN:-} ]]; then
   options+=(--wsrep-new-cluster --wsrep_cluster_address=gcomm://)
 else
   options+=("--wsrep_cluster_address=gcomm://$CLUSTER_JOIN")
+fi
+# A data dir whose grastate.dat holds no position (seqno -1: the server ran, or stopped before writing it) gets
+# its position from InnoDB (--wsrep-recover, which needs the cluster address too), as PXC's entrypoint does:
+# without it the member joins as if it had no state and needs a full copy, even when its data is the group's.
+seqno=$(sed -n 's/^seqno:[[:space:]]*//p' "$datadir/grastate.dat" 2>/dev/null || true)
+if [[ -d $datadir/mysql && ${seqno:--1} == -1 ]]; then
+  recovery_log=$(mktemp "$datadir/wsrep-recover.XXXXXX")
+  chown mysql:mysql "$recovery_log"
+  "$@" "${options[@]}" --wsrep-recover --log-error="$recovery_log" || true
+  position=$(sed -n 's/.*WSREP: Recovered position:[[:space:]]*//p' "$recovery_log" | tail -1)
+  if [[ -n $position ]]; then
+    echo >&2 "entrypoint: recovered position $position"
+    options+=("--wsrep_start_position=$position")
+  else
+    echo >&2 "entrypoint: no position recovered from the data dir:"
+    cat >&2 "$recovery_log"
+  fi
+  rm -f "$recovery_log"
 fi
 echo >&2 "entrypoint: exec $* ${options[*]}"
 exec "$@" "${options[@]}"

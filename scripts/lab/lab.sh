@@ -422,8 +422,8 @@ up() {
   first="$(sed -n 's/^FIRST_MANAGER=//p' "$lab_out/swarm/bootstrap.sh")"
   echo "$first" >"$LAB_DIR/first-manager"
   export DOCKER_HOST="unix://$LAB_DIR/$first/docker.sock"
-  # A shorter heartbeat: a cut node is marked down sooner (adapt.mjs, dispatcher-heartbeat).
-  docker swarm update --dispatcher-heartbeat 2s >/dev/null
+  # A shorter heartbeat: a cut node is marked down sooner (adapt.mjs, dispatcher-heartbeat, says why not shorter).
+  docker swarm update --dispatcher-heartbeat 3s >/dev/null
   make_secrets "$out"
   # The fronts' certificates: the generated bootstrap (certbot-bootstrap.service runs it on certbot's node at
   # boot; the lab runs no host unit) fills the certificate volume's placeholder with self-signed ones.

@@ -79,11 +79,45 @@ export function placementProblems(model: LabModel, up: readonly ModelNode[], all
 export async function waitConverged(lab: Lab, model: LabModel, cut: ReadonlySet<string>, timeoutMs: number): Promise<Task[]> {
   const up = model.nodes.filter((n) => !cut.has(n.host));
   let last: Task[] = [];
-  await waitFor(`services converged with ${cut.size ? [...cut].join(", ") : "no node"} cut`, timeoutMs, async () => {
-    last = await tasks(lab, askManager(model, cut), model);
-    return placementProblems(model, up, last);
-  });
+  let problems: string | undefined;
+  try {
+    await waitFor(`services converged with ${cut.size ? [...cut].join(", ") : "no node"} cut`, timeoutMs, async () => {
+      last = await tasks(lab, askManager(model, cut), model);
+      problems = placementProblems(model, up, last);
+      return problems;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${await convergenceEvidence(lab, model, cut, problems)}`);
+  }
   return last;
+}
+
+/**
+ * What a failed convergence leaves to read: the nodes as the managers see them (a node Swarm marked down has
+ * its tasks replaced) and the recent tasks of each service still short, with their errors.
+ */
+async function convergenceEvidence(lab: Lab, model: LabModel, cut: ReadonlySet<string>, problems: string | undefined): Promise<string> {
+  const manager = askManager(model, cut);
+  const lines: string[] = [];
+  try {
+    lines.push(await lab.docker(manager, "node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.ManagerStatus}}"));
+    const names = [...new Set((problems ?? "").split("\n").map((line) => line.split(":")[0] ?? ""))].filter(Boolean);
+    for (const name of names) {
+      const history = await lab.docker(
+        manager,
+        "service",
+        "ps",
+        "--no-trunc",
+        "--format",
+        "{{.Name}} {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
+        name,
+      );
+      lines.push(history.split("\n").slice(0, 8).join("\n"));
+    }
+  } catch (error) {
+    lines.push(`(no evidence: ${String(error)})`);
+  }
+  return lines.join("\n");
 }
 
 /** The Swarm's nodes as a manager lists them: hostname → status, manager status, labels and role. */

@@ -16,6 +16,7 @@ export class Lab {
     readonly dir: string,
     private readonly child: ChildProcess,
     private readonly exited: Promise<number | null>,
+    private readonly stderr: () => string,
   ) {}
 
   static async start(outDir: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<Lab> {
@@ -41,13 +42,18 @@ export class Lab {
         reject(new Error(`lab exited with ${code} before it was ready:\n${log}`));
       });
     });
-    return new Lab(dir, child, exited);
+    return new Lab(dir, child, exited, () => log);
   }
 
   /** Ends the lab and waits until it has removed everything; returns lab.sh's exit status. */
   async stop(): Promise<number | null> {
     this.child.stdin?.end();
     return this.exited;
+  }
+
+  /** The end of what lab.sh wrote on stderr: the message of a teardown that failed. */
+  stderrTail(): string {
+    return this.stderr().split("\n").slice(-30).join("\n");
   }
 
   /** Runs the docker CLI against a node's own dockerd. */

@@ -153,9 +153,38 @@ export async function galeraProblems(lab: Lab, model: LabModel, g: GaleraModel, 
 }
 
 export async function waitGalera(lab: Lab, model: LabModel, g: GaleraModel, cut: ReadonlySet<string>, timeoutMs: number): Promise<void> {
-  await waitFor(`every Galera member Synced in a Primary component of the voters but ${[...cut].join(", ") || "none"}`, timeoutMs, () =>
-    galeraProblems(lab, model, g, cut),
-  );
+  try {
+    await waitFor(`every Galera member Synced in a Primary component of the voters but ${[...cut].join(", ") || "none"}`, timeoutMs, () =>
+      galeraProblems(lab, model, g, cut),
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${await galeraEvidence(lab, model, g, cut)}`);
+  }
+}
+
+/** What a Galera wait that failed leaves to read: each member's recent tasks and the end of its running one's log. */
+async function galeraEvidence(lab: Lab, model: LabModel, g: GaleraModel, cut: ReadonlySet<string>): Promise<string> {
+  const lines: string[] = [];
+  const manager = askManager(model, cut);
+  for (const member of g.members) {
+    try {
+      const history = await lab.docker(
+        manager,
+        "service",
+        "ps",
+        "--no-trunc",
+        "--format",
+        "{{.Name}} {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
+        member.name,
+      );
+      lines.push(`--- ${member.name}`, history.split("\n").slice(0, 6).join("\n"));
+      const where = await containerOf(lab, model, cut, member.name);
+      if (where) lines.push((await logsSince(lab, where)).split("\n").slice(-40).join("\n"));
+    } catch (error) {
+      lines.push(`(${member.name}: ${String(error)})`);
+    }
+  }
+  return lines.join("\n");
 }
 
 /** A container's log, whole or since a moment (mariadbd writes it on stderr), both streams. */

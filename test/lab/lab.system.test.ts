@@ -109,7 +109,7 @@ describe("lab: the reference cluster (out/)", () => {
     g = await galeraModel(model, lab.dir);
   }, 360_000);
   afterAll(async () => {
-    if (lab) expect(await lab.stop()).toBe(0);
+    if (lab) expect(await lab.stop(), lab.stderrTail()).toBe(0);
   }, 120_000);
 
   it("forms the Swarm of the model: every node with its hostname, role and labels", async () => {
@@ -357,7 +357,7 @@ describe("lab: the reference cluster (out/)", () => {
 
   it("cleans up: no namespace, daemon or file of the lab is left", async () => {
     const dir = lab.dir;
-    expect(await lab.stop()).toBe(0);
+    expect(await lab.stop(), lab.stderrTail()).toBe(0);
     lab = undefined as unknown as Lab;
     expect(execFileSync("ip", ["netns", "list"], { encoding: "utf8" })).not.toContain(path.basename(dir));
     expect(() => execFileSync("ls", [dir])).toThrow();
@@ -379,7 +379,7 @@ describe("lab: examples/seed-literal.config.ts", () => {
     lab = await Lab.start(outDir, { LAB_DEPLOY: "0", LAB_CONFIG: path.join(repoRoot, "examples/seed-literal.config.ts") });
   }, 360_000);
   afterAll(async () => {
-    if (lab) expect(await lab.stop()).toBe(0);
+    if (lab) expect(await lab.stop(), lab.stderrTail()).toBe(0);
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   }, 120_000);
 
