@@ -27,8 +27,10 @@ log() { printf 'lab: %s %s\n' "$(date +%T)" "$*" >&2; }
 # True when pid $1 runs a program whose command line mentions the lab folder $2 (a recorded pid may have
 # been reused by an unrelated process after ours exited).
 ours() {
-  local pid="$1" dir="$2"
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$dir"
+  local pid="$1" dir="$2" cmdline
+  # Read whole, then matched: `tr | grep -q` under pipefail reads "not ours" when grep stops tr early.
+  cmdline="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || return 1
+  [[ $cmdline == *"$dir"* ]]
 }
 
 down() {

@@ -92,6 +92,20 @@ export async function waitConverged(lab: Lab, model: LabModel, cut: ReadonlySet<
   return last;
 }
 
+/** A service's most recent tasks (`count`), with their node, desired and current state and error. */
+export async function taskHistory(lab: Lab, manager: string, service: string, count: number): Promise<string> {
+  const history = await lab.docker(
+    manager,
+    "service",
+    "ps",
+    "--no-trunc",
+    "--format",
+    "{{.Name}} {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
+    service,
+  );
+  return history.split("\n").slice(0, count).join("\n");
+}
+
 /**
  * What a failed convergence leaves to read: the nodes as the managers see them (a node Swarm marked down has
  * its tasks replaced) and the recent tasks of each service still short, with their errors.
@@ -102,18 +116,7 @@ async function convergenceEvidence(lab: Lab, model: LabModel, cut: ReadonlySet<s
   try {
     lines.push(await lab.docker(manager, "node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.ManagerStatus}}"));
     const names = [...new Set((problems ?? "").split("\n").map((line) => line.split(":")[0] ?? ""))].filter(Boolean);
-    for (const name of names) {
-      const history = await lab.docker(
-        manager,
-        "service",
-        "ps",
-        "--no-trunc",
-        "--format",
-        "{{.Name}} {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
-        name,
-      );
-      lines.push(history.split("\n").slice(0, 8).join("\n"));
-    }
+    for (const name of names) lines.push(await taskHistory(lab, manager, name, 8));
   } catch (error) {
     lines.push(`(no evidence: ${String(error)})`);
   }

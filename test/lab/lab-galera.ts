@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "../helpers/cli.js";
-import { askManager, containerOfTask, type Task, tasks } from "./lab-checks.js";
+import { askManager, containerOfTask, type Task, taskHistory, tasks } from "./lab-checks.js";
 import { type Lab, waitFor } from "./lab-driver.js";
 import { type LabModel, listedNodes, type ModelService, pinnedServices } from "./lab-model.js";
 
@@ -168,16 +168,7 @@ async function galeraEvidence(lab: Lab, model: LabModel, g: GaleraModel, cut: Re
   const manager = askManager(model, cut);
   for (const member of g.members) {
     try {
-      const history = await lab.docker(
-        manager,
-        "service",
-        "ps",
-        "--no-trunc",
-        "--format",
-        "{{.Name}} {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
-        member.name,
-      );
-      lines.push(`--- ${member.name}`, history.split("\n").slice(0, 6).join("\n"));
+      lines.push(`--- ${member.name}`, await taskHistory(lab, manager, member.name, 6));
       const where = await containerOf(lab, model, cut, member.name);
       if (where) lines.push((await logsSince(lab, where)).split("\n").slice(-40).join("\n"));
     } catch (error) {
