@@ -495,6 +495,7 @@ link() {
 # The image builds still running (each its own process group; up() removes one once waited on).
 LAB_BUILDS=()
 # Stops them, process groups whole, and waits for them (only them: the dockerds are children too).
+# shellcheck disable=SC2317 # run by the EXIT traps below
 stop_builds() {
   local p
   set +m # when up() stopped in the middle of its builds: down's pipelines run in lab.sh's process group
@@ -506,6 +507,8 @@ stop_builds() {
 [ "$(id -u)" -eq 0 ] || { log "needs root (network namespaces, dockerd)"; exit 1; }
 command="${1:-}"
 shift || true
+# The dispatch ends in `exit` on its last line: bash reads a script as it runs, so without it a lab held while
+# lab.sh is edited would go on to run whatever lands at the old end of the file.
 case "$command" in
   up)
     trap 'status=$?; stop_builds; if [ "$status" -ne 0 ] && [ -n "${LAB_DIR:-}" ]; then down "$LAB_DIR"; fi' EXIT
@@ -534,4 +537,4 @@ case "$command" in
     sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2
     exit 2
     ;;
-esac
+esac; exit

@@ -82,6 +82,7 @@ export async function waitConverged(lab: Lab, model: LabModel, cut: ReadonlySet<
   let problems: string | undefined;
   try {
     await waitFor(`services converged with ${cut.size ? [...cut].join(", ") : "no node"} cut`, timeoutMs, async () => {
+      problems = undefined; // a check that throws (no manager answers) leaves no stale list behind
       last = await tasks(lab, askManager(model, cut), model);
       problems = placementProblems(model, up, last);
       return problems;

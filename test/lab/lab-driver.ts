@@ -21,7 +21,7 @@ export class Lab {
 
   static async start(outDir: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<Lab> {
     const child = spawn("bash", [LAB, "hold", outDir], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     let log = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       log += chunk.toString();

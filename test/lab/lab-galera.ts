@@ -169,8 +169,13 @@ async function galeraEvidence(lab: Lab, model: LabModel, g: GaleraModel, cut: Re
   for (const member of g.members) {
     try {
       lines.push(`--- ${member.name}`, await taskHistory(lab, manager, member.name, 6));
-      const where = await containerOf(lab, model, cut, member.name);
-      if (where) lines.push((await logsSince(lab, where)).split("\n").slice(-40).join("\n"));
+      // The member's latest container whatever its state: one that keeps restarting is never "running".
+      const node = g.nodeOf.get(member.name);
+      const id =
+        node && !cut.has(node)
+          ? (await lab.docker(node, "ps", "-a", "--latest", "-q", "--filter", `label=com.docker.swarm.service.name=${member.name}`)).trim()
+          : "";
+      if (node && id) lines.push((await logsSince(lab, { node, id })).split("\n").slice(-40).join("\n"));
     } catch (error) {
       lines.push(`(${member.name}: ${String(error)})`);
     }
