@@ -524,21 +524,21 @@ export class XtraDbCluster extends ClusterConstruct implements AvailabilitySourc
   /**
    * Swarm marks a node down when its agent misses three heartbeat periods (six after a manager election, when
    * every agent must register again with the new leader), and replaces every task the node runs. Members
-   * stopped together that way leave cleanly while garbd runs on: none leaves last, so none is safe to
-   * bootstrap, and garbd's Primary component of its own cannot take a member back (Galera aborts the join).
-   * Without an arbitrator the member that leaves last is safe to bootstrap and the start script re-forms the
-   * cluster. Seen in the lab: a leader's loss left both members restarting.
+   * stopped at once leave cleanly but none of them last (with or without garbd: both cases run for real in
+   * test/xtradb/galera.system.test.ts), so none is safe to bootstrap; each joins the others and finds no
+   * Primary component. garbd's Primary component of its own cannot take a member back either (Galera aborts
+   * the join). Seen in the lab: a leader's loss left both members restarting.
    */
   private restartTogetherFindings(services: readonly string[]): Problem[] {
-    if (!this.arbitratorNode) return [];
     const nodes = listed(this.dataNodes.map((node) => node.hostname));
+    const garbd = this.arbitratorNode ? ` while garbd on ${this.arbitratorNode.hostname} runs on` : "";
     return [
       finding("info", "galera/restart-together", this, {
         message:
           `Swarm replaces every task of a node it marks down, also of one whose agent is late to register (after 3 missed ` +
           `heartbeats, or 6 after a manager election: 15 s and 30 s by default); if it marks ${nodes} down at once, ` +
-          `${listed(services)} restart together while garbd on ${this.arbitratorNode.hostname} runs on, none of them left ` +
-          `last, so none is safe to bootstrap and the database stays down`,
+          `${listed(services)} restart together${garbd}, none of them left last, so none is safe to bootstrap and the ` +
+          `database stays down`,
         hint:
           `bootstrap the member with the highest seqno by hand: set \`safe_to_bootstrap: 1\` in the grastate.dat of its data ` +
           `volume (a seqno of -1 there: read "Recovered position" in its log) and restart its service ` +

@@ -465,54 +465,60 @@ describe("a real MariaDB Galera cluster whose members Swarm restarts together", 
   const field = (state: string, name: string) => new RegExp(`^${name}:\\s*(\\S+)`, "m").exec(state)?.[1];
 
   // What galera/restart-together says, checked with the real programs: members stopped together (SIGTERM, as
-  // Swarm stops the tasks of a node it marked down) while garbd runs on are none safe to bootstrap, and started
-  // again by the start script they find no Primary component; the finding's hint brings the cluster back.
-  it("stays down after every member stopped cleanly while garbd ran on, as galera/restart-together says, until its hint is followed", async () => {
-    const model = galeraModel(true);
-    const codes = (withArbitrator: boolean) => analyseHa(galeraModel(withArbitrator).cluster).findings.map((finding) => finding.code);
-    expect(codes(true)).toContain("galera/restart-together");
-    // Without garbd the member that leaves last is safe to bootstrap, and the start script re-forms the cluster.
-    expect(codes(false)).not.toContain("galera/restart-together");
+  // Swarm stops the tasks of a node it marked down) are none safe to bootstrap, with garbd running on or
+  // without one, and started again by the start script they find no Primary component; the finding's hint
+  // brings the cluster back.
+  it.each([
+    { arbitrator: true, why: "while garbd runs on" },
+    { arbitrator: false, why: "without an arbitrator" },
+  ])(
+    "stays down after every member stopped cleanly at once ($why), as galera/restart-together says, until its hint is followed",
+    async ({ arbitrator }) => {
+      const model = galeraModel(arbitrator);
+      const codes = analyseHa(model.cluster).findings.map((finding) => finding.code);
+      expect(codes).toContain("galera/restart-together");
 
-    lab = new Lab("restart-together");
-    lab.open();
-    const { members, servers, logs, start } = await formCluster(lab, model);
-    const [first, second] = members;
-    const write = sql(first.socket, "CREATE DATABASE kept; CREATE TABLE kept.t (id INT PRIMARY KEY); INSERT INTO kept.t VALUES (1);");
-    expect(write.status, write.output).toBe(0);
+      lab = new Lab(arbitrator ? "restart-together" : "restart-together-alone");
+      lab.open();
+      const { members, servers, logs, start } = await formCluster(lab, model);
+      const [first, second] = members;
+      const write = sql(first.socket, "CREATE DATABASE kept; CREATE TABLE kept.t (id INT PRIMARY KEY); INSERT INTO kept.t VALUES (1);");
+      expect(write.status, write.output).toBe(0);
 
-    // Both stopped at once, cleanly; garbd runs on.
-    await Promise.all(servers.slice(0, 2).map((child) => stopAndWait(child)));
-    for (const member of members) {
-      const state = grastate(member.dir);
-      expect(field(state, "safe_to_bootstrap"), `${member.name}: ${state}`).toBe("0");
-      expect(Number(field(state, "seqno")), `${member.name}: ${state}`).toBeGreaterThan(0);
-    }
+      // Both stopped at once, cleanly (garbd, when there is one, runs on).
+      await Promise.all(servers.slice(0, 2).map((child) => stopAndWait(child)));
+      for (const member of members) {
+        const state = grastate(member.dir);
+        expect(field(state, "safe_to_bootstrap"), `${member.name}: ${state}`).toBe("0");
+        expect(Number(field(state, "seqno")), `${member.name}: ${state}`).toBeGreaterThan(0);
+      }
 
-    // Started again by the start script, as Swarm would: each joins the other, finds no Primary component, and
-    // gives up (Swarm would start it again, and again).
-    const seqnos = new Map(members.map((member) => [member, Number(field(grastate(member.dir), "seqno"))]));
-    start(first);
-    start(second);
-    const retried = servers.slice(-2);
-    await Promise.race([Promise.all(retried.map(exited)), sleep(150_000)]);
-    for (const [index, child] of retried.entries()) {
-      expect(child?.exitCode, `${members[index]?.name} is still running\n${logs()}`).not.toBeNull();
-      expect(child?.exitCode).not.toBe(0);
-    }
-    expect(logs()).toContain(`Failed to open channel '${model.xtradb.clusterName}'`);
+      // Started again by the start script, as Swarm would: each joins the other, finds no Primary component, and
+      // gives up (Swarm would start it again, and again).
+      const seqnos = new Map(members.map((member) => [member, Number(field(grastate(member.dir), "seqno"))]));
+      start(first);
+      start(second);
+      const retried = servers.slice(-2);
+      await Promise.race([Promise.all(retried.map(exited)), sleep(150_000)]);
+      for (const [index, child] of retried.entries()) {
+        expect(child?.exitCode, `${members[index]?.name} is still running\n${logs()}`).not.toBeNull();
+        expect(child?.exitCode).not.toBe(0);
+      }
+      expect(logs()).toContain(`Failed to open channel '${model.xtradb.clusterName}'`);
 
-    // The hint: the member with the highest seqno (the first on a tie) gets safe_to_bootstrap: 1 and starts; the
-    // other, started again, rejoins it.
-    const chosen = (seqnos.get(second) ?? 0) > (seqnos.get(first) ?? 0) ? second : first;
-    const other = chosen === first ? second : first;
-    const file = path.join(chosen.dir, "data", "grastate.dat");
-    writeFileSync(file, grastate(chosen.dir).replace(/^safe_to_bootstrap:.*$/m, "safe_to_bootstrap: 1"));
-    start(chosen);
-    await until(`${chosen.name} bootstraps`, () => status(chosen.socket, "wsrep_cluster_status") === "Primary", 90, logs);
-    start(other);
-    await until(`${other.name} rejoins and is Synced`, () => status(other.socket, "wsrep_local_state_comment") === "Synced", 120, logs);
-    const read = sql(other.socket, "SET SESSION wsrep_sync_wait=1; SELECT id FROM kept.t");
-    expect(read.stdout.trim(), read.output).toBe("1");
-  }, 420_000);
+      // The hint: the member with the highest seqno (the first on a tie) gets safe_to_bootstrap: 1 and starts; the
+      // other, started again, rejoins it.
+      const chosen = (seqnos.get(second) ?? 0) > (seqnos.get(first) ?? 0) ? second : first;
+      const other = chosen === first ? second : first;
+      const file = path.join(chosen.dir, "data", "grastate.dat");
+      writeFileSync(file, grastate(chosen.dir).replace(/^safe_to_bootstrap:.*$/m, "safe_to_bootstrap: 1"));
+      start(chosen);
+      await until(`${chosen.name} bootstraps`, () => status(chosen.socket, "wsrep_cluster_status") === "Primary", 90, logs);
+      start(other);
+      await until(`${other.name} rejoins and is Synced`, () => status(other.socket, "wsrep_local_state_comment") === "Synced", 120, logs);
+      const read = sql(other.socket, "SET SESSION wsrep_sync_wait=1; SELECT id FROM kept.t");
+      expect(read.stdout.trim(), read.output).toBe("1");
+    },
+    420_000,
+  );
 });
