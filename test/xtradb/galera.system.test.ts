@@ -35,6 +35,12 @@ const must = (program: string, args: readonly string[]): string => {
 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The two models each real-program case runs on. */
+const WITH_AND_WITHOUT_GARBD = [
+  { arbitrator: true, why: "with garbd on the SQL proxy node" },
+  { arbitrator: false, why: "without an arbitrator" },
+];
+
 /** Two database nodes and, when asked, garbd on the SQL proxy node; the MariaDB engine. */
 function galeraModel(withArbitrator: boolean) {
   const cluster = Testing.cluster({ nodes: { app: 3, proxy: 1, db: 2 } });
@@ -379,10 +385,7 @@ describe("a real MariaDB Galera cluster from the generated options", () => {
     lab = undefined;
   });
 
-  it.each([
-    { arbitrator: true, why: "with garbd on the SQL proxy node" },
-    { arbitrator: false, why: "without an arbitrator" },
-  ])(
+  it.each(WITH_AND_WITHOUT_GARBD)(
     "forms, replicates, and keeps or loses its primary component when a member's link is cut, as the analysis says ($why)",
     async ({ arbitrator }) => {
       const model = galeraModel(arbitrator);
@@ -468,10 +471,7 @@ describe("a real MariaDB Galera cluster whose members Swarm restarts together", 
   // Swarm stops the tasks of a node it marked down) are none safe to bootstrap, with garbd running on or
   // without one, and started again by the start script they find no Primary component; the finding's hint
   // brings the cluster back.
-  it.each([
-    { arbitrator: true, why: "while garbd runs on" },
-    { arbitrator: false, why: "without an arbitrator" },
-  ])(
+  it.each(WITH_AND_WITHOUT_GARBD)(
     "stays down after every member stopped cleanly at once ($why), as galera/restart-together says, until its hint is followed",
     async ({ arbitrator }) => {
       const model = galeraModel(arbitrator);
