@@ -111,16 +111,31 @@ function memberStackFile(stack: Stack, service: Service, file: string): string {
   );
 }
 
-/**
- * Seconds in a Go duration (`1h`, `90m`, `1h30m`, `45s`; microseconds as Go writes them, `us`, micro sign or Greek mu), as docker reads a health check's start period. The
- * micro sign is an escape in the regular expressions: the compiled bundle must stay ASCII (scripts/compile.mjs).
- */
+/** Go's duration units in seconds; microseconds as Go writes them: `us`, the micro sign or the Greek mu. */
+const GO_DURATION_UNITS: Readonly<Record<string, number>> = {
+  h: 3600,
+  m: 60,
+  s: 1,
+  ms: 1e-3,
+  us: 1e-6,
+  "\u00b5s": 1e-6,
+  "\u03bcs": 1e-6,
+  ns: 1e-9,
+};
+// Longest first, so that `ms` is read as one unit. Built from strings, whose \u escapes esbuild keeps: the
+// compiled bundle must stay ASCII (scripts/compile.mjs).
+const GO_DURATION_UNIT = Object.keys(GO_DURATION_UNITS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+const GO_DURATION = new RegExp(`^(?:[0-9]+(?:\\.[0-9]+)?(?:${GO_DURATION_UNIT}))+$`);
+const GO_DURATION_PART = new RegExp(`([0-9]+(?:\\.[0-9]+)?)(${GO_DURATION_UNIT})`, "g");
+
+/** Seconds in a Go duration (`1h`, `90m`, `1h30m`, `45s`, `2500000us`), as docker reads a health check's start period. */
 export function goDurationSeconds(duration: string | undefined): number | undefined {
-  if (duration === undefined || !/^([0-9]+(\.[0-9]+)?(h|m|s|ms|us|\u00b5s|\u03bcs|ns))+$/.test(duration)) return undefined;
-  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, ns: 1e-9 };
+  if (duration === undefined || !GO_DURATION.test(duration)) return undefined;
   let seconds = 0;
-  for (const [, value, , name] of duration.matchAll(/([0-9]+(\.[0-9]+)?)(h|ms|m|s|us|\u00b5s|\u03bcs|ns)/g)) {
-    seconds += Number(value) * (unit[name as string] ?? 0);
+  for (const [, value, name] of duration.matchAll(GO_DURATION_PART)) {
+    seconds += Number(value) * (GO_DURATION_UNITS[name as string] ?? 0);
   }
   return Math.ceil(seconds);
 }
