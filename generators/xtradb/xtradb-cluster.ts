@@ -180,7 +180,7 @@ const EXPORTER_USER = "exporter";
  * "Recovered position: <uuid>:<seqno>", which the image's entrypoint prints at each start), pick the member
  * with the highest, set `safe_to_bootstrap: 1` in its grastate.dat (the `xtradb-data` volume on its
  * node), and let Swarm restart it: it bootstraps, the others join. The same holds when Swarm restarts every
- * member at once while garbd runs on (galera/restart-together below): they leave cleanly, none of them last.
+ * member at once, garbd or not (galera/restart-together below): they leave cleanly, none of them last.
  *
  * Updates: members are separate services, so a deploy that changes them all (a new image, their shared
  * my.cnf or start script) restarts them together and the cluster loses quorum; roll one member at a time,

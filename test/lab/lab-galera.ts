@@ -95,8 +95,9 @@ export async function sql(lab: Lab, where: { node: string; id: string }, optionF
   return lab.docker(where.node, "exec", where.id, "mysql", `--defaults-extra-file=${optionFile}`, "-N", "-B", "-e", statement);
 }
 
-/** Per Galera model: root's option file on this machine, and the containers it is in (id → its path there). */
-const rootLogins = new WeakMap<GaleraModel, { local: string; copied: Map<string, string> }>();
+/** Per Galera model: root's option file on this machine, and the containers it was copied into. */
+const rootLogins = new WeakMap<GaleraModel, { local: string; copiedTo: Set<string> }>();
+const ROOT_LOGIN_IN_CONTAINER = "/tmp/lab-root.cnf";
 
 /**
  * Root's option file in the container (docker cp: the password on no command line), written here once per
@@ -107,15 +108,14 @@ export async function rootLogin(lab: Lab, g: GaleraModel, where: { node: string;
   if (!login) {
     const local = path.join(lab.dir, "lab-root.cnf");
     writeFileSync(local, `[client]\nuser=root\npassword=${readFileSync(g.rootPasswordFile, "utf8").trim()}\n`, { mode: 0o600 });
-    login = { local, copied: new Map() };
+    login = { local, copiedTo: new Set() };
     rootLogins.set(g, login);
   }
-  const known = login.copied.get(where.id);
-  if (known) return known;
-  const target = "/tmp/lab-root.cnf";
-  await lab.docker(where.node, "cp", login.local, `${where.id}:${target}`);
-  login.copied.set(where.id, target);
-  return target;
+  if (!login.copiedTo.has(where.id)) {
+    await lab.docker(where.node, "cp", login.local, `${where.id}:${ROOT_LOGIN_IN_CONTAINER}`);
+    login.copiedTo.add(where.id);
+  }
+  return ROOT_LOGIN_IN_CONTAINER;
 }
 
 /** A member's wsrep status variables, read with the health check's own account. */
