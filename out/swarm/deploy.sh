@@ -158,6 +158,12 @@ completed() {
   docker service ps "$1" --format '{{.CurrentState}}' 2>/dev/null | awk 'NR == 1 && /^Complete/ { done = 1 } END { exit !done }'
 }
 
+# The distinct reasons Swarm gave for a service's tasks that did not run ("no suitable node", "ip addresses may
+# be exhausted"…), newest first: what a person reads first when a service does not converge.
+task_errors() {
+  docker service ps --no-trunc --format '{{.Error}}' "$1" 2>/dev/null | awk 'NF && !seen[$0]++ && ++n <= 3' || true
+}
+
 # Waits until every service given runs all its replicas and none is still being updated by this deploy; an
 # update state already there before the deploy ($3) is not this deploy's and is ignored. Fails naming the
 # service when Swarm rolled its update back or paused it, or when the time ($2 seconds) runs out.
@@ -202,6 +208,7 @@ converge() {
     if [ "$SECONDS" -ge "$deadline" ]; then
       for name in "${pending[@]}"; do
         echo "error: service ${name%% *} did not converge within ${limit}s: ${name#* }; see: docker service ps --no-trunc ${name%% *}" >&2
+        task_errors "${name%% *}" | while IFS= read -r reason; do echo "       a task of ${name%% *} failed: $reason" >&2; done
       done
       exit 1
     fi

@@ -15,7 +15,11 @@
 #   lab.sh down <lab-dir>        remove a lab: its daemons, mounts, namespaces, cgroups and files
 #   lab.sh cut|heal <lab-dir> <node>   take a node's link down (not a clean stop) or bring it back
 #
-# LAB_DEPLOY=0 stops after the Swarm, networks, labels and secrets (no stacks, no images).
+# LAB_DEPLOY=0 stops after the Swarm, networks, labels and secrets (no stacks, no images); LAB_DEPLOY=try
+# keeps the lab when swarm/deploy.sh fails (for a cluster the report says cannot deploy whole). Either way its
+# output is in <lab-dir>/deploy.log and its exit status in <lab-dir>/deploy.status. LAB_DEPLOY_TIMEOUT is the
+# time it gives each stack (DEPLOY_TIMEOUT, 300 s here). LAB_IMAGE_CACHE names a folder where real images are
+# kept by their recipe, for the next lab of one test run to reuse (the caller removes it).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,18 +37,34 @@ ours() {
   [[ $cmdline == *"$dir"* ]]
 }
 
+# Kills every process in the cgroups of lab $1's nodes (the tasks' processes: dockerd's --cgroup-parent).
+kill_cgroups() {
+  local cg pid
+  for cg in /sys/fs/cgroup/*/"$1"-* /sys/fs/cgroup/unified/"$1"-*; do
+    [ -d "$cg" ] || continue
+    # A cgroup emptied meanwhile fails find's cat: what was read is still killed, and down goes on.
+    { find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null || true; } | while read -r pid; do
+      kill -KILL "$pid" 2>/dev/null || true
+    done
+  done
+}
+
 down() {
   local dir="$1"
   [ -f "$dir/lab" ] || { log "$dir is not a lab folder"; return 1; }
   local id
   id="$(cat "$dir/lab")"
   local pids=() node ns pid
+  log "removing $dir"
   # A deploy.sh still running (lab.sh was stopped while it deployed).
   if [ -f "$dir/deploy.pid" ]; then
     pid="$(cat "$dir/deploy.pid")"
     if ours "$pid" "$dir"; then kill -TERM "$pid" 2>/dev/null || true; fi
   fi
-  # Daemons first, all at once: each stops its containers, then its containerd.
+  # The tasks' processes first, killed: the lab is going away, and a dockerd that stops its containers waits
+  # out each one's grace period. They are the lab's own: it made the nodes' cgroups.
+  kill_cgroups "$id"
+  # Then the daemons, all at once: each stops what is left of its containers, then its containerd.
   if [ -f "$dir/nodes" ]; then
     while read -r node _ _ ns _; do
       if [ -f "$dir/$node/pid" ]; then
@@ -56,11 +76,14 @@ down() {
       fi
     done <"$dir/nodes"
   fi
-  local deadline=$((SECONDS + 30))
+  # A few seconds, then killed: nothing of the lab outlives it, and a manager that lost its quorum (the lab's
+  # last check cuts two) can hold its dockerd's shutdown for half a minute.
+  local deadline=$((SECONDS + 5))
   for pid in ${pids[@]+"${pids[@]}"}; do
     while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
     if ours "$pid" "$dir"; then kill -KILL "$pid" 2>/dev/null || true; fi
   done
+  log "daemons stopped"
   # What the daemons left: processes in the node namespaces (containerd, shims) and in the nodes'
   # cgroups (task processes). Both are the lab's own: it made those namespaces and cgroups.
   if [ -f "$dir/nodes" ]; then
@@ -70,13 +93,7 @@ down() {
       fi
     done <"$dir/nodes"
   fi
-  local cg
-  for cg in /sys/fs/cgroup/*/"$id"-* /sys/fs/cgroup/unified/"$id"-*; do
-    [ -d "$cg" ] || continue
-    find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r pid; do
-      kill -KILL "$pid" 2>/dev/null || true
-    done
-  done
+  kill_cgroups "$id"
   sleep 0.3
   # Mounts dockerd leaves below the lab folder (its exec-root's netns/*, shm), deepest first.
   local mount_point
@@ -90,6 +107,7 @@ down() {
   fi
   ip netns del "$id-switch" 2>/dev/null || true
   # Empty cgroup folders, children first.
+  local cg
   for cg in /sys/fs/cgroup/*/"$id"-* /sys/fs/cgroup/unified/"$id"-*; do
     [ -d "$cg" ] || continue
     find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
@@ -99,6 +117,9 @@ down() {
 }
 
 # ---- formation --------------------------------------------------------------------------------------------
+
+# Whether this lab deploys the stacks (LAB_DEPLOY 1, the default, or try).
+deploying() { [ "${LAB_DEPLOY:-1}" != 0 ]; }
 
 docker_on() {
   local node="$1"
@@ -297,6 +318,33 @@ real_image() {
   echo "$program"
 }
 
+# An image built by an earlier lab of this run from the same recipe (LAB_IMAGE_CACHE), linked in with its
+# entrypoint: the recipe's lines, a copied file named by its content (two builds keep one generated file in
+# different folders), make the key.
+image_key() {
+  local kind a rest
+  while read -r kind a rest; do
+    if [ "$kind" = copy ]; then a="$(sha256sum <"$a")"; fi
+    printf '%s %s %s\n' "$kind" "${a%% *}" "$rest"
+  done <"$LAB_DIR/real-$1.recipe" | sha256sum | cut -d' ' -f1
+}
+cached_image() {
+  local key
+  [ -n "${LAB_IMAGE_CACHE:-}" ] || return 1
+  key="$LAB_IMAGE_CACHE/$(image_key "$1")"
+  [ -f "$key.tar" ] || return 1
+  cp "$key.entrypoint" "$LAB_DIR/real-$1.entrypoint"
+  ln "$key.tar" "$LAB_DIR/real-$1.tar" 2>/dev/null || cp "$key.tar" "$LAB_DIR/real-$1.tar"
+}
+# Keeps a built image for the next lab: its entrypoint first, the tar last (a tar there is a whole entry).
+keep_image() {
+  local key
+  [ -n "${LAB_IMAGE_CACHE:-}" ] || return 0
+  key="$LAB_IMAGE_CACHE/$(image_key "$1")"
+  cp "$LAB_DIR/real-$1.entrypoint" "$key.entrypoint"
+  ln -f "$LAB_DIR/real-$1.tar" "$key.tar" 2>/dev/null || cp "$LAB_DIR/real-$1.tar" "$key.tar"
+}
+
 # The secrets secrets.sh creates, into $LAB_DIR/project/secrets/docker/ (adaptation galera-tls): what the
 # project's `swarm-cluster secrets` makes, made by it (the build's config is linked into $LAB_DIR/project/, so
 # the CLI writes there: random values in the syntax each consumer reads); the Galera TLS files a test CA and
@@ -382,7 +430,7 @@ up() {
   while read -r host _ _ ns _; do start_node "$host" "$ns"; done <"$LAB_DIR/nodes"
   # Images only for a deploy (LAB_DEPLOY=0 runs no task).
   local image recipe
-  if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+  if deploying; then
     standin_rootfs
     # Two at a time (this machine's cores): each image's rootfs is its own folder and tar. Each build is a
     # process group of its own (set -m), listed in LAB_BUILDS, so that the EXIT traps stop it whole before
@@ -390,8 +438,12 @@ up() {
     set -m
     while read -r image recipe _; do
       (
-        real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
-        log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))"
+        from=""
+        if ! cached_image "$recipe"; then
+          real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
+          keep_image "$recipe"
+        else from=", built by an earlier lab"; fi
+        log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))$from"
       ) </dev/null &
       LAB_BUILDS+=("$!")
       if [ "${#LAB_BUILDS[@]}" -ge 2 ]; then
@@ -407,7 +459,7 @@ up() {
   fi
   while read -r host _; do wait_daemon "$host"; done <"$LAB_DIR/nodes"
   log "dockerd runs on every node"
-  if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+  if deploying; then
     local loads=()
     while read -r host _; do
       load_images "$host" </dev/null &
@@ -453,22 +505,35 @@ PHP
   done <"$LAB_DIR/docroots.txt"
   log "Swarm formed"
 
-  if [ "${LAB_DEPLOY:-1}" = 1 ] && [ -f "$lab_out/swarm/deploy.sh" ]; then
+  if deploying && [ -f "$lab_out/swarm/deploy.sh" ]; then
     # The generated deploy: networks.sh, labels.sh, secrets.sh, then every stack in order, the Galera
     # members rolled one at a time. Its stack deploys never resolve an image at a registry (its own
     # --resolve-image option); it reads a member's state through SWARM_SSH as bootstrap.sh does.
     # In the background, waited on: a signal to lab.sh then ends the lab at once (down stops deploy.sh by its pid).
-    SWARM_SSH="$here/node-ssh.sh" DEPLOY_POLL=1 DEPLOY_TIMEOUT=300 \
-      bash "$lab_out/swarm/deploy.sh" --resolve-image never > >(while IFS= read -r line; do log "deploy: $line"; done) 2>&1 &
-    echo "$!" >"$LAB_DIR/deploy.pid"
-    wait "$!" || return 1
-    log "deployed with swarm/deploy.sh"
+    # Its output goes whole to deploy.log, which a follower copies to the lab's log as it grows.
+    local deploy_pid follower status=0
+    SWARM_SSH="$here/node-ssh.sh" DEPLOY_POLL=1 DEPLOY_TIMEOUT="${LAB_DEPLOY_TIMEOUT:-300}" \
+      bash "$lab_out/swarm/deploy.sh" --resolve-image never >"$LAB_DIR/deploy.log" 2>&1 &
+    deploy_pid="$!"
+    echo "$deploy_pid" >"$LAB_DIR/deploy.pid"
+    tail -s 0.2 -n +1 -f --pid="$deploy_pid" "$LAB_DIR/deploy.log" | while IFS= read -r line; do log "deploy: $line"; done &
+    follower="$!"
+    wait "$deploy_pid" || status=$?
+    wait "$follower" || true
+    echo "$status" >"$LAB_DIR/deploy.status"
+    if [ "$status" -eq 0 ]; then
+      log "deployed with swarm/deploy.sh"
+    elif [ "${LAB_DEPLOY:-1}" = try ]; then
+      log "swarm/deploy.sh failed (exit $status); the lab is kept (LAB_DEPLOY=try)"
+    else
+      return 1
+    fi
   else
     bash "$lab_out/swarm/networks.sh" >&2
     bash "$lab_out/swarm/labels.sh" >/dev/null
     bash "$lab_out/swarm/secrets.sh" >/dev/null
     log "overlays, labels and secrets created"
-    if [ "${LAB_DEPLOY:-1}" = 1 ]; then
+    if deploying; then
       # Only for a build without swarm/deploy.sh: one `docker stack deploy` per stack.
       local stack
       for stack in "$lab_out"/stacks/*.yml; do

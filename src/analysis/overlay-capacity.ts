@@ -1,4 +1,4 @@
-import { cidrSize, parseCidr } from "../core/ip.js";
+import { type Cidr, cidrSize, parseCidr } from "../core/ip.js";
 import type { Cluster } from "../model/cluster.js";
 import type { OverlayNetwork } from "../model/network.js";
 import { Service } from "../model/stack.js";
@@ -7,6 +7,11 @@ import { finding } from "./findings.js";
 
 /** Network, broadcast and gateway addresses: never handed to a task. */
 const RESERVED_ADDRESSES = 3;
+
+/** The addresses of an overlay's subnet that Docker hands out (to tasks, service VIPs and node endpoints). */
+export function usableAddresses(cidr: Cidr): number {
+  return cidrSize(cidr) - RESERVED_ADDRESSES;
+}
 
 /**
  * Addresses an overlay needs when every service on it runs: one per task, one virtual IP per service
@@ -24,7 +29,7 @@ export function overlayCapacityFindings(cluster: Cluster): Problem[] {
   return cluster.networks.flatMap((network): Problem[] => {
     const cidr = parseCidr(network.subnet);
     if (!cidr) return []; // malformed subnets are validation errors, reported before analysis runs
-    const usable = cidrSize(cidr) - RESERVED_ADDRESSES;
+    const usable = usableAddresses(cidr);
     const needed = overlayDemand(cluster, network);
     if (needed > usable) {
       return [

@@ -19,12 +19,25 @@ export class Lab {
     private readonly stderr: () => string,
   ) {}
 
-  static async start(outDir: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<Lab> {
+  /**
+   * Forms a lab from a build's folder (lab.sh hold) and resolves once it is ready. `onLog` sees each line
+   * lab.sh logs as it comes (what another lab may wait for, such as its images being built).
+   */
+  static async start(
+    outDir: string,
+    env: Record<string, string> = {},
+    { timeoutMs = 300_000, onLog }: { timeoutMs?: number; onLog?: (line: string) => void } = {},
+  ): Promise<Lab> {
     const child = spawn("bash", [LAB, "hold", outDir], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
     const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     let log = "";
+    let partial = "";
     child.stderr?.on("data", (chunk: Buffer) => {
-      log += chunk.toString();
+      const text = chunk.toString();
+      log += text;
+      const lines = (partial + text).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) onLog?.(line);
     });
     const dir = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -108,7 +121,7 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
       last = String(error);
     }
     if (last === undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   throw new Error(`${what}: not reached after ${timeoutMs / 1000}s: ${last}`);
 }

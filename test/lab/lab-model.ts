@@ -42,6 +42,8 @@ export interface ModelService {
   readonly replicas: number;
   readonly constraints: readonly string[];
   readonly maxPerNode: number | undefined;
+  /** The overlays it is attached to, by their Docker names. */
+  readonly networks: readonly string[];
   readonly configs: readonly ModelMount[];
   /** Secret targets and the Docker secret (external name) each one mounts. */
   readonly secrets: ReadonlyArray<{ readonly target: string; readonly secret: string }>;
@@ -59,6 +61,8 @@ export interface LabModel {
   readonly nodes: readonly ModelNode[];
   readonly firstManager: string;
   readonly overlays: readonly ModelOverlay[];
+  /** The stacks in the order swarm/deploy.sh deploys them. */
+  readonly deployOrder: readonly string[];
   readonly services: readonly ModelService[];
   /** Docker secret name → the file secrets.sh creates it from. */
   readonly secretFiles: ReadonlyMap<string, string>;
@@ -75,11 +79,13 @@ interface StackFile {
       healthcheck?: { test?: string[] };
       configs?: Reference[];
       secrets?: Reference[];
+      networks?: string[] | Record<string, unknown>;
       deploy?: { mode?: string; replicas?: number; placement?: { constraints?: string[]; max_replicas_per_node?: number } };
     }
   >;
   configs?: Record<string, { file?: string }>;
   secrets?: Record<string, { name?: string }>;
+  networks?: Record<string, { name?: string } | null>;
 }
 
 export function readModel(outDir: string): LabModel {
@@ -153,13 +159,20 @@ export function readModel(outDir: string): LabModel {
         replicas: deploy.mode === "global" ? 0 : (deploy.replicas ?? 1),
         constraints: deploy.placement?.constraints ?? [],
         maxPerNode: deploy.placement?.max_replicas_per_node,
+        networks: (Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? {})).map(
+          (key) => stack.networks?.[key]?.name ?? key,
+        ),
         configs,
         secrets,
       });
     }
   }
+  const deploy = readFileSync(path.join(outDir, "swarm/deploy.sh"), "utf8");
+  const stacks = /^STACKS=\(\n([\s\S]*?)\n\)/m.exec(deploy)?.[1];
+  if (stacks === undefined) throw new Error("swarm/deploy.sh has no STACKS list");
+  const deployOrder = [...stacks.matchAll(/^\s*'(\S+) /gm)].map(([, stack = ""]) => stack);
   const report = JSON.parse(readFileSync(path.join(outDir, "analysis/ha-report.json"), "utf8")) as { findings: HaFinding[] };
-  return { nodes, firstManager, overlays, services, secretFiles, findings: report.findings };
+  return { nodes, firstManager, overlays, deployOrder, services, secretFiles, findings: report.findings };
 }
 
 /** Whether a node satisfies one Swarm placement constraint (node.hostname, node.role, node.labels.*). */
@@ -184,6 +197,17 @@ export function expectedTasks(service: ModelService, nodes: readonly ModelNode[]
   const eligible = eligibleNodes(service, nodes).length;
   if (service.mode === "global") return eligible;
   return service.maxPerNode ? Math.min(service.replicas, eligible * service.maxPerNode) : eligible > 0 ? service.replicas : 0;
+}
+
+/**
+ * Addresses the services take on an overlay once all their tasks run, counted as the report's
+ * capacity/overlay-* findings count them: one per task, one load-balancer endpoint per node that may host one
+ * of them, and one virtual IP per service when services have one (`vips`; the lab's dnsrr services have none).
+ */
+export function overlayAddresses(services: readonly ModelService[], nodes: readonly ModelNode[], vips: boolean): number {
+  const tasks = services.reduce((sum, service) => sum + expectedTasks(service, nodes), 0);
+  const hosts = new Set(services.flatMap((service) => eligibleNodes(service, nodes).map((node) => node.host)));
+  return tasks + hosts.size + (vips ? services.length : 0);
 }
 
 /** Node names in a report message's parenthesised list, "(sw-node-1, sw-node-2 and sw-node-3)": the first list of known nodes. */

@@ -10,8 +10,10 @@
  * otherwise); every other service runs a busybox stand-in under its image's name (ProxySQL among them: Debian
  * does not package it). A request through a front's published port is answered by a php-fpm task on another
  * node; the Galera cluster replicates and transfers state over TLS and keeps a Primary component through each
- * single-node loss, the cut member catching up once healed. Every expectation is read from the generated files
- * and out/analysis/ha-report.json, never typed here. Needs root (network namespaces, dockerd); it never skips.
+ * single-node loss, the cut member catching up once healed. A second lab deploys examples/seed-literal.config.ts,
+ * whose deploy stops at the stack its report's exhausted overlay cannot hold, and loses its only manager. Every
+ * expectation is read from the generated files and analysis/ha-report.json, never typed here. Needs root
+ * (network namespaces, dockerd); it never skips.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -19,6 +21,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dutyGrants, GRANTED_DUTIES } from "../../generators/xtradb/accounts.js";
+import { usableAddresses } from "../../src/analysis/overlay-capacity.js";
+import { parseCidr } from "../../src/core/ip.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import {
   askManager,
@@ -36,7 +40,7 @@ import {
 } from "./lab-checks.js";
 import { Lab, waitFor } from "./lab-driver.js";
 import { containerOf, type GaleraModel, galeraModel, labAdapt, logsSince, rootLogin, sql, waitGalera } from "./lab-galera.js";
-import { pinnedServices, readModel } from "./lab-model.js";
+import { overlayAddresses, pinnedServices, readModel } from "./lab-model.js";
 
 /** Whether the lab adapted overlays to unencrypted ones (scripts/lab/adapt.mjs lists its adaptations). */
 const encryptionAdapted = (lab: Lab): boolean => /^overlay-unencrypted:/m.test(readFileSync(path.join(lab.dir, "adaptations.txt"), "utf8"));
@@ -97,6 +101,117 @@ async function healAll(lab: Lab, model: ReturnType<typeof readModel>, cut: Set<s
   await waitConverged(lab, model, cut, 180_000);
 }
 
+/** Real images built by the first lab, reused by the second where the recipe is the same (lab.sh LAB_IMAGE_CACHE). */
+const imageCache = mkdtempSync(path.join(tmpdir(), "scl-images-"));
+
+/**
+ * The reference lab, started while the seed-literal lab runs (once the seed lab's images are built, so that it
+ * reuses them): the two formations and deploys overlap, which keeps the whole under ten minutes, while the
+ * reference's link cuts, which a loaded machine can upset, run once the seed lab is gone.
+ */
+let referenceLab: Promise<Lab> | undefined;
+function startReferenceLab(): Promise<Lab> {
+  if (!referenceLab) {
+    referenceLab = Lab.start(path.join(repoRoot, "out"), { LAB_IMAGE_CACHE: imageCache }, { timeoutMs: 600_000 });
+    referenceLab.catch(() => {}); // awaited, and its failure reported, by the reference's beforeAll
+  }
+  return referenceLab;
+}
+
+afterAll(async () => {
+  // A reference lab started but never reached (the run was filtered or stopped early) is removed all the same.
+  await (await referenceLab?.catch(() => undefined))?.stop();
+  rmSync(imageCache, { recursive: true, force: true });
+}, 120_000);
+
+describe("lab: examples/seed-literal.config.ts", () => {
+  let outDir: string;
+  let model: ReturnType<typeof readModel>;
+  let lab: Lab;
+  const cut = new Set<string>();
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-lab-seed-"));
+    const build = runCli(["build", "-c", path.join(repoRoot, "examples/seed-literal.config.ts"), "-o", outDir, "--quiet"]);
+    expect(build.status, build.stderr).toBe(0);
+    model = readModel(outDir);
+    // The deploy is expected to fail (see below): LAB_DEPLOY=try keeps the lab, and a stack gets 45 s, not 300,
+    // to converge. Its real images are kept for the reference lab, which starts once they are built.
+    lab = await Lab.start(
+      outDir,
+      {
+        LAB_DEPLOY: "try",
+        LAB_DEPLOY_TIMEOUT: "45",
+        LAB_IMAGE_CACHE: imageCache,
+        LAB_CONFIG: path.join(repoRoot, "examples/seed-literal.config.ts"),
+      },
+      {
+        onLog: (line) => {
+          if (/ dockerd runs on every node$/.test(line)) startReferenceLab();
+        },
+      },
+    );
+  }, 360_000);
+  afterAll(async () => {
+    if (lab) expect(await lab.stop(), lab.stderrTail()).toBe(0);
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it("forms the Swarm of the model", async () => {
+    await checkFormation(lab, model);
+    await checkOverlays(lab, model, encryptionAdapted(lab));
+  });
+
+  it("deploys with swarm/deploy.sh until the overlay the report calls exhausted has no address left, and stops at that stack", async () => {
+    // The report's claim: the overlay cannot hold the tasks, VIPs and node endpoints of its services.
+    const exhausted = model.findings
+      .filter((f) => f.code === "capacity/overlay-exhausted")
+      .map((f) => model.overlays.find((o) => f.construct.endsWith(`/${o.name}`)));
+    expect(exhausted.length).toBeGreaterThan(0);
+    // Where the deploy must stop: the first stack, in deploy.sh's order, whose services on an exhausted overlay
+    // need more addresses than it has with those of the stacks before (no VIPs where the lab made services dnsrr).
+    const vips = !/^endpoint-dnsrr:/m.test(readFileSync(path.join(lab.dir, "adaptations.txt"), "utf8"));
+    const overflows = (stacks: readonly string[]) =>
+      exhausted.some((overlay) => {
+        const cidr = overlay && parseCidr(overlay.subnet);
+        if (!overlay || !cidr) throw new Error(`an exhausted overlay the lab cannot read: ${overlay?.name}`);
+        const on = model.services.filter((s) => stacks.includes(s.name.slice(0, s.name.indexOf("_"))) && s.networks.includes(overlay.name));
+        return overlayAddresses(on, model.nodes, vips) > usableAddresses(cidr);
+      });
+    const stop = model.deployOrder.findIndex((_, i) => overflows(model.deployOrder.slice(0, i + 1)));
+    expect(stop).toBeGreaterThanOrEqual(0);
+    const stopStack = model.deployOrder[stop] ?? "";
+    const log = readFileSync(path.join(lab.dir, "deploy.log"), "utf8");
+    expect(readFileSync(path.join(lab.dir, "deploy.status"), "utf8").trim(), log).not.toBe("0");
+    // deploy.sh reached the stacks up to that one, each one before it converged...
+    const reached = [...log.matchAll(/^\d+\. (\S+): deploy stacks\//gm)].map(([, stack]) => stack);
+    expect(reached, log).toEqual(model.deployOrder.slice(0, stop + 1));
+    expect(log.match(/^ {3}converged: /gm)?.length ?? 0, log).toBeGreaterThanOrEqual(stop);
+    // ...and stopped at it: a service of it on the exhausted overlay did not converge, its tasks refused for lack
+    // of an address (Docker's words), and the stacks after it were never deployed.
+    const failed = [...log.matchAll(/^error: service (\S+) did not converge within /gm)].map(([, service]) => service);
+    expect(failed.length, log).toBeGreaterThan(0);
+    for (const name of failed) {
+      const service = model.services.find((s) => s.name === name);
+      expect(service?.name.startsWith(`${stopStack}_`), log).toBe(true);
+      expect(
+        exhausted.some((overlay) => service?.networks.includes(overlay?.name ?? "")),
+        name,
+      ).toBe(true);
+    }
+    expect(log).toMatch(new RegExp(`^ +a task of (${failed.join("|")}) failed: .*ip addresses may be exhausted`, "m"));
+    const deployed = (await lab.docker(model.firstManager, "stack", "ls", "--format", "{{.Name}}")).split("\n").filter(Boolean);
+    expect(deployed.sort()).toEqual(model.deployOrder.slice(0, stop + 1).sort());
+  });
+
+  it("losing sw-node-1, its only manager, leaves the Swarm without a manager, as the report says", async () => {
+    const { members, tolerates } = quorumClaim(model);
+    expect(tolerates).toBe(0);
+    expect(askManager(model, cut)).toBe(members[0]);
+    await checkQuorum(lab, model, cut);
+  }, 200_000);
+});
+
 describe("lab: the reference cluster (out/)", () => {
   const outDir = path.join(repoRoot, "out");
   const model = readModel(outDir);
@@ -105,9 +220,9 @@ describe("lab: the reference cluster (out/)", () => {
   const cut = new Set<string>();
 
   beforeAll(async () => {
-    lab = await Lab.start(outDir);
+    lab = await startReferenceLab();
     g = await galeraModel(model, lab.dir);
-  }, 360_000);
+  }, 600_000);
   afterAll(async () => {
     if (lab) expect(await lab.stop(), lab.stderrTail()).toBe(0);
   }, 120_000);
@@ -363,35 +478,4 @@ describe("lab: the reference cluster (out/)", () => {
     expect(() => execFileSync("ls", [dir])).toThrow();
     expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain(dir);
   }, 120_000);
-});
-
-describe("lab: examples/seed-literal.config.ts", () => {
-  let outDir: string;
-  let model: ReturnType<typeof readModel>;
-  let lab: Lab;
-  const cut = new Set<string>();
-
-  beforeAll(async () => {
-    outDir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-lab-seed-"));
-    const build = runCli(["build", "-c", path.join(repoRoot, "examples/seed-literal.config.ts"), "-o", outDir, "--quiet"]);
-    expect(build.status, build.stderr).toBe(0);
-    model = readModel(outDir);
-    lab = await Lab.start(outDir, { LAB_DEPLOY: "0", LAB_CONFIG: path.join(repoRoot, "examples/seed-literal.config.ts") });
-  }, 360_000);
-  afterAll(async () => {
-    if (lab) expect(await lab.stop(), lab.stderrTail()).toBe(0);
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  }, 120_000);
-
-  it("forms the Swarm of the model", async () => {
-    await checkFormation(lab, model);
-    await checkOverlays(lab, model, encryptionAdapted(lab));
-  });
-
-  it("losing sw-node-1, its only manager, leaves the Swarm without a manager, as the report says", async () => {
-    const { members, tolerates } = quorumClaim(model);
-    expect(tolerates).toBe(0);
-    expect(askManager(model, cut)).toBe(members[0]);
-    await checkQuorum(lab, model, cut);
-  }, 200_000);
 });

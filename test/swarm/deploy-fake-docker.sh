@@ -55,7 +55,14 @@ case "$1 ${2:-}" in
       echo "$last completed 2026-01-01 00:00:00 +0000 UTC"
     fi
     ;;
-  "service ps") echo "Running 2 seconds ago" ;;
+  "service ps")
+    # A stuck service's tasks are rejected, each with the reason Swarm gives; the others' run.
+    if [[ "$*" == *"{{.Error}}"* ]]; then
+      if listed "$last" stuck; then printf '%s\n' '"no suitable node (scheduling constraints not satisfied on 3 nodes)"' '' '"no suitable node (scheduling constraints not satisfied on 3 nodes)"'; fi
+    else
+      echo "Running 2 seconds ago"
+    fi
+    ;;
   "ps --filter")
     service="$(sed -n 's/.*label=com\.docker\.swarm\.service\.name=\([^ ]*\).*/\1/p' <<<"$*")"
     listed "$service" services || exit 0

@@ -317,6 +317,8 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     const run = await fixture.run(["--timeout", "0"]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`error: service ${stuck} did not converge within 0s: (0/2)`);
+    // With the reason Swarm gave for its tasks, once though two of them failed with it.
+    expect(run.stderr.split(`a task of ${stuck} failed: "no suitable node`)).toHaveLength(2);
     expect(run.stdout).not.toContain("Deployed:");
   });
 
