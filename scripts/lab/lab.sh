@@ -9,17 +9,18 @@
 # deployed with real images where Debian packages the program (the Galera members and garbd included) and
 # stand-ins elsewhere. What this machine cannot do is adapted in copies, listed in adapt.mjs.
 #
-#   lab.sh hold [out-dir]        form the lab, print "READY <lab-dir>", keep it until stdin ends or a
+#   lab.sh hold [out-dir|config] form the lab, print "READY <lab-dir>", keep it until stdin ends or a
 #                                signal, then remove everything it made (also after a failure or Ctrl-C)
-#   lab.sh up [out-dir]          form the lab and leave it running; prints the lab folder
+#   lab.sh up [out-dir|config]   form the lab and leave it running; prints the lab folder
+#                                (a cluster config, *.config.ts, is built into <lab-dir>/build first)
 #   lab.sh down <lab-dir>        remove a lab: its daemons, mounts, namespaces, cgroups and files
 #   lab.sh cut|heal <lab-dir> <node>   take a node's link down (not a clean stop) or bring it back
 #
 # LAB_DEPLOY=0 stops after the Swarm, networks, labels and secrets (no stacks, no images); LAB_DEPLOY=try
 # keeps the lab when swarm/deploy.sh fails (for a cluster the report says cannot deploy whole). Either way its
 # output is in <lab-dir>/deploy.log and its exit status in <lab-dir>/deploy.status. LAB_DEPLOY_TIMEOUT is the
-# time it gives each stack (DEPLOY_TIMEOUT, 300 s here). LAB_IMAGE_CACHE names a folder where real images are
-# kept by their recipe, for the next lab of one test run to reuse (the caller removes it).
+# time it gives each stack (DEPLOY_TIMEOUT, 300 s here). LAB_IMAGES_FROM names another lab's folder whose real
+# images this lab links in where their recipes are the same, instead of building them.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -318,9 +319,8 @@ real_image() {
   echo "$program"
 }
 
-# An image built by an earlier lab of this run from the same recipe (LAB_IMAGE_CACHE), linked in with its
-# entrypoint: the recipe's lines, a copied file named by its content (two builds keep one generated file in
-# different folders), make the key.
+# The key of an image's recipe: its lines, a copied file named by its content (two builds keep one generated
+# file in different folders). A built image's key is kept beside its tar (real-<recipe>.key).
 image_key() {
   local kind a rest
   while read -r kind a rest; do
@@ -328,21 +328,21 @@ image_key() {
     printf '%s %s %s\n' "$kind" "${a%% *}" "$rest"
   done <"$LAB_DIR/real-$1.recipe" | sha256sum | cut -d' ' -f1
 }
-cached_image() {
-  local key
-  [ -n "${LAB_IMAGE_CACHE:-}" ] || return 1
-  key="$LAB_IMAGE_CACHE/$(image_key "$1")"
-  [ -f "$key.tar" ] || return 1
-  cp "$key.entrypoint" "$LAB_DIR/real-$1.entrypoint"
-  ln "$key.tar" "$LAB_DIR/real-$1.tar" 2>/dev/null || cp "$key.tar" "$LAB_DIR/real-$1.tar"
-}
-# Keeps a built image for the next lab: its entrypoint first, the tar last (a tar there is a whole entry).
-keep_image() {
-  local key
-  [ -n "${LAB_IMAGE_CACHE:-}" ] || return 0
-  key="$LAB_IMAGE_CACHE/$(image_key "$1")"
-  cp "$LAB_DIR/real-$1.entrypoint" "$key.entrypoint"
-  ln -f "$LAB_DIR/real-$1.tar" "$key.tar" 2>/dev/null || cp "$LAB_DIR/real-$1.tar" "$key.tar"
+# Links in the image of the same recipe that the lab in LAB_IMAGES_FROM built, with its entrypoint; fails
+# (and the image is built) when there is none, or when that lab is gone meanwhile. Everything stays inside
+# the two labs' folders, which their teardown removes.
+borrowed_image() {
+  local key file
+  [ -n "${LAB_IMAGES_FROM:-}" ] || return 1
+  key="$(image_key "$1")"
+  for file in "$LAB_IMAGES_FROM"/real-*.key; do
+    [ "$(cat "$file" 2>/dev/null)" = "$key" ] || continue
+    cp "${file%.key}.entrypoint" "$LAB_DIR/real-$1.entrypoint" 2>/dev/null || return 1
+    ln "${file%.key}.tar" "$LAB_DIR/real-$1.tar" 2>/dev/null || cp "${file%.key}.tar" "$LAB_DIR/real-$1.tar" 2>/dev/null || return 1
+    image_key "$1" >"$LAB_DIR/real-$1.key"
+    return 0
+  done
+  return 1
 }
 
 # The secrets secrets.sh creates, into $LAB_DIR/project/secrets/docker/ (adaptation galera-tls): what the
@@ -390,12 +390,19 @@ load_images() {
 }
 
 up() {
-  local out="${1:-$repo/out}"
-  out="$(cd "$out" && pwd)"
+  local out="${1:-$repo/out}" config
   LAB_DIR="$(mktemp -d /tmp/scl-XXXXXX)"
   LAB_ID="$(basename "$LAB_DIR")"
   export LAB_DIR LAB_ID
   echo "$LAB_ID" >"$LAB_DIR/lab"
+  # A cluster config rather than a build: built into the lab folder, which teardown removes with the rest.
+  if [ -f "$out" ]; then
+    config="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+    node "$repo/bin/swarm-cluster.js" build -c "$config" -o "$LAB_DIR/build" --quiet >&2
+    out="$LAB_DIR/build"
+    export LAB_CONFIG="${LAB_CONFIG:-$config}"
+  fi
+  out="$(cd "$out" && pwd)"
   echo "$out" >"$LAB_DIR/source"
   log "lab folder $LAB_DIR, cluster from $out"
 
@@ -439,10 +446,14 @@ up() {
     while read -r image recipe _; do
       (
         from=""
-        if ! cached_image "$recipe"; then
+        if borrowed_image "$recipe"; then
+          from=", built by the lab in $LAB_IMAGES_FROM"
+        else
+          rm -f "$LAB_DIR/real-$recipe.tar"
           real_image "$recipe" >"$LAB_DIR/real-$recipe.entrypoint"
-          keep_image "$recipe"
-        else from=", built by an earlier lab"; fi
+          # Last: a key there says the tar is whole (another lab may borrow it).
+          image_key "$recipe" >"$LAB_DIR/real-$recipe.key"
+        fi
         log "$image: runs its real program ($(cat "$LAB_DIR/real-$recipe.entrypoint"))$from"
       ) </dev/null &
       LAB_BUILDS+=("$!")

@@ -93,6 +93,33 @@ export async function waitConverged(lab: Lab, model: LabModel, cut: ReadonlySet<
   return last;
 }
 
+/**
+ * Containers the nodes run for tasks Swarm no longer wants, as "<service> on <node>": a node that was cut keeps
+ * running its old tasks until, healed, its agent hears they were replaced and stops them (a Galera member's
+ * old container then leaves the group its new one has joined). Empty once every node has caught up.
+ */
+export async function staleContainers(lab: Lab, model: LabModel, manager: string): Promise<string[]> {
+  const wanted = new Set((await tasks(lab, manager, model)).map((t) => t.id));
+  const stale: string[] = [];
+  for (const node of model.nodes) {
+    const running = await lab.docker(
+      node.host,
+      "ps",
+      "--filter",
+      "label=com.docker.swarm.task.id",
+      "--format",
+      '{{.Label "com.docker.swarm.task.id"}} {{.Label "com.docker.swarm.service.name"}}',
+    );
+    for (const [id = "", service = ""] of running
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(" "))) {
+      if (!wanted.has(id)) stale.push(`${service} on ${node.host}`);
+    }
+  }
+  return stale;
+}
+
 /** A service's most recent tasks (`count`), with their node, desired and current state and error. */
 export async function taskHistory(lab: Lab, manager: string, service: string, count: number): Promise<string> {
   const history = await lab.docker(

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { repoRoot } from "../helpers/cli.js";
 
 const run = promisify(execFile);
-const LAB = path.join(repoRoot, "scripts/lab/lab.sh");
+export const LAB = path.join(repoRoot, "scripts/lab/lab.sh");
 
 /**
  * A lab held by `scripts/lab/lab.sh hold`: it forms the Swarm, prints "READY <dir>", and removes everything

@@ -175,7 +175,12 @@ async function galeraEvidence(lab: Lab, model: LabModel, g: GaleraModel, cut: Re
         node && !cut.has(node)
           ? (await lab.docker(node, "ps", "-a", "--latest", "-q", "--filter", `label=com.docker.swarm.service.name=${member.name}`)).trim()
           : "";
-      if (node && id) lines.push((await logsSince(lab, { node, id })).split("\n").slice(-40).join("\n"));
+      if (node && id) {
+        const log = (await logsSince(lab, { node, id })).split("\n");
+        // Its group's history (components, quorum, members), which a tail of retries would hide, then the tail.
+        const group = log.filter((line) => /New COMPONENT|Quorum results|view\(|own_index|members|Non-primary|Primary|Shifting/.test(line));
+        lines.push(...group.slice(-40), "...", ...log.slice(-15));
+      }
     } catch (error) {
       lines.push(`(${member.name}: ${String(error)})`);
     }

@@ -15,15 +15,14 @@
  * expectation is read from the generated files and analysis/ha-report.json, never typed here. Needs root
  * (network namespaces, dockerd); it never skips.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dutyGrants, GRANTED_DUTIES } from "../../generators/xtradb/accounts.js";
 import { usableAddresses } from "../../src/analysis/overlay-capacity.js";
 import { parseCidr } from "../../src/core/ip.js";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot } from "../helpers/cli.js";
 import {
   askManager,
   checkFormation,
@@ -33,12 +32,13 @@ import {
   quorumClaim,
   requestPath,
   singleLossTolerated,
+  staleContainers,
   swarmNodes,
   tasks,
   waitConverged,
   waitNodeState,
 } from "./lab-checks.js";
-import { Lab, waitFor } from "./lab-driver.js";
+import { LAB, Lab, waitFor } from "./lab-driver.js";
 import { containerOf, type GaleraModel, galeraModel, labAdapt, logsSince, rootLogin, sql, waitGalera } from "./lab-galera.js";
 import { overlayAddresses, pinnedServices, readModel } from "./lab-model.js";
 
@@ -97,22 +97,26 @@ async function healAll(lab: Lab, model: ReturnType<typeof readModel>, cut: Set<s
     return nodes.some((n) => n.leader) ? undefined : "no leader";
   });
   // Every task back where the model puts it before the next cut: a node shown Ready may not have its global
-  // tasks yet, and a loaded machine takes a while to place them.
+  // tasks yet, and a loaded machine takes a while to place them. And no old task left running beside its
+  // replacement: a Galera member's old container still in the group would count in its quorum.
   await waitConverged(lab, model, cut, 180_000);
+  await waitFor("no node running a task Swarm replaced", 120_000, async () => {
+    const stale = await staleContainers(lab, model, model.firstManager);
+    return stale.length ? `still running: ${stale.join(", ")}` : undefined;
+  });
 }
 
-/** Real images built by the first lab, reused by the second where the recipe is the same (lab.sh LAB_IMAGE_CACHE). */
-const imageCache = mkdtempSync(path.join(tmpdir(), "scl-images-"));
-
 /**
- * The reference lab, started while the seed-literal lab runs (once the seed lab's images are built, so that it
- * reuses them): the two formations and deploys overlap, which keeps the whole under ten minutes, while the
- * reference's link cuts, which a loaded machine can upset, run once the seed lab is gone.
+ * The reference lab, started while the seed-literal lab runs, once the seed lab's images are built: it links
+ * in those whose recipe is the same (lab.sh LAB_IMAGES_FROM). The two formations and deploys overlap, which
+ * keeps the whole under ten minutes, while the reference's link cuts, which a loaded machine can upset, run
+ * once the seed lab is gone.
  */
 let referenceLab: Promise<Lab> | undefined;
-function startReferenceLab(): Promise<Lab> {
+function startReferenceLab(imagesFrom?: string): Promise<Lab> {
   if (!referenceLab) {
-    referenceLab = Lab.start(path.join(repoRoot, "out"), { LAB_IMAGE_CACHE: imageCache }, { timeoutMs: 600_000 });
+    const env: Record<string, string> = imagesFrom ? { LAB_IMAGES_FROM: imagesFrom } : {};
+    referenceLab = Lab.start(path.join(repoRoot, "out"), env, { timeoutMs: 600_000 });
     referenceLab.catch(() => {}); // awaited, and its failure reported, by the reference's beforeAll
   }
   return referenceLab;
@@ -121,40 +125,32 @@ function startReferenceLab(): Promise<Lab> {
 afterAll(async () => {
   // A reference lab started but never reached (the run was filtered or stopped early) is removed all the same.
   await (await referenceLab?.catch(() => undefined))?.stop();
-  rmSync(imageCache, { recursive: true, force: true });
 }, 120_000);
 
 describe("lab: examples/seed-literal.config.ts", () => {
-  let outDir: string;
   let model: ReturnType<typeof readModel>;
   let lab: Lab;
   const cut = new Set<string>();
 
   beforeAll(async () => {
-    outDir = mkdtempSync(path.join(tmpdir(), "swarm-cluster-lab-seed-"));
-    const build = runCli(["build", "-c", path.join(repoRoot, "examples/seed-literal.config.ts"), "-o", outDir, "--quiet"]);
-    expect(build.status, build.stderr).toBe(0);
-    model = readModel(outDir);
-    // The deploy is expected to fail (see below): LAB_DEPLOY=try keeps the lab, and a stack gets 45 s, not 300,
-    // to converge. Its real images are kept for the reference lab, which starts once they are built.
+    // lab.sh builds the config into the lab's folder (<lab>/build), which its teardown removes. The deploy is
+    // expected to fail (see below): LAB_DEPLOY=try keeps the lab, and a stack gets 45 s, not 300, to converge.
+    let labDir = "";
     lab = await Lab.start(
-      outDir,
-      {
-        LAB_DEPLOY: "try",
-        LAB_DEPLOY_TIMEOUT: "45",
-        LAB_IMAGE_CACHE: imageCache,
-        LAB_CONFIG: path.join(repoRoot, "examples/seed-literal.config.ts"),
-      },
+      path.join(repoRoot, "examples/seed-literal.config.ts"),
+      { LAB_DEPLOY: "try", LAB_DEPLOY_TIMEOUT: "45" },
       {
         onLog: (line) => {
-          if (/ dockerd runs on every node$/.test(line)) startReferenceLab();
+          labDir = /^lab: \S+ lab folder (\S+), /.exec(line)?.[1] ?? labDir;
+          // Its real images are built: the reference lab starts, and borrows them.
+          if (/ dockerd runs on every node$/.test(line)) startReferenceLab(labDir);
         },
       },
     );
+    model = readModel(path.join(lab.dir, "build"));
   }, 360_000);
   afterAll(async () => {
     if (lab) expect(await lab.stop(), lab.stderrTail()).toBe(0);
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
   }, 120_000);
 
   it("forms the Swarm of the model", async () => {
@@ -478,4 +474,55 @@ describe("lab: the reference cluster (out/)", () => {
     expect(() => execFileSync("ls", [dir])).toThrow();
     expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain(dir);
   }, 120_000);
+});
+
+describe("lab: interrupted (Ctrl-C) while it forms", () => {
+  it("removes every namespace, daemon, mount, cgroup and file it made, and exits 130", async () => {
+    // Ctrl-C reaches the terminal's whole process group: lab.sh in a group of its own, sent SIGINT as a group,
+    // once its daemons run (the seed-literal config, built into the lab's folder; no deploy, so no images).
+    const child = spawn("bash", [LAB, "hold", path.join(repoRoot, "examples/seed-literal.config.ts")], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ["pipe", "ignore", "pipe"],
+      env: { ...process.env, LAB_DEPLOY: "0" },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    let log = "";
+    const daemonsRun = new Promise<void>((resolve, reject) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
+        log += chunk.toString();
+        if (/ dockerd runs on every node$/m.test(log)) resolve();
+      });
+      void exited.then(() => reject(new Error(`lab.sh ended before its daemons ran:\n${log}`)));
+    });
+    await daemonsRun;
+    const dir = /^lab: \S+ lab folder (\S+), /m.exec(log)?.[1] ?? "";
+    const id = path.basename(dir);
+    expect(id).toMatch(/^scl-/);
+    const leftovers = () => ({
+      namespaces: execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.startsWith(`${id}-`)),
+      processes: execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.includes(dir)),
+      mounts: readFileSync("/proc/self/mountinfo", "utf8")
+        .split("\n")
+        .filter((line) => line.includes(`${dir}/`)),
+      // The nodes' cgroups (dockerd's --cgroup-parent), at the top of a cgroup v2 tree or of each v1 hierarchy.
+      cgroups: readdirSync("/sys/fs/cgroup", { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .flatMap((entry) => [entry.name, ...readdirSync(path.join("/sys/fs/cgroup", entry.name)).map((name) => `${entry.name}/${name}`)])
+        .filter((name) => path.basename(name).startsWith(`${id}-`)),
+      folder: existsSync(dir),
+    });
+    // What there is to remove: the nodes' namespaces and daemons, and the folder (the build among it).
+    const before = leftovers();
+    expect(before.namespaces.length).toBeGreaterThan(0);
+    expect(before.processes.some((line) => line.startsWith("dockerd "))).toBe(true);
+    expect(existsSync(path.join(dir, "build/swarm/bootstrap.sh"))).toBe(true);
+    process.kill(-(child.pid ?? 0), "SIGINT");
+    expect(await exited, log).toBe(130);
+    expect(leftovers()).toEqual({ namespaces: [], processes: [], mounts: [], cgroups: [], folder: false });
+  }, 180_000);
 });
