@@ -2,7 +2,8 @@
 # A stand-in `docker` for deploy.system.test.ts: keeps a Swarm's networks, secrets and services in files under
 # $FAKE_STATE, records every call with the DOCKER_HOST it was given (calls), the deploys and Galera status reads
 # in order (events), and answers the queries deploy.sh and the scripts it runs make. Nothing leaves the machine.
-# Knobs, files of names in $FAKE_STATE: stuck (services that never run their replicas), never-synced (members
+# Knobs, files of names in $FAKE_STATE: stuck (services that never run their replicas, their tasks rejected),
+# unplaced (services whose tasks stay New, with no error), never-synced (members
 # whose server never says Synced), rolled-back (services whose update Swarm rolls back).
 set -euo pipefail
 S="$FAKE_STATE"
@@ -42,7 +43,7 @@ case "$1 ${2:-}" in
     ;;
   "stack services")
     { grep "^$3_" "$S/services" || true; } | while read -r name; do
-      if listed "$name" stuck; then echo "$name 0/2"; else echo "$name 2/2 (max 1 per node)"; fi
+      if listed "$name" stuck || listed "$name" unplaced; then echo "$name 0/2"; else echo "$name 2/2 (max 1 per node)"; fi
     done
     ;;
   "service inspect")
@@ -59,6 +60,8 @@ case "$1 ${2:-}" in
     # A stuck service's tasks are rejected, each with the reason Swarm gives; the others' run.
     if [[ "$*" == *"{{.Error}}"* ]]; then
       if listed "$last" stuck; then printf '%s\n' '"no suitable node (scheduling constraints not satisfied on 3 nodes)"' '' '"no suitable node (scheduling constraints not satisfied on 3 nodes)"'; fi
+    elif listed "$last" unplaced; then
+      printf '%s\n' "New 45 seconds ago" "New 45 seconds ago"
     else
       echo "Running 2 seconds ago"
     fi

@@ -89,7 +89,7 @@ interface Project {
   calls(): string[];
   events(): string[][];
   reset(): void;
-  knob(file: "stuck" | "never-synced" | "rolled-back", names: readonly string[]): void;
+  knob(file: "stuck" | "unplaced" | "never-synced" | "rolled-back", names: readonly string[]): void;
 }
 
 /** out/'s swarm/ and stacks/ in a project folder of their own, the secrets files secrets.sh reads, a fake docker. */
@@ -320,6 +320,19 @@ describe.each(CASES)("deploy.sh of $name", ({ name, config, out }) => {
     // With the reason Swarm gave for its tasks, once though two of them failed with it.
     expect(run.stderr.split(`a task of ${stuck} failed: "no suitable node`)).toHaveLength(2);
     expect(run.stdout).not.toContain("Deployed:");
+  });
+
+  it("names the states of a service's tasks that do not converge with no error (not placed yet)", async () => {
+    const { order, cluster } = await loaded;
+    fixture.reset();
+    const last = cluster.stacks.find((stack: { name: string }) => stack.name === order.at(-1));
+    const unplaced: string = last.services[0].dockerName;
+    fixture.knob("unplaced", [unplaced]);
+    const run = await fixture.run(["--timeout", "0"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: service ${unplaced} did not converge within 0s: (0/2)`);
+    expect(run.stderr).toContain(`       tasks of ${unplaced}: 2 New\n`);
+    expect(run.stderr).not.toContain("failed:");
   });
 
   it("fails naming the service whose update Swarm rolled back", async () => {

@@ -145,10 +145,18 @@ completed() {
   docker service ps "$1" --format '{{.CurrentState}}' 2>/dev/null | awk 'NR == 1 && /^Complete/ { done = 1 } END { exit !done }'
 }
 
-# The distinct reasons Swarm gave for a service's tasks that did not run ("no suitable node", "ip addresses may
-# be exhausted"…), newest first: what a person reads first when a service does not converge.
-task_errors() {
-  docker service ps --no-trunc --format '{{.Error}}' "$1" 2>/dev/null | awk 'NF && !seen[$0]++ && ++n <= 3' || true
+# Why a service's tasks do not run, what a person reads first when it does not converge: the distinct errors
+# Swarm gave them ("no suitable node", "ip addresses may be exhausted"…), newest first; with none, the states
+# of the tasks it wants running, counted ("New": not given an address or a node yet).
+task_reasons() {
+  local errors line
+  errors="$(docker service ps --no-trunc --format '{{.Error}}' "$1" 2>/dev/null | awk 'NF && !seen[$0]++ && ++n <= 3' || true)"
+  if [ -n "$errors" ]; then
+    while IFS= read -r line; do echo "a task of $1 failed: $line"; done <<<"$errors"
+    return 0
+  fi
+  docker service ps --filter desired-state=running --format '{{.CurrentState}}' "$1" 2>/dev/null |
+    awk '{ print $1 }' | sort | uniq -c | awk -v name="$1" '{ print "tasks of " name ": " $1 " " $2 }' || true
 }
 
 # Waits until every service given runs all its replicas and none is still being updated by this deploy; an
@@ -195,7 +203,7 @@ converge() {
     if [ "$SECONDS" -ge "$deadline" ]; then
       for name in "${pending[@]}"; do
         echo "error: service ${name%% *} did not converge within ${limit}s: ${name#* }; see: docker service ps --no-trunc ${name%% *}" >&2
-        task_errors "${name%% *}" | while IFS= read -r reason; do echo "       a task of ${name%% *} failed: $reason" >&2; done
+        task_reasons "${name%% *}" | while IFS= read -r reason; do echo "       $reason" >&2; done
       done
       exit 1
     fi
