@@ -339,7 +339,7 @@ borrowed_image() {
     [ "$(cat "$file" 2>/dev/null)" = "$key" ] || continue
     cp "${file%.key}.entrypoint" "$LAB_DIR/real-$1.entrypoint" 2>/dev/null || return 1
     ln "${file%.key}.tar" "$LAB_DIR/real-$1.tar" 2>/dev/null || cp "${file%.key}.tar" "$LAB_DIR/real-$1.tar" 2>/dev/null || return 1
-    image_key "$1" >"$LAB_DIR/real-$1.key"
+    echo "$key" >"$LAB_DIR/real-$1.key"
     return 0
   done
   return 1

@@ -1,11 +1,43 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "../helpers/cli.js";
 
 const run = promisify(execFile);
 export const LAB = path.join(repoRoot, "scripts/lab/lab.sh");
+
+/** lab.sh's log lines another lab or a test waits for: its folder, and its daemons running (its images built). */
+export const LAB_FOLDER_LINE = /^lab: \S+ lab folder (\S+), /m;
+export const DAEMONS_RUN_LINE = / dockerd runs on every node$/m;
+
+/**
+ * What is left of a lab once it is removed (all empty then): its nodes' namespaces, processes whose command
+ * line names its folder, mounts below it, its nodes' cgroups (dockerd's --cgroup-parent, at the top of a cgroup
+ * v2 tree or of each v1 hierarchy), and the folder itself.
+ */
+export function labLeftovers(dir: string) {
+  const id = path.basename(dir);
+  return {
+    namespaces: execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.startsWith(`${id}-`)),
+    processes: execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.includes(dir)),
+    mounts: readFileSync("/proc/self/mountinfo", "utf8")
+      .split("\n")
+      .filter((line) => line.includes(`${dir}/`)),
+    cgroups: readdirSync("/sys/fs/cgroup", { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => [entry.name, ...readdirSync(path.join("/sys/fs/cgroup", entry.name)).map((name) => `${entry.name}/${name}`)])
+      .filter((name) => path.basename(name).startsWith(`${id}-`)),
+    folder: existsSync(dir),
+  };
+}
+
+/** labLeftovers of a lab removed whole. */
+export const NOTHING_LEFT = { namespaces: [], processes: [], mounts: [], cgroups: [], folder: false };
 
 /**
  * A lab held by `scripts/lab/lab.sh hold`: it forms the Swarm, prints "READY <dir>", and removes everything

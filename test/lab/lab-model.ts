@@ -88,10 +88,18 @@ interface StackFile {
   networks?: Record<string, { name?: string } | null>;
 }
 
+/** The entries of a generated script's bash array of single-quoted lines (`NAME=(\n  'a b'\n  'c d'\n)`). */
+function bashArray(script: string, name: string, file: string): string[] {
+  const block = new RegExp(`^${name}=\\(\\n([\\s\\S]*?)\\n\\)`, "m").exec(script);
+  if (!block) throw new Error(`${file} has no ${name} list`);
+  return (block[1] ?? "")
+    .split("\n")
+    .map((line) => line.trim().replace(/^'|'$/g, ""))
+    .filter(Boolean);
+}
+
 export function readModel(outDir: string): LabModel {
   const bootstrap = readFileSync(path.join(outDir, "swarm/bootstrap.sh"), "utf8");
-  const block = /^NODES=\(\n([\s\S]*?)\n\)/m.exec(bootstrap);
-  if (!block) throw new Error("swarm/bootstrap.sh has no NODES list");
   const labels = new Map<string, Record<string, string>>();
   for (const line of readFileSync(path.join(outDir, "swarm/labels.sh"), "utf8").split("\n")) {
     const m = /^docker node update (.*) (\S+)$/.exec(line);
@@ -100,14 +108,10 @@ export function readModel(outDir: string): LabModel {
     for (const [, key = "", value = ""] of m[1].matchAll(/--label-add ([^=\s]+)=(\S+)/g)) own[key] = value;
     labels.set(m[2], own);
   }
-  const nodes = (block[1] ?? "")
-    .split("\n")
-    .map((line) => line.trim().replace(/^'|'$/g, ""))
-    .filter(Boolean)
-    .map((line) => {
-      const [host = "", ip = "", role = ""] = line.split(/\s+/);
-      return { host, ip, role: role as ModelNode["role"], labels: labels.get(host) ?? {} };
-    });
+  const nodes = bashArray(bootstrap, "NODES", "swarm/bootstrap.sh").map((line) => {
+    const [host = "", ip = "", role = ""] = line.split(/\s+/);
+    return { host, ip, role: role as ModelNode["role"], labels: labels.get(host) ?? {} };
+  });
   const firstManager = /^FIRST_MANAGER=(\S+)$/m.exec(bootstrap)?.[1];
   if (!firstManager) throw new Error("swarm/bootstrap.sh names no first manager");
 
@@ -168,9 +172,7 @@ export function readModel(outDir: string): LabModel {
     }
   }
   const deploy = readFileSync(path.join(outDir, "swarm/deploy.sh"), "utf8");
-  const stacks = /^STACKS=\(\n([\s\S]*?)\n\)/m.exec(deploy)?.[1];
-  if (stacks === undefined) throw new Error("swarm/deploy.sh has no STACKS list");
-  const deployOrder = [...stacks.matchAll(/^\s*'(\S+) /gm)].map(([, stack = ""]) => stack);
+  const deployOrder = bashArray(deploy, "STACKS", "swarm/deploy.sh").map((entry) => entry.split(" ")[0] ?? "");
   const report = JSON.parse(readFileSync(path.join(outDir, "analysis/ha-report.json"), "utf8")) as { findings: HaFinding[] };
   return { nodes, firstManager, overlays, deployOrder, services, secretFiles, findings: report.findings };
 }

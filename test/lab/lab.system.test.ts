@@ -16,7 +16,7 @@
  * (network namespaces, dockerd); it never skips.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dutyGrants, GRANTED_DUTIES } from "../../generators/xtradb/accounts.js";
@@ -38,7 +38,7 @@ import {
   waitConverged,
   waitNodeState,
 } from "./lab-checks.js";
-import { LAB, Lab, waitFor } from "./lab-driver.js";
+import { DAEMONS_RUN_LINE, LAB, LAB_FOLDER_LINE, Lab, labLeftovers, NOTHING_LEFT, waitFor } from "./lab-driver.js";
 import { containerOf, type GaleraModel, galeraModel, labAdapt, logsSince, rootLogin, sql, waitGalera } from "./lab-galera.js";
 import { overlayAddresses, pinnedServices, readModel } from "./lab-model.js";
 
@@ -141,9 +141,9 @@ describe("lab: examples/seed-literal.config.ts", () => {
       { LAB_DEPLOY: "try", LAB_DEPLOY_TIMEOUT: "45" },
       {
         onLog: (line) => {
-          labDir = /^lab: \S+ lab folder (\S+), /.exec(line)?.[1] ?? labDir;
+          labDir = LAB_FOLDER_LINE.exec(line)?.[1] ?? labDir;
           // Its real images are built: the reference lab starts, and borrows them.
-          if (/ dockerd runs on every node$/.test(line)) startReferenceLab(labDir);
+          if (DAEMONS_RUN_LINE.test(line)) startReferenceLab(labDir);
         },
       },
     );
@@ -470,9 +470,7 @@ describe("lab: the reference cluster (out/)", () => {
     const dir = lab.dir;
     expect(await lab.stop(), lab.stderrTail()).toBe(0);
     lab = undefined as unknown as Lab;
-    expect(execFileSync("ip", ["netns", "list"], { encoding: "utf8" })).not.toContain(path.basename(dir));
-    expect(() => execFileSync("ls", [dir])).toThrow();
-    expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain(dir);
+    expect(labLeftovers(dir)).toEqual(NOTHING_LEFT);
   }, 120_000);
 });
 
@@ -491,38 +489,20 @@ describe("lab: interrupted (Ctrl-C) while it forms", () => {
     const daemonsRun = new Promise<void>((resolve, reject) => {
       child.stderr?.on("data", (chunk: Buffer) => {
         log += chunk.toString();
-        if (/ dockerd runs on every node$/m.test(log)) resolve();
+        if (DAEMONS_RUN_LINE.test(log)) resolve();
       });
       void exited.then(() => reject(new Error(`lab.sh ended before its daemons ran:\n${log}`)));
     });
     await daemonsRun;
-    const dir = /^lab: \S+ lab folder (\S+), /m.exec(log)?.[1] ?? "";
-    const id = path.basename(dir);
-    expect(id).toMatch(/^scl-/);
-    const leftovers = () => ({
-      namespaces: execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
-        .split("\n")
-        .filter((line) => line.startsWith(`${id}-`)),
-      processes: execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
-        .split("\n")
-        .filter((line) => line.includes(dir)),
-      mounts: readFileSync("/proc/self/mountinfo", "utf8")
-        .split("\n")
-        .filter((line) => line.includes(`${dir}/`)),
-      // The nodes' cgroups (dockerd's --cgroup-parent), at the top of a cgroup v2 tree or of each v1 hierarchy.
-      cgroups: readdirSync("/sys/fs/cgroup", { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
-        .flatMap((entry) => [entry.name, ...readdirSync(path.join("/sys/fs/cgroup", entry.name)).map((name) => `${entry.name}/${name}`)])
-        .filter((name) => path.basename(name).startsWith(`${id}-`)),
-      folder: existsSync(dir),
-    });
+    const dir = LAB_FOLDER_LINE.exec(log)?.[1] ?? "";
+    expect(path.basename(dir)).toMatch(/^scl-/);
     // What there is to remove: the nodes' namespaces and daemons, and the folder (the build among it).
-    const before = leftovers();
+    const before = labLeftovers(dir);
     expect(before.namespaces.length).toBeGreaterThan(0);
     expect(before.processes.some((line) => line.startsWith("dockerd "))).toBe(true);
     expect(existsSync(path.join(dir, "build/swarm/bootstrap.sh"))).toBe(true);
     process.kill(-(child.pid ?? 0), "SIGINT");
     expect(await exited, log).toBe(130);
-    expect(leftovers()).toEqual({ namespaces: [], processes: [], mounts: [], cgroups: [], folder: false });
+    expect(labLeftovers(dir)).toEqual(NOTHING_LEFT);
   }, 180_000);
 });
